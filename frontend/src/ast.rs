@@ -1,0 +1,198 @@
+//! The abstract syntax tree produced by the parser. Every node has a span.
+//! Light syntax is already resolved: blocks are nested `Let`/`Seq`
+//! expressions, and `elif` is an `If` in the else branch.
+
+use crate::diagnostics::Span;
+pub use crate::lexer::IntSuffix;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `module A.B` (only as the first item).
+    Module { path: Vec<Ident>, span: Span },
+    /// `open A.B`
+    Open { path: Vec<Ident>, span: Span },
+    Let(LetDecl),
+    /// `do e` or a bare expression at the top level: run at start-up.
+    Do(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: Ident,
+}
+
+/// `let [rec] b1 and b2 …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetDecl {
+    pub attributes: Vec<Attribute>,
+    pub is_rec: bool,
+    pub bindings: Vec<Binding>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub is_mutable: bool,
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub return_type: Option<TypeExpr>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    /// `()`
+    Unit(Span),
+    /// `_`
+    Wildcard(Span),
+    /// `x` or `(x: T)`
+    Named { name: Ident, ty: Option<TypeExpr> },
+}
+
+impl Param {
+    pub fn span(&self) -> Span {
+        match self {
+            Param::Unit(s) | Param::Wildcard(s) => *s,
+            Param::Named { name, ty } => ty.as_ref().map_or(name.span, |t| name.span.to(t.span)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeExpr {
+    pub kind: TypeExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExprKind {
+    /// `int`, `float`, … and postfix applications `int list` (args first).
+    Named { name: Ident, args: Vec<TypeExpr> },
+    /// `'a`
+    Var(Ident),
+    /// `T[]`
+    Array(Box<TypeExpr>),
+    /// `A -> B`
+    Fun(Box<TypeExpr>, Box<TypeExpr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    And,
+    Or,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    PipeRight,
+    PipeLeft,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        use BinOp::*;
+        match self {
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Mod => "%",
+            Pow => "**",
+            Eq => "=",
+            Ne => "<>",
+            Lt => "<",
+            Gt => ">",
+            Le => "<=",
+            Ge => ">=",
+            And => "&&",
+            Or => "||",
+            BitAnd => "&&&",
+            BitOr => "|||",
+            BitXor => "^^^",
+            Shl => "<<<",
+            Shr => ">>>",
+            PipeRight => "|>",
+            PipeLeft => "<|",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ForDirection {
+    To,
+    Downto,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Unit,
+    Int(u64, IntSuffix),
+    Float(f64, bool),
+    Str(String),
+    Bool(bool),
+    Var(Ident),
+    /// `e.Name`: a module member or a property, decided by name resolution.
+    Dot(Box<Expr>, Ident),
+    App(Box<Expr>, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
+    While(Box<Expr>, Box<Expr>),
+    /// `for i in a .. b do` (step 1, inclusive)
+    ForIn(Ident, Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `for i = a to/downto b do`
+    ForTo(Ident, Box<Expr>, ForDirection, Box<Expr>, Box<Expr>),
+    /// A `let` scoping over the rest of its block (or `let … in e`).
+    Let(Box<LetDecl>, Box<Expr>),
+    Seq(Vec<Expr>),
+    /// `x <- e`
+    Assign(Box<Expr>, Box<Expr>),
+    /// `e.[i]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `(e : T)`
+    Typed(Box<Expr>, TypeExpr),
+    /// A placeholder for a part that failed to parse (already reported).
+    Error,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        Expr { kind, span }
+    }
+}

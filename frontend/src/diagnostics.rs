@@ -1,0 +1,158 @@
+//! Diagnostics shared by every stage: an error code, a primary span, optional
+//! secondary labels and help, rendered by codespan-reporting as
+//! `error[E0301]: … ┌─ file:line:col` with the source line underlined.
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// A byte range into the source file being compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a user's program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, e.g. `E0301`; see docs/language.md for the list.
+    pub code: &'static str,
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    pub secondary: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span,
+            label: String::new(),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
+    }
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+    pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push((span, label.into()));
+        self
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A source file with its display name, as diagnostics need it.
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// Render diagnostics as plain text, the way `clefc` prints them.
+    pub fn render(&self, diags: &[Diagnostic]) -> String {
+        let file = SimpleFile::new(self.name.as_str(), self.text.as_str());
+        let config = term::Config::default();
+        let mut out = String::new();
+        for d in diags {
+            // Rendering only fails when a span lies outside the file, which
+            // `to_codespan` prevents by clamping.
+            if let Ok(text) = term::emit_into_string(&config, &file, &self.to_codespan(d)) {
+                out.push_str(&text);
+            }
+        }
+        out
+    }
+
+    fn to_codespan(&self, d: &Diagnostic) -> CsDiagnostic<()> {
+        let clamp = |s: Span| {
+            let len = self.text.len();
+            let start = floor_char_boundary(&self.text, (s.start as usize).min(len));
+            let end = floor_char_boundary(&self.text, (s.end as usize).clamp(start, len));
+            start..end
+        };
+        let mut labels = vec![Label::primary((), clamp(d.span)).with_message(d.label.clone())];
+        for (span, msg) in &d.secondary {
+            labels.push(Label::secondary((), clamp(*span)).with_message(msg.clone()));
+        }
+        let severity = match d.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+        };
+        let mut cs = CsDiagnostic::new(severity)
+            .with_code(d.code)
+            .with_message(d.message.clone())
+            .with_labels(labels);
+        if let Some(help) = &d.help {
+            cs = cs.with_notes(vec![format!("help: {help}")]);
+        }
+        cs
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

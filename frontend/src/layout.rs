@@ -1,0 +1,298 @@
+//! The layout filter: F#'s offside rule for light syntax.
+//!
+//! Input: raw tokens from [`crate::lexer`]. Output: the same tokens with
+//! virtual `VBegin` / `VSep` / `VEnd` tokens inserted, so the grammar never
+//! looks at columns. This follows the shape of F#'s LexFilter:
+//!
+//! * A *context stack* holds offside blocks (with their column), open
+//!   brackets, and the heads of `let` bindings.
+//! * After a block opener — the `=` of a `let`, `then`, `else`, `do` — the
+//!   next token opens a block at its column (`VBegin`).
+//! * A token that starts a line at a block's column starts a new item of the
+//!   block (`VSep`), unless it continues the previous one (`else`, `elif`,
+//!   `and`, `then`, `do`, `in`, closers, and infix operators).
+//! * A token that starts a line left of a block's column closes it (`VEnd`);
+//!   infix operators may be offside by their length plus one.
+//! * Closing brackets, `in`, `elif` and `else` close the blocks they end
+//!   even on the same line.
+//!
+//! Invariants of the output: `VBegin`/`VEnd` are balanced; the whole file is
+//! one block; `VSep` only occurs directly inside a block. Also, a `-` glued
+//! to its operand after whitespace becomes `PrefixMinus` (`f -1`).
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::lexer::{Tok, Token};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    File,
+    LetBody,
+    Then,
+    Else,
+    Do,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Ctx {
+    Block { col: usize, kind: BlockKind },
+    /// An open bracket, waiting for its closer.
+    Bracket { closer: Closer },
+    /// Between `let`/`and` and the `=` that opens the binding's body.
+    LetHead { col: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closer {
+    Paren,
+    Brack,
+    ArrayBrack,
+    Attr,
+    End,
+}
+
+fn closer_of(tok: &Tok) -> Option<Closer> {
+    match tok {
+        Tok::RParen => Some(Closer::Paren),
+        Tok::RBrack => Some(Closer::Brack),
+        Tok::RArrayBrack => Some(Closer::ArrayBrack),
+        Tok::RAttr => Some(Closer::Attr),
+        Tok::End => Some(Closer::End),
+        _ => None,
+    }
+}
+
+fn opener_of(tok: &Tok) -> Option<Closer> {
+    match tok {
+        Tok::LParen => Some(Closer::Paren),
+        Tok::LBrack | Tok::DotLBrack => Some(Closer::Brack),
+        Tok::LArrayBrack => Some(Closer::ArrayBrack),
+        Tok::LAttr => Some(Closer::Attr),
+        Tok::Begin => Some(Closer::End),
+        _ => None,
+    }
+}
+
+/// Tokens that continue the previous item when they start a line at the
+/// block's column, instead of starting a new one.
+fn continues_item(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Else | Tok::Elif | Tok::Then | Tok::Do | Tok::And | Tok::In | Tok::Bar | Tok::To | Tok::Downto
+    ) || closer_of(tok).is_some()
+        || tok.is_infix()
+}
+
+/// Tokens after which an expression has ended (so a following `-` with no
+/// space before it is binary subtraction).
+fn ends_expression(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Ident(_)
+            | Tok::Int(_)
+            | Tok::Float(_)
+            | Tok::Str(_)
+            | Tok::CharLit(_)
+            | Tok::True
+            | Tok::False
+            | Tok::RParen
+            | Tok::RBrack
+            | Tok::RArrayBrack
+            | Tok::End
+    )
+}
+
+/// Maps byte offsets to 0-based (line, column) pairs.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+    /// 0-based line and byte column.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = offset as usize;
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        (line, offset - self.line_starts[line])
+    }
+}
+
+struct Filter {
+    out: Vec<Token>,
+    stack: Vec<Ctx>,
+    /// A block opener was just seen: the next token opens a block.
+    pending: Option<BlockKind>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Filter {
+    fn virt(&mut self, tok: Tok, at: u32) {
+        self.out.push(Token {
+            tok,
+            span: Span { start: at, end: at },
+        });
+    }
+
+    /// Pop contexts down to (and including) the first one `stop` accepts,
+    /// closing blocks on the way; never pops past an open bracket.
+    fn pop_until(&mut self, at: u32, stop: impl Fn(&Ctx) -> bool) {
+        let Some(pos) = self.stack.iter().rposition(|c| stop(c) || matches!(c, Ctx::Bracket { .. })) else {
+            return;
+        };
+        if !stop(&self.stack[pos]) {
+            return;
+        }
+        while self.stack.len() > pos {
+            if let Some(Ctx::Block { .. }) = self.stack.pop() {
+                self.virt(Tok::VEnd, at);
+            }
+        }
+    }
+
+    /// Column of the innermost enclosing block.
+    fn block_col(&self) -> Option<usize> {
+        self.stack.iter().rev().find_map(|c| match c {
+            Ctx::Block { col, .. } => Some(*col),
+            Ctx::Bracket { .. } => None,
+            Ctx::LetHead { .. } => None,
+        })
+    }
+
+    /// Offside processing for a token that starts a line at column `col`.
+    fn offside(&mut self, tok: &Tok, col: usize, at: u32) {
+        loop {
+            match self.stack.last() {
+                Some(Ctx::Block { col: bcol, kind }) if *bcol > col && *kind != BlockKind::File => {
+                    let infix_ok = tok.is_infix() && col + tok.infix_len() + 1 >= *bcol;
+                    if infix_ok {
+                        return;
+                    }
+                    self.stack.pop();
+                    self.virt(Tok::VEnd, at);
+                }
+                Some(Ctx::LetHead { col: lcol }) if *lcol >= col => {
+                    self.stack.pop();
+                }
+                _ => break,
+            }
+        }
+        let prev_is_attr = matches!(self.out.last(), Some(Token { tok: Tok::RAttr, .. }));
+        if let Some(Ctx::Block { col: bcol, .. }) = self.stack.last() {
+            if *bcol == col && !continues_item(tok) && !prev_is_attr {
+                self.virt(Tok::VSep, at);
+            }
+        }
+    }
+}
+
+/// Run the offside rule over a token stream.
+pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
+    let lines = LineIndex::new(src);
+    let mut f = Filter {
+        out: Vec::with_capacity(tokens.len() * 5 / 4 + 2),
+        stack: Vec::new(),
+        pending: Some(BlockKind::File),
+        diags: Vec::new(),
+    };
+    let mut prev: Option<(usize, Token)> = None; // (line, token)
+    for (i, token) in tokens.iter().enumerate() {
+        let (line, col) = lines.line_col(token.span.start);
+        let at = token.span.start;
+        let mut tok = token.tok.clone();
+        let starts_line = prev.as_ref().is_none_or(|(pl, _)| *pl < line);
+
+        if let Some(kind) = f.pending.take() {
+            // The opener's token was the previous one: this token sets the
+            // block's column.
+            if starts_line && kind != BlockKind::File {
+                if let Some(outer) = f.block_col() {
+                    if col <= outer {
+                        f.diags.push(
+                            Diagnostic::error("E0201", "this block is not indented", token.span)
+                                .with_label("expected to start right of the enclosing block")
+                                .with_help(format!(
+                                    "indent the block further than column {}, where the enclosing block starts",
+                                    outer + 1
+                                )),
+                        );
+                    }
+                }
+            }
+            f.stack.push(Ctx::Block { col, kind });
+            f.virt(Tok::VBegin, at);
+        } else if starts_line {
+            f.offside(&tok, col, at);
+        }
+
+        // Tokens that close blocks on the same line.
+        if let Some(closer) = closer_of(&tok) {
+            f.pop_until(at, |c| matches!(c, Ctx::Bracket { closer: k } if *k == closer));
+            // Pop the bracket itself (pop_until stops at brackets without
+            // popping a non-matching one).
+            if let Some(Ctx::Bracket { closer: k }) = f.stack.last() {
+                if *k == closer {
+                    f.stack.pop();
+                }
+            }
+        }
+        match tok {
+            Tok::In => f.pop_until(at, |c| matches!(c, Ctx::Block { kind: BlockKind::LetBody, .. })),
+            Tok::Elif | Tok::Else => f.pop_until(at, |c| matches!(c, Ctx::Block { kind: BlockKind::Then, .. })),
+            Tok::Do => {
+                // `do` ends the condition of `while`/`for`, which opens no
+                // block; nothing to close.
+            }
+            _ => {}
+        }
+
+        if tok == Tok::Minus {
+            let glued_after = tokens.get(i + 1).is_some_and(|n| n.span.start == token.span.end);
+            let space_before = prev.as_ref().is_none_or(|(_, p)| p.span.end < token.span.start);
+            let after_operand = prev.as_ref().is_some_and(|(_, p)| ends_expression(&p.tok));
+            if glued_after && (space_before || !after_operand) {
+                tok = Tok::PrefixMinus;
+            }
+        }
+
+        // Openers.
+        if let Some(closer) = opener_of(&tok) {
+            f.stack.push(Ctx::Bracket { closer });
+        }
+        match tok {
+            Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
+            Tok::Eq if matches!(f.stack.last(), Some(Ctx::LetHead { .. })) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::LetBody);
+            }
+            Tok::Then => f.pending = Some(BlockKind::Then),
+            Tok::Else => f.pending = Some(BlockKind::Else),
+            Tok::Do => f.pending = Some(BlockKind::Do),
+            _ => {}
+        }
+
+        f.out.push(Token {
+            tok,
+            span: token.span,
+        });
+        prev = Some((line, token.clone()));
+    }
+    let end = src.len() as u32;
+    if let Some(kind) = f.pending.take() {
+        // An opener at the very end: give it an empty block so the parser
+        // reports "expected an expression" at the end of the file.
+        if kind == BlockKind::File {
+            return (f.out, f.diags);
+        }
+        f.virt(Tok::VBegin, end);
+        f.virt(Tok::VEnd, end);
+    }
+    while let Some(c) = f.stack.pop() {
+        if let Ctx::Block { .. } = c {
+            f.virt(Tok::VEnd, end);
+        }
+    }
+    (f.out, f.diags)
+}

@@ -1,0 +1,532 @@
+//! The lexer: source text → raw tokens with byte spans (logos).
+//!
+//! Invariant: every byte of the input is either inside a token, whitespace,
+//! a comment, or reported by a lexical diagnostic (E01xx). The lexer never
+//! stops early: after an error it resumes at the next character, so one run
+//! reports every lexical error. Layout (virtual tokens) is added later by
+//! [`crate::layout`].
+
+use crate::diagnostics::{Diagnostic, Span};
+use logos::{FilterResult, Logos};
+use std::fmt;
+
+/// Integer literal suffixes, as in F#: none (int), `L` (int64), `uy` (byte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntSuffix {
+    None,
+    L,
+    Uy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LexError {
+    #[default]
+    UnexpectedChar,
+    UnterminatedComment,
+    UnterminatedString,
+    BadEscape,
+    IntegerTooLarge,
+    BadNumber,
+    Tab,
+}
+
+fn tab(_: &mut logos::Lexer<Tok>) -> Result<(), LexError> {
+    Err(LexError::Tab)
+}
+
+fn block_comment(lex: &mut logos::Lexer<Tok>) -> FilterResult<(), LexError> {
+    // `(*)` is the multiplication operator in parentheses, not a comment.
+    let rest = lex.remainder();
+    if rest.starts_with(')') {
+        // Emitted as a BlockComment token spanning `(*)`; `lex` splits it.
+        lex.bump(1);
+        return FilterResult::Emit(());
+    }
+    let bytes = rest.as_bytes();
+    let mut depth = 1usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"(*") {
+            depth += 1;
+            i += 2;
+        } else if bytes[i..].starts_with(b"*)") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                lex.bump(i);
+                return FilterResult::Skip;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    lex.bump(bytes.len());
+    FilterResult::Error(LexError::UnterminatedComment)
+}
+
+fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
+    let rest = lex.remainder();
+    let mut out = String::new();
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                lex.bump(i + 1);
+                return Ok(out);
+            }
+            '\\' => {
+                let escaped = match chars.next() {
+                    Some((_, 'n')) => '\n',
+                    Some((_, 't')) => '\t',
+                    Some((_, 'r')) => '\r',
+                    Some((_, '0')) => '\0',
+                    Some((_, '\\')) => '\\',
+                    Some((_, '"')) => '"',
+                    Some((_, '\'')) => '\'',
+                    Some((j, _)) => {
+                        lex.bump(skip_to_string_end(rest, j));
+                        return Err(LexError::BadEscape);
+                    }
+                    None => break,
+                };
+                out.push(escaped);
+            }
+            c => out.push(c),
+        }
+    }
+    lex.bump(rest.len());
+    Err(LexError::UnterminatedString)
+}
+
+/// After a bad escape, skip to the closing quote so lexing resumes sensibly.
+fn skip_to_string_end(rest: &str, from: usize) -> usize {
+    rest[from..]
+        .find('"')
+        .map_or(rest.len(), |k| from + k + 1)
+}
+
+fn int_lit(lex: &mut logos::Lexer<Tok>) -> Result<(u64, IntSuffix), LexError> {
+    let text = lex.slice();
+    let (digits, suffix) = if let Some(d) = text.strip_suffix("uy") {
+        (d, IntSuffix::Uy)
+    } else if let Some(d) = text.strip_suffix('L') {
+        (d, IntSuffix::L)
+    } else {
+        (text, IntSuffix::None)
+    };
+    let digits = digits.replace('_', "");
+    let parsed = if let Some(hex) = digits.strip_prefix("0x").or(digits.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16)
+    } else if let Some(bin) = digits.strip_prefix("0b").or(digits.strip_prefix("0B")) {
+        u64::from_str_radix(bin, 2)
+    } else {
+        digits.parse::<u64>()
+    };
+    parsed
+        .map(|v| (v, suffix))
+        .map_err(|_| LexError::IntegerTooLarge)
+}
+
+fn float_lit(lex: &mut logos::Lexer<Tok>) -> Result<(f64, bool), LexError> {
+    let text = lex.slice().replace('_', "");
+    let (digits, is_f32) = match text.strip_suffix(['f', 'F']) {
+        Some(d) => (d.to_string(), true),
+        None => (text, false),
+    };
+    digits
+        .parse::<f64>()
+        .map(|v| (v, is_f32))
+        .map_err(|_| LexError::BadNumber)
+}
+
+#[derive(Logos, Debug, Clone, PartialEq)]
+#[logos(error = LexError)]
+#[logos(skip r"[ \r\n\f]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+pub enum Tok {
+    #[token("(*", block_comment)]
+    BlockComment,
+    #[token("\t", tab)]
+    TabChar,
+
+    // Keywords.
+    #[token("let")]
+    Let,
+    #[token("rec")]
+    Rec,
+    #[token("and")]
+    And,
+    #[token("mutable")]
+    Mutable,
+    #[token("in")]
+    In,
+    #[token("if")]
+    If,
+    #[token("then")]
+    Then,
+    #[token("elif")]
+    Elif,
+    #[token("else")]
+    Else,
+    #[token("while")]
+    While,
+    #[token("do")]
+    Do,
+    #[token("done")]
+    Done,
+    #[token("for")]
+    For,
+    #[token("to")]
+    To,
+    #[token("downto")]
+    Downto,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[token("module")]
+    Module,
+    #[token("open")]
+    Open,
+    #[token("begin")]
+    Begin,
+    #[token("end")]
+    End,
+    /// Keywords of F# that this version of Clef does not accept yet; the
+    /// parser reports them with a "not supported" diagnostic.
+    #[token("fun", |l| l.slice().to_string())]
+    #[token("function", |l| l.slice().to_string())]
+    #[token("match", |l| l.slice().to_string())]
+    #[token("with", |l| l.slice().to_string())]
+    #[token("type", |l| l.slice().to_string())]
+    #[token("of", |l| l.slice().to_string())]
+    #[token("use", |l| l.slice().to_string())]
+    #[token("try", |l| l.slice().to_string())]
+    #[token("finally", |l| l.slice().to_string())]
+    #[token("yield", |l| l.slice().to_string())]
+    #[token("lazy", |l| l.slice().to_string())]
+    #[token("member", |l| l.slice().to_string())]
+    #[token("namespace", |l| l.slice().to_string())]
+    #[token("struct", |l| l.slice().to_string())]
+    #[token("null", |l| l.slice().to_string())]
+    FutureKeyword(String),
+
+    #[regex(r"[A-Za-z_][A-Za-z0-9_']*", |l| l.slice().to_string())]
+    Ident(String),
+    #[regex(r"'[A-Za-z_][A-Za-z0-9_]*", |l| l.slice()[1..].to_string())]
+    TypeVar(String),
+    #[regex(r"'([^'\\\n]|\\.)'", |l| l.slice().to_string())]
+    CharLit(String),
+
+    #[regex(r"[0-9][0-9_]*(L|uy)?", int_lit)]
+    #[regex(r"0[xX][0-9a-fA-F][0-9a-fA-F_]*(L|uy)?", int_lit)]
+    #[regex(r"0[bB][01][01_]*(L|uy)?", int_lit)]
+    Int((u64, IntSuffix)),
+    #[regex(r"[0-9][0-9_]*\.[0-9][0-9_]*([eE][+-]?[0-9]+)?[fF]?", float_lit)]
+    #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9]+[fF]?", float_lit)]
+    #[regex(r"[0-9][0-9_]*[fF]", float_lit)]
+    Float((f64, bool)),
+    #[token("\"", string_lit)]
+    Str(String),
+
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBrack,
+    #[token("]")]
+    RBrack,
+    #[token("[|")]
+    LArrayBrack,
+    #[token("|]")]
+    RArrayBrack,
+    #[token("[<")]
+    LAttr,
+    #[token(">]")]
+    RAttr,
+    #[token(".[")]
+    DotLBrack,
+    #[token(",")]
+    Comma,
+    #[token(";")]
+    Semi,
+    #[token(":")]
+    Colon,
+    #[token("::")]
+    ColonColon,
+    #[token(".")]
+    Dot,
+    #[token("..")]
+    DotDot,
+    #[token("->")]
+    Arrow,
+    #[token("<-")]
+    LArrow,
+    #[token("=")]
+    Eq,
+    #[token("<>")]
+    Ne,
+    #[token("<")]
+    Lt,
+    #[token(">")]
+    Gt,
+    #[token("<=")]
+    Le,
+    #[token(">=")]
+    Ge,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    Percent,
+    #[token("**")]
+    StarStar,
+    #[token("&&")]
+    AmpAmp,
+    #[token("||")]
+    BarBar,
+    #[token("&&&")]
+    AmpAmpAmp,
+    #[token("|||")]
+    BarBarBar,
+    #[token("^^^")]
+    HatHatHat,
+    #[token("<<<")]
+    LtLtLt,
+    #[token(">>>")]
+    GtGtGt,
+    #[token("|>")]
+    PipeRight,
+    #[token("<|")]
+    PipeLeft,
+    #[token(">>")]
+    Compose,
+    #[token("<<")]
+    ComposeBack,
+    #[token("|")]
+    Bar,
+    #[token("@")]
+    At,
+    #[token("^")]
+    Hat,
+    #[token("_", priority = 10)]
+    Underscore,
+
+    // Virtual tokens inserted by the layout filter (never produced by logos).
+    /// Start of an offside block (F#'s `$begin` / OBLOCKBEGIN).
+    VBegin,
+    /// Separator between items of the same block (OBLOCKSEP).
+    VSep,
+    /// End of an offside block (OBLOCKEND).
+    VEnd,
+    /// A `-` that is preceded by whitespace and glued to its operand, as in
+    /// `f -1`: F#'s ADJACENT_PREFIX_OP, which makes it an argument.
+    PrefixMinus,
+}
+
+impl Tok {
+    /// Binary operators that may start a continuation line at the block's
+    /// column (F#'s infix exception to the offside rule).
+    pub fn is_infix(&self) -> bool {
+        use Tok::*;
+        matches!(
+            self,
+            Eq | Ne
+                | Lt
+                | Gt
+                | Le
+                | Ge
+                | Plus
+                | Minus
+                | Star
+                | Slash
+                | Percent
+                | StarStar
+                | AmpAmp
+                | BarBar
+                | AmpAmpAmp
+                | BarBarBar
+                | HatHatHat
+                | LtLtLt
+                | GtGtGt
+                | PipeRight
+                | PipeLeft
+                | Compose
+                | ComposeBack
+                | ColonColon
+                | At
+                | Hat
+        )
+    }
+
+    /// Length in characters of the token's text, for the infix offside rule.
+    pub fn infix_len(&self) -> usize {
+        use Tok::*;
+        match self {
+            Eq | Lt | Gt | Plus | Minus | Star | Slash | Percent | At | Hat => 1,
+            AmpAmpAmp | BarBarBar | HatHatHat | LtLtLt | GtGtGt => 3,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Tok {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Tok::*;
+        let s = match self {
+            Ident(s) => return write!(f, "identifier `{s}`"),
+            TypeVar(s) => return write!(f, "type variable `'{s}`"),
+            CharLit(s) => return write!(f, "character literal {s}"),
+            FutureKeyword(s) => return write!(f, "keyword `{s}`"),
+            Int((v, _)) => return write!(f, "integer literal `{v}`"),
+            Float((v, _)) => return write!(f, "float literal `{v}`"),
+            Str(_) => "string literal",
+            BlockComment => "comment",
+            TabChar => "tab",
+            Let => "`let`",
+            Rec => "`rec`",
+            And => "`and`",
+            Mutable => "`mutable`",
+            In => "`in`",
+            If => "`if`",
+            Then => "`then`",
+            Elif => "`elif`",
+            Else => "`else`",
+            While => "`while`",
+            Do => "`do`",
+            Done => "`done`",
+            For => "`for`",
+            To => "`to`",
+            Downto => "`downto`",
+            True => "`true`",
+            False => "`false`",
+            Module => "`module`",
+            Open => "`open`",
+            Begin => "`begin`",
+            End => "`end`",
+            LParen => "`(`",
+            RParen => "`)`",
+            LBrack => "`[`",
+            RBrack => "`]`",
+            LArrayBrack => "`[|`",
+            RArrayBrack => "`|]`",
+            LAttr => "`[<`",
+            RAttr => "`>]`",
+            DotLBrack => "`.[`",
+            Comma => "`,`",
+            Semi => "`;`",
+            Colon => "`:`",
+            ColonColon => "`::`",
+            Dot => "`.`",
+            DotDot => "`..`",
+            Arrow => "`->`",
+            LArrow => "`<-`",
+            Eq => "`=`",
+            Ne => "`<>`",
+            Lt => "`<`",
+            Gt => "`>`",
+            Le => "`<=`",
+            Ge => "`>=`",
+            Plus => "`+`",
+            Minus | PrefixMinus => "`-`",
+            Star => "`*`",
+            Slash => "`/`",
+            Percent => "`%`",
+            StarStar => "`**`",
+            AmpAmp => "`&&`",
+            BarBar => "`||`",
+            AmpAmpAmp => "`&&&`",
+            BarBarBar => "`|||`",
+            HatHatHat => "`^^^`",
+            LtLtLt => "`<<<`",
+            GtGtGt => "`>>>`",
+            PipeRight => "`|>`",
+            PipeLeft => "`<|`",
+            Compose => "`>>`",
+            ComposeBack => "`<<`",
+            Bar => "`|`",
+            At => "`@`",
+            Hat => "`^`",
+            Underscore => "`_`",
+            VBegin => "start of block",
+            VSep => "new line in block",
+            VEnd => "end of block",
+        };
+        f.write_str(s)
+    }
+}
+
+/// A token with its byte span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Span,
+}
+
+/// Lex a whole file. Returns every token and every lexical diagnostic.
+pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    let mut tokens = Vec::new();
+    let mut diags = Vec::new();
+    let mut lexer = Tok::lexer(src);
+    while let Some(result) = lexer.next() {
+        let range = lexer.span();
+        let span = Span::new(range.start, range.end);
+        match result {
+            Ok(Tok::BlockComment) => {
+                // Only `(*)` gets here: the operator `*` in parentheses.
+                let s = span.start as usize;
+                for (i, tok) in [Tok::LParen, Tok::Star, Tok::RParen].into_iter().enumerate() {
+                    tokens.push(Token {
+                        tok,
+                        span: Span::new(s + i, s + i + 1),
+                    });
+                }
+            }
+            Ok(tok) => tokens.push(Token { tok, span }),
+            Err(e) => diags.push(lex_error(e, span, lexer.slice())),
+        }
+    }
+    (tokens, diags)
+}
+
+fn lex_error(e: LexError, span: Span, text: &str) -> Diagnostic {
+    match e {
+        LexError::UnexpectedChar => {
+            let shown = text.chars().next().map_or(String::new(), |c| c.to_string());
+            Diagnostic::error("E0101", format!("unexpected character `{}`", shown.escape_debug()), span)
+                .with_label("not valid here")
+                .with_help("remove this character; Clef source uses ASCII operators and identifiers")
+        }
+        LexError::UnterminatedComment => Diagnostic::error(
+            "E0102",
+            "unterminated block comment",
+            Span::new(span.start as usize, span.start as usize + 2),
+        )
+        .with_label("this `(*` is never closed")
+        .with_help("close the comment with `*)`; block comments nest, so every `(*` inside needs its own `*)`"),
+        LexError::UnterminatedString => Diagnostic::error(
+            "E0103",
+            "unterminated string literal",
+            Span::new(span.start as usize, span.start as usize + 1),
+        )
+        .with_label("this string is never closed")
+        .with_help("add a closing `\"`"),
+        LexError::BadEscape => Diagnostic::error("E0104", "unknown escape sequence in string", span)
+            .with_label("contains an unknown escape")
+            .with_help("the escapes are \\n \\t \\r \\0 \\\\ \\\" and \\'"),
+        LexError::IntegerTooLarge => Diagnostic::error("E0105", "integer literal is too large", span)
+            .with_label("does not fit in 64 bits")
+            .with_help("use a smaller value"),
+        LexError::BadNumber => Diagnostic::error("E0106", "malformed number literal", span)
+            .with_label("not a valid number"),
+        LexError::Tab => Diagnostic::error("E0107", "tab characters are not allowed in Clef source", span)
+            .with_label("tab here")
+            .with_help("indentation is significant: use spaces, as F# requires"),
+    }
+}

@@ -1,0 +1,167 @@
+//! The parser: filtered tokens → AST, with the LALR(1) grammar in
+//! `grammar.lalrpop`. Syntax errors become diagnostics (E03xx); the grammar
+//! recovers at block items, so one run reports several errors.
+
+use crate::ast::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::lexer::{Tok, Token};
+use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
+
+lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_parens, dead_code)]
+    grammar
+);
+
+pub fn sp(l: usize, r: usize) -> Span {
+    Span::new(l, r)
+}
+
+pub fn bin(op: BinOp, a: Expr, b: Expr, l: usize, r: usize) -> Expr {
+    Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), sp(l, r))
+}
+
+/// An item of an offside block, before blocks become nested expressions.
+pub enum BlockItem {
+    Let(LetDecl),
+    Expr(Expr),
+}
+
+/// Turn the items of a block into one expression: a `let` scopes over the
+/// items after it, other items are sequenced.
+pub fn build_block(items: Vec<BlockItem>, span: Span, diags: &mut Vec<Diagnostic>) -> Expr {
+    let mut rest: Option<Expr> = None;
+    for item in items.into_iter().rev() {
+        rest = Some(match (item, rest) {
+            (BlockItem::Expr(e), None) => e,
+            (BlockItem::Expr(e), Some(next)) => {
+                let span = e.span.to(next.span);
+                match next.kind {
+                    ExprKind::Seq(mut v) => {
+                        v.insert(0, e);
+                        Expr::new(ExprKind::Seq(v), span)
+                    }
+                    kind => Expr::new(ExprKind::Seq(vec![e, Expr { kind, span: next.span }]), span),
+                }
+            }
+            (BlockItem::Let(d), None) => {
+                let at = d.bindings.first().map_or(d.span, |b| b.name.span);
+                diags.push(
+                    Diagnostic::error("E0304", "this block ends with a `let`", at)
+                        .with_label("nothing uses this binding")
+                        .with_help(
+                            "a block's value is its last expression: add an expression after the `let`, \
+                             for example `()` or the bound name",
+                        ),
+                );
+                let end = d.span;
+                Expr::new(
+                    ExprKind::Let(Box::new(d), Box::new(Expr::new(ExprKind::Error, end))),
+                    end,
+                )
+            }
+            (BlockItem::Let(d), Some(next)) => {
+                let span = d.span.to(next.span);
+                Expr::new(ExprKind::Let(Box::new(d), Box::new(next)), span)
+            }
+        });
+    }
+    rest.unwrap_or_else(|| Expr::new(ExprKind::Error, span))
+}
+
+pub fn recovery_diagnostic(e: ErrorRecovery<usize, Tok, Diagnostic>) -> Diagnostic {
+    parse_error_diagnostic(e.error)
+}
+
+fn describe_expected(expected: &[String]) -> Option<String> {
+    let mut names: Vec<String> = expected
+        .iter()
+        .filter_map(|e| {
+            let name = e.trim_matches('"');
+            Some(match name {
+                "VBegin" | "VSep" | "PrefixMinus" => return None,
+                "VEnd" => "end of block".to_string(),
+                "Ident" => "identifier".to_string(),
+                "Int" | "Float" | "Str" | "CharLit" | "TypeVar" | "FutureKeyword" => return None,
+                other => format!("`{other}`"),
+            })
+        })
+        .collect();
+    names.dedup();
+    if names.is_empty() || names.len() > 6 {
+        return None;
+    }
+    Some(names.join(", "))
+}
+
+fn parse_error_diagnostic(e: ParseError<usize, Tok, Diagnostic>) -> Diagnostic {
+    match e {
+        ParseError::User { error } => error,
+        ParseError::InvalidToken { location } => {
+            Diagnostic::error("E0301", "invalid token", sp(location, location + 1)).with_label("not expected here")
+        }
+        ParseError::UnrecognizedEof { location, expected } => {
+            let mut d = Diagnostic::error("E0302", "unexpected end of file", sp(location, location))
+                .with_label("the program ends here");
+            if let Some(exp) = describe_expected(&expected) {
+                d = d.with_help(format!("expected {exp}"));
+            }
+            d
+        }
+        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => unexpected(l, tok, r, &expected),
+        ParseError::ExtraToken { token: (l, tok, r) } => unexpected(l, tok, r, &[]),
+    }
+}
+
+fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
+    let span = sp(l, r);
+    match &tok {
+        Tok::FutureKeyword(kw) => {
+            return Diagnostic::error("E0303", format!("`{kw}` is not supported yet"), span)
+                .with_label("not part of the Clef subset this compiler accepts")
+                .with_help("see docs/language.md for the accepted subset");
+        }
+        Tok::CharLit(_) => {
+            return Diagnostic::error("E0303", "character literals are not supported yet", span)
+                .with_label("a `char` literal")
+                .with_help("use a one-character string instead");
+        }
+        Tok::VSep => {
+            let mut d = Diagnostic::error("E0305", "unexpected new line", span)
+                .with_label("the expression above is not finished");
+            if let Some(exp) = describe_expected(expected) {
+                d = d.with_help(format!("expected {exp} before the line ends"));
+            }
+            return d;
+        }
+        Tok::VEnd => {
+            let mut d = Diagnostic::error("E0306", "unexpected end of block", span)
+                .with_label("the block ends here, by indentation or a closing token");
+            if let Some(exp) = describe_expected(expected) {
+                d = d.with_help(format!("expected {exp}"));
+            }
+            return d;
+        }
+        _ => {}
+    }
+    let mut d = Diagnostic::error("E0301", format!("unexpected {tok}"), span).with_label("unexpected here");
+    if let Some(exp) = describe_expected(expected) {
+        d = d.with_help(format!("expected {exp}"));
+    }
+    d
+}
+
+/// Parse tokens that went through the layout filter.
+pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let iter = tokens
+        .into_iter()
+        .map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok, t.span.end as usize)));
+    let result = grammar::FileParser::new().parse(&mut diags, iter);
+    match result {
+        Ok(file) => (file, diags),
+        Err(e) => {
+            diags.push(parse_error_diagnostic(e));
+            (File { items: Vec::new() }, diags)
+        }
+    }
+}

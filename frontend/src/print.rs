@@ -1,0 +1,230 @@
+//! Deterministic text dumps of the front end's stages (`--emit tokens` and
+//! `--emit ast`), used by snapshot tests.
+
+use crate::ast::*;
+use crate::layout::LineIndex;
+use crate::lexer::{Tok, Token};
+use std::fmt::Write;
+
+/// One token per line: `line:col  token`; virtual tokens are marked.
+pub fn tokens(src: &str, tokens: &[Token]) -> String {
+    let lines = LineIndex::new(src);
+    let mut out = String::new();
+    for t in tokens {
+        let (line, col) = lines.line_col(t.span.start);
+        let text = match &t.tok {
+            Tok::VBegin => "<begin>".to_string(),
+            Tok::VSep => "<sep>".to_string(),
+            Tok::VEnd => "<end>".to_string(),
+            Tok::PrefixMinus => "prefix `-`".to_string(),
+            Tok::Str(s) => format!("string {s:?}"),
+            other => other.to_string(),
+        };
+        let _ = writeln!(out, "{:>4}:{:<3} {}", line + 1, col + 1, text);
+    }
+    out
+}
+
+/// An indented tree of the AST.
+pub fn ast(file: &File) -> String {
+    let mut p = Printer::default();
+    for item in &file.items {
+        p.item(item);
+    }
+    p.out
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    depth: usize,
+}
+
+impl Printer {
+    fn line(&mut self, text: impl AsRef<str>) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text.as_ref());
+        self.out.push('\n');
+    }
+
+    fn nested(&mut self, f: impl FnOnce(&mut Self)) {
+        self.depth += 1;
+        f(self);
+        self.depth -= 1;
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Module { path, .. } => self.line(format!("module {}", path_str(path))),
+            Item::Open { path, .. } => self.line(format!("open {}", path_str(path))),
+            Item::Let(d) => self.let_decl(d),
+            Item::Do(e) => {
+                self.line("do");
+                self.nested(|p| p.expr(e));
+            }
+        }
+    }
+
+    fn let_decl(&mut self, d: &LetDecl) {
+        for a in &d.attributes {
+            self.line(format!("[<{}>]", a.name.name));
+        }
+        for (i, b) in d.bindings.iter().enumerate() {
+            let kw = match (i, d.is_rec) {
+                (0, true) => "let rec",
+                (0, false) => "let",
+                _ => "and",
+            };
+            let mut head = format!("{kw} {}{}", if b.is_mutable { "mutable " } else { "" }, b.name.name);
+            for p in &b.params {
+                head.push(' ');
+                head.push_str(&param_str(p));
+            }
+            if let Some(t) = &b.return_type {
+                let _ = write!(head, " : {}", type_str(t));
+            }
+            self.line(head);
+            self.nested(|p| p.expr(&b.body));
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Unit => self.line("()"),
+            ExprKind::Int(v, s) => self.line(format!("int {v}{}", suffix_str(*s))),
+            ExprKind::Float(v, f32) => self.line(format!("float {v:?}{}", if *f32 { "f" } else { "" })),
+            ExprKind::Str(s) => self.line(format!("string {s:?}")),
+            ExprKind::Bool(b) => self.line(format!("bool {b}")),
+            ExprKind::Var(i) => self.line(format!("var {}", i.name)),
+            ExprKind::Dot(a, n) => {
+                self.line(format!("dot .{}", n.name));
+                self.nested(|p| p.expr(a));
+            }
+            ExprKind::App(f, a) => {
+                self.line("apply");
+                self.nested(|p| {
+                    p.expr(f);
+                    p.expr(a);
+                });
+            }
+            ExprKind::Binary(op, a, b) => {
+                self.line(format!("binary {}", op.symbol()));
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                });
+            }
+            ExprKind::Unary(UnOp::Neg, a) => {
+                self.line("negate");
+                self.nested(|p| p.expr(a));
+            }
+            ExprKind::If(c, t, e) => {
+                self.line("if");
+                self.nested(|p| {
+                    p.expr(c);
+                    p.line("then");
+                    p.nested(|p| p.expr(t));
+                    if let Some(e) = e {
+                        p.line("else");
+                        p.nested(|p| p.expr(e));
+                    }
+                });
+            }
+            ExprKind::While(c, b) => {
+                self.line("while");
+                self.nested(|p| {
+                    p.expr(c);
+                    p.line("do");
+                    p.nested(|p| p.expr(b));
+                });
+            }
+            ExprKind::ForIn(v, a, b, body) => {
+                self.line(format!("for {} in", v.name));
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                    p.line("do");
+                    p.nested(|p| p.expr(body));
+                });
+            }
+            ExprKind::ForTo(v, a, dir, b, body) => {
+                let d = match dir {
+                    ForDirection::To => "to",
+                    ForDirection::Downto => "downto",
+                };
+                self.line(format!("for {} = .. {d}", v.name));
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                    p.line("do");
+                    p.nested(|p| p.expr(body));
+                });
+            }
+            ExprKind::Let(d, body) => {
+                self.let_decl(d);
+                self.line("in");
+                self.nested(|p| p.expr(body));
+            }
+            ExprKind::Seq(items) => {
+                self.line("seq");
+                self.nested(|p| items.iter().for_each(|e| p.expr(e)));
+            }
+            ExprKind::Assign(a, b) => {
+                self.line("assign");
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                });
+            }
+            ExprKind::Index(a, i) => {
+                self.line("index");
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(i);
+                });
+            }
+            ExprKind::Typed(a, t) => {
+                self.line(format!("typed : {}", type_str(t)));
+                self.nested(|p| p.expr(a));
+            }
+            ExprKind::Error => self.line("<error>"),
+        }
+    }
+}
+
+fn path_str(path: &[Ident]) -> String {
+    path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
+}
+
+fn suffix_str(s: IntSuffix) -> &'static str {
+    match s {
+        IntSuffix::None => "",
+        IntSuffix::L => "L",
+        IntSuffix::Uy => "uy",
+    }
+}
+
+fn param_str(p: &Param) -> String {
+    match p {
+        Param::Unit(_) => "()".into(),
+        Param::Wildcard(_) => "_".into(),
+        Param::Named { name, ty: None } => name.name.clone(),
+        Param::Named { name, ty: Some(t) } => format!("({}: {})", name.name, type_str(t)),
+    }
+}
+
+/// A type annotation as written (normalised spacing).
+pub fn type_str(t: &TypeExpr) -> String {
+    match &t.kind {
+        TypeExprKind::Named { name, args } if args.is_empty() => name.name.clone(),
+        TypeExprKind::Named { name, args } => {
+            let args: Vec<_> = args.iter().map(type_str).collect();
+            format!("{} {}", args.join(" "), name.name)
+        }
+        TypeExprKind::Var(v) => format!("'{}", v.name),
+        TypeExprKind::Array(inner) => format!("{}[]", type_str(inner)),
+        TypeExprKind::Fun(a, b) => format!("({} -> {})", type_str(a), type_str(b)),
+    }
+}

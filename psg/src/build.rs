@@ -1,0 +1,285 @@
+//! AST → PSG. Structure only: names are resolved and types inferred by the
+//! passes. Light desugaring happens here so every later stage sees one
+//! shape per construct:
+//! * application chains are flattened (`f a b` → Apply [f, a, b]);
+//! * `x |> f a` and `f a <| x` become Apply [f, a, x];
+//! * `-` applied to a literal is folded into the literal, and integer
+//!   literals are range-checked for their type (E0108).
+
+use crate::graph::*;
+use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+use clef_frontend::{Diagnostic, Span};
+
+/// Build the PSG of a parsed file. `default_module` names the module when
+/// the file has no `module` line (F# uses the file name).
+pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
+    let mut b = Builder {
+        psg: Psg::default(),
+        diags: Vec::new(),
+    };
+    let mut name = default_module.to_string();
+    let mut module_span = Span::default();
+    for (i, item) in file.items.iter().enumerate() {
+        if let ast::Item::Module { path, span } = item {
+            if i == 0 {
+                name = path.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+                module_span = *span;
+            } else {
+                b.diags.push(
+                    Diagnostic::error("E0307", "`module` must be the first declaration of the file", *span)
+                        .with_label("a module declaration after other declarations")
+                        .with_help("move `module` to the top, or remove it (nested modules are not supported yet)"),
+                );
+            }
+        }
+    }
+    let root = b.psg.add_node(NodeKind::Module(name), module_span);
+    b.psg.root = Some(root);
+    for item in &file.items {
+        match item {
+            ast::Item::Module { .. } => {}
+            ast::Item::Open { path, span } => {
+                let path = path.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+                let n = b.psg.add_node(NodeKind::Open(path), *span);
+                b.psg.add_child(root, n);
+            }
+            ast::Item::Let(decl) => {
+                for binding in b.let_decl(decl) {
+                    b.psg.add_child(root, binding);
+                }
+            }
+            ast::Item::Do(e) => {
+                let init = b.psg.add_node(NodeKind::Init, e.span);
+                let e = b.expr(e);
+                b.psg.add_child(init, e);
+                b.psg.add_child(root, init);
+            }
+        }
+    }
+    (b.psg, b.diags)
+}
+
+struct Builder {
+    psg: Psg,
+    diags: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
+        let mut is_entry = false;
+        for attr in &decl.attributes {
+            if attr.name.name == "EntryPoint" {
+                is_entry = true;
+            } else {
+                self.diags.push(
+                    Diagnostic::error("E0308", format!("unknown attribute `{}`", attr.name.name), attr.name.span)
+                        .with_label("not an attribute clefc knows")
+                        .with_help("the supported attribute is `[<EntryPoint>]`"),
+                );
+            }
+        }
+        decl.bindings
+            .iter()
+            .enumerate()
+            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, is_entry && i == 0))
+            .collect()
+    }
+
+    fn binding(&mut self, bnd: &ast::Binding, is_rec: bool, is_entry: bool) -> NodeId {
+        let info = BindingInfo {
+            name: bnd.name.name.clone(),
+            role: BindingRole::Let,
+            is_mutable: bnd.is_mutable,
+            is_rec,
+            is_entry,
+            arity: bnd.params.len(),
+            annotation: bnd.return_type.clone(),
+            name_span: bnd.name.span,
+        };
+        let node = self.psg.add_node(NodeKind::Binding(info), bnd.span);
+        for p in &bnd.params {
+            let (name, annotation, name_span) = match p {
+                ast::Param::Unit(s) => ("()".to_string(), None, *s),
+                ast::Param::Wildcard(s) => ("_".to_string(), None, *s),
+                ast::Param::Named { name, ty } => (name.name.clone(), ty.clone(), name.span),
+            };
+            let info = BindingInfo {
+                name,
+                role: BindingRole::Param,
+                is_mutable: false,
+                is_rec: false,
+                is_entry: false,
+                arity: 0,
+                annotation,
+                name_span,
+            };
+            let param = self.psg.add_node(NodeKind::Binding(info), p.span());
+            self.psg.add_child(node, param);
+        }
+        let body = self.expr(&bnd.body);
+        self.psg.add_child(node, body);
+        node
+    }
+
+    fn node(&mut self, kind: ExprKind, span: Span, children: &[NodeId]) -> NodeId {
+        let n = self.psg.add_node(NodeKind::Expr(kind), span);
+        for &c in children {
+            self.psg.add_child(n, c);
+        }
+        n
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> NodeId {
+        let span = e.span;
+        match &e.kind {
+            A::Unit => self.node(ExprKind::Lit(Literal::Unit), span, &[]),
+            A::Int(v, s) => {
+                let lit = self.int_literal(*v, *s, false, span);
+                self.node(ExprKind::Lit(lit), span, &[])
+            }
+            A::Float(v, f32) => self.node(ExprKind::Lit(Literal::Float(*v, *f32)), span, &[]),
+            A::Str(s) => self.node(ExprKind::Lit(Literal::Str(s.clone())), span, &[]),
+            A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
+            A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
+            A::Dot(obj, name) => {
+                let o = self.expr(obj);
+                self.node(ExprKind::Member(name.name.clone()), span, &[o])
+            }
+            A::App(..) => {
+                let (head, args) = flatten_app(e);
+                self.apply(head, &args, span)
+            }
+            A::Binary(BinOp::PipeRight, x, f) => {
+                let (head, mut args) = flatten_app(f);
+                args.push(x);
+                self.apply(head, &args, span)
+            }
+            A::Binary(BinOp::PipeLeft, f, x) => {
+                let (head, mut args) = flatten_app(f);
+                args.push(x);
+                self.apply(head, &args, span)
+            }
+            A::Binary(op, a, b) => {
+                let a = self.expr(a);
+                let b = self.expr(b);
+                self.node(ExprKind::Binary(*op), span, &[a, b])
+            }
+            A::Unary(UnOp::Neg, inner) => match &inner.kind {
+                A::Int(v, s) => {
+                    let lit = self.int_literal(*v, *s, true, span);
+                    self.node(ExprKind::Lit(lit), span, &[])
+                }
+                A::Float(v, f32) => self.node(ExprKind::Lit(Literal::Float(-*v, *f32)), span, &[]),
+                _ => {
+                    let a = self.expr(inner);
+                    self.node(ExprKind::Neg, span, &[a])
+                }
+            },
+            A::If(c, t, el) => {
+                let mut kids = vec![self.expr(c), self.expr(t)];
+                if let Some(el) = el {
+                    kids.push(self.expr(el));
+                }
+                self.node(ExprKind::If, span, &kids)
+            }
+            A::While(c, body) => {
+                let c = self.expr(c);
+                let body = self.expr(body);
+                self.node(ExprKind::While, span, &[c, body])
+            }
+            A::ForIn(v, from, to, body) => self.for_loop(v, from, to, body, ast::ForDirection::To, span),
+            A::ForTo(v, from, dir, to, body) => self.for_loop(v, from, to, body, *dir, span),
+            A::Let(decl, body) => {
+                let mut kids = self.let_decl(decl);
+                kids.push(self.expr(body));
+                self.node(ExprKind::Let, span, &kids)
+            }
+            A::Seq(items) => {
+                let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
+                self.node(ExprKind::Seq, span, &kids)
+            }
+            A::Assign(target, value) => {
+                let t = self.expr(target);
+                let v = self.expr(value);
+                self.node(ExprKind::Assign, span, &[t, v])
+            }
+            A::Index(a, i) => {
+                let a = self.expr(a);
+                let i = self.expr(i);
+                self.node(ExprKind::Index, span, &[a, i])
+            }
+            A::Typed(inner, ty) => {
+                let a = self.expr(inner);
+                self.node(ExprKind::Typed(ty.clone()), span, &[a])
+            }
+            A::Error => self.node(ExprKind::Error, span, &[]),
+        }
+    }
+
+    fn apply(&mut self, head: &ast::Expr, args: &[&ast::Expr], span: Span) -> NodeId {
+        let mut kids = vec![self.expr(head)];
+        kids.extend(args.iter().map(|a| self.expr(a)));
+        self.node(ExprKind::Apply, span, &kids)
+    }
+
+    fn for_loop(
+        &mut self,
+        var: &ast::Ident,
+        from: &ast::Expr,
+        to: &ast::Expr,
+        body: &ast::Expr,
+        dir: ast::ForDirection,
+        span: Span,
+    ) -> NodeId {
+        let info = BindingInfo {
+            name: var.name.clone(),
+            role: BindingRole::LoopVar,
+            is_mutable: false,
+            is_rec: false,
+            is_entry: false,
+            arity: 0,
+            annotation: None,
+            name_span: var.span,
+        };
+        let v = self.psg.add_node(NodeKind::Binding(info), var.span);
+        let from = self.expr(from);
+        let to = self.expr(to);
+        let body = self.expr(body);
+        self.node(ExprKind::For(dir), span, &[v, from, to, body])
+    }
+
+    fn int_literal(&mut self, value: u64, suffix: IntSuffix, negative: bool, span: Span) -> Literal {
+        let (ty, max, name) = match suffix {
+            IntSuffix::None => (IntTy::Int, i32::MAX as u64, "int"),
+            IntSuffix::L => (IntTy::Int64, i64::MAX as u64, "int64"),
+            IntSuffix::Uy => (IntTy::Byte, u8::MAX as u64, "byte"),
+        };
+        let limit = if negative && ty != IntTy::Byte { max + 1 } else { max };
+        if value > limit || (negative && ty == IntTy::Byte && value != 0) {
+            self.diags.push(
+                Diagnostic::error("E0108", format!("this literal is out of range for `{name}`"), span)
+                    .with_label(format!("does not fit in `{name}`"))
+                    .with_help(match ty {
+                        IntTy::Int => "use an `int64` literal with the `L` suffix, e.g. `3000000000L`",
+                        IntTy::Int64 => "int64 literals range from -9223372036854775808 to 9223372036854775807",
+                        IntTy::Byte => "byte literals range from 0uy to 255uy",
+                    }),
+            );
+            return Literal::Int(0, ty);
+        }
+        let v = value as i128;
+        Literal::Int(if negative { -v } else { v } as i64, ty)
+    }
+}
+
+/// `f a b` → (f, [a, b])
+fn flatten_app(e: &ast::Expr) -> (&ast::Expr, Vec<&ast::Expr>) {
+    let mut args = Vec::new();
+    let mut head = e;
+    while let A::App(f, a) = &head.kind {
+        args.push(&**a);
+        head = f;
+    }
+    args.reverse();
+    (head, args)
+}

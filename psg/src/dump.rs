@@ -1,0 +1,153 @@
+//! Deterministic dumps of the PSG: an indented text tree (`--emit psg`) and
+//! Graphviz DOT (`--emit psg-dot`).
+
+use crate::graph::*;
+use clef_frontend::ast::ForDirection;
+use clef_frontend::layout::LineIndex;
+use clef_frontend::print::type_str;
+use std::fmt::Write;
+
+/// A short description of a node: kind and its own data, no type.
+pub fn describe(psg: &Psg, id: NodeId) -> String {
+    match psg.kind(id) {
+        NodeKind::Module(name) => format!("module {name}"),
+        NodeKind::Open(path) => format!("open {path}"),
+        NodeKind::Init => "init".into(),
+        NodeKind::Binding(b) => {
+            let role = match b.role {
+                BindingRole::Let if b.arity > 0 => "function",
+                BindingRole::Let => "let",
+                BindingRole::Param => "param",
+                BindingRole::LoopVar => "loopvar",
+            };
+            let mut flags = String::new();
+            for (on, flag) in [(b.is_rec, " rec"), (b.is_mutable, " mutable"), (b.is_entry, " entrypoint")] {
+                if on {
+                    flags.push_str(flag);
+                }
+            }
+            format!("{role}{flags} {}", b.name)
+        }
+        NodeKind::Expr(e) => match e {
+            ExprKind::Lit(l) => match l {
+                Literal::Unit => "lit ()".into(),
+                Literal::Int(v, IntTy::Int) => format!("lit {v}"),
+                Literal::Int(v, IntTy::Int64) => format!("lit {v}L"),
+                Literal::Int(v, IntTy::Byte) => format!("lit {v}uy"),
+                Literal::Float(v, false) => format!("lit {v:?}"),
+                Literal::Float(v, true) => format!("lit {v:?}f"),
+                Literal::Str(s) => format!("lit {s:?}"),
+                Literal::Bool(b) => format!("lit {b}"),
+            },
+            ExprKind::Var(name) => format!("var {name}"),
+            ExprKind::Member(name) => format!("member .{name}"),
+            ExprKind::Apply => "apply".into(),
+            ExprKind::Binary(op) => format!("binary {}", op.symbol()),
+            ExprKind::Neg => "negate".into(),
+            ExprKind::If => "if".into(),
+            ExprKind::While => "while".into(),
+            ExprKind::For(ForDirection::To) => "for to".into(),
+            ExprKind::For(ForDirection::Downto) => "for downto".into(),
+            ExprKind::Let => "let-in".into(),
+            ExprKind::Seq => "seq".into(),
+            ExprKind::Assign => "assign".into(),
+            ExprKind::Index => "index".into(),
+            ExprKind::Typed(t) => format!("typed {}", type_str(t)),
+            ExprKind::Error => "error".into(),
+        },
+    }
+}
+
+fn annotations(psg: &Psg, id: NodeId) -> String {
+    let node = psg.node(id);
+    let mut s = String::new();
+    if let Some(t) = &node.ann.ty {
+        let _ = write!(s, " : {t}");
+    }
+    if let Some(b) = node.ann.builtin {
+        let _ = write!(s, " = builtin {}", b.name());
+    }
+    if let Some(def) = psg.definition(id) {
+        let _ = write!(s, " -> n{}", def.index());
+    }
+    if !node.ann.captures.is_empty() {
+        let caps: Vec<String> = node.ann.captures.iter().map(|c| format!("n{}", c.index())).collect();
+        let _ = write!(s, " captures [{}]", caps.join(", "));
+    }
+    s
+}
+
+/// The text dump: the containment tree with types and references, then
+/// the call and data-flow edges.
+pub fn text(psg: &Psg, src: &str) -> String {
+    let lines = LineIndex::new(src);
+    let mut out = String::new();
+    let Some(root) = psg.root else { return out };
+    let mut stack = vec![(root, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        let (line, col) = lines.line_col(psg.span(id).start);
+        let _ = writeln!(
+            out,
+            "{:indent$}n{} {}{}  @{}:{}",
+            "",
+            id.index(),
+            describe(psg, id),
+            annotations(psg, id),
+            line + 1,
+            col + 1,
+            indent = depth * 2
+        );
+        for child in psg.children(id).into_iter().rev() {
+            stack.push((child, depth + 1));
+        }
+    }
+    let edges: Vec<_> = psg
+        .semantic_edges()
+        .into_iter()
+        .filter(|(_, _, k)| !matches!(k, EdgeKind::DefUse))
+        .collect();
+    if !edges.is_empty() {
+        out.push_str("edges:\n");
+        for (a, b, k) in edges {
+            let kind = match k {
+                EdgeKind::Call => "call".to_string(),
+                EdgeKind::DataFlow(DataFlow::Arg(i)) => format!("flow arg{i}"),
+                EdgeKind::DataFlow(DataFlow::Return) => "flow return".into(),
+                EdgeKind::DataFlow(DataFlow::Bind) => "flow bind".into(),
+                EdgeKind::DefUse | EdgeKind::Contains(_) => continue,
+            };
+            let _ = writeln!(out, "  n{} -> n{}  {kind}", a.index(), b.index());
+        }
+    }
+    out
+}
+
+/// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
+/// data flow blue.
+pub fn dot(psg: &Psg) -> String {
+    let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
+    for id in psg.graph.node_indices() {
+        let label = format!("n{} {}{}", id.index(), describe(psg, id), annotations(psg, id));
+        let shape = match psg.kind(id) {
+            NodeKind::Module(_) => ", shape=folder",
+            NodeKind::Binding(_) => ", shape=ellipse",
+            _ => "",
+        };
+        let _ = writeln!(out, "  n{} [label={:?}{shape}];", id.index(), label);
+    }
+    for e in psg.graph.raw_edges() {
+        let style = match e.weight {
+            EdgeKind::Contains(_) => String::new(),
+            EdgeKind::DefUse => " [style=dashed, label=\"def\"]".into(),
+            EdgeKind::Call => " [style=bold, color=red, label=\"call\"]".into(),
+            EdgeKind::DataFlow(k) => format!(" [color=blue, label=\"{}\"]", match k {
+                DataFlow::Arg(i) => format!("arg{i}"),
+                DataFlow::Return => "return".into(),
+                DataFlow::Bind => "bind".into(),
+            }),
+        };
+        let _ = writeln!(out, "  n{} -> n{}{style};", e.source().index(), e.target().index());
+    }
+    out.push_str("}\n");
+    out
+}

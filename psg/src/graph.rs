@@ -1,0 +1,369 @@
+//! The Program Semantic Graph: nodes for modules, bindings, parameters and
+//! expressions; typed edges between them.
+//!
+//! Invariants:
+//! * Node ids are dense and assigned in source order by [`crate::build`];
+//!   nodes are never removed (passes may add nodes), so ids are stable.
+//! * Every node except the root module has exactly one incoming
+//!   `Contains` edge; the ordinals of a parent's `Contains` edges are
+//!   `0..n`, and [`Psg::children`] returns children in that order.
+//! * The children of an expression node are its operands, in evaluation
+//!   order (see [`ExprKind`] for each shape).
+
+use crate::types::{TyVar, Type};
+use clef_frontend::ast::{BinOp, ForDirection, TypeExpr};
+use clef_frontend::Span;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+pub type NodeId = NodeIndex<u32>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntTy {
+    Int,
+    Int64,
+    Byte,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Unit,
+    /// The value, already range-checked for its type.
+    Int(i64, IntTy),
+    /// `true` for `float32` (`1.0f`).
+    Float(f64, bool),
+    Str(String),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BindingRole {
+    /// `let` at module level or in an expression.
+    Let,
+    /// A function parameter (`()` and `_` included).
+    Param,
+    /// The variable of a `for` loop.
+    LoopVar,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BindingInfo {
+    pub name: String,
+    pub role: BindingRole,
+    pub is_mutable: bool,
+    pub is_rec: bool,
+    /// `[<EntryPoint>]`
+    pub is_entry: bool,
+    /// Number of leading children that are parameters (functions only).
+    pub arity: usize,
+    /// Written type: the parameter's annotation, or a function's return type.
+    pub annotation: Option<TypeExpr>,
+    /// Where the name itself is written.
+    pub name_span: Span,
+}
+
+impl BindingInfo {
+    pub fn is_function(&self) -> bool {
+        self.role == BindingRole::Let && self.arity > 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Lit(Literal),
+    /// A name; resolution adds a `DefUse` edge or a builtin annotation.
+    Var(String),
+    /// `obj.Name` — children: [obj]. Module-qualified names are resolved
+    /// to `Var` when the PSG is built, so this is a property access.
+    Member(String),
+    /// Function application, flattened: children [callee, arg1, …, argN].
+    /// `x |> f` and `f <| x` are built as applications.
+    Apply,
+    /// children [a, b]
+    Binary(BinOp),
+    /// children [a]
+    Neg,
+    /// children [cond, then, else?]
+    If,
+    /// children [cond, body]
+    While,
+    /// children [loop variable binding, from, to, body]
+    For(ForDirection),
+    /// children [binding…, body]; several bindings for `let rec … and …`.
+    Let,
+    /// children in order; the value is the last one's.
+    Seq,
+    /// `x <- e` — children [target, value]
+    Assign,
+    /// `a.[i]` — children [a, i]
+    Index,
+    /// `(e : T)` — children [e]
+    Typed(TypeExpr),
+    /// A part of the program that failed to parse.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Module(String),
+    Open(String),
+    /// A named value. Children of a function binding: its parameters (also
+    /// `Binding` nodes with role `Param`), then its body.
+    Binding(BindingInfo),
+    /// Top-level code run at start-up (`do e` or a bare expression);
+    /// children [e].
+    Init,
+    Expr(ExprKind),
+}
+
+/// Functions the language provides without a definition in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Builtin {
+    Printfn,
+    Printf,
+    ToInt,
+    ToInt64,
+    ToByte,
+    ToFloat,
+    ToFloat32,
+    Not,
+    Ignore,
+    Exit,
+    Sqrt,
+    Abs,
+    Min,
+    Max,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 14] = [
+        Builtin::Printfn,
+        Builtin::Printf,
+        Builtin::ToInt,
+        Builtin::ToInt64,
+        Builtin::ToByte,
+        Builtin::ToFloat,
+        Builtin::ToFloat32,
+        Builtin::Not,
+        Builtin::Ignore,
+        Builtin::Exit,
+        Builtin::Sqrt,
+        Builtin::Abs,
+        Builtin::Min,
+        Builtin::Max,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Printfn => "printfn",
+            Builtin::Printf => "printf",
+            Builtin::ToInt => "int",
+            Builtin::ToInt64 => "int64",
+            Builtin::ToByte => "byte",
+            Builtin::ToFloat => "float",
+            Builtin::ToFloat32 => "float32",
+            Builtin::Not => "not",
+            Builtin::Ignore => "ignore",
+            Builtin::Exit => "exit",
+            Builtin::Sqrt => "sqrt",
+            Builtin::Abs => "abs",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// Number of arguments a call must supply (the format string counts
+    /// as the first argument of `printfn`; its holes add more).
+    pub fn arity(self) -> usize {
+        match self {
+            Builtin::Min | Builtin::Max => 2,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataFlow {
+    /// argument i of a call → the callee's parameter i
+    Arg(u32),
+    /// a function's body → the call site receiving its value
+    Return,
+    /// a bound expression → its binding
+    Bind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EdgeKind {
+    /// parent → child, with the child's position
+    Contains(u32),
+    /// reference → the binding it names
+    DefUse,
+    /// call site (`Apply`) → callee binding
+    Call,
+    /// value → where it flows
+    DataFlow(DataFlow),
+}
+
+/// Facts the passes record on a node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Annotations {
+    /// The node's type (after inference; may contain generalised variables
+    /// inside generic functions).
+    pub ty: Option<Type>,
+    /// On a `Var` naming a builtin.
+    pub builtin: Option<Builtin>,
+    /// On a generic binding: its quantified variables.
+    pub generalized: Vec<TyVar>,
+    /// On a `Var` naming a generic binding: what each quantified variable
+    /// stands for at this use.
+    pub instantiation: Vec<(TyVar, Type)>,
+    /// On a local function: the enclosing function's bindings it reads,
+    /// passed as extra leading arguments (lambda lifting).
+    pub captures: Vec<NodeId>,
+    /// On an `Apply` of `printf`/`printfn`: the parsed format.
+    pub format: Option<Vec<FormatPiece>>,
+}
+
+/// A piece of a `printf` format string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormatPiece {
+    Text(String),
+    /// `%d`, `%i`, `%f`, `%.3f`, `%s`, `%b`; `precision` only for `%f`.
+    Hole { conv: char, precision: Option<u32> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+    pub ann: Annotations,
+}
+
+/// The Program Semantic Graph of one compilation unit.
+#[derive(Debug, Default)]
+pub struct Psg {
+    pub graph: DiGraph<Node, EdgeKind, u32>,
+    pub root: Option<NodeId>,
+    /// Number of children of each node, so appending a child is O(1).
+    child_counts: Vec<u32>,
+}
+
+impl Psg {
+    pub fn add_node(&mut self, kind: NodeKind, span: Span) -> NodeId {
+        self.child_counts.push(0);
+        self.graph.add_node(Node {
+            kind,
+            span,
+            ann: Annotations::default(),
+        })
+    }
+
+    /// Add `child` as the next child of `parent`.
+    pub fn add_child(&mut self, parent: NodeId, child: NodeId) {
+        let n = &mut self.child_counts[parent.index()];
+        self.graph.add_edge(parent, child, EdgeKind::Contains(*n));
+        *n += 1;
+    }
+
+    pub fn add_edge(&mut self, from: NodeId, to: NodeId, kind: EdgeKind) -> EdgeIndex<u32> {
+        self.graph.add_edge(from, to, kind)
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.graph[id]
+    }
+    pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.graph[id]
+    }
+
+    pub fn kind(&self, id: NodeId) -> &NodeKind {
+        &self.graph[id].kind
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        self.graph[id].span
+    }
+
+    pub fn ty(&self, id: NodeId) -> Option<&Type> {
+        self.graph[id].ann.ty.as_ref()
+    }
+
+    pub fn binding(&self, id: NodeId) -> Option<&BindingInfo> {
+        match &self.graph[id].kind {
+            NodeKind::Binding(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn expr(&self, id: NodeId) -> Option<&ExprKind> {
+        match &self.graph[id].kind {
+            NodeKind::Expr(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Children in order.
+    pub fn children(&self, id: NodeId) -> Vec<NodeId> {
+        let mut kids: Vec<(u32, NodeId)> = self
+            .graph
+            .edges_directed(id, Direction::Outgoing)
+            .filter_map(|e| match e.weight() {
+                EdgeKind::Contains(i) => Some((*i, e.target())),
+                _ => None,
+            })
+            .collect();
+        kids.sort_unstable();
+        kids.into_iter().map(|(_, n)| n).collect()
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.graph
+            .edges_directed(id, Direction::Incoming)
+            .find(|e| matches!(e.weight(), EdgeKind::Contains(_)))
+            .map(|e| e.source())
+    }
+
+    /// The binding a reference names (its `DefUse` edge), if any.
+    pub fn definition(&self, id: NodeId) -> Option<NodeId> {
+        self.targets(id, EdgeKind::DefUse).next()
+    }
+
+    /// Targets of outgoing edges of a kind.
+    pub fn targets(&self, id: NodeId, kind: EdgeKind) -> impl Iterator<Item = NodeId> + '_ {
+        self.graph
+            .edges_directed(id, Direction::Outgoing)
+            .filter(move |e| *e.weight() == kind)
+            .map(|e| e.target())
+    }
+
+    /// All non-containment edges, sorted, for dumps.
+    pub fn semantic_edges(&self) -> Vec<(NodeId, NodeId, EdgeKind)> {
+        let mut edges: Vec<_> = self
+            .graph
+            .edge_references()
+            .filter(|e| !matches!(e.weight(), EdgeKind::Contains(_)))
+            .map(|e| (e.source(), e.target(), *e.weight()))
+            .collect();
+        edges.sort_by_key(|(a, b, k)| (a.index(), b.index(), format!("{k:?}")));
+        edges
+    }
+
+    /// Parameters and body of a function binding (body is `None` only for
+    /// bindings that failed to parse).
+    pub fn function_parts(&self, binding: NodeId) -> (Vec<NodeId>, Option<NodeId>) {
+        let arity = self.binding(binding).map_or(0, |b| b.arity);
+        let kids = self.children(binding);
+        let params = kids.iter().take(arity).copied().collect();
+        (params, kids.get(arity).copied())
+    }
+
+    /// The top-level items of the root module, in order.
+    pub fn items(&self) -> Vec<NodeId> {
+        self.root.map(|r| self.children(r)).unwrap_or_default()
+    }
+}

@@ -1,0 +1,11 @@
+//! The Program Semantic Graph (PSG): the compiler's one program
+//! representation between the parser and Cranelift. Built from the AST by
+//! [`build::build`], annotated in place by the passes, read by codegen.
+
+pub mod build;
+pub mod dump;
+pub mod graph;
+pub mod types;
+
+pub use graph::*;
+pub use types::{TyVar, Type};
