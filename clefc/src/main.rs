@@ -1,1 +1,194 @@
-fn main(){}
+//! `clefc`: the Clef compiler's command line.
+//!
+//! Exit codes: 0 success, 1 errors in the program (or a failed link),
+//! 2 usage errors (bad arguments, unreadable file). A panic is a bug.
+
+use clap::{Parser, Subcommand};
+use clef_frontend::SourceFile;
+use clefc::link;
+use clefc::pipeline::{self, Compilation, Goal, Outcome, Stage};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "clefc",
+    version,
+    about = "The Clef compiler: heterogeneous memory, checked at compile time"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a program to a native executable.
+    Build {
+        file: PathBuf,
+        /// Where to write the executable (default: the file's name without
+        /// extension, in the current directory).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print a stage's output to stdout instead of building.
+        #[arg(long, value_enum)]
+        emit: Option<Stage>,
+        /// Print the time each stage took to stderr.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Compile and run a program; arguments after `--` go to the program.
+    Run {
+        file: PathBuf,
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Check a program for errors without generating code.
+    Check {
+        file: PathBuf,
+        /// Print a stage's output to stdout.
+        #[arg(long, value_enum)]
+        emit: Option<Stage>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build {
+            file,
+            output,
+            emit,
+            timings,
+        } => {
+            let goal = emit.map_or(Goal::Object, Goal::Emit);
+            let (src, c) = match compile_file(&file, goal) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            if timings {
+                for (stage, d) in &c.timings {
+                    eprintln!("{stage:>12}: {:.3} ms", d.as_secs_f64() * 1e3);
+                }
+            }
+            match &c.outcome {
+                Some(Outcome::Object(obj)) => {
+                    let out = output.unwrap_or_else(|| default_output(&file));
+                    let t = std::time::Instant::now();
+                    let result = link::link(obj, &out);
+                    if timings {
+                        eprintln!("{:>12}: {:.3} ms", "link", t.elapsed().as_secs_f64() * 1e3);
+                    }
+                    match result {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+                Some(Outcome::Emitted(text)) => {
+                    print!("{text}");
+                    status(&src, &c)
+                }
+                _ => status(&src, &c),
+            }
+        }
+        Command::Check { file, emit } => {
+            let goal = emit.map_or(Goal::Check, Goal::Emit);
+            let (src, c) = match compile_file(&file, goal) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            if let Some(Outcome::Emitted(text)) = &c.outcome {
+                print!("{text}");
+            }
+            status(&src, &c)
+        }
+        Command::Run { file, args } => run(&file, &args),
+    }
+}
+
+/// Exit status after printing diagnostics.
+fn status(_src: &SourceFile, c: &Compilation) -> ExitCode {
+    if c.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn default_output(file: &Path) -> PathBuf {
+    PathBuf::from(file.file_stem().unwrap_or(file.as_os_str()))
+}
+
+/// Read, compile, and print diagnostics. `Err` carries the exit code when
+/// the file cannot be read.
+fn compile_file(file: &Path, goal: Goal) -> Result<(SourceFile, Compilation), ExitCode> {
+    let text = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!("error: {} is not valid UTF-8 text", file.display());
+                return Err(ExitCode::from(1));
+            }
+        },
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return Err(ExitCode::from(2));
+        }
+    };
+    let src = SourceFile::new(file.display().to_string(), text);
+    let module = file
+        .file_stem()
+        .map(|s| capitalize(&s.to_string_lossy()))
+        .unwrap_or_else(|| "Program".into());
+    let c = pipeline::compile(&src, &module, goal);
+    eprint!("{}", src.render(&c.diagnostics));
+    Ok((src, c))
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+fn run(file: &Path, args: &[String]) -> ExitCode {
+    let (src, c) = match compile_file(file, Goal::Object) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let Some(Outcome::Object(obj)) = c.outcome else {
+        return status(&src, &c);
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary directory: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let exe = dir.path().join("program");
+    if let Err(e) = link::link(&obj, &exe) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    match std::process::Command::new(&exe).args(args).status() {
+        Ok(s) => {
+            use std::os::unix::process::ExitStatusExt;
+            let code = s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0));
+            ExitCode::from(code as u8)
+        }
+        Err(e) => {
+            eprintln!("error: cannot run the program: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,1 +1,411 @@
+//! Cranelift code generation: typed PSG → native object file.
+//!
+//! Input: a PSG that passed every pass (resolved, typed, saturated calls,
+//! captures computed). Output: an ELF object defining `main` (C ABI), which
+//! calls the runtime's start-up, the module's initialisation, the
+//! `[<EntryPoint>]` function, and exits through the runtime.
+//!
+//! Concepts:
+//! * An [`Instance`] is one monomorphic copy of a Clef function: a binding
+//!   plus concrete types for the type variables its body mentions.
+//!   Instances are compiled on demand, starting from `main`.
+//! * Clef functions use Cranelift's `tail` calling convention, so calls in
+//!   tail position are `return_call`s (self tail calls become loops), as F#
+//!   programmers expect of recursive loops.
+//! * Top-level values live in writable data objects, initialised in order
+//!   by `clef_init`.
 
+mod function;
+pub mod runtime_abi;
+pub mod values;
+
+use clef_frontend::{Diagnostic, SourceFile, Span};
+use clef_psg::*;
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use runtime_abi::RuntimeImports;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use values::clif_type;
+
+/// The result of code generation.
+pub struct Output {
+    /// The relocatable object file.
+    pub object: Vec<u8>,
+    /// Annotated CLIF of every function, when asked for.
+    pub clif: String,
+}
+
+/// Variable substitution for one instance, sorted by variable.
+pub type Subst = Vec<(TyVar, Type)>;
+
+pub(crate) struct Instance {
+    pub binding: NodeId,
+    pub subst: Subst,
+    pub func: FuncId,
+}
+
+pub(crate) struct Codegen<'p> {
+    pub psg: &'p Psg,
+    pub src: &'p SourceFile,
+    pub module: ObjectModule,
+    pub runtime: RuntimeImports,
+    pub instances: Vec<Instance>,
+    instance_index: HashMap<(NodeId, Subst), usize>,
+    pub queue: VecDeque<usize>,
+    strings: HashMap<String, DataId>,
+    pub globals: HashMap<NodeId, DataId>,
+    function_vars: HashMap<NodeId, BTreeSet<TyVar>>,
+    pub clif: Option<String>,
+}
+
+fn internal(msg: impl std::fmt::Display) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(
+        "E0900",
+        format!("internal compiler error in code generation: {msg}"),
+        Span::default(),
+    )
+    .with_label("while compiling this program")
+    .with_help("this is a bug in clefc; please report it with the program")]
+}
+
+pub fn make_isa() -> Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    for (k, v) in [
+        ("opt_level", "speed"),
+        ("is_pic", "true"),
+        ("preserve_frame_pointers", "false"),
+    ] {
+        flags.set(k, v).map_err(|e| e.to_string())?;
+    }
+    let isa = cranelift_codegen::isa::lookup(target_lexicon::Triple::host())
+        .map_err(|e| e.to_string())?;
+    isa.finish(settings::Flags::new(flags))
+        .map_err(|e| e.to_string())
+}
+
+/// Compile a checked PSG to an object file.
+pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, Vec<Diagnostic>> {
+    let isa = make_isa().map_err(internal)?;
+    let builder = ObjectBuilder::new(
+        isa,
+        "clef_program",
+        cranelift_module::default_libcall_names(),
+    )
+    .map_err(internal)?;
+    let mut cg = Codegen {
+        psg,
+        src,
+        module: ObjectModule::new(builder),
+        runtime: RuntimeImports::default(),
+        instances: Vec::new(),
+        instance_index: HashMap::new(),
+        queue: VecDeque::new(),
+        strings: HashMap::new(),
+        globals: HashMap::new(),
+        function_vars: HashMap::new(),
+        clif: want_clif.then(String::new),
+    };
+    cg.declare_globals().map_err(internal)?;
+    let entry = psg
+        .items()
+        .into_iter()
+        .find(|&i| psg.binding(i).is_some_and(|b| b.is_entry));
+    let entry_instance = match entry {
+        Some(e) => Some(cg.instance(e, &[]).map_err(internal)?),
+        None => None,
+    };
+    let mut ctx = cg.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    let init = cg.compile_init(&mut ctx, &mut fctx)?;
+    while let Some(i) = cg.queue.pop_front() {
+        cg.compile_instance(i, &mut ctx, &mut fctx)?;
+    }
+    cg.compile_main(init, entry_instance, &mut ctx, &mut fctx)
+        .map_err(internal)?;
+    let clif = cg.clif.take().unwrap_or_default();
+    let product = cg.module.finish();
+    let object = product.emit().map_err(internal)?;
+    Ok(Output { object, clif })
+}
+
+impl<'p> Codegen<'p> {
+    /// The concrete type of a node under an instance's substitution.
+    pub fn type_of(&self, id: NodeId, subst: &HashMap<TyVar, Type>) -> Type {
+        let t = self.psg.ty(id).cloned().unwrap_or(Type::Unit);
+        t.map_vars(&|v| Some(subst.get(&v).cloned().unwrap_or(Type::Unit)))
+    }
+
+    /// Type variables mentioned anywhere inside a function binding.
+    fn vars_of_function(&mut self, binding: NodeId) -> BTreeSet<TyVar> {
+        if let Some(v) = self.function_vars.get(&binding) {
+            return v.clone();
+        }
+        let mut vars = Vec::new();
+        let mut stack = vec![binding];
+        while let Some(id) = stack.pop() {
+            let node = self.psg.node(id);
+            if let Some(t) = &node.ann.ty {
+                t.vars(&mut vars);
+            }
+            for (_, t) in &node.ann.instantiation {
+                t.vars(&mut vars);
+            }
+            stack.extend(self.psg.children(id));
+        }
+        let set: BTreeSet<TyVar> = vars.into_iter().collect();
+        self.function_vars.insert(binding, set.clone());
+        set
+    }
+
+    /// The instance of `binding` for a substitution, declared (and queued
+    /// for compilation) on first request.
+    pub fn instance(
+        &mut self,
+        binding: NodeId,
+        subst: &[(TyVar, Type)],
+    ) -> cranelift_module::ModuleResult<usize> {
+        let relevant = self.vars_of_function(binding);
+        let mut key: Subst = subst
+            .iter()
+            .filter(|(v, _)| relevant.contains(v))
+            .cloned()
+            .collect();
+        key.sort_by_key(|(v, _)| *v);
+        key.dedup_by_key(|(v, _)| *v);
+        if let Some(&i) = self.instance_index.get(&(binding, key.clone())) {
+            return Ok(i);
+        }
+        let info = self
+            .psg
+            .binding(binding)
+            .expect("instances are of bindings");
+        let map: HashMap<TyVar, Type> = key.iter().cloned().collect();
+        let sig = self.signature(binding, &map);
+        let n = self.instances.len();
+        let name = format!("clef_{}_n{}_{}", sanitize(&info.name), binding.index(), n);
+        let func = self.module.declare_function(&name, Linkage::Local, &sig)?;
+        self.instances.push(Instance {
+            binding,
+            subst: key.clone(),
+            func,
+        });
+        self.instance_index.insert((binding, key), n);
+        self.queue.push_back(n);
+        Ok(n)
+    }
+
+    /// Parameters of an instance: captured values, then the parameters
+    /// whose types have a machine representation (unit has none).
+    pub fn signature(&self, binding: NodeId, subst: &HashMap<TyVar, Type>) -> ir::Signature {
+        let mut sig = ir::Signature::new(CallConv::Tail);
+        for p in self.param_bindings(binding) {
+            if let Some(t) = clif_type(&self.type_of(p, subst)) {
+                sig.params.push(AbiParam::new(t));
+            }
+        }
+        let (_, body) = self.psg.function_parts(binding);
+        if let Some(t) = body.and_then(|b| clif_type(&self.type_of(b, subst))) {
+            sig.returns.push(AbiParam::new(t));
+        }
+        sig
+    }
+
+    /// Captures followed by parameters.
+    pub fn param_bindings(&self, binding: NodeId) -> Vec<NodeId> {
+        let mut v = self.psg.node(binding).ann.captures.clone();
+        v.extend(self.psg.function_parts(binding).0);
+        v
+    }
+
+    fn declare_globals(&mut self) -> cranelift_module::ModuleResult<()> {
+        for item in self.psg.items() {
+            let Some(info) = self.psg.binding(item) else {
+                continue;
+            };
+            if info.is_function() {
+                continue;
+            }
+            let id = self.module.declare_data(
+                &format!("clef_global_{}_n{}", sanitize(&info.name), item.index()),
+                Linkage::Local,
+                true,
+                false,
+            )?;
+            let mut desc = DataDescription::new();
+            desc.define_zeroinit(8);
+            desc.set_align(8);
+            self.module.define_data(id, &desc)?;
+            self.globals.insert(item, id);
+        }
+        Ok(())
+    }
+
+    /// A string literal in the runtime's layout (`{len: i64, bytes}`).
+    pub fn string_literal(&mut self, s: &str) -> cranelift_module::ModuleResult<DataId> {
+        if let Some(id) = self.strings.get(s) {
+            return Ok(*id);
+        }
+        let id = self.module.declare_data(
+            &format!("clef_str_{}", self.strings.len()),
+            Linkage::Local,
+            false,
+            false,
+        )?;
+        let mut bytes = (s.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(s.as_bytes());
+        let mut desc = DataDescription::new();
+        desc.define(bytes.into_boxed_slice());
+        desc.set_align(8);
+        self.module.define_data(id, &desc)?;
+        self.strings.insert(s.to_string(), id);
+        Ok(id)
+    }
+
+    /// `file:line:col` of a span, for run-time failure messages.
+    pub fn location(&self, span: Span) -> String {
+        let (line, col) = self.src.line_col(span.start);
+        format!("{}:{line}:{col}", self.src.name)
+    }
+
+    fn record_clif(&mut self, title: &str, ctx: &Context) {
+        if let Some(out) = &mut self.clif {
+            out.push_str(&format!("; {title}\n{}\n", ctx.func.display()));
+        }
+    }
+
+    fn define(
+        &mut self,
+        func: FuncId,
+        title: &str,
+        ctx: &mut Context,
+    ) -> Result<(), Vec<Diagnostic>> {
+        self.record_clif(title, ctx);
+        self.module
+            .define_function(func, ctx)
+            .map_err(|e| internal(format!("{e:?}")))?;
+        self.module.clear_context(ctx);
+        Ok(())
+    }
+
+    fn compile_instance(
+        &mut self,
+        i: usize,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (binding, func, subst) = {
+            let inst = &self.instances[i];
+            (inst.binding, inst.func, inst.subst.clone())
+        };
+        let map: HashMap<TyVar, Type> = subst.iter().cloned().collect();
+        ctx.func.signature = self.signature(binding, &map);
+        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
+        function::lower_function(self, ctx, fctx, binding, i, map)?;
+        let info = self.psg.binding(binding).expect("instance of a binding");
+        let ty = self.type_of(binding, &subst.iter().cloned().collect());
+        let insts: Vec<String> = subst
+            .iter()
+            .map(|(v, t)| format!("'{} = {t}", v.0))
+            .collect();
+        let title = if insts.is_empty() {
+            format!("{} : {ty}  (n{})", info.name, binding.index())
+        } else {
+            format!(
+                "{} : {ty}  (n{}, instance {})",
+                info.name,
+                binding.index(),
+                insts.join(", ")
+            )
+        };
+        self.define(func, &title, ctx)
+    }
+
+    /// `clef_init`: top-level values and `do` code, in order.
+    fn compile_init(
+        &mut self,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<FuncId, Vec<Diagnostic>> {
+        let sig = ir::Signature::new(CallConv::Tail);
+        let func = self
+            .module
+            .declare_function("clef_init", Linkage::Local, &sig)
+            .map_err(internal)?;
+        ctx.func.signature = sig;
+        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
+        function::lower_init(self, ctx, fctx)?;
+        self.define(
+            func,
+            "module initialisation: top-level values and `do` code, in order",
+            ctx,
+        )?;
+        Ok(func)
+    }
+
+    /// The C `main`: start the runtime, initialise, run the entry point,
+    /// exit with its result.
+    fn compile_main(
+        &mut self,
+        init: FuncId,
+        entry: Option<usize>,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> cranelift_module::ModuleResult<()> {
+        let mut sig = self.module.make_signature();
+        sig.params.push(AbiParam::new(ir::types::I32));
+        sig.params.push(AbiParam::new(ir::types::I64));
+        sig.returns.push(AbiParam::new(ir::types::I32));
+        let func = self
+            .module
+            .declare_function("main", Linkage::Export, &sig)?;
+        ctx.func.signature = sig;
+        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
+        let start = self.runtime.get(&mut self.module, &runtime_abi::RT_START)?;
+        let args = self.runtime.get(&mut self.module, &runtime_abi::RT_ARGS)?;
+        let exit = self.runtime.get(&mut self.module, &runtime_abi::RT_EXIT)?;
+        {
+            let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
+            let block = b.create_block();
+            b.append_block_params_for_function_params(block);
+            b.switch_to_block(block);
+            b.seal_block(block);
+            let (argc, argv) = (b.block_params(block)[0], b.block_params(block)[1]);
+            let f = self.module.declare_func_in_func(start, b.func);
+            b.ins().call(f, &[argc, argv]);
+            let f = self.module.declare_func_in_func(init, b.func);
+            b.ins().call(f, &[]);
+            let code = match entry {
+                Some(i) => {
+                    let f = self.module.declare_func_in_func(args, b.func);
+                    let call = b.ins().call(f, &[]);
+                    let argv = b.inst_results(call)[0];
+                    let f = self
+                        .module
+                        .declare_func_in_func(self.instances[i].func, b.func);
+                    let call = b.ins().call(f, &[argv]);
+                    b.inst_results(call)[0]
+                }
+                None => b.ins().iconst(ir::types::I32, 0),
+            };
+            let f = self.module.declare_func_in_func(exit, b.func);
+            b.ins().call(f, &[code]);
+            b.ins().return_(&[code]);
+            b.finalize(self.module.target_config());
+        }
+        self.record_clif("main: C entry point", ctx);
+        self.module.define_function(func, ctx)?;
+        self.module.clear_context(ctx);
+        Ok(())
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}

@@ -19,9 +19,15 @@ pub struct File {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// `module A.B` (only as the first item).
-    Module { path: Vec<Ident>, span: Span },
+    Module {
+        path: Vec<Ident>,
+        span: Span,
+    },
     /// `open A.B`
-    Open { path: Vec<Ident>, span: Span },
+    Open {
+        path: Vec<Ident>,
+        span: Span,
+    },
     Let(LetDecl),
     /// `do e` or a bare expression at the top level: run at start-up.
     Do(Expr),

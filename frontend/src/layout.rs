@@ -34,11 +34,20 @@ enum BlockKind {
 
 #[derive(Debug, Clone, Copy)]
 enum Ctx {
-    Block { col: usize, kind: BlockKind },
+    Block {
+        col: usize,
+        kind: BlockKind,
+    },
     /// An open bracket, waiting for its closer.
-    Bracket { closer: Closer },
+    Bracket {
+        closer: Closer,
+    },
     /// Between `let`/`and` and the `=` that opens the binding's body.
-    LetHead { col: usize },
+    LetHead {
+        col: usize,
+    },
+    /// Between `for` and its `in` or `do`, whose `in` is not `let … in`.
+    ForHead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +86,15 @@ fn opener_of(tok: &Tok) -> Option<Closer> {
 fn continues_item(tok: &Tok) -> bool {
     matches!(
         tok,
-        Tok::Else | Tok::Elif | Tok::Then | Tok::Do | Tok::And | Tok::In | Tok::Bar | Tok::To | Tok::Downto
+        Tok::Else
+            | Tok::Elif
+            | Tok::Then
+            | Tok::Do
+            | Tok::And
+            | Tok::In
+            | Tok::Bar
+            | Tok::To
+            | Tok::Downto
     ) || closer_of(tok).is_some()
         || tok.is_infix()
 }
@@ -139,7 +156,11 @@ impl Filter {
     /// Pop contexts down to (and including) the first one `stop` accepts,
     /// closing blocks on the way; never pops past an open bracket.
     fn pop_until(&mut self, at: u32, stop: impl Fn(&Ctx) -> bool) {
-        let Some(pos) = self.stack.iter().rposition(|c| stop(c) || matches!(c, Ctx::Bracket { .. })) else {
+        let Some(pos) = self
+            .stack
+            .iter()
+            .rposition(|c| stop(c) || matches!(c, Ctx::Bracket { .. }))
+        else {
             return;
         };
         if !stop(&self.stack[pos]) {
@@ -157,7 +178,7 @@ impl Filter {
         self.stack.iter().rev().find_map(|c| match c {
             Ctx::Block { col, .. } => Some(*col),
             Ctx::Bracket { .. } => None,
-            Ctx::LetHead { .. } => None,
+            Ctx::LetHead { .. } | Ctx::ForHead => None,
         })
     }
 
@@ -179,7 +200,13 @@ impl Filter {
                 _ => break,
             }
         }
-        let prev_is_attr = matches!(self.out.last(), Some(Token { tok: Tok::RAttr, .. }));
+        let prev_is_attr = matches!(
+            self.out.last(),
+            Some(Token {
+                tok: Tok::RAttr,
+                ..
+            })
+        );
         if let Some(Ctx::Block { col: bcol, .. }) = self.stack.last() {
             if *bcol == col && !continues_item(tok) && !prev_is_attr {
                 self.virt(Tok::VSep, at);
@@ -229,7 +256,10 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
 
         // Tokens that close blocks on the same line.
         if let Some(closer) = closer_of(&tok) {
-            f.pop_until(at, |c| matches!(c, Ctx::Bracket { closer: k } if *k == closer));
+            f.pop_until(
+                at,
+                |c| matches!(c, Ctx::Bracket { closer: k } if *k == closer),
+            );
             // Pop the bracket itself (pop_until stops at brackets without
             // popping a non-matching one).
             if let Some(Ctx::Bracket { closer: k }) = f.stack.last() {
@@ -238,9 +268,29 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                 }
             }
         }
+        let in_for_head = matches!(f.stack.last(), Some(Ctx::ForHead));
         match tok {
-            Tok::In => f.pop_until(at, |c| matches!(c, Ctx::Block { kind: BlockKind::LetBody, .. })),
-            Tok::Elif | Tok::Else => f.pop_until(at, |c| matches!(c, Ctx::Block { kind: BlockKind::Then, .. })),
+            Tok::In | Tok::Do if in_for_head => {
+                f.stack.pop();
+            }
+            Tok::In => f.pop_until(at, |c| {
+                matches!(
+                    c,
+                    Ctx::Block {
+                        kind: BlockKind::LetBody,
+                        ..
+                    }
+                )
+            }),
+            Tok::Elif | Tok::Else => f.pop_until(at, |c| {
+                matches!(
+                    c,
+                    Ctx::Block {
+                        kind: BlockKind::Then,
+                        ..
+                    }
+                )
+            }),
             Tok::Do => {
                 // `do` ends the condition of `while`/`for`, which opens no
                 // block; nothing to close.
@@ -249,8 +299,12 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         }
 
         if tok == Tok::Minus {
-            let glued_after = tokens.get(i + 1).is_some_and(|n| n.span.start == token.span.end);
-            let space_before = prev.as_ref().is_none_or(|(_, p)| p.span.end < token.span.start);
+            let glued_after = tokens
+                .get(i + 1)
+                .is_some_and(|n| n.span.start == token.span.end);
+            let space_before = prev
+                .as_ref()
+                .is_none_or(|(_, p)| p.span.end < token.span.start);
             let after_operand = prev.as_ref().is_some_and(|(_, p)| ends_expression(&p.tok));
             if glued_after && (space_before || !after_operand) {
                 tok = Tok::PrefixMinus;
@@ -263,6 +317,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         }
         match tok {
             Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
+            Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::LetHead { .. })) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::LetBody);

@@ -100,9 +100,7 @@ fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
 
 /// After a bad escape, skip to the closing quote so lexing resumes sensibly.
 fn skip_to_string_end(rest: &str, from: usize) -> usize {
-    rest[from..]
-        .find('"')
-        .map_or(rest.len(), |k| from + k + 1)
+    rest[from..].find('"').map_or(rest.len(), |k| from + k + 1)
 }
 
 fn int_lit(lex: &mut logos::Lexer<Tok>) -> Result<(u64, IntSuffix), LexError> {
@@ -481,7 +479,10 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             Ok(Tok::BlockComment) => {
                 // Only `(*)` gets here: the operator `*` in parentheses.
                 let s = span.start as usize;
-                for (i, tok) in [Tok::LParen, Tok::Star, Tok::RParen].into_iter().enumerate() {
+                for (i, tok) in [Tok::LParen, Tok::Star, Tok::RParen]
+                    .into_iter()
+                    .enumerate()
+                {
                     tokens.push(Token {
                         tok,
                         span: Span::new(s + i, s + i + 1),

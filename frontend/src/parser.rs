@@ -40,7 +40,16 @@ pub fn build_block(items: Vec<BlockItem>, span: Span, diags: &mut Vec<Diagnostic
                         v.insert(0, e);
                         Expr::new(ExprKind::Seq(v), span)
                     }
-                    kind => Expr::new(ExprKind::Seq(vec![e, Expr { kind, span: next.span }]), span),
+                    kind => Expr::new(
+                        ExprKind::Seq(vec![
+                            e,
+                            Expr {
+                                kind,
+                                span: next.span,
+                            },
+                        ]),
+                        span,
+                    ),
                 }
             }
             (BlockItem::Let(d), None) => {
@@ -97,17 +106,22 @@ fn parse_error_diagnostic(e: ParseError<usize, Tok, Diagnostic>) -> Diagnostic {
     match e {
         ParseError::User { error } => error,
         ParseError::InvalidToken { location } => {
-            Diagnostic::error("E0301", "invalid token", sp(location, location + 1)).with_label("not expected here")
+            Diagnostic::error("E0301", "invalid token", sp(location, location + 1))
+                .with_label("not expected here")
         }
         ParseError::UnrecognizedEof { location, expected } => {
-            let mut d = Diagnostic::error("E0302", "unexpected end of file", sp(location, location))
-                .with_label("the program ends here");
+            let mut d =
+                Diagnostic::error("E0302", "unexpected end of file", sp(location, location))
+                    .with_label("the program ends here");
             if let Some(exp) = describe_expected(&expected) {
                 d = d.with_help(format!("expected {exp}"));
             }
             d
         }
-        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => unexpected(l, tok, r, &expected),
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => unexpected(l, tok, r, &expected),
         ParseError::ExtraToken { token: (l, tok, r) } => unexpected(l, tok, r, &[]),
     }
 }
@@ -143,7 +157,8 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
         }
         _ => {}
     }
-    let mut d = Diagnostic::error("E0301", format!("unexpected {tok}"), span).with_label("unexpected here");
+    let mut d =
+        Diagnostic::error("E0301", format!("unexpected {tok}"), span).with_label("unexpected here");
     if let Some(exp) = describe_expected(expected) {
         d = d.with_help(format!("expected {exp}"));
     }

@@ -77,7 +77,11 @@ impl Printer {
                 (0, false) => "let",
                 _ => "and",
             };
-            let mut head = format!("{kw} {}{}", if b.is_mutable { "mutable " } else { "" }, b.name.name);
+            let mut head = format!(
+                "{kw} {}{}",
+                if b.is_mutable { "mutable " } else { "" },
+                b.name.name
+            );
             for p in &b.params {
                 head.push(' ');
                 head.push_str(&param_str(p));
@@ -94,7 +98,9 @@ impl Printer {
         match &e.kind {
             ExprKind::Unit => self.line("()"),
             ExprKind::Int(v, s) => self.line(format!("int {v}{}", suffix_str(*s))),
-            ExprKind::Float(v, f32) => self.line(format!("float {v:?}{}", if *f32 { "f" } else { "" })),
+            ExprKind::Float(v, f32) => {
+                self.line(format!("float {v:?}{}", if *f32 { "f" } else { "" }))
+            }
             ExprKind::Str(s) => self.line(format!("string {s:?}")),
             ExprKind::Bool(b) => self.line(format!("bool {b}")),
             ExprKind::Var(i) => self.line(format!("var {}", i.name)),
@@ -195,7 +201,10 @@ impl Printer {
 }
 
 fn path_str(path: &[Ident]) -> String {
-    path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")
+    path.iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn suffix_str(s: IntSuffix) -> &'static str {

@@ -1,1 +1,26 @@
+//! Compiler passes over the PSG. Each pass is one module with one entry
+//! point; it reads the PSG, annotates it in place and returns diagnostics.
+//! Order: [`resolve::resolve`] → [`typeck::infer`] → [`lower::lower`].
 
+pub mod format;
+pub mod lower;
+pub mod resolve;
+pub mod typeck;
+
+use clef_frontend::Diagnostic;
+use clef_psg::Psg;
+
+/// Run the passes in order, stopping after the first one that reports an
+/// error (later passes assume the earlier invariants hold).
+pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
+    let mut diags = resolve::resolve(psg);
+    if diags.iter().any(|d| d.is_error()) {
+        return diags;
+    }
+    diags.extend(typeck::infer(psg));
+    if until_types || diags.iter().any(|d| d.is_error()) {
+        return diags;
+    }
+    diags.extend(lower::lower(psg));
+    diags
+}

@@ -16,13 +16,18 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     let mut b = Builder {
         psg: Psg::default(),
         diags: Vec::new(),
+        groups: 0,
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
     for (i, item) in file.items.iter().enumerate() {
         if let ast::Item::Module { path, span } = item {
             if i == 0 {
-                name = path.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+                name = path
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".");
                 module_span = *span;
             } else {
                 b.diags.push(
@@ -39,7 +44,11 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         match item {
             ast::Item::Module { .. } => {}
             ast::Item::Open { path, span } => {
-                let path = path.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+                let path = path
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".");
                 let n = b.psg.add_node(NodeKind::Open(path), *span);
                 b.psg.add_child(root, n);
             }
@@ -62,6 +71,8 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
 struct Builder {
     psg: Psg,
     diags: Vec<Diagnostic>,
+    /// Number of `let` declarations seen, numbering binding groups.
+    groups: u32,
 }
 
 impl Builder {
@@ -72,25 +83,32 @@ impl Builder {
                 is_entry = true;
             } else {
                 self.diags.push(
-                    Diagnostic::error("E0308", format!("unknown attribute `{}`", attr.name.name), attr.name.span)
-                        .with_label("not an attribute clefc knows")
-                        .with_help("the supported attribute is `[<EntryPoint>]`"),
+                    Diagnostic::error(
+                        "E0308",
+                        format!("unknown attribute `{}`", attr.name.name),
+                        attr.name.span,
+                    )
+                    .with_label("not an attribute clefc knows")
+                    .with_help("the supported attribute is `[<EntryPoint>]`"),
                 );
             }
         }
+        self.groups += 1;
+        let group = self.groups;
         decl.bindings
             .iter()
             .enumerate()
-            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, is_entry && i == 0))
+            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, group, is_entry && i == 0))
             .collect()
     }
 
-    fn binding(&mut self, bnd: &ast::Binding, is_rec: bool, is_entry: bool) -> NodeId {
+    fn binding(&mut self, bnd: &ast::Binding, is_rec: bool, group: u32, is_entry: bool) -> NodeId {
         let info = BindingInfo {
             name: bnd.name.name.clone(),
             role: BindingRole::Let,
             is_mutable: bnd.is_mutable,
             is_rec,
+            group,
             is_entry,
             arity: bnd.params.len(),
             annotation: bnd.return_type.clone(),
@@ -108,6 +126,7 @@ impl Builder {
                 role: BindingRole::Param,
                 is_mutable: false,
                 is_rec: false,
+                group: 0,
                 is_entry: false,
                 arity: 0,
                 annotation,
@@ -187,7 +206,9 @@ impl Builder {
                 let body = self.expr(body);
                 self.node(ExprKind::While, span, &[c, body])
             }
-            A::ForIn(v, from, to, body) => self.for_loop(v, from, to, body, ast::ForDirection::To, span),
+            A::ForIn(v, from, to, body) => {
+                self.for_loop(v, from, to, body, ast::ForDirection::To, span)
+            }
             A::ForTo(v, from, dir, to, body) => self.for_loop(v, from, to, body, *dir, span),
             A::Let(decl, body) => {
                 let mut kids = self.let_decl(decl);
@@ -236,6 +257,7 @@ impl Builder {
             role: BindingRole::LoopVar,
             is_mutable: false,
             is_rec: false,
+            group: 0,
             is_entry: false,
             arity: 0,
             annotation: None,
@@ -248,22 +270,38 @@ impl Builder {
         self.node(ExprKind::For(dir), span, &[v, from, to, body])
     }
 
-    fn int_literal(&mut self, value: u64, suffix: IntSuffix, negative: bool, span: Span) -> Literal {
+    fn int_literal(
+        &mut self,
+        value: u64,
+        suffix: IntSuffix,
+        negative: bool,
+        span: Span,
+    ) -> Literal {
         let (ty, max, name) = match suffix {
             IntSuffix::None => (IntTy::Int, i32::MAX as u64, "int"),
             IntSuffix::L => (IntTy::Int64, i64::MAX as u64, "int64"),
             IntSuffix::Uy => (IntTy::Byte, u8::MAX as u64, "byte"),
         };
-        let limit = if negative && ty != IntTy::Byte { max + 1 } else { max };
+        let limit = if negative && ty != IntTy::Byte {
+            max + 1
+        } else {
+            max
+        };
         if value > limit || (negative && ty == IntTy::Byte && value != 0) {
             self.diags.push(
-                Diagnostic::error("E0108", format!("this literal is out of range for `{name}`"), span)
-                    .with_label(format!("does not fit in `{name}`"))
-                    .with_help(match ty {
-                        IntTy::Int => "use an `int64` literal with the `L` suffix, e.g. `3000000000L`",
-                        IntTy::Int64 => "int64 literals range from -9223372036854775808 to 9223372036854775807",
-                        IntTy::Byte => "byte literals range from 0uy to 255uy",
-                    }),
+                Diagnostic::error(
+                    "E0108",
+                    format!("this literal is out of range for `{name}`"),
+                    span,
+                )
+                .with_label(format!("does not fit in `{name}`"))
+                .with_help(match ty {
+                    IntTy::Int => "use an `int64` literal with the `L` suffix, e.g. `3000000000L`",
+                    IntTy::Int64 => {
+                        "int64 literals range from -9223372036854775808 to 9223372036854775807"
+                    }
+                    IntTy::Byte => "byte literals range from 0uy to 255uy",
+                }),
             );
             return Literal::Int(0, ty);
         }

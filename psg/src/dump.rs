@@ -21,7 +21,11 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
                 BindingRole::LoopVar => "loopvar",
             };
             let mut flags = String::new();
-            for (on, flag) in [(b.is_rec, " rec"), (b.is_mutable, " mutable"), (b.is_entry, " entrypoint")] {
+            for (on, flag) in [
+                (b.is_rec, " rec"),
+                (b.is_mutable, " mutable"),
+                (b.is_entry, " entrypoint"),
+            ] {
                 if on {
                     flags.push_str(flag);
                 }
@@ -71,7 +75,12 @@ fn annotations(psg: &Psg, id: NodeId) -> String {
         let _ = write!(s, " -> n{}", def.index());
     }
     if !node.ann.captures.is_empty() {
-        let caps: Vec<String> = node.ann.captures.iter().map(|c| format!("n{}", c.index())).collect();
+        let caps: Vec<String> = node
+            .ann
+            .captures
+            .iter()
+            .map(|c| format!("n{}", c.index()))
+            .collect();
         let _ = write!(s, " captures [{}]", caps.join(", "));
     }
     s
@@ -127,7 +136,12 @@ pub fn text(psg: &Psg, src: &str) -> String {
 pub fn dot(psg: &Psg) -> String {
     let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
     for id in psg.graph.node_indices() {
-        let label = format!("n{} {}{}", id.index(), describe(psg, id), annotations(psg, id));
+        let label = format!(
+            "n{} {}{}",
+            id.index(),
+            describe(psg, id),
+            annotations(psg, id)
+        );
         let shape = match psg.kind(id) {
             NodeKind::Module(_) => ", shape=folder",
             NodeKind::Binding(_) => ", shape=ellipse",
@@ -140,13 +154,21 @@ pub fn dot(psg: &Psg) -> String {
             EdgeKind::Contains(_) => String::new(),
             EdgeKind::DefUse => " [style=dashed, label=\"def\"]".into(),
             EdgeKind::Call => " [style=bold, color=red, label=\"call\"]".into(),
-            EdgeKind::DataFlow(k) => format!(" [color=blue, label=\"{}\"]", match k {
-                DataFlow::Arg(i) => format!("arg{i}"),
-                DataFlow::Return => "return".into(),
-                DataFlow::Bind => "bind".into(),
-            }),
+            EdgeKind::DataFlow(k) => format!(
+                " [color=blue, label=\"{}\"]",
+                match k {
+                    DataFlow::Arg(i) => format!("arg{i}"),
+                    DataFlow::Return => "return".into(),
+                    DataFlow::Bind => "bind".into(),
+                }
+            ),
         };
-        let _ = writeln!(out, "  n{} -> n{}{style};", e.source().index(), e.target().index());
+        let _ = writeln!(
+            out,
+            "  n{} -> n{}{style};",
+            e.source().index(),
+            e.target().index()
+        );
     }
     out.push_str("}\n");
     out

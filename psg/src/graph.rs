@@ -53,6 +53,8 @@ pub struct BindingInfo {
     pub role: BindingRole,
     pub is_mutable: bool,
     pub is_rec: bool,
+    /// Bindings declared by the same `let … and …` share this number.
+    pub group: u32,
     /// `[<EntryPoint>]`
     pub is_entry: bool,
     /// Number of leading children that are parameters (functions only).
@@ -234,7 +236,10 @@ pub struct Annotations {
 pub enum FormatPiece {
     Text(String),
     /// `%d`, `%i`, `%f`, `%.3f`, `%s`, `%b`; `precision` only for `%f`.
-    Hole { conv: char, precision: Option<u32> },
+    Hole {
+        conv: char,
+        precision: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -38,7 +38,10 @@ impl Type {
     /// `a -> b -> … -> ret`
     pub fn curried(params: impl IntoIterator<Item = Type>, ret: Type) -> Type {
         let params: Vec<Type> = params.into_iter().collect();
-        params.into_iter().rev().fold(ret, |acc, p| Type::fun(p, acc))
+        params
+            .into_iter()
+            .rev()
+            .fold(ret, |acc, p| Type::fun(p, acc))
     }
 
     pub fn is_integer(&self) -> bool {
@@ -114,7 +117,9 @@ impl Type {
             Type::Unit => out.push_str("unit"),
             Type::String => out.push_str("string"),
             Type::Error => out.push_str("<error>"),
-            Type::Var(v) => out.push_str(&var_name(vars.iter().position(|x| x == v).unwrap_or(v.0 as usize))),
+            Type::Var(v) => out.push_str(&var_name(
+                vars.iter().position(|x| x == v).unwrap_or(v.0 as usize),
+            )),
             Type::Array(t) => {
                 let paren = matches!(**t, Type::Fun(..));
                 if paren {

@@ -1,1 +1,12 @@
+//! BAREWire: the runtime every compiled Clef program links.
+//!
+//! This crate is built twice: as an rlib (for Rust callers and tests) and
+//! as a staticlib that `clefc` embeds and links into each executable. The
+//! C ABI below is what generated code calls; see [`abi`] for the layout of
+//! strings and arrays. Output to stdout is buffered and flushed at exit and
+//! before any failure message, so the order of output is preserved.
 
+pub mod abi;
+pub mod io;
+
+pub use abi::{ClefArray, ClefStr};

@@ -1,0 +1,46 @@
+//! Builds the BAREWire runtime as a static library and leaves it in
+//! OUT_DIR, so clefc can embed it (`include_bytes!`) and link every program
+//! against it without needing the source tree at run time.
+
+use std::env;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let runtime = manifest_dir.join("..").join("runtime");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
+    let target_dir = out_dir.join("runtime-target");
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+
+    println!("cargo:rerun-if-changed={}", runtime.join("src").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        runtime.join("Cargo.toml").display()
+    );
+
+    let mut cmd = Command::new(cargo);
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(runtime.join("Cargo.toml"))
+        .args(["--lib", "--profile", "runtime-embed", "--offline"])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    // The outer build's settings are for clefc, not for the runtime.
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "RUSTC_WRAPPER",
+        "CARGO_MAKEFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd
+        .status()
+        .expect("could not run cargo to build the runtime");
+    assert!(status.success(), "building the BAREWire runtime failed");
+    let lib = target_dir.join("runtime-embed").join("libbarewire.a");
+    std::fs::copy(&lib, out_dir.join("libbarewire.a")).expect("runtime static library missing");
+}

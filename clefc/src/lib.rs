@@ -1,0 +1,5 @@
+//! The clefc driver as a library: the pipeline from source text to each
+//! stage's output, shared by the command line and the tests.
+
+pub mod link;
+pub mod pipeline;

@@ -1,0 +1,52 @@
+//! Linking: the object file from codegen plus the embedded BAREWire
+//! runtime, by the system C compiler driver (`cc`).
+
+use std::path::Path;
+use std::process::Command;
+
+/// The runtime static library, built by build.rs.
+static RUNTIME_LIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libbarewire.a"));
+
+/// System libraries the Rust standard library inside the runtime needs.
+const SYSTEM_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("could not write temporary files: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("could not run the linker `cc`: {0} (install gcc or clang)")]
+    NoLinker(std::io::Error),
+    #[error("linking failed:\n{0}")]
+    Failed(String),
+}
+
+/// Link `object` into an executable at `output`.
+pub fn link(object: &[u8], output: &Path) -> Result<(), LinkError> {
+    let dir = tempfile::tempdir()?;
+    let obj_path = dir.path().join("program.o");
+    let lib_path = dir.path().join("libbarewire.a");
+    std::fs::write(&obj_path, object)?;
+    std::fs::write(&lib_path, RUNTIME_LIB)?;
+    let out = Command::new("cc")
+        .arg("-o")
+        .arg(output)
+        .arg(&obj_path)
+        .arg(&lib_path)
+        .args(SYSTEM_LIBS)
+        .output()
+        .map_err(LinkError::NoLinker)?;
+    if !out.status.success() {
+        return Err(LinkError::Failed(
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! The compilation pipeline, stage by stage:
+//! lex → layout → parse → PSG → resolve → types → lower → Cranelift.
+//! Each stage's diagnostics stop the pipeline before the next stage that
+//! relies on its invariants.
+
+use clef_frontend::{layout, lexer, parser, print, Diagnostic, SourceFile};
+use clef_psg::{dump, Psg};
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+/// A stage whose output `--emit` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    /// Tokens after the layout filter (with virtual block tokens).
+    Tokens,
+    /// The abstract syntax tree.
+    Ast,
+    /// The Program Semantic Graph after all passes, as text.
+    Psg,
+    /// The Program Semantic Graph as Graphviz DOT.
+    PsgDot,
+    /// The inferred type of every binding.
+    Types,
+    /// Cranelift IR of every compiled function.
+    Clif,
+}
+
+/// What the pipeline produced.
+pub enum Outcome {
+    /// The text of an `--emit` stage.
+    Emitted(String),
+    /// A relocatable object file, ready to link.
+    Object(Vec<u8>),
+    /// `check` succeeded.
+    Checked,
+}
+
+/// The result of running the pipeline: an outcome (absent when errors
+/// stopped it), every diagnostic, and time spent per stage.
+pub struct Compilation {
+    pub outcome: Option<Outcome>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+/// What the caller wants from the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    Emit(Stage),
+    Check,
+    Object,
+}
+
+/// Run the pipeline on one file as far as `goal` needs.
+pub fn compile(file: &SourceFile, module_name: &str, goal: Goal) -> Compilation {
+    let mut c = Compilation {
+        outcome: None,
+        diagnostics: Vec::new(),
+        timings: Vec::new(),
+    };
+    let src = file.text.as_str();
+    let t = Instant::now();
+    let (tokens, diags) = lexer::lex(src);
+    c.diagnostics.extend(diags);
+    let (tokens, diags) = layout::layout(src, tokens);
+    c.diagnostics.extend(diags);
+    c.timings.push(("lex+layout", t.elapsed()));
+    if goal == Goal::Emit(Stage::Tokens) {
+        c.outcome = Some(Outcome::Emitted(print::tokens(src, &tokens)));
+        return c;
+    }
+    let t = Instant::now();
+    let (ast, diags) = parser::parse(tokens);
+    c.diagnostics.extend(diags);
+    c.timings.push(("parse", t.elapsed()));
+    if goal == Goal::Emit(Stage::Ast) {
+        c.outcome = Some(Outcome::Emitted(print::ast(&ast)));
+        return c;
+    }
+    if c.has_errors() {
+        return c;
+    }
+    let t = Instant::now();
+    let (mut psg, diags) = clef_psg::build::build(&ast, module_name);
+    c.diagnostics.extend(diags);
+    c.timings.push(("psg", t.elapsed()));
+    if c.has_errors() {
+        return c;
+    }
+    let t = Instant::now();
+    let until_types = goal == Goal::Emit(Stage::Types);
+    c.diagnostics
+        .extend(clef_passes::run_all(&mut psg, until_types));
+    c.timings.push(("passes", t.elapsed()));
+    if c.has_errors() {
+        return c;
+    }
+    match goal {
+        Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),
+        Goal::Emit(Stage::PsgDot) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg))),
+        Goal::Emit(Stage::Types) => c.outcome = Some(Outcome::Emitted(types_listing(&psg, src))),
+        Goal::Check => c.outcome = Some(Outcome::Checked),
+        Goal::Emit(Stage::Clif) | Goal::Object => {
+            let t = Instant::now();
+            match clef_codegen::compile(&psg, file, goal != Goal::Object) {
+                Ok(out) => {
+                    c.outcome = Some(if goal == Goal::Object {
+                        Outcome::Object(out.object)
+                    } else {
+                        Outcome::Emitted(out.clif)
+                    })
+                }
+                Err(diags) => c.diagnostics.extend(diags),
+            }
+            c.timings.push(("cranelift", t.elapsed()));
+        }
+        Goal::Emit(Stage::Tokens | Stage::Ast) => unreachable!("returned earlier"),
+    }
+    c
+}
+
+/// Every binding with its inferred type, in source order, indented by
+/// nesting: `val name : type` as in an F# signature.
+fn types_listing(psg: &Psg, src: &str) -> String {
+    let lines = layout::LineIndex::new(src);
+    let mut out = String::new();
+    let Some(root) = psg.root else { return out };
+    let mut stack = vec![(root, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        let mut next_depth = depth;
+        if let Some(b) = psg.binding(id) {
+            let (line, col) = lines.line_col(b.name_span.start);
+            let ty = psg.ty(id).map_or("?".to_string(), |t| t.to_string());
+            let role = match b.role {
+                clef_psg::BindingRole::Param => "param",
+                clef_psg::BindingRole::LoopVar => "for",
+                clef_psg::BindingRole::Let if b.is_mutable => "val mutable",
+                clef_psg::BindingRole::Let => "val",
+            };
+            let _ = writeln!(
+                out,
+                "{:>4}:{:<3} {:indent$}{role} {} : {ty}",
+                line + 1,
+                col + 1,
+                "",
+                b.name,
+                indent = depth * 2
+            );
+            next_depth = depth + 1;
+        }
+        for k in psg.children(id).into_iter().rev() {
+            stack.push((k, next_depth));
+        }
+    }
+    out
+}

@@ -1,0 +1,804 @@
+//! Lowering one function body (or the module initialiser) from the PSG to
+//! Cranelift IR with `FunctionBuilder`.
+//!
+//! Every expression lowers to an [`Val`]: `None` for `unit`, else one SSA
+//! value. Named values are *places*: a local binding is a Cranelift
+//! `Variable`; a top-level value is a slot in a data object. `tail` marks
+//! expressions whose value the function returns, where calls become tail
+//! calls.
+
+use crate::runtime_abi::{self as rt, RuntimeFn};
+use crate::values::{clif_type, elem_size};
+use crate::{internal, Codegen};
+use clef_frontend::ast::{BinOp, ForDirection};
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::*;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, TrapCode, Value};
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_module::{DataId, FuncId, Module};
+use std::collections::HashMap;
+
+type Val = Option<Value>;
+type R<T> = Result<T, Vec<Diagnostic>>;
+
+/// Where a named value lives.
+#[derive(Clone, Copy)]
+enum Place {
+    Local(Variable),
+    Global(DataId, types::Type),
+}
+
+struct Lowering<'c, 'p, 'f> {
+    cg: &'c mut Codegen<'p>,
+    b: FunctionBuilder<'f>,
+    subst: HashMap<TyVar, Type>,
+    places: HashMap<NodeId, Place>,
+    /// For a function instance: its index and the block self tail calls
+    /// jump to.
+    this: Option<(usize, ir::Block)>,
+    /// The current block already ends in a terminator.
+    filled: bool,
+}
+
+pub(crate) fn lower_function(
+    cg: &mut Codegen,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    binding: NodeId,
+    instance: usize,
+    subst: HashMap<TyVar, Type>,
+) -> R<()> {
+    let b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let mut l = Lowering {
+        cg,
+        b,
+        subst,
+        places: HashMap::new(),
+        this: None,
+        filled: false,
+    };
+    let params = l.cg.param_bindings(binding);
+    let entry = l.b.create_block();
+    l.b.append_block_params_for_function_params(entry);
+    l.b.switch_to_block(entry);
+    l.b.seal_block(entry);
+    // The loop header that self tail calls jump back to.
+    let header = l.b.create_block();
+    let mut typed_params = Vec::new();
+    for &p in &params {
+        if let Some(t) = clif_type(&l.type_of(p)) {
+            let v = l.b.declare_var(t);
+            l.places.insert(p, Place::Local(v));
+            l.b.append_block_param(header, t);
+            typed_params.push(v);
+        }
+    }
+    let args: Vec<BlockArg> =
+        l.b.block_params(entry)
+            .iter()
+            .map(|&v| BlockArg::Value(v))
+            .collect();
+    l.b.ins().jump(header, &args);
+    l.b.switch_to_block(header);
+    let header_params = l.b.block_params(header).to_vec();
+    for (var, val) in typed_params.iter().zip(header_params) {
+        l.b.def_var(*var, val);
+    }
+    l.this = Some((instance, header));
+    let (_, body) = l.cg.psg.function_parts(binding);
+    let body = body.ok_or_else(|| internal("function without a body"))?;
+    let v = l.expr(body, true)?;
+    if !l.filled {
+        let rets: Vec<Value> = v.into_iter().collect();
+        l.b.ins().return_(&rets);
+    }
+    l.b.seal_all_blocks();
+    let config = l.cg.module.target_config();
+    l.b.finalize(config);
+    Ok(())
+}
+
+pub(crate) fn lower_init(
+    cg: &mut Codegen,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> R<()> {
+    let b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let mut l = Lowering {
+        cg,
+        b,
+        subst: HashMap::new(),
+        places: HashMap::new(),
+        this: None,
+        filled: false,
+    };
+    for (&node, &data) in &l.cg.globals {
+        let t = clif_type(&l.cg.type_of(node, &HashMap::new())).unwrap_or(types::I8);
+        l.places.insert(node, Place::Global(data, t));
+    }
+    let entry = l.b.create_block();
+    l.b.switch_to_block(entry);
+    l.b.seal_block(entry);
+    for item in l.cg.psg.items() {
+        match l.cg.psg.kind(item) {
+            NodeKind::Binding(info) if !info.is_function() => {
+                let (_, body) = l.cg.psg.function_parts(item);
+                if let Some(body) = body {
+                    let v = l.expr(body, false)?;
+                    l.store_place(item, v);
+                }
+            }
+            NodeKind::Init => {
+                for c in l.cg.psg.children(item) {
+                    l.expr(c, false)?;
+                }
+            }
+            _ => {}
+        }
+        if l.filled {
+            // `exit` at top level: the rest is unreachable.
+            let dead = l.b.create_block();
+            l.switch_to(dead);
+        }
+    }
+    l.b.ins().return_(&[]);
+    l.b.seal_all_blocks();
+    let config = l.cg.module.target_config();
+    l.b.finalize(config);
+    Ok(())
+}
+
+impl Lowering<'_, '_, '_> {
+    fn type_of(&self, id: NodeId) -> Type {
+        self.cg.type_of(id, &self.subst)
+    }
+
+    fn switch_to(&mut self, block: ir::Block) {
+        self.b.switch_to_block(block);
+        self.filled = false;
+    }
+
+    fn runtime(&mut self, f: &RuntimeFn, args: &[Value]) -> R<Val> {
+        let id = self
+            .cg
+            .runtime
+            .get(&mut self.cg.module, f)
+            .map_err(internal)?;
+        let fref = self.cg.module.declare_func_in_func(id, self.b.func);
+        let call = self.b.ins().call(fref, args);
+        Ok(self.b.inst_results(call).first().copied())
+    }
+
+    /// A pointer to a string literal.
+    fn string_ptr(&mut self, s: &str) -> R<Value> {
+        let data = self.cg.string_literal(s).map_err(internal)?;
+        let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+        Ok(self.b.ins().symbol_value(types::I64, gv))
+    }
+
+    /// Call a failure routine (which exits) with the source location.
+    fn fail(&mut self, f: &RuntimeFn, extra: &[Value], span: Span) -> R<()> {
+        let loc = self.cg.location(span);
+        let loc = self.string_ptr(&loc)?;
+        let mut args = extra.to_vec();
+        args.push(loc);
+        self.runtime(f, &args)?;
+        self.b
+            .ins()
+            .trap(TrapCode::user(1).expect("nonzero trap code"));
+        Ok(())
+    }
+
+    /// Branch to a cold failure block when `cond` is true.
+    fn check(&mut self, cond: Value, f: &RuntimeFn, extra: &[Value], span: Span) -> R<()> {
+        let bad = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.set_cold_block(bad);
+        self.b.ins().brif(cond, bad, &[], ok, &[]);
+        self.switch_to(bad);
+        self.fail(f, extra, span)?;
+        self.switch_to(ok);
+        Ok(())
+    }
+
+    fn load_place(&mut self, p: Place) -> Value {
+        match p {
+            Place::Local(v) => self.b.use_var(v),
+            Place::Global(data, t) => {
+                let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+                let addr = self.b.ins().symbol_value(types::I64, gv);
+                self.b.ins().load(t, MemFlagsData::trusted(), addr, 0)
+            }
+        }
+    }
+
+    fn store_place(&mut self, binding: NodeId, v: Val) {
+        let Some(v) = v else { return };
+        match self.places.get(&binding).copied() {
+            Some(Place::Local(var)) => self.b.def_var(var, v),
+            Some(Place::Global(data, _)) => {
+                let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+                let addr = self.b.ins().symbol_value(types::I64, gv);
+                self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+            }
+            None => {
+                let t = self.b.func.dfg.value_type(v);
+                let var = self.b.declare_var(t);
+                self.b.def_var(var, v);
+                self.places.insert(binding, Place::Local(var));
+            }
+        }
+    }
+
+    fn expr(&mut self, id: NodeId, tail: bool) -> R<Val> {
+        let kind = self
+            .cg
+            .psg
+            .expr(id)
+            .cloned()
+            .ok_or_else(|| internal("expected an expression"))?;
+        let kids = self.cg.psg.children(id);
+        let span = self.cg.psg.span(id);
+        let ty = self.type_of(id);
+        Ok(match kind {
+            ExprKind::Lit(lit) => match lit {
+                Literal::Unit => None,
+                Literal::Int(v, IntTy::Int) => {
+                    Some(self.b.ins().iconst(types::I32, v as i32 as i64))
+                }
+                Literal::Int(v, IntTy::Int64) => Some(self.b.ins().iconst(types::I64, v)),
+                Literal::Int(v, IntTy::Byte) => Some(self.b.ins().iconst(types::I8, v)),
+                Literal::Float(v, false) => Some(self.b.ins().f64const(v)),
+                Literal::Float(v, true) => Some(self.b.ins().f32const(v as f32)),
+                Literal::Str(s) => Some(self.string_ptr(&s)?),
+                Literal::Bool(v) => Some(self.b.ins().iconst(types::I8, v as i64)),
+            },
+            ExprKind::Var(_) => {
+                let def = self
+                    .cg
+                    .psg
+                    .definition(id)
+                    .ok_or_else(|| internal("unresolved name"))?;
+                if clif_type(&ty).is_none() {
+                    None
+                } else {
+                    let p = *self
+                        .places
+                        .get(&def)
+                        .ok_or_else(|| internal(format!("no storage for n{}", def.index())))?;
+                    Some(self.load_place(p))
+                }
+            }
+            ExprKind::Member(_) => {
+                // `.Length` of an array or string: the length header.
+                let obj = self.value(kids[0], false)?;
+                let len = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), obj, 0);
+                Some(self.b.ins().ireduce(types::I32, len))
+            }
+            ExprKind::Index => {
+                let arr = self.value(kids[0], false)?;
+                let idx = self.value(kids[1], false)?;
+                let elem = self.type_of(id);
+                let idx64 = self.b.ins().sextend(types::I64, idx);
+                let len = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), arr, 0);
+                let out = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
+                self.check(out, &rt::FAIL_INDEX, &[idx64, len], span)?;
+                match clif_type(&elem) {
+                    None => None,
+                    Some(t) => {
+                        let offset = self.b.ins().imul_imm_s(idx64, elem_size(&elem) as i64);
+                        let addr = self.b.ins().iadd(arr, offset);
+                        Some(self.b.ins().load(t, MemFlagsData::trusted(), addr, 8))
+                    }
+                }
+            }
+            ExprKind::Apply => self.apply(id, &kids, tail)?,
+            ExprKind::Binary(BinOp::And) | ExprKind::Binary(BinOp::Or) => {
+                let is_and = matches!(kind, ExprKind::Binary(BinOp::And));
+                let a = self.value(kids[0], false)?;
+                let rhs = self.b.create_block();
+                let done = self.b.create_block();
+                let result = self.b.append_block_param(done, types::I8);
+                let short = [BlockArg::Value(a)];
+                if is_and {
+                    self.b.ins().brif(a, rhs, &[], done, &short);
+                } else {
+                    self.b.ins().brif(a, done, &short, rhs, &[]);
+                }
+                self.switch_to(rhs);
+                let bv = self.value(kids[1], false)?;
+                self.b.ins().jump(done, &[BlockArg::Value(bv)]);
+                self.switch_to(done);
+                Some(result)
+            }
+            ExprKind::Binary(op) => {
+                let operand_ty = self.type_of(kids[0]);
+                let a = self.expr(kids[0], false)?;
+                let b = self.expr(kids[1], false)?;
+                self.binary(op, &operand_ty, a, b, span)?
+            }
+            ExprKind::Neg => {
+                let a = self.value(kids[0], false)?;
+                Some(if ty.is_float() {
+                    self.b.ins().fneg(a)
+                } else {
+                    self.b.ins().ineg(a)
+                })
+            }
+            ExprKind::If => self.if_expr(&kids, &ty, tail)?,
+            ExprKind::While => {
+                let header = self.b.create_block();
+                let body = self.b.create_block();
+                let exit = self.b.create_block();
+                self.b.ins().jump(header, &[]);
+                self.switch_to(header);
+                let c = self.value(kids[0], false)?;
+                self.b.ins().brif(c, body, &[], exit, &[]);
+                self.switch_to(body);
+                self.expr(kids[1], false)?;
+                if !self.filled {
+                    self.b.ins().jump(header, &[]);
+                }
+                self.switch_to(exit);
+                None
+            }
+            ExprKind::For(dir) => self.for_loop(dir, &kids)?,
+            ExprKind::Let => {
+                let (bindings, body) = kids.split_at(kids.len() - 1);
+                for &bnd in bindings {
+                    let info = self
+                        .cg
+                        .psg
+                        .binding(bnd)
+                        .ok_or_else(|| internal("let without binding"))?;
+                    if info.is_function() {
+                        continue; // lifted: compiled as its own instance when called
+                    }
+                    let (_, value) = self.cg.psg.function_parts(bnd);
+                    if let Some(value) = value {
+                        let v = self.expr(value, false)?;
+                        self.bind_local(bnd, v);
+                    }
+                }
+                self.expr(body[0], tail)?
+            }
+            ExprKind::Seq => {
+                let mut last = None;
+                for (i, &k) in kids.iter().enumerate() {
+                    last = self.expr(k, tail && i + 1 == kids.len())?;
+                }
+                last
+            }
+            ExprKind::Assign => {
+                let v = self.expr(kids[1], false)?;
+                let def = self
+                    .cg
+                    .psg
+                    .definition(kids[0])
+                    .ok_or_else(|| internal("assignment target"))?;
+                self.store_place(def, v);
+                None
+            }
+            ExprKind::Typed(_) => self.expr(kids[0], tail)?,
+            ExprKind::Error => return Err(internal("error node reached code generation")),
+        })
+    }
+
+    /// An expression that must produce a value.
+    fn value(&mut self, id: NodeId, tail: bool) -> R<Value> {
+        self.expr(id, tail)?
+            .ok_or_else(|| internal(format!("n{} has no value", id.index())))
+    }
+
+    /// A new local (always a fresh variable: shadowing creates a new one).
+    fn bind_local(&mut self, binding: NodeId, v: Val) {
+        if let Some(v) = v {
+            let t = self.b.func.dfg.value_type(v);
+            let var = self.b.declare_var(t);
+            self.b.def_var(var, v);
+            self.places.insert(binding, Place::Local(var));
+        }
+    }
+
+    fn if_expr(&mut self, kids: &[NodeId], ty: &Type, tail: bool) -> R<Val> {
+        let c = self.value(kids[0], false)?;
+        let then_b = self.b.create_block();
+        let else_b = self.b.create_block();
+        let done = self.b.create_block();
+        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
+        self.b.ins().brif(c, then_b, &[], else_b, &[]);
+        for (block, branch) in [(then_b, kids.get(1)), (else_b, kids.get(2))] {
+            self.switch_to(block);
+            let v = match branch {
+                Some(&e) => self.expr(e, tail)?,
+                None => None,
+            };
+            if !self.filled {
+                let args: Vec<BlockArg> = v
+                    .filter(|_| result.is_some())
+                    .map(BlockArg::Value)
+                    .into_iter()
+                    .collect();
+                self.b.ins().jump(done, &args);
+            }
+        }
+        self.switch_to(done);
+        Ok(result)
+    }
+
+    fn for_loop(&mut self, dir: ForDirection, kids: &[NodeId]) -> R<Val> {
+        let (var, from, to, body) = (kids[0], kids[1], kids[2], kids[3]);
+        let var_ty = self.type_of(var);
+        let t = clif_type(&var_ty).ok_or_else(|| internal("loop variable without a type"))?;
+        let start = self.value(from, false)?;
+        let end = self.value(to, false)?;
+        let header = self.b.create_block();
+        let body_b = self.b.create_block();
+        let exit = self.b.create_block();
+        let i = self.b.append_block_param(header, t);
+        self.b.ins().jump(header, &[BlockArg::Value(start)]);
+        self.switch_to(header);
+        let signed = var_ty != Type::Byte;
+        let cc = match (dir, signed) {
+            (ForDirection::To, true) => IntCC::SignedLessThanOrEqual,
+            (ForDirection::To, false) => IntCC::UnsignedLessThanOrEqual,
+            (ForDirection::Downto, true) => IntCC::SignedGreaterThanOrEqual,
+            (ForDirection::Downto, false) => IntCC::UnsignedGreaterThanOrEqual,
+        };
+        let go = self.b.ins().icmp(cc, i, end);
+        self.b.ins().brif(go, body_b, &[], exit, &[]);
+        self.switch_to(body_b);
+        self.bind_local(var, Some(i));
+        self.expr(body, false)?;
+        if !self.filled {
+            // Stop after the last value instead of wrapping around when the
+            // bound is the type's maximum (or minimum for `downto`).
+            let last = self.b.ins().icmp(IntCC::Equal, i, end);
+            let step = match dir {
+                ForDirection::To => 1,
+                ForDirection::Downto => -1,
+            };
+            let next = self.b.ins().iadd_imm_s(i, step);
+            self.b
+                .ins()
+                .brif(last, exit, &[], header, &[BlockArg::Value(next)]);
+        }
+        self.switch_to(exit);
+        Ok(None)
+    }
+
+    fn binary(&mut self, op: BinOp, t: &Type, a: Val, b: Val, span: Span) -> R<Val> {
+        use BinOp::*;
+        let (Some(a), Some(b)) = (a, b) else {
+            // unit operands: only comparisons are possible; units are equal.
+            return Ok(Some(
+                self.b
+                    .ins()
+                    .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
+            ));
+        };
+        if *t == Type::String {
+            return Ok(Some(match op {
+                Add => self
+                    .runtime(&rt::STRING_CONCAT, &[a, b])?
+                    .ok_or_else(|| internal("concat"))?,
+                _ => {
+                    let c = self
+                        .runtime(&rt::STRING_COMPARE, &[a, b])?
+                        .ok_or_else(|| internal("compare"))?;
+                    let cc = int_cc(op, true).ok_or_else(|| internal("string operator"))?;
+                    self.b.ins().icmp_imm_s(cc, c, 0)
+                }
+            }));
+        }
+        if t.is_float() {
+            return Ok(Some(match op {
+                Add => self.b.ins().fadd(a, b),
+                Sub => self.b.ins().fsub(a, b),
+                Mul => self.b.ins().fmul(a, b),
+                Div => self.b.ins().fdiv(a, b),
+                Mod | Pow => {
+                    let f = if op == Mod { &rt::FMOD } else { &rt::POW };
+                    if *t == Type::Float32 {
+                        let a = self.b.ins().fpromote(types::F64, a);
+                        let b = self.b.ins().fpromote(types::F64, b);
+                        let r = self
+                            .runtime(f, &[a, b])?
+                            .ok_or_else(|| internal("float op"))?;
+                        self.b.ins().fdemote(types::F32, r)
+                    } else {
+                        self.runtime(f, &[a, b])?
+                            .ok_or_else(|| internal("float op"))?
+                    }
+                }
+                Eq => self.b.ins().fcmp(FloatCC::Equal, a, b),
+                Ne => self.b.ins().fcmp(FloatCC::NotEqual, a, b),
+                Lt => self.b.ins().fcmp(FloatCC::LessThan, a, b),
+                Gt => self.b.ins().fcmp(FloatCC::GreaterThan, a, b),
+                Le => self.b.ins().fcmp(FloatCC::LessThanOrEqual, a, b),
+                Ge => self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, b),
+                _ => return Err(internal(format!("float operator {}", op.symbol()))),
+            }));
+        }
+        // Integers and bools (bool: comparisons only).
+        let signed = !matches!(t, Type::Byte | Type::Bool);
+        if let Some(cc) = int_cc(op, signed) {
+            return Ok(Some(self.b.ins().icmp(cc, a, b)));
+        }
+        Ok(Some(match op {
+            Add => self.b.ins().iadd(a, b),
+            Sub => self.b.ins().isub(a, b),
+            Mul => self.b.ins().imul(a, b),
+            Div | Mod => self.int_division(op, t, a, b, span)?,
+            BitAnd => self.b.ins().band(a, b),
+            BitOr => self.b.ins().bor(a, b),
+            BitXor => self.b.ins().bxor(a, b),
+            Shl => self.b.ins().ishl(a, b),
+            Shr if signed => self.b.ins().sshr(a, b),
+            Shr => self.b.ins().ushr(a, b),
+            _ => return Err(internal(format!("integer operator {}", op.symbol()))),
+        }))
+    }
+
+    /// Checked integer division: zero divisors and `MinValue / -1` stop
+    /// the program with a message (as .NET raises DivideByZeroException
+    /// and OverflowException) instead of trapping.
+    fn int_division(&mut self, op: BinOp, t: &Type, a: Value, b: Value, span: Span) -> R<Value> {
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        self.check(zero, &rt::FAIL_DIV_BY_ZERO, &[], span)?;
+        if *t == Type::Byte {
+            return Ok(if op == BinOp::Div {
+                self.b.ins().udiv(a, b)
+            } else {
+                self.b.ins().urem(a, b)
+            });
+        }
+        let min = match t {
+            Type::Int64 => i64::MIN,
+            _ => i32::MIN as i64,
+        };
+        let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a, min);
+        let is_neg1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+        let overflow = self.b.ins().band(is_min, is_neg1);
+        self.check(overflow, &rt::FAIL_OVERFLOW, &[], span)?;
+        Ok(if op == BinOp::Div {
+            self.b.ins().sdiv(a, b)
+        } else {
+            self.b.ins().srem(a, b)
+        })
+    }
+
+    fn apply(&mut self, id: NodeId, kids: &[NodeId], tail: bool) -> R<Val> {
+        let (head, args) = (kids[0], &kids[1..]);
+        if let Some(b) = self.cg.psg.node(head).ann.builtin {
+            return self.builtin(id, b, args);
+        }
+        let callee = self
+            .cg
+            .psg
+            .definition(head)
+            .ok_or_else(|| internal("call of an unresolved name"))?;
+        // The callee's type variables, as seen from this instance.
+        let mut subst: Vec<(TyVar, Type)> =
+            self.subst.iter().map(|(v, t)| (*v, t.clone())).collect();
+        for (v, t) in &self.cg.psg.node(head).ann.instantiation {
+            subst.retain(|(u, _)| u != v);
+            let concrete = t.map_vars(&|u| Some(self.subst.get(&u).cloned().unwrap_or(Type::Unit)));
+            subst.push((*v, concrete));
+        }
+        let instance = self.cg.instance(callee, &subst).map_err(internal)?;
+        let mut values = Vec::new();
+        for c in self.cg.psg.node(callee).ann.captures.clone() {
+            if let Some(&p) = self.places.get(&c) {
+                values.push(self.load_place(p));
+            }
+        }
+        for &a in args {
+            if let Some(v) = self.expr(a, false)? {
+                values.push(v);
+            }
+        }
+        if tail {
+            if let Some((me, header)) = self.this {
+                if me == instance {
+                    let args: Vec<BlockArg> = values.into_iter().map(BlockArg::Value).collect();
+                    self.b.ins().jump(header, &args);
+                    self.filled = true;
+                    return Ok(None);
+                }
+            }
+        }
+        let func: FuncId = self.cg.instances[instance].func;
+        let fref = self.cg.module.declare_func_in_func(func, self.b.func);
+        if tail && self.this.is_some() {
+            self.b.ins().return_call(fref, &values);
+            self.filled = true;
+            return Ok(None);
+        }
+        let call = self.b.ins().call(fref, &values);
+        Ok(self.b.inst_results(call).first().copied())
+    }
+
+    fn builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
+        match b {
+            Builtin::Printf | Builtin::Printfn => {
+                let pieces = self
+                    .cg
+                    .psg
+                    .node(apply)
+                    .ann
+                    .format
+                    .clone()
+                    .ok_or_else(|| internal("printf without format"))?;
+                let mut holes = args[1..].iter();
+                for piece in pieces {
+                    match piece {
+                        FormatPiece::Text(s) => {
+                            let p = self.string_ptr(&s)?;
+                            self.runtime(&rt::PRINT_STR, &[p])?;
+                        }
+                        FormatPiece::Hole { conv, precision } => {
+                            let &arg = holes
+                                .next()
+                                .ok_or_else(|| internal("missing printf argument"))?;
+                            let t = self.type_of(arg);
+                            let v = self.value(arg, false)?;
+                            match (conv, &t) {
+                                ('d' | 'i', Type::Int) => self.runtime(&rt::PRINT_I32, &[v])?,
+                                ('d' | 'i', Type::Int64) => self.runtime(&rt::PRINT_I64, &[v])?,
+                                ('d' | 'i', _) => self.runtime(&rt::PRINT_U8, &[v])?,
+                                ('f', _) => {
+                                    let v = if t == Type::Float32 {
+                                        self.b.ins().fpromote(types::F64, v)
+                                    } else {
+                                        v
+                                    };
+                                    let p = self
+                                        .b
+                                        .ins()
+                                        .iconst(types::I32, precision.map_or(-1, |p| p as i64));
+                                    self.runtime(&rt::PRINT_F64, &[v, p])?
+                                }
+                                ('s', _) => self.runtime(&rt::PRINT_STR, &[v])?,
+                                _ => self.runtime(&rt::PRINT_BOOL, &[v])?,
+                            };
+                        }
+                    }
+                }
+                if b == Builtin::Printfn {
+                    self.runtime(&rt::PRINT_NEWLINE, &[])?;
+                }
+                Ok(None)
+            }
+            Builtin::ToInt
+            | Builtin::ToInt64
+            | Builtin::ToByte
+            | Builtin::ToFloat
+            | Builtin::ToFloat32 => {
+                let from = self.type_of(args[0]);
+                let v = self.value(args[0], false)?;
+                let to = match b {
+                    Builtin::ToInt => Type::Int,
+                    Builtin::ToInt64 => Type::Int64,
+                    Builtin::ToByte => Type::Byte,
+                    Builtin::ToFloat => Type::Float,
+                    _ => Type::Float32,
+                };
+                Ok(Some(self.convert(v, &from, &to)))
+            }
+            Builtin::Not => {
+                let v = self.value(args[0], false)?;
+                Ok(Some(self.b.ins().bxor_imm_s(v, 1)))
+            }
+            Builtin::Ignore => {
+                self.expr(args[0], false)?;
+                Ok(None)
+            }
+            Builtin::Exit => {
+                let code = self.value(args[0], false)?;
+                self.runtime(&rt::RT_EXIT, &[code])?;
+                self.b
+                    .ins()
+                    .trap(TrapCode::user(1).expect("nonzero trap code"));
+                // Code after `exit` is unreachable but must still be
+                // well-formed: continue in a block with no predecessors.
+                let dead = self.b.create_block();
+                self.switch_to(dead);
+                let t = self.type_of(apply);
+                Ok(clif_type(&t).map(|ct| self.zero(ct)))
+            }
+            Builtin::Sqrt => {
+                let v = self.value(args[0], false)?;
+                Ok(Some(self.b.ins().sqrt(v)))
+            }
+            Builtin::Abs => {
+                let t = self.type_of(args[0]);
+                let v = self.value(args[0], false)?;
+                Ok(Some(if t.is_float() {
+                    self.b.ins().fabs(v)
+                } else {
+                    self.b.ins().iabs(v)
+                }))
+            }
+            Builtin::Min | Builtin::Max => {
+                let t = self.type_of(args[0]);
+                let a = self.value(args[0], false)?;
+                let c = self.value(args[1], false)?;
+                let is_min = b == Builtin::Min;
+                Ok(Some(match (&t, is_min) {
+                    (t, true) if t.is_float() => self.b.ins().fmin(a, c),
+                    (t, false) if t.is_float() => self.b.ins().fmax(a, c),
+                    (Type::Byte, true) => self.b.ins().umin(a, c),
+                    (Type::Byte, false) => self.b.ins().umax(a, c),
+                    (_, true) => self.b.ins().smin(a, c),
+                    (_, false) => self.b.ins().smax(a, c),
+                }))
+            }
+        }
+    }
+
+    fn zero(&mut self, t: types::Type) -> Value {
+        match t {
+            types::F64 => self.b.ins().f64const(0.0),
+            types::F32 => self.b.ins().f32const(0.0),
+            t => self.b.ins().iconst(t, 0),
+        }
+    }
+
+    /// Numeric conversions with F#'s results: integers wrap when narrowed;
+    /// floats to integers truncate toward zero, saturating at the target's
+    /// range (NaN gives 0) where .NET leaves the result unspecified.
+    fn convert(&mut self, v: Value, from: &Type, to: &Type) -> Value {
+        let ct = clif_type(to).expect("numeric type");
+        let ins = self.b.ins();
+        match (from, to) {
+            (f, t) if f == t => v,
+            (Type::Byte, t) if t.is_integer() => ins.uextend(ct, v),
+            (f, t) if f.is_integer() && t.is_integer() => {
+                let (fb, tb) = (clif_type(f).expect("int").bits(), ct.bits());
+                if fb < tb {
+                    ins.sextend(ct, v)
+                } else {
+                    ins.ireduce(ct, v)
+                }
+            }
+            (Type::Byte, _) => ins.fcvt_from_uint(ct, v),
+            (f, _) if f.is_integer() => ins.fcvt_from_sint(ct, v),
+            (Type::Float32, Type::Float) => ins.fpromote(ct, v),
+            (Type::Float, Type::Float32) => ins.fdemote(ct, v),
+            (_, Type::Byte) => {
+                let wide = ins.fcvt_to_sint_sat(types::I32, v);
+                self.b.ins().ireduce(types::I8, wide)
+            }
+            _ => ins.fcvt_to_sint_sat(ct, v),
+        }
+    }
+}
+
+fn int_cc(op: BinOp, signed: bool) -> Option<IntCC> {
+    use BinOp::*;
+    Some(match (op, signed) {
+        (Eq, _) => IntCC::Equal,
+        (Ne, _) => IntCC::NotEqual,
+        (Lt, true) => IntCC::SignedLessThan,
+        (Gt, true) => IntCC::SignedGreaterThan,
+        (Le, true) => IntCC::SignedLessThanOrEqual,
+        (Ge, true) => IntCC::SignedGreaterThanOrEqual,
+        (Lt, false) => IntCC::UnsignedLessThan,
+        (Gt, false) => IntCC::UnsignedGreaterThan,
+        (Le, false) => IntCC::UnsignedLessThanOrEqual,
+        (Ge, false) => IntCC::UnsignedGreaterThanOrEqual,
+        _ => return None,
+    })
+}

@@ -1,0 +1,68 @@
+//! The runtime functions generated code calls (BAREWire's C ABI, see
+//! `runtime/src/abi.rs`), declared once per module.
+
+use cranelift_codegen::ir::{types, AbiParam, Signature};
+use cranelift_module::{FuncId, Linkage, Module, ModuleResult};
+use std::collections::HashMap;
+
+/// A runtime entry point: name, parameter types, return type.
+pub struct RuntimeFn {
+    pub name: &'static str,
+    pub params: &'static [types::Type],
+    pub ret: Option<types::Type>,
+}
+
+const I8: types::Type = types::I8;
+const I32: types::Type = types::I32;
+const I64: types::Type = types::I64;
+const F64: types::Type = types::F64;
+
+macro_rules! runtime_fns {
+    ($($id:ident = $name:literal ($($p:expr),*) $(-> $r:expr)?;)*) => {
+        $(pub const $id: RuntimeFn = RuntimeFn { name: $name, params: &[$($p),*], ret: runtime_fns!(@ret $($r)?) };)*
+        pub const ALL: &[RuntimeFn] = &[$($id),*];
+    };
+    (@ret) => { None };
+    (@ret $r:expr) => { Some($r) };
+}
+
+runtime_fns! {
+    RT_START = "barewire_rt_start"(I32, I64);
+    RT_ARGS = "barewire_rt_args"() -> I64;
+    RT_EXIT = "barewire_rt_exit"(I32);
+    FAIL_DIV_BY_ZERO = "barewire_fail_div_by_zero"(I64);
+    FAIL_OVERFLOW = "barewire_fail_overflow"(I64);
+    FAIL_INDEX = "barewire_fail_index"(I64, I64, I64);
+    STRING_CONCAT = "barewire_string_concat"(I64, I64) -> I64;
+    STRING_COMPARE = "barewire_string_compare"(I64, I64) -> I32;
+    POW = "barewire_pow"(F64, F64) -> F64;
+    FMOD = "barewire_fmod"(F64, F64) -> F64;
+    PRINT_STR = "barewire_print_str"(I64);
+    PRINT_I32 = "barewire_print_i32"(I32);
+    PRINT_I64 = "barewire_print_i64"(I64);
+    PRINT_U8 = "barewire_print_u8"(I8);
+    PRINT_F64 = "barewire_print_f64"(F64, I32);
+    PRINT_BOOL = "barewire_print_bool"(I8);
+    PRINT_NEWLINE = "barewire_print_newline"();
+}
+
+/// Declares runtime functions in a module on first use.
+#[derive(Default)]
+pub struct RuntimeImports {
+    ids: HashMap<&'static str, FuncId>,
+}
+
+impl RuntimeImports {
+    pub fn get(&mut self, module: &mut dyn Module, f: &RuntimeFn) -> ModuleResult<FuncId> {
+        if let Some(id) = self.ids.get(f.name) {
+            return Ok(*id);
+        }
+        let mut sig: Signature = module.make_signature();
+        sig.params
+            .extend(f.params.iter().map(|&t| AbiParam::new(t)));
+        sig.returns.extend(f.ret.map(AbiParam::new));
+        let id = module.declare_function(f.name, Linkage::Import, &sig)?;
+        self.ids.insert(f.name, id);
+        Ok(id)
+    }
+}

@@ -1,0 +1,27 @@
+//! How Clef values are represented in Cranelift IR.
+//!
+//! * `int` i32, `int64` i64, `byte` i8, `bool` i8 (0 or 1), `float` f64,
+//!   `float32` f32.
+//! * `string` and arrays: an i64 pointer to `{ len: i64, data }`.
+//! * `unit` has no representation: unit-typed expressions produce no value
+//!   and unit parameters are dropped from signatures.
+
+use clef_psg::Type;
+use cranelift_codegen::ir::types;
+
+pub fn clif_type(t: &Type) -> Option<types::Type> {
+    match t {
+        Type::Int => Some(types::I32),
+        Type::Int64 => Some(types::I64),
+        Type::Byte | Type::Bool => Some(types::I8),
+        Type::Float => Some(types::F64),
+        Type::Float32 => Some(types::F32),
+        Type::String | Type::Array(_) | Type::Fun(..) => Some(types::I64),
+        Type::Unit | Type::Var(_) | Type::Error => None,
+    }
+}
+
+/// Size in bytes of an array element of this type.
+pub fn elem_size(t: &Type) -> u32 {
+    clif_type(t).map_or(0, |c| c.bytes())
+}

@@ -1,0 +1,392 @@
+//! Name resolution.
+//!
+//! Input: a PSG fresh from `clef_psg::build`.
+//! Output: every `Var` either has a `DefUse` edge to the binding it names
+//! or a `builtin` annotation, or an E04xx diagnostic was reported. Call
+//! edges (`Apply` → callee) and data-flow edges (argument → parameter,
+//! body → call site, bound value → binding) are added for calls of named
+//! functions. Scoping follows F#: a `let` is visible after its
+//! definition, `let rec` bindings also inside their group, and later
+//! local definitions shadow earlier ones.
+
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::*;
+
+pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
+    let mut r = Resolver {
+        psg,
+        scope: Vec::new(),
+        diags: Vec::new(),
+    };
+    r.module();
+    r.diags
+}
+
+struct Resolver<'a> {
+    psg: &'a mut Psg,
+    /// Visible names, innermost last.
+    scope: Vec<(String, NodeId)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn module(&mut self) {
+        let items = self.psg.items();
+        let module_name = match self.psg.root.map(|r| self.psg.kind(r).clone()) {
+            Some(NodeKind::Module(n)) => n,
+            _ => String::new(),
+        };
+        let mut top_level: Vec<(String, NodeId)> = Vec::new();
+        let mut i = 0;
+        while i < items.len() {
+            let item = items[i];
+            match self.psg.kind(item).clone() {
+                NodeKind::Open(path) => {
+                    if path != "System" && path != module_name {
+                        self.diags.push(
+                            Diagnostic::error("E0403", format!("unknown module `{path}`"), self.psg.span(item))
+                                .with_label("no module or namespace of this name")
+                                .with_help("`open System` is accepted (printing needs no import); other modules come in a later version"),
+                        );
+                    }
+                    i += 1;
+                }
+                NodeKind::Binding(_) => {
+                    let group = self.group_at(&items, i);
+                    for &b in &group {
+                        let info = self.psg.binding(b).cloned();
+                        if let Some(info) = info {
+                            if let Some((_, prev)) = top_level.iter().find(|(n, _)| *n == info.name)
+                            {
+                                let prev_span = self
+                                    .psg
+                                    .binding(*prev)
+                                    .map_or(Span::default(), |p| p.name_span);
+                                self.diags.push(
+                                    Diagnostic::error("E0402", format!("duplicate definition of `{}`", info.name), info.name_span)
+                                        .with_label("defined again here")
+                                        .with_secondary(prev_span, "first defined here")
+                                        .with_help("top-level names must be unique within a module; rename one of them"),
+                                );
+                            }
+                            top_level.push((info.name.clone(), b));
+                        }
+                    }
+                    self.binding_group(&group);
+                    i += group.len();
+                }
+                NodeKind::Init => {
+                    for c in self.psg.children(item) {
+                        self.expr(c);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        self.check_entry_point(&items);
+    }
+
+    /// The bindings declared together with `items[i]` (`let rec … and …`).
+    fn group_at(&self, items: &[NodeId], i: usize) -> Vec<NodeId> {
+        let group = self.psg.binding(items[i]).map_or(0, |b| b.group);
+        items[i..]
+            .iter()
+            .take_while(|&&n| self.psg.binding(n).is_some_and(|b| b.group == group))
+            .copied()
+            .collect()
+    }
+
+    fn check_entry_point(&mut self, items: &[NodeId]) {
+        let entries: Vec<NodeId> = items
+            .iter()
+            .copied()
+            .filter(|&n| self.psg.binding(n).is_some_and(|b| b.is_entry))
+            .collect();
+        for &e in &entries {
+            let info = self.psg.binding(e).cloned().expect("filtered to bindings");
+            let last = items.last() == Some(&e);
+            if !last {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0405",
+                        "the entry point must be the last declaration in the file",
+                        info.name_span,
+                    )
+                    .with_label("`[<EntryPoint>]` function followed by other declarations")
+                    .with_help("move this function to the end of the file"),
+                );
+            } else if info.arity != 1 {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0406",
+                        "the entry point must take exactly one parameter",
+                        info.name_span,
+                    )
+                    .with_label(format!("takes {} parameters", info.arity))
+                    .with_help("write it as `let main argv = …`, where `argv : string[]`"),
+                );
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<NodeId> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+
+    fn bind(&mut self, id: NodeId) {
+        if let Some(b) = self.psg.binding(id) {
+            if b.name != "_" && b.name != "()" {
+                self.scope.push((b.name.clone(), id));
+            }
+        }
+    }
+
+    /// Resolve a group of bindings declared by one `let` (several only for
+    /// `let rec … and …`), leaving their names in scope.
+    fn binding_group(&mut self, group: &[NodeId]) {
+        let is_rec = group
+            .first()
+            .and_then(|&b| self.psg.binding(b))
+            .is_some_and(|b| b.is_rec);
+        self.check_group_duplicates(group);
+        if is_rec {
+            group.iter().for_each(|&b| self.bind(b));
+        }
+        for &b in group {
+            self.binding(b);
+        }
+        if !is_rec {
+            group.iter().for_each(|&b| self.bind(b));
+        }
+    }
+
+    fn check_group_duplicates(&mut self, group: &[NodeId]) {
+        for (i, &a) in group.iter().enumerate() {
+            for &b in &group[..i] {
+                let (na, nb) = (self.psg.binding(a).cloned(), self.psg.binding(b).cloned());
+                if let (Some(na), Some(nb)) = (na, nb) {
+                    if na.name == nb.name {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0402",
+                                format!("duplicate definition of `{}`", na.name),
+                                na.name_span,
+                            )
+                            .with_label("defined again here")
+                            .with_secondary(nb.name_span, "first defined here")
+                            .with_help("the bindings of one `let rec … and …` need distinct names"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn binding(&mut self, b: NodeId) {
+        let (params, body) = self.psg.function_parts(b);
+        let mark = self.scope.len();
+        for (i, &p) in params.iter().enumerate() {
+            let info = self.psg.binding(p).cloned();
+            if let Some(info) = info {
+                let dup = params[..i].iter().find(|&&q| {
+                    self.psg.binding(q).is_some_and(|qi| {
+                        qi.name == info.name && info.name != "_" && info.name != "()"
+                    })
+                });
+                if let Some(&q) = dup {
+                    let first = self
+                        .psg
+                        .binding(q)
+                        .map_or(Span::default(), |qi| qi.name_span);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0407",
+                            format!("`{}` is bound twice in this parameter list", info.name),
+                            info.name_span,
+                        )
+                        .with_label("bound again here")
+                        .with_secondary(first, "first bound here")
+                        .with_help("give each parameter its own name"),
+                    );
+                }
+            }
+            self.bind(p);
+        }
+        if let Some(body) = body {
+            self.expr(body);
+            if params.is_empty() {
+                self.psg
+                    .add_edge(body, b, EdgeKind::DataFlow(DataFlow::Bind));
+            }
+        }
+        self.scope.truncate(mark);
+    }
+
+    fn expr(&mut self, id: NodeId) {
+        let Some(kind) = self.psg.expr(id).cloned() else {
+            return;
+        };
+        let kids = self.psg.children(id);
+        match kind {
+            ExprKind::Var(name) => self.var(id, &name),
+            ExprKind::Let => {
+                let mark = self.scope.len();
+                let (bindings, body) = kids.split_at(kids.len().saturating_sub(1));
+                // All bindings of a `Let` node come from one declaration.
+                self.binding_group(bindings);
+                body.iter().for_each(|&e| self.expr(e));
+                self.scope.truncate(mark);
+            }
+            ExprKind::For(_) => {
+                // [var, from, to, body]: the bounds do not see the variable.
+                if let [var, from, to, body] = kids[..] {
+                    self.expr(from);
+                    self.expr(to);
+                    let mark = self.scope.len();
+                    self.bind(var);
+                    self.expr(body);
+                    self.scope.truncate(mark);
+                }
+            }
+            ExprKind::Assign => {
+                kids.iter().for_each(|&k| self.expr(k));
+                if let Some(&target) = kids.first() {
+                    self.check_assignable(target);
+                }
+            }
+            ExprKind::Apply => {
+                kids.iter().for_each(|&k| self.expr(k));
+                self.call_edges(id, &kids);
+            }
+            _ => kids.iter().for_each(|&k| self.expr(k)),
+        }
+    }
+
+    fn var(&mut self, id: NodeId, name: &str) {
+        if let Some(def) = self.lookup(name) {
+            self.psg.add_edge(id, def, EdgeKind::DefUse);
+        } else if let Some(b) = Builtin::from_name(name) {
+            self.psg.node_mut(id).ann.builtin = Some(b);
+        } else {
+            let mut d = Diagnostic::error(
+                "E0401",
+                format!("the value `{name}` is not defined"),
+                self.psg.span(id),
+            )
+            .with_label("not found in this scope");
+            if let Some(similar) = self.similar_name(name) {
+                d = d.with_help(format!("a name in scope is similar: `{similar}`"));
+            } else {
+                d = d.with_help(
+                    "define it with `let` before this point; F# scoping is top to bottom",
+                );
+            }
+            self.diags.push(d);
+        }
+    }
+
+    fn similar_name(&self, name: &str) -> Option<String> {
+        let builtins = Builtin::ALL.iter().map(|b| b.name().to_string());
+        let candidates = self.scope.iter().map(|(n, _)| n.clone()).chain(builtins);
+        candidates
+            .map(|c| (edit_distance(&c, name), c))
+            .filter(|(d, c)| *d <= 2.max(name.len() / 3) && *d < c.len().max(name.len()))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    }
+
+    fn check_assignable(&mut self, target: NodeId) {
+        let def = self.psg.definition(target);
+        let info = def.and_then(|d| self.psg.binding(d).cloned());
+        match (self.psg.expr(target), info) {
+            (Some(ExprKind::Var(_)), Some(info)) if info.is_mutable => {}
+            (Some(ExprKind::Var(name)), Some(info)) => {
+                let name = name.clone();
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0404",
+                        format!("`{name}` is not mutable"),
+                        self.psg.span(target),
+                    )
+                    .with_label("cannot assign to this value")
+                    .with_secondary(info.name_span, "defined here without `mutable`")
+                    .with_help(format!("declare it with `let mutable {name} = …`")),
+                );
+            }
+            (Some(ExprKind::Var(_)), None) => {} // unknown name, already reported
+            _ => self.diags.push(
+                Diagnostic::error(
+                    "E0408",
+                    "this expression cannot be assigned to",
+                    self.psg.span(target),
+                )
+                .with_label("not a mutable variable")
+                .with_help("`<-` assigns to a `let mutable` variable"),
+            ),
+        }
+    }
+
+    /// Call and data-flow edges for an application of a named function.
+    fn call_edges(&mut self, apply: NodeId, kids: &[NodeId]) {
+        let Some((&head, args)) = kids.split_first() else {
+            return;
+        };
+        let Some(callee) = self.psg.definition(head) else {
+            return;
+        };
+        let Some(info) = self.psg.binding(callee) else {
+            return;
+        };
+        if !info.is_function() {
+            return;
+        }
+        self.psg.add_edge(apply, callee, EdgeKind::Call);
+        let (params, body) = self.psg.function_parts(callee);
+        for (i, (&arg, &param)) in args.iter().zip(&params).enumerate() {
+            self.psg
+                .add_edge(arg, param, EdgeKind::DataFlow(DataFlow::Arg(i as u32)));
+        }
+        if let Some(body) = body {
+            self.psg
+                .add_edge(body, apply, EdgeKind::DataFlow(DataFlow::Return));
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" help.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == b[j] {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("printfn", "printn"), 1);
+        assert_eq!(edit_distance("fib", "fib"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

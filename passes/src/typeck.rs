@@ -1,0 +1,905 @@
+//! Type inference: Hindley–Milner with let-polymorphism (level-based
+//! generalisation), F#'s overloaded arithmetic as deferred constraints.
+//!
+//! Input: a resolved PSG (every `Var` has a `DefUse` edge or a builtin).
+//! Output: every binding and expression node has `ann.ty`; generic
+//! function bindings list their quantified variables in `ann.generalized`
+//! and every reference to them records its `ann.instantiation`; `printf`
+//! calls carry their parsed `ann.format`. Types are fully resolved except
+//! for quantified variables inside generic functions. Errors are E05xx.
+//!
+//! F# rules followed here: value restriction (only syntactic functions are
+//! generalised); operators like `+` default to `int` when nothing else
+//! fixes their type; `if` without `else` has type `unit`; a non-unit value
+//! in a sequence is a warning (W0020).
+
+use crate::format::parse_format;
+use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::*;
+use std::collections::HashMap;
+
+pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
+    let n = psg.graph.node_count();
+    let mut inf = Infer {
+        psg,
+        subst: Vec::new(),
+        levels: Vec::new(),
+        level: 0,
+        node_types: vec![None; n],
+        schemes: HashMap::new(),
+        constraints: Vec::new(),
+        named_vars: HashMap::new(),
+        instantiations: Vec::new(),
+        generalized: Vec::new(),
+        diags: Vec::new(),
+    };
+    inf.module();
+    inf.finish();
+    inf.diags
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// int, int64, byte, float, float32
+    Numeric,
+    /// int, int64, byte
+    Integer,
+    /// float, float32
+    Floating,
+    /// numeric except byte
+    Signed,
+    /// numeric or string
+    Addable,
+}
+
+impl Class {
+    fn accepts(self, t: &Type) -> bool {
+        match self {
+            Class::Numeric => t.is_numeric(),
+            Class::Integer => t.is_integer(),
+            Class::Floating => t.is_float(),
+            Class::Signed => t.is_numeric() && *t != Type::Byte,
+            Class::Addable => t.is_numeric() || *t == Type::String,
+        }
+    }
+    fn default(self) -> Type {
+        match self {
+            Class::Floating => Type::Float,
+            _ => Type::Int,
+        }
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Class::Numeric => "a numeric type (int, int64, byte, float, float32)",
+            Class::Integer => "an integer type (int, int64, byte)",
+            Class::Floating => "a floating-point type (float, float32)",
+            Class::Signed => "a signed numeric type (int, int64, float, float32)",
+            Class::Addable => "a numeric type or string",
+        }
+    }
+}
+
+struct Constraint {
+    ty: Type,
+    class: Class,
+    span: Span,
+    /// What imposed it, e.g. "the operator `-`".
+    origin: String,
+}
+
+struct Infer<'a> {
+    psg: &'a mut Psg,
+    subst: Vec<Option<Type>>,
+    levels: Vec<u32>,
+    level: u32,
+    node_types: Vec<Option<Type>>,
+    /// Binding → (quantified variables, type).
+    schemes: HashMap<NodeId, (Vec<TyVar>, Type)>,
+    constraints: Vec<Constraint>,
+    /// `'a` written in annotations of the current top-level item.
+    named_vars: HashMap<String, TyVar>,
+    instantiations: Vec<(NodeId, Vec<(TyVar, Type)>)>,
+    generalized: Vec<TyVar>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Infer<'_> {
+    // ---- variables and substitution ----
+
+    fn fresh(&mut self) -> Type {
+        let v = TyVar(self.subst.len() as u32);
+        self.subst.push(None);
+        self.levels.push(self.level);
+        Type::Var(v)
+    }
+
+    fn shallow(&self, t: &Type) -> Type {
+        let mut t = t.clone();
+        while let Type::Var(v) = t {
+            match &self.subst[v.0 as usize] {
+                Some(next) => t = next.clone(),
+                None => return t,
+            }
+        }
+        t
+    }
+
+    fn zonk(&self, t: &Type) -> Type {
+        match self.shallow(t) {
+            Type::Array(e) => Type::Array(Box::new(self.zonk(&e))),
+            Type::Fun(a, b) => Type::fun(self.zonk(&a), self.zonk(&b)),
+            other => other,
+        }
+    }
+
+    fn unify(&mut self, a: &Type, b: &Type) -> Result<(), ()> {
+        let (a, b) = (self.shallow(a), self.shallow(b));
+        match (&a, &b) {
+            (Type::Var(x), Type::Var(y)) if x == y => Ok(()),
+            (Type::Var(v), t) | (t, Type::Var(v)) => {
+                let t = self.zonk(t);
+                let mut vars = Vec::new();
+                t.vars(&mut vars);
+                if vars.contains(v) {
+                    return Err(());
+                }
+                let lv = self.levels[v.0 as usize];
+                for u in vars {
+                    let l = &mut self.levels[u.0 as usize];
+                    *l = (*l).min(lv);
+                }
+                self.subst[v.0 as usize] = Some(t);
+                Ok(())
+            }
+            (Type::Error, _) | (_, Type::Error) => Ok(()),
+            (Type::Fun(a1, r1), Type::Fun(a2, r2)) => {
+                self.unify(a1, a2)?;
+                self.unify(r1, r2)
+            }
+            (Type::Array(x), Type::Array(y)) => self.unify(x, y),
+            (x, y) if x == y => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    /// Unify `actual` (the type of node `at`) with `expected`, reporting
+    /// F#'s "expected … but here has type …" on failure.
+    fn expect(
+        &mut self,
+        at: NodeId,
+        actual: &Type,
+        expected: &Type,
+        because: Option<(Span, String)>,
+    ) {
+        if self.unify(actual, expected).is_err() {
+            let (exp, act) = (self.zonk(expected), self.zonk(actual));
+            let mut d = Diagnostic::error(
+                "E0501",
+                format!("type mismatch: expected `{exp}` but here has type `{act}`"),
+                self.psg.span(at),
+            )
+            .with_label(format!("this has type `{act}`"));
+            if let Some((span, why)) = because {
+                d = d.with_secondary(span, why);
+            }
+            d = d.with_help(conversion_help(&exp, &act));
+            self.diags.push(d);
+        }
+    }
+
+    fn constrain(&mut self, ty: Type, class: Class, span: Span, origin: impl Into<String>) {
+        self.constraints.push(Constraint {
+            ty,
+            class,
+            span,
+            origin: origin.into(),
+        });
+    }
+
+    /// Check constraints whose type is known, and default those whose
+    /// variable is about to be generalised (or all, at top level).
+    fn solve_constraints(&mut self, all: bool) {
+        let pending = std::mem::take(&mut self.constraints);
+        for c in pending {
+            match self.shallow(&c.ty) {
+                Type::Var(v) => {
+                    if all || self.levels[v.0 as usize] > self.level {
+                        let _ = self.unify(&Type::Var(v), &c.class.default());
+                    } else {
+                        self.constraints.push(c);
+                    }
+                }
+                Type::Error => {}
+                t if c.class.accepts(&t) => {}
+                t => {
+                    let t = self.zonk(&t);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0502",
+                            format!("the type `{t}` does not support {}", c.origin),
+                            c.span,
+                        )
+                        .with_label(format!("this has type `{t}`"))
+                        .with_help(format!(
+                            "{} needs {}",
+                            c.origin,
+                            c.class.describe()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+
+    fn set_type(&mut self, id: NodeId, t: Type) -> Type {
+        self.node_types[id.index()] = Some(t.clone());
+        t
+    }
+
+    // ---- annotations ----
+
+    fn annotation(&mut self, t: &TypeExpr) -> Type {
+        match &t.kind {
+            TypeExprKind::Named { name, args } if args.is_empty() => match name.name.as_str() {
+                "int" | "int32" => Type::Int,
+                "int64" => Type::Int64,
+                "byte" | "uint8" => Type::Byte,
+                "float" | "double" => Type::Float,
+                "float32" | "single" => Type::Float32,
+                "bool" => Type::Bool,
+                "unit" => Type::Unit,
+                "string" => Type::String,
+                other => {
+                    self.diags.push(
+                        Diagnostic::error("E0506", format!("unknown type `{other}`"), t.span)
+                            .with_label("not a type clefc knows")
+                            .with_help("the types are int, int64, byte, float, float32, bool, unit, string, and arrays `T[]`"),
+                    );
+                    Type::Error
+                }
+            },
+            TypeExprKind::Named { name, args } => {
+                if name.name == "array" && args.len() == 1 {
+                    let inner = self.annotation(&args[0]);
+                    return Type::Array(Box::new(inner));
+                }
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0506",
+                        format!("unknown generic type `{}`", name.name),
+                        t.span,
+                    )
+                    .with_label("not supported yet")
+                    .with_help("generic types other than arrays come in a later version"),
+                );
+                Type::Error
+            }
+            TypeExprKind::Var(v) => {
+                if let Some(tv) = self.named_vars.get(&v.name) {
+                    return Type::Var(*tv);
+                }
+                let fresh = self.fresh();
+                if let Type::Var(tv) = fresh {
+                    self.named_vars.insert(v.name.clone(), tv);
+                }
+                fresh
+            }
+            TypeExprKind::Array(inner) => Type::Array(Box::new(self.annotation(inner))),
+            TypeExprKind::Fun(a, b) => Type::fun(self.annotation(a), self.annotation(b)),
+        }
+    }
+
+    // ---- declarations ----
+
+    fn module(&mut self) {
+        let items = self.psg.items();
+        let mut i = 0;
+        while i < items.len() {
+            let item = items[i];
+            self.named_vars.clear();
+            match self.psg.kind(item).clone() {
+                NodeKind::Binding(info) => {
+                    let group: Vec<NodeId> = items[i..]
+                        .iter()
+                        .take_while(|&&n| {
+                            self.psg.binding(n).is_some_and(|b| b.group == info.group)
+                        })
+                        .copied()
+                        .collect();
+                    self.binding_group(&group);
+                    i += group.len();
+                    if info.is_entry {
+                        self.entry_point(item);
+                    }
+                }
+                NodeKind::Init => {
+                    for c in self.psg.children(item) {
+                        let t = self.expr(c);
+                        self.expect_unit_statement(c, &t);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+            self.solve_constraints(true);
+        }
+    }
+
+    fn entry_point(&mut self, b: NodeId) {
+        let Some((_, ty)) = self.schemes.get(&b).cloned() else {
+            return;
+        };
+        let expected = Type::fun(Type::Array(Box::new(Type::String)), Type::Int);
+        if self.unify(&ty, &expected).is_err() {
+            let ty = self.zonk(&ty);
+            let span = self
+                .psg
+                .binding(b)
+                .map_or(self.psg.span(b), |i| i.name_span);
+            self.diags.push(
+                Diagnostic::error(
+                    "E0507",
+                    "the entry point must have type `string[] -> int`",
+                    span,
+                )
+                .with_label(format!("this function has type `{ty}`"))
+                .with_help("return an int exit code: `let main argv = …; 0`"),
+            );
+        }
+    }
+
+    fn binding_group(&mut self, group: &[NodeId]) {
+        self.level += 1;
+        let mut sigs = Vec::new();
+        for &b in group {
+            let info = self.psg.binding(b).cloned().expect("group of bindings");
+            let (params, body) = self.psg.function_parts(b);
+            let param_tys: Vec<Type> = params.iter().map(|&p| self.param(p)).collect();
+            let ret = match &info.annotation {
+                Some(a) => self.annotation(a),
+                None => self.fresh(),
+            };
+            let ty = Type::curried(param_tys, ret.clone());
+            self.schemes.insert(b, (Vec::new(), ty.clone()));
+            sigs.push((b, info, body, ret, ty));
+        }
+        for (_, info, body, ret, _) in &sigs {
+            let Some(body) = *body else { continue };
+            let body_ty = self.expr(body);
+            let because = info
+                .annotation
+                .as_ref()
+                .map(|a| (a.span, "the type is given here".to_string()));
+            self.expect(body, &body_ty, ret, because);
+        }
+        self.level -= 1;
+        self.solve_constraints(false);
+        for (b, info, _, _, ty) in sigs {
+            let mut vars = Vec::new();
+            if info.is_function() {
+                self.zonk(&ty).vars(&mut vars);
+                vars.retain(|v| self.levels[v.0 as usize] > self.level);
+            }
+            self.generalized.extend(&vars);
+            self.psg.node_mut(b).ann.generalized = vars.clone();
+            self.schemes.insert(b, (vars, ty.clone()));
+            self.set_type(b, ty);
+        }
+    }
+
+    fn param(&mut self, p: NodeId) -> Type {
+        let info = self
+            .psg
+            .binding(p)
+            .cloned()
+            .expect("parameters are bindings");
+        let t = match (&info.annotation, info.name.as_str()) {
+            (Some(a), _) => self.annotation(a),
+            (None, "()") => Type::Unit,
+            (None, _) => self.fresh(),
+        };
+        if info.name == "()" {
+            let _ = self.unify(&t, &Type::Unit);
+        }
+        self.schemes.insert(p, (Vec::new(), t.clone()));
+        self.set_type(p, t)
+    }
+
+    // ---- expressions ----
+
+    fn expr(&mut self, id: NodeId) -> Type {
+        let t = self.expr_inner(id);
+        self.set_type(id, t)
+    }
+
+    fn expr_inner(&mut self, id: NodeId) -> Type {
+        let Some(kind) = self.psg.expr(id).cloned() else {
+            return Type::Error;
+        };
+        let kids = self.psg.children(id);
+        let span = self.psg.span(id);
+        match kind {
+            ExprKind::Lit(lit) => match lit {
+                Literal::Unit => Type::Unit,
+                Literal::Int(_, IntTy::Int) => Type::Int,
+                Literal::Int(_, IntTy::Int64) => Type::Int64,
+                Literal::Int(_, IntTy::Byte) => Type::Byte,
+                Literal::Float(_, false) => Type::Float,
+                Literal::Float(_, true) => Type::Float32,
+                Literal::Str(_) => Type::String,
+                Literal::Bool(_) => Type::Bool,
+            },
+            ExprKind::Var(_) => self.var(id),
+            ExprKind::Member(name) => {
+                let obj = self.expr(kids[0]);
+                match (self.shallow(&obj), name.as_str()) {
+                    (Type::Array(_) | Type::String, "Length") => Type::Int,
+                    (Type::Error, _) => Type::Error,
+                    (Type::Var(_), _) => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0505",
+                                format!("cannot look up `.{name}` on a value of unknown type"),
+                                span,
+                            )
+                            .with_label("the type of this value is not known at this point")
+                            .with_help(
+                                "add a type annotation to the value, e.g. `(argv: string[])`",
+                            ),
+                        );
+                        Type::Error
+                    }
+                    (t, _) => {
+                        let t = self.zonk(&t);
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0510",
+                                format!("the type `{t}` has no member `{name}`"),
+                                span,
+                            )
+                            .with_label("unknown member")
+                            .with_help("arrays and strings have `.Length`"),
+                        );
+                        Type::Error
+                    }
+                }
+            }
+            ExprKind::Apply => self.apply(id, &kids),
+            ExprKind::Binary(op) => self.binary(op, &kids, span),
+            ExprKind::Neg => {
+                let t = self.expr(kids[0]);
+                self.constrain(t.clone(), Class::Signed, span, "negation");
+                t
+            }
+            ExprKind::If => {
+                let c = self.expr(kids[0]);
+                self.expect(kids[0], &c, &Type::Bool, None);
+                let then_ty = self.expr(kids[1]);
+                if let Some(&el) = kids.get(2) {
+                    let else_ty = self.expr(el);
+                    let why = (
+                        self.psg.span(kids[1]),
+                        format!("the `then` branch has type `{}`", self.zonk(&then_ty)),
+                    );
+                    self.expect(el, &else_ty, &then_ty, Some(why));
+                    then_ty
+                } else {
+                    if self.unify(&then_ty, &Type::Unit).is_err() {
+                        let t = self.zonk(&then_ty);
+                        self.diags.push(
+                            Diagnostic::error("E0504", "this `if` has no `else` branch, so its `then` branch must be `unit`", self.psg.span(kids[1]))
+                                .with_label(format!("this has type `{t}`"))
+                                .with_help("add an `else` branch with a value of the same type"),
+                        );
+                    }
+                    Type::Unit
+                }
+            }
+            ExprKind::While => {
+                let c = self.expr(kids[0]);
+                self.expect(kids[0], &c, &Type::Bool, None);
+                let b = self.expr(kids[1]);
+                self.expect_unit_statement(kids[1], &b);
+                Type::Unit
+            }
+            ExprKind::For(_) => {
+                let (var, from, to, body) = (kids[0], kids[1], kids[2], kids[3]);
+                let t = self.fresh();
+                self.constrain(
+                    t.clone(),
+                    Class::Integer,
+                    self.psg.span(from),
+                    "a `for` loop",
+                );
+                let ft = self.expr(from);
+                self.expect(from, &ft, &t, None);
+                let tt = self.expr(to);
+                self.expect(to, &tt, &t, None);
+                self.schemes.insert(var, (Vec::new(), t.clone()));
+                self.set_type(var, t);
+                let b = self.expr(body);
+                self.expect_unit_statement(body, &b);
+                Type::Unit
+            }
+            ExprKind::Let => {
+                let (bindings, body) = kids.split_at(kids.len() - 1);
+                self.binding_group(bindings);
+                self.expr(body[0])
+            }
+            ExprKind::Seq => {
+                let mut last = Type::Unit;
+                for (i, &k) in kids.iter().enumerate() {
+                    last = self.expr(k);
+                    if i + 1 < kids.len() {
+                        self.expect_unit_statement(k, &last);
+                    }
+                }
+                last
+            }
+            ExprKind::Assign => {
+                let target = self.expr(kids[0]);
+                let value = self.expr(kids[1]);
+                let why = (
+                    self.psg.span(kids[0]),
+                    format!("the variable has type `{}`", self.zonk(&target)),
+                );
+                self.expect(kids[1], &value, &target, Some(why));
+                Type::Unit
+            }
+            ExprKind::Index => {
+                let arr = self.expr(kids[0]);
+                let idx = self.expr(kids[1]);
+                self.expect(kids[1], &idx, &Type::Int, None);
+                match self.shallow(&arr) {
+                    Type::Array(elem) => *elem,
+                    Type::Error => Type::Error,
+                    t => {
+                        let t = self.zonk(&t);
+                        self.diags.push(
+                            Diagnostic::error("E0511", format!("the type `{t}` cannot be indexed"), self.psg.span(kids[0]))
+                                .with_label(format!("this has type `{t}`"))
+                                .with_help("`.[i]` indexes arrays; annotate the value if its type is not known yet"),
+                        );
+                        Type::Error
+                    }
+                }
+            }
+            ExprKind::Typed(annot) => {
+                let t = self.annotation(&annot);
+                let inner = self.expr(kids[0]);
+                self.expect(
+                    kids[0],
+                    &inner,
+                    &t,
+                    Some((annot.span, "the type is given here".into())),
+                );
+                t
+            }
+            ExprKind::Error => Type::Error,
+        }
+    }
+
+    fn expect_unit_statement(&mut self, id: NodeId, t: &Type) {
+        match self.shallow(t) {
+            Type::Var(_) => {
+                let _ = self.unify(t, &Type::Unit);
+            }
+            Type::Unit | Type::Error => {}
+            other => {
+                let other = self.zonk(&other);
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W0020",
+                        format!("the result of this expression has type `{other}` and is ignored"),
+                        self.psg.span(id),
+                    )
+                    .with_label("value discarded")
+                    .with_help("use `|> ignore` to discard it explicitly"),
+                );
+            }
+        }
+    }
+
+    fn var(&mut self, id: NodeId) -> Type {
+        if let Some(b) = self.psg.node(id).ann.builtin {
+            return self.builtin(b, self.psg.span(id));
+        }
+        let Some(def) = self.psg.definition(id) else {
+            return Type::Error;
+        };
+        let Some((vars, ty)) = self.schemes.get(&def).cloned() else {
+            // A binding whose type is not known yet: only possible for
+            // recursive references, which have a monomorphic entry, so this
+            // is a reference to a binding that failed earlier.
+            return Type::Error;
+        };
+        if vars.is_empty() {
+            return ty;
+        }
+        let inst: Vec<(TyVar, Type)> = vars.iter().map(|&v| (v, self.fresh())).collect();
+        self.instantiations.push((id, inst.clone()));
+        let map: HashMap<TyVar, Type> = inst.into_iter().collect();
+        self.zonk(&ty).map_vars(&|v| map.get(&v).cloned())
+    }
+
+    fn builtin(&mut self, b: Builtin, span: Span) -> Type {
+        let origin = format!("`{}`", b.name());
+        match b {
+            Builtin::Printf | Builtin::Printfn => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        format!("`{}` must be applied to a literal format string", b.name()),
+                        span,
+                    )
+                    .with_label("used without its format")
+                    .with_help(format!("write `{} \"…%d…\" value`", b.name())),
+                );
+                Type::Error
+            }
+            Builtin::ToInt
+            | Builtin::ToInt64
+            | Builtin::ToByte
+            | Builtin::ToFloat
+            | Builtin::ToFloat32 => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                let r = match b {
+                    Builtin::ToInt => Type::Int,
+                    Builtin::ToInt64 => Type::Int64,
+                    Builtin::ToByte => Type::Byte,
+                    Builtin::ToFloat => Type::Float,
+                    _ => Type::Float32,
+                };
+                Type::fun(a, r)
+            }
+            Builtin::Not => Type::fun(Type::Bool, Type::Bool),
+            Builtin::Ignore => {
+                let a = self.fresh();
+                Type::fun(a, Type::Unit)
+            }
+            Builtin::Exit => {
+                let a = self.fresh();
+                Type::fun(Type::Int, a)
+            }
+            Builtin::Sqrt => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Floating, span, origin);
+                Type::fun(a.clone(), a)
+            }
+            Builtin::Abs => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Signed, span, origin);
+                Type::fun(a.clone(), a)
+            }
+            Builtin::Min | Builtin::Max => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                Type::curried([a.clone(), a.clone()], a)
+            }
+        }
+    }
+
+    fn apply(&mut self, id: NodeId, kids: &[NodeId]) -> Type {
+        let (head, args) = (kids[0], &kids[1..]);
+        let head_builtin = self.psg.node(head).ann.builtin;
+        let mut f = if matches!(head_builtin, Some(Builtin::Printf | Builtin::Printfn)) {
+            let t = self.printf(id, head, args);
+            self.set_type(head, t.clone());
+            // The format string is the first argument; it is typed there.
+            return self.apply_args(head, t, &args[1.min(args.len())..]);
+        } else {
+            self.expr(head)
+        };
+        f = self.apply_args(head, f, args);
+        f
+    }
+
+    fn apply_args(&mut self, head: NodeId, mut f: Type, args: &[NodeId]) -> Type {
+        for (i, &arg) in args.iter().enumerate() {
+            let a = self.expr(arg);
+            match self.shallow(&f) {
+                Type::Fun(p, r) => {
+                    let why = (
+                        self.psg.span(head),
+                        format!("this function takes `{}` here", self.zonk(&p)),
+                    );
+                    self.expect(arg, &a, &p, Some(why));
+                    f = *r;
+                }
+                Type::Var(_) => {
+                    let r = self.fresh();
+                    let _ = self.unify(&f, &Type::fun(a, r.clone()));
+                    f = r;
+                }
+                Type::Error => f = Type::Error,
+                other => {
+                    let other = self.zonk(&other);
+                    let (msg, help) = if i == 0 {
+                        (
+                            "this value is not a function and cannot be applied".to_string(),
+                            "remove the argument, or check the spelling of the function"
+                                .to_string(),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "this function is applied to too many arguments ({})",
+                                args.len()
+                            ),
+                            format!("it takes {i}"),
+                        )
+                    };
+                    self.diags.push(
+                        Diagnostic::error("E0503", msg, self.psg.span(arg))
+                            .with_label("unexpected argument")
+                            .with_secondary(
+                                self.psg.span(head),
+                                format!("the result here has type `{other}`"),
+                            )
+                            .with_help(help),
+                    );
+                    for &rest in &args[i + 1..] {
+                        self.expr(rest);
+                    }
+                    return Type::Error;
+                }
+            }
+        }
+        f
+    }
+
+    /// The type of `printf fmt` (without the format argument): one curried
+    /// parameter per hole, returning unit.
+    fn printf(&mut self, apply: NodeId, head: NodeId, args: &[NodeId]) -> Type {
+        let Some(&fmt_node) = args.first() else {
+            return self.builtin(Builtin::Printf, self.psg.span(head));
+        };
+        self.set_type(fmt_node, Type::String);
+        let Some(ExprKind::Lit(Literal::Str(fmt))) = self.psg.expr(fmt_node).cloned() else {
+            self.expr(fmt_node);
+            self.diags.push(
+                Diagnostic::error(
+                    "E0512",
+                    "the format must be a string literal",
+                    self.psg.span(fmt_node),
+                )
+                .with_label("not a literal")
+                .with_help("formats are checked at compile time; write the string in place"),
+            );
+            return Type::Error;
+        };
+        let pieces = match parse_format(&fmt) {
+            Ok(p) => p,
+            Err((_, msg)) => {
+                self.diags.push(
+                    Diagnostic::error("E0508", "invalid format string", self.psg.span(fmt_node))
+                        .with_label(msg)
+                        .with_help(
+                            "the specifiers are %d %i %f %.Nf %s %b and %% for a percent sign",
+                        ),
+                );
+                return Type::Error;
+            }
+        };
+        let span = self.psg.span(fmt_node);
+        let mut holes = Vec::new();
+        for p in &pieces {
+            if let FormatPiece::Hole { conv, .. } = p {
+                let t = match conv {
+                    'd' | 'i' => {
+                        let t = self.fresh();
+                        self.constrain(t.clone(), Class::Integer, span, "`%d`");
+                        t
+                    }
+                    'f' => {
+                        let t = self.fresh();
+                        self.constrain(t.clone(), Class::Floating, span, "`%f`");
+                        t
+                    }
+                    's' => Type::String,
+                    _ => Type::Bool,
+                };
+                holes.push(t);
+            }
+        }
+        self.psg.node_mut(apply).ann.format = Some(pieces);
+        Type::curried(holes, Type::Unit)
+    }
+
+    fn binary(&mut self, op: BinOp, kids: &[NodeId], span: Span) -> Type {
+        let a = self.expr(kids[0]);
+        let b = self.expr(kids[1]);
+        let origin = format!("the operator `{}`", op.symbol());
+        let why = (
+            self.psg.span(kids[0]),
+            format!("the left operand has type `{}`", self.zonk(&a)),
+        );
+        match op {
+            BinOp::And | BinOp::Or => {
+                self.expect(kids[0], &a, &Type::Bool, None);
+                self.expect(kids[1], &b, &Type::Bool, None);
+                Type::Bool
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge => {
+                self.expect(kids[1], &b, &a, Some(why));
+                if let Type::Fun(..) = self.shallow(&a) {
+                    self.diags.push(
+                        Diagnostic::error("E0513", "functions cannot be compared", span)
+                            .with_label("comparing function values")
+                            .with_help("compare the results of calling them instead"),
+                    );
+                }
+                Type::Bool
+            }
+            BinOp::Shl | BinOp::Shr => {
+                self.constrain(a.clone(), Class::Integer, span, origin);
+                self.expect(kids[1], &b, &Type::Int, None);
+                a
+            }
+            BinOp::PipeRight | BinOp::PipeLeft => unreachable!("pipes are built as applications"),
+            _ => {
+                let class = match op {
+                    BinOp::Add => Class::Addable,
+                    BinOp::Pow => Class::Floating,
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Class::Integer,
+                    _ => Class::Numeric,
+                };
+                self.expect(kids[1], &b, &a, Some(why));
+                self.constrain(a.clone(), class, span, origin);
+                a
+            }
+        }
+    }
+
+    // ---- results ----
+
+    fn finish(&mut self) {
+        self.solve_constraints(true);
+        let generalized: std::collections::HashSet<TyVar> =
+            self.generalized.iter().copied().collect();
+        // Variables neither resolved nor generalised have no observable
+        // use; they become `unit` (F# would pick `obj`).
+        let resolve = |inf: &Infer, t: &Type| -> Type {
+            inf.zonk(t).map_vars(&|v| {
+                if generalized.contains(&v) {
+                    None
+                } else {
+                    Some(Type::Unit)
+                }
+            })
+        };
+        for i in 0..self.node_types.len() {
+            if let Some(t) = self.node_types[i].clone() {
+                let t = resolve(self, &t);
+                self.psg.graph[NodeId::new(i)].ann.ty = Some(t);
+            }
+        }
+        let insts = std::mem::take(&mut self.instantiations);
+        for (id, inst) in insts {
+            let inst = inst
+                .into_iter()
+                .map(|(v, t)| (v, resolve(self, &t)))
+                .collect();
+            self.psg.node_mut(id).ann.instantiation = inst;
+        }
+    }
+}
+
+fn conversion_help(expected: &Type, actual: &Type) -> String {
+    let conv = match expected {
+        Type::Int => Some("int"),
+        Type::Int64 => Some("int64"),
+        Type::Byte => Some("byte"),
+        Type::Float => Some("float"),
+        Type::Float32 => Some("float32"),
+        _ => None,
+    };
+    match conv {
+        Some(c) if actual.is_numeric() => {
+            format!("Clef never converts numbers implicitly: write `{c} (…)` to convert")
+        }
+        _ => "check the expression's type against what is expected here".to_string(),
+    }
+}

@@ -1,0 +1,166 @@
+//! The C ABI between generated code and the runtime.
+//!
+//! Value layouts (all little-endian, 8-byte aligned):
+//! * `string`: a pointer to `{ len: i64, bytes: [u8; len] }` (UTF-8, no
+//!   terminator). String literals are emitted by codegen in this layout.
+//! * `T[]`: a pointer to `{ len: i64, elems: [T; len] }`.
+//!
+//! Failures (`barewire_fail_*`) flush stdout, print one line to stderr
+//! naming the source location, and exit with status 1.
+
+use crate::io;
+use std::ffi::{c_char, CStr};
+use std::sync::OnceLock;
+
+#[repr(C)]
+pub struct ClefStr {
+    pub len: i64,
+    pub bytes: [u8; 0],
+}
+
+impl ClefStr {
+    /// # Safety
+    /// `s` must point to a valid Clef string.
+    pub unsafe fn as_bytes<'a>(s: *const ClefStr) -> &'a [u8] {
+        if s.is_null() {
+            return &[];
+        }
+        std::slice::from_raw_parts((*s).bytes.as_ptr(), (*s).len.max(0) as usize)
+    }
+
+    /// Allocate a string. Strings made at run time live until the program
+    /// exits (memory management arrives with heap values).
+    pub fn alloc(bytes: &[u8]) -> *const ClefStr {
+        let mut buf: Vec<u64> = vec![0; 1 + bytes.len().div_ceil(8)];
+        buf[0] = bytes.len() as u64;
+        let base = buf.as_mut_ptr() as *mut u8;
+        // SAFETY: `buf` has room for the 8-byte header and `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(8), bytes.len()) };
+        let ptr = buf.as_ptr() as *const ClefStr;
+        std::mem::forget(buf);
+        ptr
+    }
+}
+
+#[repr(C)]
+pub struct ClefArray {
+    pub len: i64,
+    pub elems: [u64; 0],
+}
+
+static ARGS: OnceLock<usize> = OnceLock::new();
+
+/// Called first by the generated `main`.
+///
+/// # Safety
+/// `argv` must be the `argv` the C runtime passed to `main`.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_rt_start(argc: i32, argv: *const *const c_char) {
+    // F#'s `argv` excludes the program name.
+    let mut args: Vec<u64> = Vec::with_capacity(argc.max(1) as usize);
+    args.push(0);
+    for i in 1..argc.max(0) as isize {
+        let arg = CStr::from_ptr(*argv.offset(i));
+        args.push(ClefStr::alloc(arg.to_bytes()) as u64);
+    }
+    args[0] = (args.len() - 1) as u64;
+    let ptr = args.as_ptr() as usize;
+    std::mem::forget(args);
+    let _ = ARGS.set(ptr);
+}
+
+/// The program's arguments as a `string[]`.
+#[no_mangle]
+pub extern "C" fn barewire_rt_args() -> *const ClefArray {
+    static EMPTY: [u64; 1] = [0];
+    ARGS.get().map_or(EMPTY.as_ptr() as *const ClefArray, |&p| {
+        p as *const ClefArray
+    })
+}
+
+/// Flush output and exit with `code` (F#'s `exit`, and the end of `main`).
+#[no_mangle]
+pub extern "C" fn barewire_rt_exit(code: i32) -> ! {
+    io::flush();
+    std::process::exit(code)
+}
+
+fn fail(loc: *const ClefStr, msg: &str) -> ! {
+    io::flush();
+    // SAFETY: codegen passes a string literal.
+    let loc = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(loc) });
+    eprintln!("error: {msg}\n  at {loc}");
+    std::process::exit(1)
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_fail_div_by_zero(loc: *const ClefStr) -> ! {
+    fail(loc, "attempted to divide by zero")
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_fail_overflow(loc: *const ClefStr) -> ! {
+    fail(loc, "arithmetic operation resulted in an overflow")
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_fail_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
+    fail(
+        loc,
+        &format!("index {index} is out of range for an array of length {len}"),
+    )
+}
+
+/// # Safety
+/// Both arguments must be valid Clef strings.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_string_concat(
+    a: *const ClefStr,
+    b: *const ClefStr,
+) -> *const ClefStr {
+    let (a, b) = (ClefStr::as_bytes(a), ClefStr::as_bytes(b));
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    ClefStr::alloc(&v)
+}
+
+/// Ordinal comparison, as F#'s `compare` on strings: -1, 0 or 1.
+///
+/// # Safety
+/// Both arguments must be valid Clef strings.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_string_compare(a: *const ClefStr, b: *const ClefStr) -> i32 {
+    ClefStr::as_bytes(a).cmp(ClefStr::as_bytes(b)) as i32
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_pow(a: f64, b: f64) -> f64 {
+    a.powf(b)
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_fmod(a: f64, b: f64) -> f64 {
+    a % b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_round_trip_and_compare() {
+        let a = ClefStr::alloc(b"abc");
+        let b = ClefStr::alloc(b"abd");
+        unsafe {
+            assert_eq!(ClefStr::as_bytes(a), b"abc");
+            assert_eq!(barewire_string_compare(a, b), -1);
+            assert_eq!(barewire_string_compare(b, a), 1);
+            assert_eq!(barewire_string_compare(a, a), 0);
+            let c = barewire_string_concat(a, b);
+            assert_eq!(ClefStr::as_bytes(c), b"abcabd");
+            let empty = ClefStr::alloc(b"");
+            assert_eq!(ClefStr::as_bytes(empty), b"");
+        }
+    }
+}
