@@ -1,0 +1,125 @@
+//! Builds every program in `examples/` with the real `clefc` binary, runs
+//! the executable, and checks its stdout (`NAME.stdout`) and exit code
+//! (`NAME.exitcode`, default 0).
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn examples_build_run_and_print_what_they_should() {
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let examples = common::clef_files("examples");
+    assert!(
+        examples.len() >= 8,
+        "expected at least 8 examples, found {}",
+        examples.len()
+    );
+    let mut failures = Vec::new();
+    for src in &examples {
+        let name = common::stem(src);
+        let exe = out_dir.path().join(&name);
+        let build = Command::new(clefc)
+            .arg("build")
+            .arg(src)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .expect("run clefc");
+        if !build.status.success() {
+            failures.push(format!(
+                "{name}: build failed:\n{}",
+                String::from_utf8_lossy(&build.stderr)
+            ));
+            continue;
+        }
+        let run = Command::new(&exe).output().expect("run the example");
+        let expected_out = std::fs::read_to_string(src.with_extension("stdout"))
+            .unwrap_or_else(|_| panic!("{name}.stdout is missing"));
+        let expected_code: i32 = std::fs::read_to_string(src.with_extension("exitcode"))
+            .map(|s| s.trim().parse().expect("exit code is a number"))
+            .unwrap_or(0);
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        if stdout != expected_out {
+            failures.push(format!(
+                "{name}: stdout differs\n--- expected\n{expected_out}--- actual\n{stdout}"
+            ));
+        }
+        if run.status.code() != Some(expected_code) {
+            failures.push(format!(
+                "{name}: exit code {:?}, expected {expected_code}; stderr:\n{}",
+                run.status.code(),
+                String::from_utf8_lossy(&run.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn run_passes_arguments_and_exit_code() {
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("args.clef");
+    std::fs::write(
+        &src,
+        "module Args\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"%d %s\" argv.Length argv.[1]\n    argv.Length + 40\n",
+    )
+    .expect("write");
+    let out = Command::new(clefc)
+        .arg("run")
+        .arg(&src)
+        .args(["--", "a", "bcd"])
+        .output()
+        .expect("run clefc");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2 bcd\n");
+    assert_eq!(out.status.code(), Some(42));
+}
+
+#[test]
+fn runtime_failures_are_clean_messages() {
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("oob.clef");
+    std::fs::write(&src, "module Oob\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"before\"\n    printfn \"%s\" argv.[5]\n    0\n")
+        .expect("write");
+    let out = Command::new(clefc)
+        .arg("run")
+        .arg(&src)
+        .output()
+        .expect("run clefc");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("index 5 is out of range for an array of length 0"),
+        "{err}"
+    );
+    assert!(err.contains("oob.clef:6:20"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2_and_program_errors_exit_1() {
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let out = Command::new(clefc)
+        .args(["build"])
+        .output()
+        .expect("run clefc");
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(clefc)
+        .args(["check", "/nonexistent/x.clef"])
+        .output()
+        .expect("run clefc");
+    assert_eq!(out.status.code(), Some(2));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("bad.clef");
+    std::fs::write(&src, "let x = 1 + true\n").expect("write");
+    let out = Command::new(clefc)
+        .arg("check")
+        .arg(&src)
+        .output()
+        .expect("run clefc");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0501]"));
+}
