@@ -52,7 +52,25 @@ enum Command {
     },
 }
 
+/// Deeply nested programs recurse deeply in the compiler: run it on a
+/// thread with a large stack (reserved address space, not memory).
+const COMPILER_STACK: usize = 1 << 30;
+
 fn main() -> ExitCode {
+    let worker = std::thread::Builder::new()
+        .stack_size(COMPILER_STACK)
+        .spawn(real_main);
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => {
+            eprintln!("error: cannot start the compiler thread: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn real_main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -57,8 +57,15 @@ pub enum Goal {
     Object,
 }
 
-/// Run the pipeline on one file as far as `goal` needs.
+/// Run the pipeline on one file as far as `goal` needs. Diagnostics come
+/// back in source order.
 pub fn compile(file: &SourceFile, module_name: &str, goal: Goal) -> Compilation {
+    let mut c = compile_stages(file, module_name, goal);
+    c.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    c
+}
+
+fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilation {
     let mut c = Compilation {
         outcome: None,
         diagnostics: Vec::new(),

@@ -95,7 +95,7 @@ fn runtime_failures_are_clean_messages() {
         err.contains("index 5 is out of range for an array of length 0"),
         "{err}"
     );
-    assert!(err.contains("oob.clef:6:20"), "{err}");
+    assert!(err.contains("oob.clef:6:18"), "{err}");
     assert_eq!(out.status.code(), Some(1));
 }
 

@@ -51,11 +51,12 @@ pub(crate) fn lower_function(
     subst: HashMap<TyVar, Type>,
 ) -> R<()> {
     let b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let places = global_places(cg);
     let mut l = Lowering {
         cg,
         b,
         subst,
-        places: HashMap::new(),
+        places,
         this: None,
         filled: false,
     };
@@ -100,6 +101,17 @@ pub(crate) fn lower_function(
     Ok(())
 }
 
+/// Top-level values: a data slot each, visible to every function.
+fn global_places(cg: &Codegen) -> HashMap<NodeId, Place> {
+    cg.globals
+        .iter()
+        .filter_map(|(&node, &data)| {
+            let t = clif_type(&cg.type_of(node, &HashMap::new()))?;
+            Some((node, Place::Global(data, t)))
+        })
+        .collect()
+}
+
 pub(crate) fn lower_init(
     cg: &mut Codegen,
     ctx: &mut Context,
@@ -114,10 +126,7 @@ pub(crate) fn lower_init(
         this: None,
         filled: false,
     };
-    for (&node, &data) in &l.cg.globals {
-        let t = clif_type(&l.cg.type_of(node, &HashMap::new())).unwrap_or(types::I8);
-        l.places.insert(node, Place::Global(data, t));
-    }
+    l.places = global_places(l.cg);
     let entry = l.b.create_block();
     l.b.switch_to_block(entry);
     l.b.seal_block(entry);

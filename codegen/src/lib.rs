@@ -15,6 +15,9 @@
 //! * Top-level values live in writable data objects, initialised in order
 //!   by `clef_init`.
 
+// Cranelift's `ModuleError` is large; it only travels on the error path.
+#![allow(clippy::result_large_err)]
+
 mod function;
 pub mod runtime_abi;
 pub mod values;
@@ -78,7 +81,7 @@ pub fn make_isa() -> Result<OwnedTargetIsa, String> {
     for (k, v) in [
         ("opt_level", "speed"),
         ("is_pic", "true"),
-        ("preserve_frame_pointers", "false"),
+        ("preserve_frame_pointers", "true"),
     ] {
         flags.set(k, v).map_err(|e| e.to_string())?;
     }

@@ -234,9 +234,13 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         if let Some(kind) = f.pending.take() {
             // The opener's token was the previous one: this token sets the
             // block's column.
+            let mut block_col = col;
             if starts_line && kind != BlockKind::File {
                 if let Some(outer) = f.block_col() {
                     if col <= outer {
+                        // Recover as if it were indented by one, so the next
+                        // line at the outer column ends this block.
+                        block_col = outer + 1;
                         f.diags.push(
                             Diagnostic::error("E0201", "this block is not indented", token.span)
                                 .with_label("expected to start right of the enclosing block")
@@ -248,7 +252,10 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                     }
                 }
             }
-            f.stack.push(Ctx::Block { col, kind });
+            f.stack.push(Ctx::Block {
+                col: block_col,
+                kind,
+            });
             f.virt(Tok::VBegin, at);
         } else if starts_line {
             f.offside(&tok, col, at);

@@ -139,7 +139,7 @@ fn float_lit(lex: &mut logos::Lexer<Tok>) -> Result<(f64, bool), LexError> {
 
 #[derive(Logos, Debug, Clone, PartialEq)]
 #[logos(error = LexError)]
-#[logos(skip r"[ \r\n\f]+")]
+#[logos(skip r"[ \r\n\f\u{feff}]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Tok {
     #[token("(*", block_comment)]
@@ -490,7 +490,23 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 }
             }
             Ok(tok) => tokens.push(Token { tok, span }),
-            Err(e) => diags.push(lex_error(e, span, lexer.slice())),
+            Err(e) => {
+                // A malformed literal still stands for a value, so the
+                // parser does not report a second, misleading error.
+                let placeholder = match e {
+                    LexError::IntegerTooLarge | LexError::BadNumber => {
+                        Some(Tok::Int((0, IntSuffix::None)))
+                    }
+                    LexError::BadEscape | LexError::UnterminatedString => {
+                        Some(Tok::Str(String::new()))
+                    }
+                    _ => None,
+                };
+                if let Some(tok) = placeholder {
+                    tokens.push(Token { tok, span });
+                }
+                diags.push(lex_error(e, span, lexer.slice()))
+            }
         }
     }
     (tokens, diags)

@@ -96,8 +96,21 @@ fn describe_expected(expected: &[String]) -> Option<String> {
         })
         .collect();
     names.dedup();
-    if names.is_empty() || names.len() > 6 {
+    if names.is_empty() {
         return None;
+    }
+    if names.len() > 6 {
+        // Many continuations are possible: name the ones people forget.
+        let starts_expression = expected.iter().any(|e| e == "Ident");
+        let mut key: Vec<String> = ["then", "do", "in", "=", ")", "..", "to", "else"]
+            .iter()
+            .filter(|k| expected.iter().any(|e| e.trim_matches('"') == **k))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if starts_expression {
+            key.insert(0, "an expression".to_string());
+        }
+        return (!key.is_empty()).then(|| key.join(" or "));
     }
     Some(names.join(", "))
 }
@@ -140,20 +153,28 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
                 .with_help("use a one-character string instead");
         }
         Tok::VSep => {
-            let mut d = Diagnostic::error("E0305", "unexpected new line", span)
-                .with_label("the expression above is not finished");
-            if let Some(exp) = describe_expected(expected) {
-                d = d.with_help(format!("expected {exp} before the line ends"));
-            }
-            return d;
+            let help = describe_expected(expected).map_or_else(
+                || {
+                    "finish the expression on the line above, or indent the continuation further"
+                        .to_string()
+                },
+                |exp| format!("expected {exp} before the line ends"),
+            );
+            return Diagnostic::error("E0305", "unexpected new line", span)
+                .with_label("the expression above is not finished")
+                .with_help(help);
         }
         Tok::VEnd => {
-            let mut d = Diagnostic::error("E0306", "unexpected end of block", span)
-                .with_label("the block ends here, by indentation or a closing token");
-            if let Some(exp) = describe_expected(expected) {
-                d = d.with_help(format!("expected {exp}"));
-            }
-            return d;
+            let help = describe_expected(expected).map_or_else(
+                || {
+                    "the block ended before its last construct was complete; check the indentation"
+                        .to_string()
+                },
+                |exp| format!("expected {exp} before the block ends"),
+            );
+            return Diagnostic::error("E0306", "unexpected end of block", span)
+                .with_label("the block ends here, by indentation or a closing token")
+                .with_help(help);
         }
         _ => {}
     }
@@ -166,6 +187,7 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
 }
 
 /// Parse tokens that went through the layout filter.
+#[allow(clippy::result_large_err)] // the token stream never fails
 pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let iter = tokens

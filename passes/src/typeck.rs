@@ -309,9 +309,6 @@ impl Infer<'_> {
                         .collect();
                     self.binding_group(&group);
                     i += group.len();
-                    if info.is_entry {
-                        self.entry_point(item);
-                    }
                 }
                 NodeKind::Init => {
                     for c in self.psg.children(item) {
@@ -326,17 +323,11 @@ impl Infer<'_> {
         }
     }
 
-    fn entry_point(&mut self, b: NodeId) {
-        let Some((_, ty)) = self.schemes.get(&b).cloned() else {
-            return;
-        };
+    fn entry_point_type(&mut self, info: &BindingInfo, ty: &Type) {
         let expected = Type::fun(Type::Array(Box::new(Type::String)), Type::Int);
-        if self.unify(&ty, &expected).is_err() {
-            let ty = self.zonk(&ty);
-            let span = self
-                .psg
-                .binding(b)
-                .map_or(self.psg.span(b), |i| i.name_span);
+        if self.unify(ty, &expected).is_err() {
+            let ty = self.zonk(ty);
+            let span = info.name_span;
             self.diags.push(
                 Diagnostic::error(
                     "E0507",
@@ -344,7 +335,7 @@ impl Infer<'_> {
                     span,
                 )
                 .with_label(format!("this function has type `{ty}`"))
-                .with_help("return an int exit code: `let main argv = …; 0`"),
+                .with_help("take the arguments as `argv: string[]` and return an int exit code"),
             );
         }
     }
@@ -361,6 +352,10 @@ impl Infer<'_> {
                 None => self.fresh(),
             };
             let ty = Type::curried(param_tys, ret.clone());
+            if info.is_entry {
+                // Known before the body, so `argv.Length` needs no annotation.
+                self.entry_point_type(&info, &ty);
+            }
             self.schemes.insert(b, (Vec::new(), ty.clone()));
             sigs.push((b, info, body, ret, ty));
         }

@@ -57,11 +57,7 @@ impl Type {
     /// Free type variables, in order of first appearance.
     pub fn vars(&self, out: &mut Vec<TyVar>) {
         match self {
-            Type::Var(v) => {
-                if !out.contains(v) {
-                    out.push(*v)
-                }
-            }
+            Type::Var(v) if !out.contains(v) => out.push(*v),
             Type::Array(t) => t.vars(out),
             Type::Fun(a, b) => {
                 a.vars(out);
