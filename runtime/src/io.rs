@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn floats_print_like_fsharp() {
-        assert_eq!(format_float(3.14159, None), "3.141590");
+        assert_eq!(format_float(2.71, None), "2.710000");
         assert_eq!(format_float(2.5, Some(2)), "2.50");
         assert_eq!(format_float(1.0, Some(0)), "1");
         assert_eq!(format_float(f64::INFINITY, None), "Infinity");
