@@ -123,3 +123,31 @@ fn usage_errors_exit_2_and_program_errors_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0501]"));
 }
+
+#[test]
+fn deeply_nested_programs_compile_without_crashing() {
+    // The compiler's passes recurse on nesting; the driver runs them on a
+    // thread with a large stack, so this must not overflow.
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("deep.clef");
+    let sum = vec!["1"; 20_000].join(" + ");
+    let negs = "-".repeat(10_000);
+    let parens = format!("{}1{}", "(1 + ".repeat(10_000), ")".repeat(10_000));
+    std::fs::write(
+        &src,
+        format!("let a = {sum}\nlet b = {negs}1\nlet c = {parens}\nprintfn \"%d %d %d\" a b c\n"),
+    )
+    .expect("write");
+    let out = Command::new(clefc)
+        .arg("run")
+        .arg(&src)
+        .output()
+        .expect("run clefc");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "20000 1 10001\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -38,9 +38,13 @@ enum Ctx {
         col: usize,
         kind: BlockKind,
     },
-    /// An open bracket, waiting for its closer.
+    /// An open bracket, waiting for its closer. `outer_col` is the column
+    /// of the block it was opened in: a line starting at or left of it
+    /// means the bracket was never closed.
     Bracket {
         closer: Closer,
+        opener: Span,
+        outer_col: Option<usize>,
     },
     /// Between `let`/`and` and the `=` that opens the binding's body.
     LetHead {
@@ -67,6 +71,16 @@ fn closer_of(tok: &Tok) -> Option<Closer> {
         Tok::RAttr => Some(Closer::Attr),
         Tok::End => Some(Closer::End),
         _ => None,
+    }
+}
+
+fn closer_token(c: Closer) -> Tok {
+    match c {
+        Closer::Paren => Tok::RParen,
+        Closer::Brack => Tok::RBrack,
+        Closer::ArrayBrack => Tok::RArrayBrack,
+        Closer::Attr => Tok::RAttr,
+        Closer::End => Tok::End,
     }
 }
 
@@ -154,7 +168,8 @@ impl Filter {
     }
 
     /// Pop contexts down to (and including) the first one `stop` accepts,
-    /// closing blocks on the way; never pops past an open bracket.
+    /// closing blocks on the way; never pops past an open bracket that
+    /// `stop` does not accept.
     fn pop_until(&mut self, at: u32, stop: impl Fn(&Ctx) -> bool) {
         let Some(pos) = self
             .stack
@@ -171,6 +186,21 @@ impl Filter {
                 self.virt(Tok::VEnd, at);
             }
         }
+    }
+
+    /// Report a bracket that is never closed, and close it where the
+    /// layout shows it should have ended.
+    fn unclosed(&mut self, closer: Closer, opener: Span, at: u32) {
+        self.stack.pop();
+        let close = closer_token(closer);
+        self.diags.push(
+            Diagnostic::error("E0202", "this bracket is never closed", opener)
+                .with_label("opened here")
+                .with_help(format!(
+                    "add the matching {close} before the line that ends the expression"
+                )),
+        );
+        self.virt(close, at);
     }
 
     /// Column of the innermost enclosing block.
@@ -196,6 +226,13 @@ impl Filter {
                 }
                 Some(Ctx::LetHead { col: lcol }) if *lcol >= col => {
                     self.stack.pop();
+                }
+                Some(&Ctx::Bracket {
+                    closer,
+                    opener,
+                    outer_col: Some(ocol),
+                }) if col <= ocol && closer_of(tok) != Some(closer) => {
+                    self.unclosed(closer, opener, at);
                 }
                 _ => break,
             }
@@ -265,15 +302,8 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         if let Some(closer) = closer_of(&tok) {
             f.pop_until(
                 at,
-                |c| matches!(c, Ctx::Bracket { closer: k } if *k == closer),
+                |c| matches!(c, Ctx::Bracket { closer: k, .. } if *k == closer),
             );
-            // Pop the bracket itself (pop_until stops at brackets without
-            // popping a non-matching one).
-            if let Some(Ctx::Bracket { closer: k }) = f.stack.last() {
-                if *k == closer {
-                    f.stack.pop();
-                }
-            }
         }
         let in_for_head = matches!(f.stack.last(), Some(Ctx::ForHead));
         match tok {
@@ -289,7 +319,9 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                     }
                 )
             }),
-            Tok::Elif | Tok::Else => f.pop_until(at, |c| {
+            // On its own line, the offside rule has already closed the
+            // `then` block; on the line of `then …`, close it here.
+            Tok::Elif | Tok::Else if !starts_line => f.pop_until(at, |c| {
                 matches!(
                     c,
                     Ctx::Block {
@@ -320,7 +352,12 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
 
         // Openers.
         if let Some(closer) = opener_of(&tok) {
-            f.stack.push(Ctx::Bracket { closer });
+            let outer_col = f.block_col();
+            f.stack.push(Ctx::Bracket {
+                closer,
+                opener: token.span,
+                outer_col,
+            });
         }
         match tok {
             Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
@@ -351,9 +388,16 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         f.virt(Tok::VBegin, end);
         f.virt(Tok::VEnd, end);
     }
-    while let Some(c) = f.stack.pop() {
-        if let Ctx::Block { .. } = c {
-            f.virt(Tok::VEnd, end);
+    while let Some(c) = f.stack.last().copied() {
+        match c {
+            Ctx::Block { .. } => {
+                f.stack.pop();
+                f.virt(Tok::VEnd, end);
+            }
+            Ctx::Bracket { closer, opener, .. } => f.unclosed(closer, opener, end),
+            _ => {
+                f.stack.pop();
+            }
         }
     }
     (f.out, f.diags)

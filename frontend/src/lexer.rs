@@ -515,10 +515,15 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
 fn lex_error(e: LexError, span: Span, text: &str) -> Diagnostic {
     match e {
         LexError::UnexpectedChar => {
-            let shown = text.chars().next().map_or(String::new(), |c| c.to_string());
-            Diagnostic::error("E0101", format!("unexpected character `{}`", shown.escape_debug()), span)
+            let c = text.chars().next().unwrap_or(' ');
+            let help = if c.is_ascii() {
+                format!("`{}` has no meaning in this version of Clef", c.escape_debug())
+            } else {
+                "Clef source uses ASCII operators and identifiers outside strings and comments".to_string()
+            };
+            Diagnostic::error("E0101", format!("unexpected character `{}`", c.escape_debug()), span)
                 .with_label("not valid here")
-                .with_help("remove this character; Clef source uses ASCII operators and identifiers")
+                .with_help(help)
         }
         LexError::UnterminatedComment => Diagnostic::error(
             "E0102",

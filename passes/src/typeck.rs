@@ -80,6 +80,12 @@ impl Class {
     }
 }
 
+enum UnifyError {
+    Mismatch,
+    /// The occurs check failed: `'a = … 'a …`.
+    Infinite,
+}
+
 struct Constraint {
     ty: Type,
     class: Class,
@@ -133,7 +139,7 @@ impl Infer<'_> {
         }
     }
 
-    fn unify(&mut self, a: &Type, b: &Type) -> Result<(), ()> {
+    fn unify(&mut self, a: &Type, b: &Type) -> Result<(), UnifyError> {
         let (a, b) = (self.shallow(a), self.shallow(b));
         match (&a, &b) {
             (Type::Var(x), Type::Var(y)) if x == y => Ok(()),
@@ -142,7 +148,7 @@ impl Infer<'_> {
                 let mut vars = Vec::new();
                 t.vars(&mut vars);
                 if vars.contains(v) {
-                    return Err(());
+                    return Err(UnifyError::Infinite);
                 }
                 let lv = self.levels[v.0 as usize];
                 for u in vars {
@@ -159,7 +165,7 @@ impl Infer<'_> {
             }
             (Type::Array(x), Type::Array(y)) => self.unify(x, y),
             (x, y) if x == y => Ok(()),
-            _ => Err(()),
+            _ => Err(UnifyError::Mismatch),
         }
     }
 
@@ -842,7 +848,7 @@ impl Infer<'_> {
                     _ => Class::Numeric,
                 };
                 self.expect(kids[1], &b, &a, Some(why));
-                self.constrain(a.clone(), class, span, origin);
+                self.constrain(a.clone(), class, self.psg.span(kids[0]), origin);
                 a
             }
         }

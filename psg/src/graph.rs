@@ -2,7 +2,8 @@
 //! expressions; typed edges between them.
 //!
 //! Invariants:
-//! * Node ids are dense and assigned in source order by [`crate::build`];
+//! * Node ids are dense and assigned deterministically by [`crate::build`]
+//!   (a walk in source order; an expression gets its id after its operands);
 //!   nodes are never removed (passes may add nodes), so ids are stable.
 //! * Every node except the root module has exactly one incoming
 //!   `Contains` edge; the ordinals of a parent's `Contains` edges are
