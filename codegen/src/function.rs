@@ -40,6 +40,10 @@ struct Lowering<'c, 'p, 'f> {
     this: Option<(usize, ir::Block)>,
     /// The current block already ends in a terminator.
     filled: bool,
+    /// Functions and data already imported into this function, so each
+    /// is declared once in its CLIF.
+    func_refs: HashMap<FuncId, ir::FuncRef>,
+    data_refs: HashMap<DataId, ir::GlobalValue>,
 }
 
 pub(crate) fn lower_function(
@@ -59,6 +63,8 @@ pub(crate) fn lower_function(
         places,
         this: None,
         filled: false,
+        func_refs: HashMap::new(),
+        data_refs: HashMap::new(),
     };
     let params = l.cg.param_bindings(binding);
     let entry = l.b.create_block();
@@ -125,6 +131,8 @@ pub(crate) fn lower_init(
         places: HashMap::new(),
         this: None,
         filled: false,
+        func_refs: HashMap::new(),
+        data_refs: HashMap::new(),
     };
     l.places = global_places(l.cg);
     let entry = l.b.create_block();
@@ -164,6 +172,24 @@ impl Lowering<'_, '_, '_> {
         self.cg.type_of(id, &self.subst)
     }
 
+    fn func_ref(&mut self, id: FuncId) -> ir::FuncRef {
+        if let Some(&f) = self.func_refs.get(&id) {
+            return f;
+        }
+        let f = self.cg.module.declare_func_in_func(id, self.b.func);
+        self.func_refs.insert(id, f);
+        f
+    }
+
+    fn data_ref(&mut self, id: DataId) -> ir::GlobalValue {
+        if let Some(&g) = self.data_refs.get(&id) {
+            return g;
+        }
+        let g = self.cg.module.declare_data_in_func(id, self.b.func);
+        self.data_refs.insert(id, g);
+        g
+    }
+
     fn switch_to(&mut self, block: ir::Block) {
         self.b.switch_to_block(block);
         self.filled = false;
@@ -175,7 +201,7 @@ impl Lowering<'_, '_, '_> {
             .runtime
             .get(&mut self.cg.module, f)
             .map_err(internal)?;
-        let fref = self.cg.module.declare_func_in_func(id, self.b.func);
+        let fref = self.func_ref(id);
         let call = self.b.ins().call(fref, args);
         Ok(self.b.inst_results(call).first().copied())
     }
@@ -183,7 +209,7 @@ impl Lowering<'_, '_, '_> {
     /// A pointer to a string literal.
     fn string_ptr(&mut self, s: &str) -> R<Value> {
         let data = self.cg.string_literal(s).map_err(internal)?;
-        let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+        let gv = self.data_ref(data);
         Ok(self.b.ins().symbol_value(types::I64, gv))
     }
 
@@ -216,7 +242,7 @@ impl Lowering<'_, '_, '_> {
         match p {
             Place::Local(v) => self.b.use_var(v),
             Place::Global(data, t) => {
-                let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+                let gv = self.data_ref(data);
                 let addr = self.b.ins().symbol_value(types::I64, gv);
                 self.b.ins().load(t, MemFlagsData::trusted(), addr, 0)
             }
@@ -228,7 +254,7 @@ impl Lowering<'_, '_, '_> {
         match self.places.get(&binding).copied() {
             Some(Place::Local(var)) => self.b.def_var(var, v),
             Some(Place::Global(data, _)) => {
-                let gv = self.cg.module.declare_data_in_func(data, self.b.func);
+                let gv = self.data_ref(data);
                 let addr = self.b.ins().symbol_value(types::I64, gv);
                 self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
             }
@@ -331,11 +357,28 @@ impl Lowering<'_, '_, '_> {
                 self.switch_to(done);
                 Some(result)
             }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne))
+                if self.remainder_test(kids[0], kids[1]).is_some() =>
+            {
+                // `x % 2^k = 0` is a test of x's low bits (for signed x too).
+                let (x, mask) = self
+                    .remainder_test(kids[0], kids[1])
+                    .expect("checked by the guard");
+                let x = self.value(x, false)?;
+                let low = self.b.ins().band_imm_s(x, mask);
+                let cc = if op == BinOp::Eq {
+                    IntCC::Equal
+                } else {
+                    IntCC::NotEqual
+                };
+                Some(self.b.ins().icmp_imm_s(cc, low, 0))
+            }
             ExprKind::Binary(op) => {
                 let operand_ty = self.type_of(kids[0]);
                 let a = self.expr(kids[0], false)?;
                 let b = self.expr(kids[1], false)?;
-                self.binary(op, &operand_ty, a, b, span)?
+                let divisor = int_literal(self.cg.psg, kids[1]);
+                self.binary(op, &operand_ty, a, b, divisor, span)?
             }
             ExprKind::Neg => {
                 let a = self.value(kids[0], false)?;
@@ -347,17 +390,18 @@ impl Lowering<'_, '_, '_> {
             }
             ExprKind::If => self.if_expr(&kids, &ty, tail)?,
             ExprKind::While => {
-                let header = self.b.create_block();
+                // Rotated: the condition is tested before the first
+                // iteration and again at the end of the body, so each
+                // iteration takes one branch.
                 let body = self.b.create_block();
                 let exit = self.b.create_block();
-                self.b.ins().jump(header, &[]);
-                self.switch_to(header);
                 let c = self.value(kids[0], false)?;
                 self.b.ins().brif(c, body, &[], exit, &[]);
                 self.switch_to(body);
                 self.expr(kids[1], false)?;
                 if !self.filled {
-                    self.b.ins().jump(header, &[]);
+                    let c = self.value(kids[0], false)?;
+                    self.b.ins().brif(c, body, &[], exit, &[]);
                 }
                 self.switch_to(exit);
                 None
@@ -452,12 +496,12 @@ impl Lowering<'_, '_, '_> {
         let t = clif_type(&var_ty).ok_or_else(|| internal("loop variable without a type"))?;
         let start = self.value(from, false)?;
         let end = self.value(to, false)?;
-        let header = self.b.create_block();
+        // Rotated: one bounds test before the loop, then one `i = end`
+        // test per iteration, which also stops the loop at the type's
+        // maximum (or minimum for `downto`) instead of wrapping around.
         let body_b = self.b.create_block();
         let exit = self.b.create_block();
-        let i = self.b.append_block_param(header, t);
-        self.b.ins().jump(header, &[BlockArg::Value(start)]);
-        self.switch_to(header);
+        let i = self.b.append_block_param(body_b, t);
         let signed = var_ty != Type::Byte;
         let cc = match (dir, signed) {
             (ForDirection::To, true) => IntCC::SignedLessThanOrEqual,
@@ -465,14 +509,14 @@ impl Lowering<'_, '_, '_> {
             (ForDirection::Downto, true) => IntCC::SignedGreaterThanOrEqual,
             (ForDirection::Downto, false) => IntCC::UnsignedGreaterThanOrEqual,
         };
-        let go = self.b.ins().icmp(cc, i, end);
-        self.b.ins().brif(go, body_b, &[], exit, &[]);
+        let go = self.b.ins().icmp(cc, start, end);
+        self.b
+            .ins()
+            .brif(go, body_b, &[BlockArg::Value(start)], exit, &[]);
         self.switch_to(body_b);
         self.bind_local(var, Some(i));
         self.expr(body, false)?;
         if !self.filled {
-            // Stop after the last value instead of wrapping around when the
-            // bound is the type's maximum (or minimum for `downto`).
             let last = self.b.ins().icmp(IntCC::Equal, i, end);
             let step = match dir {
                 ForDirection::To => 1,
@@ -481,13 +525,38 @@ impl Lowering<'_, '_, '_> {
             let next = self.b.ins().iadd_imm_s(i, step);
             self.b
                 .ins()
-                .brif(last, exit, &[], header, &[BlockArg::Value(next)]);
+                .brif(last, exit, &[], body_b, &[BlockArg::Value(next)]);
         }
         self.switch_to(exit);
         Ok(None)
     }
 
-    fn binary(&mut self, op: BinOp, t: &Type, a: Val, b: Val, span: Span) -> R<Val> {
+    /// `x % 2^k` compared with `0` (either order): returns x and 2^k - 1.
+    fn remainder_test(&self, a: NodeId, b: NodeId) -> Option<(NodeId, i64)> {
+        let psg = self.cg.psg;
+        let (rem, zero) = if int_literal(psg, b) == Some(0) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        if int_literal(psg, zero) != Some(0) || psg.expr(rem) != Some(&ExprKind::Binary(BinOp::Mod))
+        {
+            return None;
+        }
+        let kids = psg.children(rem);
+        let d = int_literal(psg, kids[1])?;
+        (d > 0 && d & (d - 1) == 0 && self.type_of(rem).is_integer()).then_some((kids[0], d - 1))
+    }
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        t: &Type,
+        a: Val,
+        b: Val,
+        divisor: Option<i64>,
+        span: Span,
+    ) -> R<Val> {
         use BinOp::*;
         let (Some(a), Some(b)) = (a, b) else {
             // unit operands: only comparisons are possible; units are equal.
@@ -549,7 +618,7 @@ impl Lowering<'_, '_, '_> {
             Add => self.b.ins().iadd(a, b),
             Sub => self.b.ins().isub(a, b),
             Mul => self.b.ins().imul(a, b),
-            Div | Mod => self.int_division(op, t, a, b, span)?,
+            Div | Mod => self.int_division(op, t, a, b, divisor, span)?,
             BitAnd => self.b.ins().band(a, b),
             BitOr => self.b.ins().bor(a, b),
             BitXor => self.b.ins().bxor(a, b),
@@ -562,8 +631,27 @@ impl Lowering<'_, '_, '_> {
 
     /// Checked integer division: zero divisors and `MinValue / -1` stop
     /// the program with a message (as .NET raises DivideByZeroException
-    /// and OverflowException) instead of trapping.
-    fn int_division(&mut self, op: BinOp, t: &Type, a: Value, b: Value, span: Span) -> R<Value> {
+    /// and OverflowException) instead of trapping. A literal divisor other
+    /// than 0 and -1 needs no checks.
+    fn int_division(
+        &mut self,
+        op: BinOp,
+        t: &Type,
+        a: Value,
+        b: Value,
+        divisor: Option<i64>,
+        span: Span,
+    ) -> R<Value> {
+        let checked = !matches!(divisor, Some(d) if d != 0 && d != -1);
+        if !checked {
+            let unsigned = *t == Type::Byte;
+            return Ok(match (op == BinOp::Div, unsigned) {
+                (true, true) => self.b.ins().udiv(a, b),
+                (false, true) => self.b.ins().urem(a, b),
+                (true, false) => self.b.ins().sdiv(a, b),
+                (false, false) => self.b.ins().srem(a, b),
+            });
+        }
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
         self.check(zero, &rt::FAIL_DIV_BY_ZERO, &[], span)?;
         if *t == Type::Byte {
@@ -629,7 +717,7 @@ impl Lowering<'_, '_, '_> {
             }
         }
         let func: FuncId = self.cg.instances[instance].func;
-        let fref = self.cg.module.declare_func_in_func(func, self.b.func);
+        let fref = self.func_ref(func);
         if tail && self.this.is_some() {
             self.b.ins().return_call(fref, &values);
             self.filled = true;
@@ -792,6 +880,14 @@ impl Lowering<'_, '_, '_> {
             }
             _ => ins.fcvt_to_sint_sat(ct, v),
         }
+    }
+}
+
+/// The value of an integer literal node.
+fn int_literal(psg: &Psg, id: NodeId) -> Option<i64> {
+    match psg.expr(id) {
+        Some(ExprKind::Lit(Literal::Int(v, _))) => Some(*v),
+        _ => None,
     }
 }
 

@@ -7,8 +7,9 @@
 //!
 //! Concepts:
 //! * An [`Instance`] is one monomorphic copy of a Clef function: a binding
-//!   plus concrete types for the type variables its body mentions.
-//!   Instances are compiled on demand, starting from `main`.
+//!   plus concrete types for the type variables its body mentions. Every
+//!   non-generic function gets one; generic functions get one per
+//!   instantiation reached from them (monomorphisation).
 //! * Clef functions use Cranelift's `tail` calling convention, so calls in
 //!   tail position are `return_call`s (self tail calls become loops), as F#
 //!   programmers expect of recursive loops.
@@ -24,8 +25,9 @@ pub mod values;
 
 use clef_frontend::{Diagnostic, SourceFile, Span};
 use clef_psg::*;
+use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder};
-use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
@@ -61,6 +63,8 @@ pub(crate) struct Codegen<'p> {
     instance_index: HashMap<(NodeId, Subst), usize>,
     pub queue: VecDeque<usize>,
     strings: HashMap<String, DataId>,
+    /// Functions lowered to CLIF, waiting for machine code.
+    lowered: Vec<(FuncId, ir::Function)>,
     pub globals: HashMap<NodeId, DataId>,
     function_vars: HashMap<NodeId, BTreeSet<TyVar>>,
     pub clif: Option<String>,
@@ -109,6 +113,7 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         instance_index: HashMap::new(),
         queue: VecDeque::new(),
         strings: HashMap::new(),
+        lowered: Vec::new(),
         globals: HashMap::new(),
         function_vars: HashMap::new(),
         clif: want_clif.then(String::new),
@@ -122,6 +127,14 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         Some(e) => Some(cg.instance(e, &[]).map_err(internal)?),
         None => None,
     };
+    // Every function that is not generic is compiled, called or not, as
+    // F# compiles every top-level function; generic ones are compiled per
+    // instantiation when used.
+    for id in psg.graph.node_indices() {
+        if psg.binding(id).is_some_and(|b| b.is_function()) && cg.vars_of_function(id).is_empty() {
+            cg.instance(id, &[]).map_err(internal)?;
+        }
+    }
     let mut ctx = cg.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let init = cg.compile_init(&mut ctx, &mut fctx)?;
@@ -130,6 +143,7 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
     }
     cg.compile_main(init, entry_instance, &mut ctx, &mut fctx)
         .map_err(internal)?;
+    cg.emit_functions()?;
     let clif = cg.clif.take().unwrap_or_default();
     let product = cg.module.finish();
     let object = product.emit().map_err(internal)?;
@@ -275,12 +289,35 @@ impl<'p> Codegen<'p> {
         format!("{}:{line}:{col}", self.src.name)
     }
 
+    /// Append a function's CLIF to the `--emit clif` text, headed by the
+    /// Clef function it comes from and a legend of the symbols it uses.
     fn record_clif(&mut self, title: &str, ctx: &Context) {
-        if let Some(out) = &mut self.clif {
-            out.push_str(&format!("; {title}\n{}\n", ctx.func.display()));
+        let Some(out) = &mut self.clif else { return };
+        out.push_str(&format!("; {title}\n"));
+        let decls = self.module.declarations();
+        let literals: HashMap<DataId, &String> =
+            self.strings.iter().map(|(text, &id)| (id, text)).collect();
+        for (r, name) in ctx.func.params.user_named_funcs().iter() {
+            let symbol = if name.namespace == 0 {
+                let id = FuncId::from_u32(name.index);
+                decls.get_function_decl(id).linkage_name(id).into_owned()
+            } else {
+                let id = DataId::from_u32(name.index);
+                let symbol = decls.get_data_decl(id).linkage_name(id).into_owned();
+                match literals.get(&id) {
+                    Some(text) => format!("{symbol} {text:?}"),
+                    None => symbol,
+                }
+            };
+            out.push_str(&format!(
+                ";   {r} = u{}:{} = {symbol}\n",
+                name.namespace, name.index
+            ));
         }
+        out.push_str(&format!("{}\n", ctx.func.display()));
     }
 
+    /// Keep a finished function for [`Codegen::emit_functions`].
     fn define(
         &mut self,
         func: FuncId,
@@ -288,10 +325,48 @@ impl<'p> Codegen<'p> {
         ctx: &mut Context,
     ) -> Result<(), Vec<Diagnostic>> {
         self.record_clif(title, ctx);
-        self.module
-            .define_function(func, ctx)
-            .map_err(|e| internal(format!("{e:?}")))?;
+        let body = std::mem::replace(&mut ctx.func, ir::Function::new());
+        self.lowered.push((func, body));
         self.module.clear_context(ctx);
+        Ok(())
+    }
+
+    /// Compile every lowered function to machine code, in parallel (one
+    /// thread per core; functions are independent), then define them in
+    /// the module in a fixed order, so the object file is deterministic.
+    fn emit_functions(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let functions = std::mem::take(&mut self.lowered);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(functions.len().max(1));
+        let chunk = functions.len().div_ceil(threads).max(1);
+        let isa = self.module.isa();
+        let compiled: Vec<Result<Vec<CompiledFunction>, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = functions
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(id, f)| compile_function(isa, *id, f))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a code generation thread panicked".into()))
+                })
+                .collect()
+        });
+        for part in compiled {
+            for f in part.map_err(internal)? {
+                self.module
+                    .define_function_bytes(f.id, f.alignment, &f.bytes, &f.relocs)
+                    .map_err(|e| internal(format!("{e:?}")))?;
+            }
+        }
         Ok(())
     }
 
@@ -405,6 +480,38 @@ impl<'p> Codegen<'p> {
         self.module.clear_context(ctx);
         Ok(())
     }
+}
+
+/// Machine code for one function, ready to define in the module.
+struct CompiledFunction {
+    id: FuncId,
+    alignment: u64,
+    bytes: Vec<u8>,
+    relocs: Vec<cranelift_module::ModuleReloc>,
+}
+
+fn compile_function(
+    isa: &dyn TargetIsa,
+    id: FuncId,
+    func: &ir::Function,
+) -> Result<CompiledFunction, String> {
+    let mut ctx = Context::for_function(func.clone());
+    let code = ctx
+        .compile(isa, &mut ControlPlane::default())
+        .map_err(|e| format!("{:?}", e.inner))?;
+    let alignment = code.buffer.alignment as u64;
+    let bytes = code.buffer.data().to_vec();
+    let mach_relocs = code.buffer.relocs().to_vec();
+    let relocs = mach_relocs
+        .iter()
+        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+        .collect();
+    Ok(CompiledFunction {
+        id,
+        alignment,
+        bytes,
+        relocs,
+    })
 }
 
 fn sanitize(name: &str) -> String {

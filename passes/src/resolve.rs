@@ -11,11 +11,13 @@
 
 use clef_frontend::{Diagnostic, Span};
 use clef_psg::*;
+use std::collections::HashMap;
 
 pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
     let mut r = Resolver {
         psg,
         scope: Vec::new(),
+        visible: HashMap::new(),
         diags: Vec::new(),
     };
     r.module();
@@ -24,8 +26,11 @@ pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
 
 struct Resolver<'a> {
     psg: &'a mut Psg,
-    /// Visible names, innermost last.
+    /// Names bound so far, innermost last (truncated on leaving a scope).
     scope: Vec<(String, NodeId)>,
+    /// For each name, the bindings in `scope` with that name, innermost
+    /// last: constant-time lookup however many names are in scope.
+    visible: HashMap<String, Vec<NodeId>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -131,17 +136,25 @@ impl Resolver<'_> {
     }
 
     fn lookup(&self, name: &str) -> Option<NodeId> {
-        self.scope
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
+        self.visible.get(name).and_then(|v| v.last()).copied()
     }
 
     fn bind(&mut self, id: NodeId) {
         if let Some(b) = self.psg.binding(id) {
             if b.name != "_" && b.name != "()" {
                 self.scope.push((b.name.clone(), id));
+                self.visible.entry(b.name.clone()).or_default().push(id);
+            }
+        }
+    }
+
+    /// Leave a scope: forget the names bound since `mark`.
+    fn unbind_to(&mut self, mark: usize) {
+        while self.scope.len() > mark {
+            if let Some((name, _)) = self.scope.pop() {
+                if let Some(v) = self.visible.get_mut(&name) {
+                    v.pop();
+                }
             }
         }
     }
@@ -224,7 +237,7 @@ impl Resolver<'_> {
                     .add_edge(body, b, EdgeKind::DataFlow(DataFlow::Bind));
             }
         }
-        self.scope.truncate(mark);
+        self.unbind_to(mark);
     }
 
     fn expr(&mut self, id: NodeId) {
@@ -240,7 +253,7 @@ impl Resolver<'_> {
                 // All bindings of a `Let` node come from one declaration.
                 self.binding_group(bindings);
                 body.iter().for_each(|&e| self.expr(e));
-                self.scope.truncate(mark);
+                self.unbind_to(mark);
             }
             ExprKind::For(_) => {
                 // [var, from, to, body]: the bounds do not see the variable.
@@ -250,7 +263,7 @@ impl Resolver<'_> {
                     let mark = self.scope.len();
                     self.bind(var);
                     self.expr(body);
-                    self.scope.truncate(mark);
+                    self.unbind_to(mark);
                 }
             }
             ExprKind::Assign => {
