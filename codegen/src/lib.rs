@@ -499,7 +499,9 @@ fn compile_function(
     let code = ctx
         .compile(isa, &mut ControlPlane::default())
         .map_err(|e| format!("{:?}", e.inner))?;
-    let alignment = code.buffer.alignment as u64;
+    // Cache-line aligned, so loop performance does not depend on where
+    // the linker happens to place a function.
+    let alignment = (code.buffer.alignment as u64).max(64);
     let bytes = code.buffer.data().to_vec();
     let mach_relocs = code.buffer.relocs().to_vec();
     let relocs = mach_relocs

@@ -99,8 +99,12 @@ fn check_saturated(
     } else {
         match psg.definition(head).and_then(|d| psg.binding(d)) {
             Some(b) if b.is_function() => b.arity,
-            Some(_) => {
-                if psg.ty(head).is_some_and(|t| matches!(t, Type::Fun(..))) {
+            Some(b) => {
+                // A `let` holding a function was reported where it was
+                // bound; a parameter of function type is reported here.
+                if b.role == BindingRole::Param
+                    && psg.ty(head).is_some_and(|t| matches!(t, Type::Fun(..)))
+                {
                     diags.push(
                         Diagnostic::error(
                             "E0602",

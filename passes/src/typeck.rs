@@ -169,6 +169,18 @@ impl Infer<'_> {
         }
     }
 
+    /// The node whose value a block produces: the last item of a sequence,
+    /// the body of a `let`; errors about a block's type point there.
+    fn result_node(&self, mut id: NodeId) -> NodeId {
+        while let Some(ExprKind::Seq | ExprKind::Let) = self.psg.expr(id) {
+            match self.psg.children(id).last() {
+                Some(&last) => id = last,
+                None => break,
+            }
+        }
+        id
+    }
+
     /// Unify `actual` (the type of node `at`) with `expected`, reporting
     /// F#'s "expected … but here has type …" on failure.
     fn expect(
@@ -178,19 +190,31 @@ impl Infer<'_> {
         expected: &Type,
         because: Option<(Span, String)>,
     ) {
-        if self.unify(actual, expected).is_err() {
-            let (exp, act) = (self.zonk(expected), self.zonk(actual));
-            let mut d = Diagnostic::error(
-                "E0501",
-                format!("type mismatch: expected `{exp}` but here has type `{act}`"),
-                self.psg.span(at),
-            )
-            .with_label(format!("this has type `{act}`"));
-            if let Some((span, why)) = because {
-                d = d.with_secondary(span, why);
+        let at = self.result_node(at);
+        match self.unify(actual, expected) {
+            Ok(()) => {}
+            Err(UnifyError::Infinite) => {
+                let (exp, act) = (self.zonk(expected), self.zonk(actual));
+                self.diags.push(
+                    Diagnostic::error("E0514", "this expression would have an infinite type", self.psg.span(at))
+                        .with_label(format!("`{act}` would have to equal `{exp}`, which contains it"))
+                        .with_help("a function probably returns itself or is applied to itself; check the arguments"),
+                );
             }
-            d = d.with_help(conversion_help(&exp, &act));
-            self.diags.push(d);
+            Err(UnifyError::Mismatch) => {
+                let (exp, act) = (self.zonk(expected), self.zonk(actual));
+                let mut d = Diagnostic::error(
+                    "E0501",
+                    format!("type mismatch: expected `{exp}` but here has type `{act}`"),
+                    self.psg.span(at),
+                )
+                .with_label(format!("this has type `{act}`"));
+                if let Some((span, why)) = because {
+                    d = d.with_secondary(span, why);
+                }
+                d = d.with_help(conversion_help(&exp, &act));
+                self.diags.push(d);
+            }
         }
     }
 
@@ -368,10 +392,14 @@ impl Infer<'_> {
         for (_, info, body, ret, _) in &sigs {
             let Some(body) = *body else { continue };
             let body_ty = self.expr(body);
-            let because = info
-                .annotation
-                .as_ref()
-                .map(|a| (a.span, "the type is given here".to_string()));
+            let because = match &info.annotation {
+                Some(a) => Some((a.span, "the type is given here".to_string())),
+                None if info.is_entry => Some((
+                    info.name_span,
+                    "the entry point returns the program's exit code, an `int`".to_string(),
+                )),
+                None => None,
+            };
             self.expect(body, &body_ty, ret, because);
         }
         self.level -= 1;
@@ -717,28 +745,28 @@ impl Infer<'_> {
                 Type::Error => f = Type::Error,
                 other => {
                     let other = self.zonk(&other);
-                    let (msg, help) = if i == 0 {
+                    let name = match self.psg.expr(head) {
+                        Some(ExprKind::Var(n)) => format!("`{n}`"),
+                        _ => "this expression".to_string(),
+                    };
+                    let (msg, secondary, help) = if i == 0 {
                         (
                             "this value is not a function and cannot be applied".to_string(),
+                            format!("{name} has type `{other}`"),
                             "remove the argument, or check the spelling of the function"
                                 .to_string(),
                         )
                     } else {
                         (
-                            format!(
-                                "this function is applied to too many arguments ({})",
-                                args.len()
-                            ),
-                            format!("it takes {i}"),
+                            format!("{name} is applied to too many arguments ({})", args.len()),
+                            format!("{name} takes {i} argument(s) and then gives `{other}`"),
+                            format!("pass {i} argument(s)"),
                         )
                     };
                     self.diags.push(
                         Diagnostic::error("E0503", msg, self.psg.span(arg))
                             .with_label("unexpected argument")
-                            .with_secondary(
-                                self.psg.span(head),
-                                format!("the result here has type `{other}`"),
-                            )
+                            .with_secondary(self.psg.span(head), secondary)
                             .with_help(help),
                     );
                     for &rest in &args[i + 1..] {
