@@ -7,8 +7,13 @@ use std::process::Command;
 /// The runtime static library, built by build.rs.
 static RUNTIME_LIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libbarewire.a"));
 
-/// System libraries the Rust standard library inside the runtime needs.
+/// System libraries: the garbage collector (linked statically, so programs
+/// do not need libgc installed to run), then what the Rust standard library
+/// inside the runtime needs.
 const SYSTEM_LIBS: &[&str] = &[
+    "-Wl,-Bstatic",
+    "-lgc",
+    "-Wl,-Bdynamic",
     "-lgcc_s",
     "-lutil",
     "-lrt",

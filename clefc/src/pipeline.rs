@@ -148,15 +148,21 @@ fn types_listing(psg: &Psg, src: &str) -> String {
                 clef_psg::BindingRole::Param => "param",
                 clef_psg::BindingRole::LoopVar => "for",
                 clef_psg::BindingRole::Let if b.is_mutable => "val mutable",
+                // Lambdas are anonymous function bindings named `fun`.
+                clef_psg::BindingRole::Let if b.name == "fun" && b.is_function() => "lambda",
                 clef_psg::BindingRole::Let => "val",
+            };
+            let name = if role == "lambda" {
+                String::new()
+            } else {
+                format!(" {}", b.name)
             };
             let _ = writeln!(
                 out,
-                "{:>4}:{:<3} {:indent$}{role} {} : {ty}",
+                "{:>4}:{:<3} {:indent$}{role}{name} : {ty}",
                 line + 1,
                 col + 1,
                 "",
-                b.name,
                 indent = depth * 2
             );
             next_depth = depth + 1;

@@ -15,6 +15,11 @@
 //!   programmers expect of recursive loops.
 //! * Top-level values live in writable data objects, initialised in order
 //!   by `clef_init`.
+//! * A function used as a value (named, partially applied, or a lambda) is a
+//!   *closure*: a pointer to a collected block `[entry, captured values…,
+//!   arguments so far…]`, one 8-byte slot each. Applying it calls `entry`
+//!   with the block and one argument (F#'s curried `Invoke`); entries are
+//!   per-argument stubs made on demand (`closure_stub`).
 
 // Cranelift's `ModuleError` is large; it only travels on the error path.
 #![allow(clippy::result_large_err)]
@@ -62,6 +67,10 @@ pub(crate) struct Codegen<'p> {
     pub instances: Vec<Instance>,
     instance_index: HashMap<(NodeId, Subst), usize>,
     pub queue: VecDeque<usize>,
+    /// Closure entry points: (instance, k) → the function that receives a
+    /// closure's k-th argument (1-based). See [`Codegen::closure_stub`].
+    stubs: HashMap<(usize, usize), FuncId>,
+    stub_queue: VecDeque<(usize, usize)>,
     strings: HashMap<String, DataId>,
     /// Functions lowered to CLIF, waiting for machine code.
     lowered: Vec<(FuncId, ir::Function)>,
@@ -112,6 +121,8 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         instances: Vec::new(),
         instance_index: HashMap::new(),
         queue: VecDeque::new(),
+        stubs: HashMap::new(),
+        stub_queue: VecDeque::new(),
         strings: HashMap::new(),
         lowered: Vec::new(),
         globals: HashMap::new(),
@@ -138,8 +149,14 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
     let mut ctx = cg.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let init = cg.compile_init(&mut ctx, &mut fctx)?;
-    while let Some(i) = cg.queue.pop_front() {
-        cg.compile_instance(i, &mut ctx, &mut fctx)?;
+    loop {
+        if let Some(i) = cg.queue.pop_front() {
+            cg.compile_instance(i, &mut ctx, &mut fctx)?;
+        } else if let Some((i, k)) = cg.stub_queue.pop_front() {
+            cg.compile_stub(i, k, &mut ctx, &mut fctx)?;
+        } else {
+            break;
+        }
     }
     cg.compile_main(init, entry_instance, &mut ctx, &mut fctx)
         .map_err(internal)?;
@@ -230,6 +247,99 @@ impl<'p> Codegen<'p> {
             sig.returns.push(AbiParam::new(t));
         }
         sig
+    }
+
+    /// The shape of an instance as a closure: machine types of its captured
+    /// values, of its parameters (`None` for unit), and of its result.
+    pub fn closure_shape(&self, instance: usize) -> ClosureShape {
+        let inst = &self.instances[instance];
+        let subst: HashMap<TyVar, Type> = inst.subst.iter().cloned().collect();
+        let captures = self
+            .psg
+            .node(inst.binding)
+            .ann
+            .captures
+            .iter()
+            .map(|&c| clif_type(&self.type_of(c, &subst)))
+            .collect();
+        let (params, body) = self.psg.function_parts(inst.binding);
+        let params = params
+            .iter()
+            .map(|&p| clif_type(&self.type_of(p, &subst)))
+            .collect();
+        let ret = body.and_then(|b| clif_type(&self.type_of(b, &subst)));
+        ClosureShape {
+            captures,
+            params,
+            ret,
+        }
+    }
+
+    /// The entry point a closure of `instance` calls with its `k`-th
+    /// argument: it takes the closure (its environment) and that argument;
+    /// the last one calls the function, the others return a new closure
+    /// holding one more argument. Declared and queued on first request.
+    pub fn closure_stub(
+        &mut self,
+        instance: usize,
+        k: usize,
+    ) -> cranelift_module::ModuleResult<FuncId> {
+        if let Some(&f) = self.stubs.get(&(instance, k)) {
+            return Ok(f);
+        }
+        let shape = self.closure_shape(instance);
+        let mut sig = ir::Signature::new(CallConv::Tail);
+        sig.params.push(AbiParam::new(ir::types::I64));
+        if let Some(t) = shape.params[k - 1] {
+            sig.params.push(AbiParam::new(t));
+        }
+        let ret = if k < shape.params.len() {
+            Some(ir::types::I64)
+        } else {
+            shape.ret
+        };
+        sig.returns.extend(ret.map(AbiParam::new));
+        let binding = self.instances[instance].binding;
+        let name = self
+            .psg
+            .binding(binding)
+            .map_or("fn".to_string(), |b| sanitize(&b.name));
+        let f = self.module.declare_function(
+            &format!("clef_closure_{name}_i{instance}_arg{k}"),
+            Linkage::Local,
+            &sig,
+        )?;
+        self.stubs.insert((instance, k), f);
+        self.stub_queue.push_back((instance, k));
+        Ok(f)
+    }
+
+    fn compile_stub(
+        &mut self,
+        instance: usize,
+        k: usize,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let f = self.closure_stub(instance, k).map_err(internal)?;
+        ctx.func.signature = self
+            .module
+            .declarations()
+            .get_function_decl(f)
+            .signature
+            .clone();
+        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        function::lower_closure_stub(self, ctx, fctx, instance, k)?;
+        let binding = self.instances[instance].binding;
+        let name = self
+            .psg
+            .binding(binding)
+            .map_or(String::new(), |b| b.name.clone());
+        let title = format!(
+            "closure entry: argument {k} of `{name}` (n{}, instance {instance})",
+            binding.index()
+        );
+        self.define(f, &title, ctx)
     }
 
     /// Captures followed by parameters.
@@ -480,6 +590,13 @@ impl<'p> Codegen<'p> {
         self.module.clear_context(ctx);
         Ok(())
     }
+}
+
+/// Machine types of a function seen as a closure (`None`: unit, no value).
+pub struct ClosureShape {
+    pub captures: Vec<Option<ir::types::Type>>,
+    pub params: Vec<Option<ir::types::Type>>,
+    pub ret: Option<ir::types::Type>,
 }
 
 /// Machine code for one function, ready to define in the module.

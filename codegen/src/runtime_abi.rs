@@ -30,6 +30,7 @@ runtime_fns! {
     RT_START = "barewire_rt_start"(I32, I64);
     RT_ARGS = "barewire_rt_args"() -> I64;
     RT_EXIT = "barewire_rt_exit"(I32);
+    ALLOC = "barewire_alloc"(I64) -> I64;
     FAIL_DIV_BY_ZERO = "barewire_fail_div_by_zero"(I64);
     FAIL_OVERFLOW = "barewire_fail_overflow"(I64);
     FAIL_INDEX = "barewire_fail_index"(I64, I64, I64);

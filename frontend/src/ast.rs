@@ -117,6 +117,10 @@ pub enum BinOp {
     Shr,
     PipeRight,
     PipeLeft,
+    /// `f >> g`
+    ComposeRight,
+    /// `g << f`
+    ComposeLeft,
 }
 
 impl BinOp {
@@ -144,6 +148,8 @@ impl BinOp {
             Shr => ">>>",
             PipeRight => "|>",
             PipeLeft => "<|",
+            ComposeRight => ">>",
+            ComposeLeft => "<<",
         }
     }
 }
@@ -189,6 +195,8 @@ pub enum ExprKind {
     Seq(Vec<Expr>),
     /// `x <- e`
     Assign(Box<Expr>, Box<Expr>),
+    /// `fun a b -> e`
+    Lambda(Vec<Param>, Box<Expr>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
     /// `(e : T)`

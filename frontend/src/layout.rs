@@ -6,7 +6,8 @@
 //!
 //! * A *context stack* holds offside blocks (with their column), open
 //!   brackets, and the heads of `let` bindings.
-//! * After a block opener — the `=` of a `let`, `then`, `else`, `do` — the
+//! * After a block opener — the `=` of a `let`, `then`, `else`, `do`, the
+//!   `->` of `fun` — the
 //!   next token opens a block at its column (`VBegin`).
 //! * A token that starts a line at a block's column starts a new item of the
 //!   block (`VSep`), unless it continues the previous one (`else`, `elif`,
@@ -27,6 +28,8 @@ use crate::lexer::{Tok, Token};
 enum BlockKind {
     File,
     LetBody,
+    /// The body of `fun … ->`.
+    Lambda,
     Then,
     Else,
     Do,
@@ -52,6 +55,8 @@ enum Ctx {
     },
     /// Between `for` and its `in` or `do`, whose `in` is not `let … in`.
     ForHead,
+    /// Between `fun` and the `->` that opens the lambda's body.
+    FunHead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +213,7 @@ impl Filter {
         self.stack.iter().rev().find_map(|c| match c {
             Ctx::Block { col, .. } => Some(*col),
             Ctx::Bracket { .. } => None,
-            Ctx::LetHead { .. } | Ctx::ForHead => None,
+            Ctx::LetHead { .. } | Ctx::ForHead | Ctx::FunHead => None,
         })
     }
 
@@ -362,6 +367,11 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         match tok {
             Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
             Tok::For => f.stack.push(Ctx::ForHead),
+            Tok::Fun => f.stack.push(Ctx::FunHead),
+            Tok::Arrow if matches!(f.stack.last(), Some(Ctx::FunHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::Lambda);
+            }
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::LetHead { .. })) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::LetBody);

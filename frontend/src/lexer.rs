@@ -188,11 +188,12 @@ pub enum Tok {
     Open,
     #[token("begin")]
     Begin,
+    #[token("fun")]
+    Fun,
     #[token("end")]
     End,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("fun", |l| l.slice().to_string())]
     #[token("function", |l| l.slice().to_string())]
     #[token("match", |l| l.slice().to_string())]
     #[token("with", |l| l.slice().to_string())]
@@ -407,6 +408,7 @@ impl fmt::Display for Tok {
             Module => "`module`",
             Open => "`open`",
             Begin => "`begin`",
+            Fun => "`fun`",
             End => "`end`",
             LParen => "`(`",
             RParen => "`)`",

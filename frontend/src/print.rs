@@ -177,6 +177,11 @@ impl Printer {
                 self.line("seq");
                 self.nested(|p| items.iter().for_each(|e| p.expr(e)));
             }
+            ExprKind::Lambda(params, body) => {
+                let ps: Vec<String> = params.iter().map(param_str).collect();
+                self.line(format!("fun {} ->", ps.join(" ")));
+                self.nested(|p| p.expr(body));
+            }
             ExprKind::Assign(a, b) => {
                 self.line("assign");
                 self.nested(|p| {

@@ -4,9 +4,9 @@
 //! * every local function records in `ann.captures` the enclosing locals
 //!   it reads; codegen passes them as extra leading arguments (lambda
 //!   lifting). Capturing a `let mutable` is an error, as in F# (E0409).
-//! * every call is *saturated*: a named function or builtin applied to
-//!   exactly its parameters. Partial application and functions as values
-//!   need closures, which this version does not have (E0601, E0602).
+//! * builtins are called with all their arguments (E0601) and not used as
+//!   values (E0602); user functions may be partially applied or used as
+//!   values, which codegen turns into closures.
 
 use clef_frontend::Diagnostic;
 use clef_psg::*;
@@ -24,6 +24,9 @@ fn is_local_function(psg: &Psg, root: NodeId, id: NodeId) -> bool {
     psg.binding(id).is_some_and(|b| b.is_function()) && psg.parent(id) != Some(root)
 }
 
+/// Builtins are compiled inline at their calls, so they must be called
+/// with all their arguments (user functions may be partially applied and
+/// used as values: they become closures).
 fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
@@ -31,27 +34,24 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
         match psg.expr(id) {
             Some(ExprKind::Apply) => {
                 let (head, args) = (kids[0], &kids[1..]);
-                check_saturated(psg, id, head, args.len(), diags);
-                stack.extend(args.iter().copied());
-                if psg.expr(head) != Some(&ExprKind::Var(String::new()))
-                    && !matches!(psg.expr(head), Some(ExprKind::Var(_)))
-                {
+                if let Some(b) = psg.node(head).ann.builtin {
+                    check_builtin_call(psg, id, b, args.len(), diags);
+                } else {
                     stack.push(head);
                 }
+                stack.extend(args.iter().copied());
                 continue;
             }
-            Some(ExprKind::Var(name)) => {
-                let def = psg.definition(id);
-                let is_fn = def
-                    .and_then(|d| psg.binding(d))
-                    .is_some_and(|b| b.is_function());
-                if is_fn || psg.node(id).ann.builtin.is_some() {
-                    diags.push(
-                        Diagnostic::error("E0602", format!("`{name}` is a function used as a value"), psg.span(id))
-                            .with_label("functions must be called here")
-                            .with_help("closures and first-class functions come in a later version; call the function with all its arguments"),
-                    );
-                }
+            Some(ExprKind::Var(name)) if psg.node(id).ann.builtin.is_some() => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0602",
+                        format!("the builtin `{name}` cannot be used as a value yet"),
+                        psg.span(id),
+                    )
+                    .with_label("builtins must be called here")
+                    .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
+                );
             }
             _ => {}
         }
@@ -59,82 +59,39 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_saturated(
+fn check_builtin_call(
     psg: &Psg,
     apply: NodeId,
-    head: NodeId,
+    b: Builtin,
     nargs: usize,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let name = match psg.expr(head) {
-        Some(ExprKind::Var(n)) => n.clone(),
-        _ => {
-            diags.push(
-                Diagnostic::error(
-                    "E0602",
-                    "only named functions can be applied",
-                    psg.span(head),
-                )
-                .with_label("this expression computes a function")
-                .with_help(
-                    "first-class functions come in a later version; call a named function directly",
-                ),
-            );
-            return;
-        }
-    };
-    let arity = if let Some(b) = psg.node(head).ann.builtin {
-        match b {
-            Builtin::Printf | Builtin::Printfn => match &psg.node(apply).ann.format {
-                Some(pieces) => {
-                    1 + pieces
-                        .iter()
-                        .filter(|p| matches!(p, FormatPiece::Hole { .. }))
-                        .count()
-                }
-                None => return, // format error already reported
-            },
-            other => other.arity(),
-        }
-    } else {
-        match psg.definition(head).and_then(|d| psg.binding(d)) {
-            Some(b) if b.is_function() => b.arity,
-            Some(b) => {
-                // A `let` holding a function was reported where it was
-                // bound; a parameter of function type is reported here.
-                if b.role == BindingRole::Param
-                    && psg.ty(head).is_some_and(|t| matches!(t, Type::Fun(..)))
-                {
-                    diags.push(
-                        Diagnostic::error(
-                            "E0602",
-                            format!("`{name}` holds a function value"),
-                            psg.span(head),
-                        )
-                        .with_label("calling a function value")
-                        .with_help("first-class functions come in a later version"),
-                    );
-                }
-                return; // not a function: the type checker reported it
+    let arity = match b {
+        Builtin::Printf | Builtin::Printfn => match &psg.node(apply).ann.format {
+            Some(pieces) => {
+                1 + pieces
+                    .iter()
+                    .filter(|p| matches!(p, FormatPiece::Hole { .. }))
+                    .count()
             }
-            None => return,
-        }
+            None => return, // format error already reported
+        },
+        other => other.arity(),
     };
     if nargs < arity {
         diags.push(
-            Diagnostic::error("E0601", format!("`{name}` is partially applied ({nargs} of {arity} arguments)"), psg.span(apply))
-                .with_label("missing arguments")
-                .with_help("partial application needs closures, which come in a later version; pass every argument"),
-        );
-    } else if nargs > arity {
-        diags.push(
             Diagnostic::error(
                 "E0601",
-                format!("`{name}` takes {arity} arguments but is given {nargs}"),
+                format!(
+                    "the builtin `{}` is partially applied ({nargs} of {arity} arguments)",
+                    b.name()
+                ),
                 psg.span(apply),
             )
-            .with_label("too many arguments")
-            .with_help("a function's result cannot be applied again until closures are supported"),
+            .with_label("missing arguments")
+            .with_help(
+                "wrap it in a lambda that passes every argument, e.g. `fun x -> printfn \"%d\" x`",
+            ),
         );
     }
 }
@@ -225,12 +182,16 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(
                         "E0409",
-                        format!("the mutable variable `{}` cannot be captured by the local function `{fname}`", info.name),
+                        format!(
+                            "the mutable variable `{}` cannot be captured by {}",
+                            info.name,
+                            if fname == "fun" { "a lambda".to_string() } else { format!("the local function `{fname}`") }
+                        ),
                         fspan,
                     )
                     .with_label("this function reads it")
                     .with_secondary(info.name_span, "declared `mutable` here")
-                    .with_help("as in F#, local functions cannot capture mutable locals: pass the value as a parameter"),
+                    .with_help("as in F#, closures cannot capture mutable locals: pass the value as a parameter, or copy it into an immutable `let` first"),
                 );
             }
         }

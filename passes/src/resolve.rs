@@ -276,6 +276,8 @@ impl Resolver<'_> {
                 kids.iter().for_each(|&k| self.expr(k));
                 self.call_edges(id, &kids);
             }
+            // A lambda's parameters scope over its body; it has no name.
+            ExprKind::Lambda => kids.iter().for_each(|&b| self.binding(b)),
             _ => kids.iter().for_each(|&k| self.expr(k)),
         }
     }

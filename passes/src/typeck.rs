@@ -417,6 +417,20 @@ impl Infer<'_> {
         }
     }
 
+    /// A lambda: like a function binding, but never generalised (F# does
+    /// not generalise lambdas).
+    fn lambda(&mut self, b: NodeId) -> Type {
+        let (params, body) = self.psg.function_parts(b);
+        let param_tys: Vec<Type> = params.iter().map(|&p| self.param(p)).collect();
+        let ret = match body {
+            Some(body) => self.expr(body),
+            None => Type::Error,
+        };
+        let ty = Type::curried(param_tys, ret);
+        self.schemes.insert(b, (Vec::new(), ty.clone()));
+        self.set_type(b, ty)
+    }
+
     fn param(&mut self, p: NodeId) -> Type {
         let info = self
             .psg
@@ -566,6 +580,7 @@ impl Infer<'_> {
                 }
                 last
             }
+            ExprKind::Lambda => self.lambda(kids[0]),
             ExprKind::Assign => {
                 let target = self.expr(kids[0]);
                 let value = self.expr(kids[1]);
@@ -867,7 +882,9 @@ impl Infer<'_> {
                 self.expect(kids[1], &b, &Type::Int, None);
                 a
             }
-            BinOp::PipeRight | BinOp::PipeLeft => unreachable!("pipes are built as applications"),
+            BinOp::PipeRight | BinOp::PipeLeft | BinOp::ComposeRight | BinOp::ComposeLeft => {
+                unreachable!("pipes and compositions are desugared when the PSG is built")
+            }
             _ => {
                 let class = match op {
                     BinOp::Add => Class::Addable,

@@ -178,6 +178,8 @@ impl Builder {
                 args.push(x);
                 self.apply(head, &args, span)
             }
+            A::Binary(BinOp::ComposeRight, f, g) => self.compose(f, g, span),
+            A::Binary(BinOp::ComposeLeft, g, f) => self.compose(f, g, span),
             A::Binary(op, a, b) => {
                 let a = self.expr(a);
                 let b = self.expr(b);
@@ -219,6 +221,22 @@ impl Builder {
                 let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
                 self.node(ExprKind::Seq, span, &kids)
             }
+            A::Lambda(params, body) => {
+                self.groups += 1;
+                let binding = ast::Binding {
+                    is_mutable: false,
+                    name: ast::Ident {
+                        name: "fun".into(),
+                        span: Span::new(span.start as usize, span.start as usize + 3),
+                    },
+                    params: params.clone(),
+                    return_type: None,
+                    body: (**body).clone(),
+                    span,
+                };
+                let b = self.binding(&binding, false, self.groups, false);
+                self.node(ExprKind::Lambda, span, &[b])
+            }
             A::Assign(target, value) => {
                 let t = self.expr(target);
                 let v = self.expr(value);
@@ -235,6 +253,55 @@ impl Builder {
             }
             A::Error => self.node(ExprKind::Error, span, &[]),
         }
+    }
+
+    /// `f >> g` is `let f' = f in let g' = g in fun x -> g' (f' x)`: both
+    /// sides are evaluated once, when the composition is made, as in F#.
+    /// The names contain `@`, so no program can refer to them.
+    fn compose(&mut self, f: &ast::Expr, g: &ast::Expr, span: Span) -> NodeId {
+        let ident = |name: &str| ast::Ident {
+            name: name.to_string(),
+            span,
+        };
+        let var = |name: &str| ast::Expr::new(A::Var(ident(name)), span);
+        let app = |head: ast::Expr, arg: ast::Expr| {
+            ast::Expr::new(A::App(Box::new(head), Box::new(arg)), span)
+        };
+        let lambda = ast::Expr::new(
+            A::Lambda(
+                vec![ast::Param::Named {
+                    name: ident("x@compose"),
+                    ty: None,
+                }],
+                Box::new(app(
+                    var("g@compose"),
+                    app(var("f@compose"), var("x@compose")),
+                )),
+            ),
+            span,
+        );
+        let bind = |name: &str, value: &ast::Expr| ast::LetDecl {
+            attributes: Vec::new(),
+            is_rec: false,
+            bindings: vec![ast::Binding {
+                is_mutable: false,
+                name: ident(name),
+                params: Vec::new(),
+                return_type: None,
+                body: value.clone(),
+                span,
+            }],
+            span,
+        };
+        let inner = ast::Expr::new(
+            A::Let(Box::new(bind("g@compose", g)), Box::new(lambda)),
+            span,
+        );
+        let outer = ast::Expr::new(
+            A::Let(Box::new(bind("f@compose", f)), Box::new(inner)),
+            span,
+        );
+        self.expr(&outer)
     }
 
     fn apply(&mut self, head: &ast::Expr, args: &[&ast::Expr], span: Span) -> NodeId {

@@ -55,6 +55,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Let => "let-in".into(),
             ExprKind::Seq => "seq".into(),
             ExprKind::Assign => "assign".into(),
+            ExprKind::Lambda => "lambda".into(),
             ExprKind::Index => "index".into(),
             ExprKind::Typed(t) => format!("typed {}", type_str(t)),
             ExprKind::Error => "error".into(),

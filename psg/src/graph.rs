@@ -99,6 +99,10 @@ pub enum ExprKind {
     Seq,
     /// `x <- e` — children [target, value]
     Assign,
+    /// `fun a b -> e` — children [binding]: an anonymous function binding
+    /// (named `fun`) whose children are its parameters and body, so it is
+    /// resolved, typed and lifted like a local function.
+    Lambda,
     /// `a.[i]` — children [a, i]
     Index,
     /// `(e : T)` — children [e]

@@ -1,0 +1,106 @@
+//! The garbage-collected heap for Clef values (strings made at run time,
+//! closures, and later records, unions, lists and arrays).
+//!
+//! It is the Boehm–Demers–Weiser conservative collector (Debian's
+//! `libgc-dev`, linked statically into programs): it finds roots by scanning
+//! the stack, registers and static data, so generated code needs no stack
+//! maps. Objects that hold no pointers (string bytes) are allocated
+//! "atomic", so the collector never scans them. Memory that BAREWire places
+//! on specific NUMA nodes or devices is managed explicitly and stays outside
+//! this heap.
+
+use std::ffi::c_void;
+
+#[link(name = "gc")]
+extern "C" {
+    fn GC_init();
+    fn GC_malloc(size: usize) -> *mut c_void;
+    fn GC_malloc_atomic(size: usize) -> *mut c_void;
+    fn GC_get_heap_size() -> usize;
+    fn GC_gcollect();
+}
+
+/// Start the collector; called first thing by the program's `main`.
+/// Later calls do nothing.
+pub fn init() {
+    static START: std::sync::Once = std::sync::Once::new();
+    // SAFETY: compiled programs call this on the main thread before any
+    // allocation; the collector is only used from that thread.
+    START.call_once(|| unsafe { GC_init() });
+}
+
+fn out_of_memory(size: usize) -> ! {
+    crate::io::flush();
+    eprintln!("error: out of memory (allocating {size} bytes)");
+    std::process::exit(1)
+}
+
+/// Allocate `size` zeroed bytes that may hold pointers to other objects.
+pub fn alloc(size: usize) -> *mut u8 {
+    // SAFETY: GC_malloc returns zeroed memory or null.
+    let p = unsafe { GC_malloc(size.max(1)) } as *mut u8;
+    if p.is_null() {
+        out_of_memory(size)
+    }
+    p
+}
+
+/// Allocate `size` bytes that hold no pointers (not zeroed).
+pub fn alloc_atomic(size: usize) -> *mut u8 {
+    // SAFETY: GC_malloc_atomic returns memory or null.
+    let p = unsafe { GC_malloc_atomic(size.max(1)) } as *mut u8;
+    if p.is_null() {
+        out_of_memory(size)
+    }
+    p
+}
+
+/// Current size of the collected heap, in bytes.
+pub fn heap_size() -> usize {
+    // SAFETY: a plain query.
+    unsafe { GC_get_heap_size() }
+}
+
+/// Run a full collection now.
+pub fn collect() {
+    // SAFETY: a plain request.
+    unsafe { GC_gcollect() }
+}
+
+/// Generated code's allocation entry point: `size` bytes, zeroed, scanned
+/// for pointers.
+#[no_mangle]
+pub extern "C" fn barewire_alloc(size: i64) -> *mut u8 {
+    alloc(usize::try_from(size).unwrap_or(usize::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::{barewire_string_compare, barewire_string_concat, ClefStr};
+
+    // The collector is used from one thread in programs; the test harness
+    // runs each test on its own thread, so everything that allocates on
+    // the collected heap is in this one test.
+    #[test]
+    fn collected_heap_strings_and_garbage() {
+        init();
+        let a = ClefStr::alloc(b"abc");
+        let b = ClefStr::alloc(b"abd");
+        unsafe {
+            assert_eq!(ClefStr::as_bytes(a), b"abc");
+            assert_eq!(barewire_string_compare(a, b), -1);
+            assert_eq!(barewire_string_compare(b, a), 1);
+            assert_eq!(barewire_string_compare(a, a), 0);
+            let c = barewire_string_concat(a, b);
+            assert_eq!(ClefStr::as_bytes(c), b"abcabd");
+            assert_eq!(ClefStr::as_bytes(ClefStr::alloc(b"")), b"");
+        }
+        // Allocate far more than we keep: the heap must stay bounded.
+        for _ in 0..200_000 {
+            assert!(!alloc(1024).is_null());
+        }
+        collect();
+        assert!(heap_size() < 64 << 20, "heap grew to {} bytes", heap_size());
+    }
+}
