@@ -147,6 +147,7 @@ fn types_listing(psg: &Psg, src: &str) -> String {
             let role = match b.role {
                 clef_psg::BindingRole::Param => "param",
                 clef_psg::BindingRole::LoopVar => "for",
+                clef_psg::BindingRole::PatternVar => "pattern",
                 clef_psg::BindingRole::Let if b.is_mutable => "val mutable",
                 // Lambdas are anonymous function bindings named `fun`.
                 clef_psg::BindingRole::Let if b.name == "fun" && b.is_function() => "lambda",

@@ -201,3 +201,27 @@ fn allocation_churn_runs_in_bounded_memory() {
     assert_eq!(out, "1000000 strings made\n");
     assert!(peak_kib < 32 * 1024, "peak RSS {peak_kib} KiB");
 }
+
+#[test]
+fn incomplete_match_warns_at_compile_time_and_fails_cleanly_at_run_time() {
+    let clefc = env!("CARGO_BIN_EXE_clefc");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("incomplete.clef");
+    std::fs::write(
+        &src,
+        "let sign n =\n    match n with\n    | 0 -> \"zero\"\n    | 1 -> \"one\"\n\nprintfn \"%s\" (sign 1)\nprintfn \"%s\" (sign 2)\n",
+    )
+    .expect("write");
+    let out = Command::new(clefc)
+        .arg("run")
+        .arg(&src)
+        .output()
+        .expect("run clefc");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning[W0025]"), "{err}");
+    assert!(err.contains("the value `2` is not matched"), "{err}");
+    assert!(err.contains("the match cases were incomplete"), "{err}");
+    assert!(err.contains("incomplete.clef:2:5"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "one\n");
+    assert_eq!(out.status.code(), Some(1));
+}

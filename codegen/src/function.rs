@@ -340,18 +340,7 @@ impl Lowering<'_, '_, '_> {
         let span = self.cg.psg.span(id);
         let ty = self.type_of(id);
         Ok(match kind {
-            ExprKind::Lit(lit) => match lit {
-                Literal::Unit => None,
-                Literal::Int(v, IntTy::Int) => {
-                    Some(self.b.ins().iconst(types::I32, v as i32 as i64))
-                }
-                Literal::Int(v, IntTy::Int64) => Some(self.b.ins().iconst(types::I64, v)),
-                Literal::Int(v, IntTy::Byte) => Some(self.b.ins().iconst(types::I8, v)),
-                Literal::Float(v, false) => Some(self.b.ins().f64const(v)),
-                Literal::Float(v, true) => Some(self.b.ins().f32const(v as f32)),
-                Literal::Str(s) => Some(self.string_ptr(&s)?),
-                Literal::Bool(v) => Some(self.b.ins().iconst(types::I8, v as i64)),
-            },
+            ExprKind::Lit(lit) => self.literal(&lit)?,
             ExprKind::Var(_) => {
                 let def = self
                     .cg
@@ -511,6 +500,14 @@ impl Lowering<'_, '_, '_> {
                 None
             }
             ExprKind::Typed(_) => self.expr(kids[0], tail)?,
+            ExprKind::Tuple => {
+                let mut values = Vec::new();
+                for &k in &kids {
+                    values.push(self.expr(k, false)?);
+                }
+                Some(self.alloc_block(&values)?)
+            }
+            ExprKind::Match => self.match_expr(&kids, &ty, tail, span)?,
             ExprKind::Lambda => {
                 // The lambda's binding is lifted like a local function.
                 let binding = kids[0];
@@ -650,6 +647,20 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
+        if let Type::Tuple(_) = t {
+            return Ok(Some(match op {
+                Eq => self.equal(t, a, b)?,
+                Ne => {
+                    let e = self.equal(t, a, b)?;
+                    self.b.ins().bxor_imm_s(e, 1)
+                }
+                _ => {
+                    let c = self.compare(t, a, b)?;
+                    let cc = int_cc(op, true).ok_or_else(|| internal("tuple operator"))?;
+                    self.b.ins().icmp_imm_s(cc, c, 0)
+                }
+            }));
+        }
         if *t == Type::String {
             return Ok(Some(match op {
                 Add => self
@@ -846,6 +857,219 @@ impl Lowering<'_, '_, '_> {
         self.apply_closure(clo, result_ty, rest)
     }
 
+    /// The value of a literal (`None` for unit).
+    fn literal(&mut self, lit: &Literal) -> R<Val> {
+        Ok(match lit.clone() {
+            Literal::Unit => None,
+            Literal::Int(v, IntTy::Int) => Some(self.b.ins().iconst(types::I32, v as i32 as i64)),
+            Literal::Int(v, IntTy::Int64) => Some(self.b.ins().iconst(types::I64, v)),
+            Literal::Int(v, IntTy::Byte) => Some(self.b.ins().iconst(types::I8, v)),
+            Literal::Float(v, false) => Some(self.b.ins().f64const(v)),
+            Literal::Float(v, true) => Some(self.b.ins().f32const(v as f32)),
+            Literal::Str(s) => Some(self.string_ptr(&s)?),
+            Literal::Bool(v) => Some(self.b.ins().iconst(types::I8, v as i64)),
+        })
+    }
+
+    /// A collected block of 8-byte slots holding `values` (unit: an empty
+    /// slot): tuples, and closures' environments.
+    fn alloc_block(&mut self, values: &[Val]) -> R<Value> {
+        let size = self
+            .b
+            .ins()
+            .iconst(types::I64, 8 * values.len().max(1) as i64);
+        let block = self
+            .runtime(&rt::ALLOC, &[size])?
+            .ok_or_else(|| internal("allocation without a result"))?;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), *v, block, 8 * i as i32);
+            }
+        }
+        Ok(block)
+    }
+
+    /// Slot `i` of a block, as a value of type `t`.
+    fn load_slot(&mut self, block: Value, i: usize, t: &Type) -> Val {
+        clif_type(t).map(|ct| {
+            self.b
+                .ins()
+                .load(ct, MemFlagsData::trusted(), block, 8 * i as i32)
+        })
+    }
+
+    /// `match`: each arm tests its pattern (falling to the next arm on a
+    /// mismatch), binds its variables, checks its guard, and produces its
+    /// value; after the last arm, the program stops with "the match cases
+    /// were incomplete".
+    fn match_expr(&mut self, kids: &[NodeId], ty: &Type, tail: bool, span: Span) -> R<Val> {
+        let scrutinee_ty = self.type_of(kids[0]);
+        let v = self.expr(kids[0], false)?;
+        let done = self.b.create_block();
+        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
+        for &arm in &kids[1..] {
+            let parts = self.cg.psg.children(arm);
+            let next = self.b.create_block();
+            self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
+            if parts.len() == 3 {
+                let g = self.value(parts[1], false)?;
+                let body = self.b.create_block();
+                self.b.ins().brif(g, body, &[], next, &[]);
+                self.switch_to(body);
+            }
+            let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
+            if !self.filled {
+                let args: Vec<BlockArg> = r
+                    .filter(|_| result.is_some())
+                    .map(BlockArg::Value)
+                    .into_iter()
+                    .collect();
+                self.b.ins().jump(done, &args);
+            }
+            self.switch_to(next);
+        }
+        self.fail(&rt::FAIL_MATCH, &[], span)?;
+        self.switch_to(done);
+        Ok(result)
+    }
+
+    /// Test `v` (of type `t`) against a pattern, binding its variables;
+    /// on a mismatch, jump to `fail`. Continues in the success block.
+    fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
+        let kids = self.cg.psg.children(pat);
+        match self.cg.psg.kind(pat).clone() {
+            NodeKind::Binding(_) => match self.cg.psg.definition(pat) {
+                // The right side of an or-pattern sets the left's variable.
+                Some(left) => self.store_place(left, v),
+                None => self.bind_local(pat, v),
+            },
+            NodeKind::Pattern(kind) => match kind {
+                PatternKind::Wildcard | PatternKind::Lit(Literal::Unit) => {}
+                PatternKind::Lit(lit) => {
+                    let v = v.ok_or_else(|| internal("literal pattern on a unit value"))?;
+                    let expected = self
+                        .literal(&lit)?
+                        .ok_or_else(|| internal("literal without a value"))?;
+                    let same = self.equal(t, v, expected)?;
+                    let cont = self.b.create_block();
+                    self.b.ins().brif(same, cont, &[], fail, &[]);
+                    self.switch_to(cont);
+                }
+                PatternKind::Tuple => {
+                    let Type::Tuple(items) = t else {
+                        return Err(internal("tuple pattern on a non-tuple"));
+                    };
+                    let block = v.ok_or_else(|| internal("tuple without a value"))?;
+                    for (i, (&k, it)) in kids.iter().zip(items).enumerate() {
+                        let x = self.load_slot(block, i, it);
+                        self.test_pattern(k, x, it, fail)?;
+                    }
+                }
+                PatternKind::Or => {
+                    let right = self.b.create_block();
+                    let join = self.b.create_block();
+                    self.test_pattern(kids[0], v, t, right)?;
+                    self.b.ins().jump(join, &[]);
+                    self.switch_to(right);
+                    self.test_pattern(kids[1], v, t, fail)?;
+                    self.b.ins().jump(join, &[]);
+                    self.switch_to(join);
+                }
+                PatternKind::As => {
+                    self.test_pattern(kids[0], v, t, fail)?;
+                    self.test_pattern(kids[1], v, t, fail)?;
+                }
+                PatternKind::Typed(_) => self.test_pattern(kids[0], v, t, fail)?,
+            },
+            _ => return Err(internal("not a pattern")),
+        }
+        Ok(())
+    }
+
+    /// Structural equality (F#'s `=`) of two values of type `t`: an i8.
+    fn equal(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
+        Ok(match t {
+            Type::Tuple(items) => {
+                let done = self.b.create_block();
+                let result = self.b.append_block_param(done, types::I8);
+                let no = self.b.ins().iconst(types::I8, 0);
+                for (i, it) in items.iter().enumerate() {
+                    let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
+                    else {
+                        continue;
+                    };
+                    let same = self.equal(it, x, y)?;
+                    let next = self.b.create_block();
+                    self.b
+                        .ins()
+                        .brif(same, next, &[], done, &[BlockArg::Value(no)]);
+                    self.switch_to(next);
+                }
+                let yes = self.b.ins().iconst(types::I8, 1);
+                self.b.ins().jump(done, &[BlockArg::Value(yes)]);
+                self.switch_to(done);
+                result
+            }
+            Type::String => {
+                let c = self
+                    .runtime(&rt::STRING_COMPARE, &[a, b])?
+                    .ok_or_else(|| internal("compare"))?;
+                self.b.ins().icmp_imm_s(IntCC::Equal, c, 0)
+            }
+            t if t.is_float() => self.b.ins().fcmp(FloatCC::Equal, a, b),
+            _ => self.b.ins().icmp(IntCC::Equal, a, b),
+        })
+    }
+
+    /// Ordering (F#'s `compare`) of two values of type `t`: -1, 0 or 1 as
+    /// an i32. Tuples compare element by element.
+    fn compare(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
+        Ok(match t {
+            Type::Tuple(items) => {
+                let done = self.b.create_block();
+                let result = self.b.append_block_param(done, types::I32);
+                for (i, it) in items.iter().enumerate() {
+                    let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
+                    else {
+                        continue;
+                    };
+                    let c = self.compare(it, x, y)?;
+                    let next = self.b.create_block();
+                    self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
+                    self.switch_to(next);
+                }
+                let zero = self.b.ins().iconst(types::I32, 0);
+                self.b.ins().jump(done, &[BlockArg::Value(zero)]);
+                self.switch_to(done);
+                result
+            }
+            Type::String => self
+                .runtime(&rt::STRING_COMPARE, &[a, b])?
+                .ok_or_else(|| internal("compare"))?,
+            t => {
+                let (gt, lt) = if t.is_float() {
+                    (
+                        self.b.ins().fcmp(FloatCC::GreaterThan, a, b),
+                        self.b.ins().fcmp(FloatCC::LessThan, a, b),
+                    )
+                } else {
+                    let signed = !matches!(t, Type::Byte | Type::Bool);
+                    let (g, l) = if signed {
+                        (IntCC::SignedGreaterThan, IntCC::SignedLessThan)
+                    } else {
+                        (IntCC::UnsignedGreaterThan, IntCC::UnsignedLessThan)
+                    };
+                    (self.b.ins().icmp(g, a, b), self.b.ins().icmp(l, a, b))
+                };
+                let gt = self.b.ins().uextend(types::I32, gt);
+                let lt = self.b.ins().uextend(types::I32, lt);
+                self.b.ins().isub(gt, lt)
+            }
+        })
+    }
+
     /// A closure of `instance` holding its captured values and the first
     /// arguments (`None` for unit ones), waiting for the next argument.
     fn make_closure(&mut self, instance: usize, captures: Vec<Value>, args: &[Val]) -> R<Value> {
@@ -993,6 +1217,14 @@ impl Lowering<'_, '_, '_> {
                 self.switch_to(dead);
                 let t = self.type_of(apply);
                 Ok(clif_type(&t).map(|ct| self.zero(ct)))
+            }
+            Builtin::Fst | Builtin::Snd => {
+                let pair = self.value(args[0], false)?;
+                let Type::Tuple(items) = self.type_of(args[0]) else {
+                    return Err(internal("fst/snd of a non-tuple"));
+                };
+                let i = usize::from(b == Builtin::Snd);
+                Ok(self.load_slot(pair, i, &items[i]))
             }
             Builtin::Sqrt => {
                 let v = self.value(args[0], false)?;

@@ -49,6 +49,8 @@ pub struct LetDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Binding {
+    /// For `let (a, b) = e`: the pattern; `name` is then `_`.
+    pub pattern: Option<Pattern>,
     pub is_mutable: bool,
     pub name: Ident,
     pub params: Vec<Param>,
@@ -65,6 +67,43 @@ pub enum Param {
     Wildcard(Span),
     /// `x` or `(x: T)`
     Named { name: Ident, ty: Option<TypeExpr> },
+    /// `(a, b)`: a tuple pattern
+    Pattern(Pattern),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternKind {
+    Wildcard,
+    /// A name binding the matched value.
+    Var(Ident),
+    Unit,
+    /// An integer literal (already negated for `-1`).
+    Int(i128, IntSuffix),
+    Float(f64, bool),
+    Str(String),
+    Bool(bool),
+    Tuple(Vec<Pattern>),
+    /// `p1 | p2`
+    Or(Box<Pattern>, Box<Pattern>),
+    /// `p as x`
+    As(Box<Pattern>, Ident),
+    /// `(p : T)`
+    Typed(Box<Pattern>, TypeExpr),
+}
+
+/// `| pattern when guard -> body`
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchArm {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+    pub span: Span,
 }
 
 impl Param {
@@ -72,6 +111,7 @@ impl Param {
         match self {
             Param::Unit(s) | Param::Wildcard(s) => *s,
             Param::Named { name, ty } => ty.as_ref().map_or(name.span, |t| name.span.to(t.span)),
+            Param::Pattern(p) => p.span,
         }
     }
 }
@@ -92,6 +132,8 @@ pub enum TypeExprKind {
     Array(Box<TypeExpr>),
     /// `A -> B`
     Fun(Box<TypeExpr>, Box<TypeExpr>),
+    /// `A * B`
+    Tuple(Vec<TypeExpr>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,6 +239,12 @@ pub enum ExprKind {
     Assign(Box<Expr>, Box<Expr>),
     /// `fun a b -> e`
     Lambda(Vec<Param>, Box<Expr>),
+    /// `a, b`
+    Tuple(Vec<Expr>),
+    /// `match e with arms`
+    Match(Box<Expr>, Vec<MatchArm>),
+    /// `function arms`
+    Function(Vec<MatchArm>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
     /// `(e : T)`

@@ -7,13 +7,16 @@
 //! * A *context stack* holds offside blocks (with their column), open
 //!   brackets, and the heads of `let` bindings.
 //! * After a block opener — the `=` of a `let`, `then`, `else`, `do`, the
-//!   `->` of `fun` — the
+//!   `->` of `fun` or of a match arm — the
 //!   next token opens a block at its column (`VBegin`).
 //! * A token that starts a line at a block's column starts a new item of the
 //!   block (`VSep`), unless it continues the previous one (`else`, `elif`,
 //!   `and`, `then`, `do`, `in`, closers, and infix operators).
 //! * A token that starts a line left of a block's column closes it (`VEnd`);
-//!   infix operators may be offside by their length plus one.
+//!   infix operators may be offside by their length plus one. A `let` or
+//!   lambda body whose first token is on its opener's line has its column at
+//!   most one right of the enclosing block, so `let f = function` can put
+//!   its arms below.
 //! * Closing brackets, `in`, `elif` and `else` close the blocks they end
 //!   even on the same line.
 //!
@@ -30,6 +33,8 @@ enum BlockKind {
     LetBody,
     /// The body of `fun … ->`.
     Lambda,
+    /// The body of a match arm `| p ->`.
+    Arm,
     Then,
     Else,
     Do,
@@ -57,6 +62,10 @@ enum Ctx {
     ForHead,
     /// Between `fun` and the `->` that opens the lambda's body.
     FunHead,
+    /// Between `match` and its `with`.
+    MatchHead,
+    /// A match arm's pattern (and guard), up to the `->` that opens its body.
+    PatHead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +123,7 @@ fn continues_item(tok: &Tok) -> bool {
             | Tok::Bar
             | Tok::To
             | Tok::Downto
+            | Tok::With
     ) || closer_of(tok).is_some()
         || tok.is_infix()
 }
@@ -213,7 +223,9 @@ impl Filter {
         self.stack.iter().rev().find_map(|c| match c {
             Ctx::Block { col, .. } => Some(*col),
             Ctx::Bracket { .. } => None,
-            Ctx::LetHead { .. } | Ctx::ForHead | Ctx::FunHead => None,
+            Ctx::LetHead { .. } | Ctx::ForHead | Ctx::FunHead | Ctx::MatchHead | Ctx::PatHead => {
+                None
+            }
         })
     }
 
@@ -293,6 +305,14 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                         );
                     }
                 }
+            } else if matches!(kind, BlockKind::LetBody | BlockKind::Lambda) {
+                // A binding's or lambda's body that starts on its opener's
+                // line (`let f = function`, `let g = fun x ->`) may continue on later lines
+                // indented less than its first token, down to one column
+                // right of the enclosing block: F#'s permitted undentation.
+                if let Some(outer) = f.block_col() {
+                    block_col = col.min(outer + 1);
+                }
             }
             f.stack.push(Ctx::Block {
                 col: block_col,
@@ -368,6 +388,18 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
             Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Fun => f.stack.push(Ctx::FunHead),
+            Tok::Match => f.stack.push(Ctx::MatchHead),
+            Tok::With if matches!(f.stack.last(), Some(Ctx::MatchHead)) => {
+                f.stack.pop();
+                f.stack.push(Ctx::PatHead);
+            }
+            Tok::Function => f.stack.push(Ctx::PatHead),
+            // A `|` starts an arm's pattern, or continues one (or-pattern).
+            Tok::Bar if !matches!(f.stack.last(), Some(Ctx::PatHead)) => f.stack.push(Ctx::PatHead),
+            Tok::Arrow if matches!(f.stack.last(), Some(Ctx::PatHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::Arm);
+            }
             Tok::Arrow if matches!(f.stack.last(), Some(Ctx::FunHead)) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::Lambda);

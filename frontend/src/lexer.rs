@@ -190,13 +190,20 @@ pub enum Tok {
     Begin,
     #[token("fun")]
     Fun,
+    #[token("function")]
+    Function,
+    #[token("match")]
+    Match,
+    #[token("with")]
+    With,
+    #[token("when")]
+    When,
+    #[token("as")]
+    As,
     #[token("end")]
     End,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("function", |l| l.slice().to_string())]
-    #[token("match", |l| l.slice().to_string())]
-    #[token("with", |l| l.slice().to_string())]
     #[token("type", |l| l.slice().to_string())]
     #[token("of", |l| l.slice().to_string())]
     #[token("use", |l| l.slice().to_string())]
@@ -409,6 +416,11 @@ impl fmt::Display for Tok {
             Open => "`open`",
             Begin => "`begin`",
             Fun => "`fun`",
+            Function => "`function`",
+            Match => "`match`",
+            With => "`with`",
+            When => "`when`",
+            As => "`as`",
             End => "`end`",
             LParen => "`(`",
             RParen => "`)`",

@@ -67,6 +67,20 @@ impl Printer {
         }
     }
 
+    fn arms(&mut self, arms: &[MatchArm]) {
+        for arm in arms {
+            self.line(format!("| {}", pattern_str(&arm.pattern)));
+            self.nested(|p| {
+                if let Some(g) = &arm.guard {
+                    p.line("when");
+                    p.nested(|p| p.expr(g));
+                }
+                p.line("->");
+                p.nested(|p| p.expr(&arm.body));
+            });
+        }
+    }
+
     fn let_decl(&mut self, d: &LetDecl) {
         for a in &d.attributes {
             self.line(format!("[<{}>]", a.name.name));
@@ -177,6 +191,21 @@ impl Printer {
                 self.line("seq");
                 self.nested(|p| items.iter().for_each(|e| p.expr(e)));
             }
+            ExprKind::Tuple(items) => {
+                self.line("tuple");
+                self.nested(|p| items.iter().for_each(|e| p.expr(e)));
+            }
+            ExprKind::Match(scrutinee, arms) => {
+                self.line("match");
+                self.nested(|p| {
+                    p.expr(scrutinee);
+                    p.arms(arms);
+                });
+            }
+            ExprKind::Function(arms) => {
+                self.line("function");
+                self.nested(|p| p.arms(arms));
+            }
             ExprKind::Lambda(params, body) => {
                 let ps: Vec<String> = params.iter().map(param_str).collect();
                 self.line(format!("fun {} ->", ps.join(" ")));
@@ -226,6 +255,7 @@ fn param_str(p: &Param) -> String {
         Param::Wildcard(_) => "_".into(),
         Param::Named { name, ty: None } => name.name.clone(),
         Param::Named { name, ty: Some(t) } => format!("({}: {})", name.name, type_str(t)),
+        Param::Pattern(p) => format!("({})", pattern_str(p)),
     }
 }
 
@@ -240,5 +270,29 @@ pub fn type_str(t: &TypeExpr) -> String {
         TypeExprKind::Var(v) => format!("'{}", v.name),
         TypeExprKind::Array(inner) => format!("{}[]", type_str(inner)),
         TypeExprKind::Fun(a, b) => format!("({} -> {})", type_str(a), type_str(b)),
+        TypeExprKind::Tuple(items) => format!(
+            "({})",
+            items.iter().map(type_str).collect::<Vec<_>>().join(" * ")
+        ),
+    }
+}
+
+/// A pattern as written (normalised spacing and parentheses).
+pub fn pattern_str(p: &Pattern) -> String {
+    match &p.kind {
+        PatternKind::Wildcard => "_".into(),
+        PatternKind::Var(i) => i.name.clone(),
+        PatternKind::Unit => "()".into(),
+        PatternKind::Int(v, s) => format!("{v}{}", suffix_str(*s)),
+        PatternKind::Float(v, f32) => format!("{v:?}{}", if *f32 { "f" } else { "" }),
+        PatternKind::Str(s) => format!("{s:?}"),
+        PatternKind::Bool(b) => b.to_string(),
+        PatternKind::Tuple(items) => format!(
+            "({})",
+            items.iter().map(pattern_str).collect::<Vec<_>>().join(", ")
+        ),
+        PatternKind::Or(a, b) => format!("({} | {})", pattern_str(a), pattern_str(b)),
+        PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
+        PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
     }
 }

@@ -1,9 +1,11 @@
 //! Compiler passes over the PSG. Each pass is one module with one entry
 //! point; it reads the PSG, annotates it in place and returns diagnostics.
-//! Order: [`resolve::resolve`] → [`typeck::infer`] → [`lower::lower`].
+//! Order: [`resolve::resolve`] → [`typeck::infer`] →
+//! [`patterns::check_matches`] → [`lower::lower`].
 
 pub mod format;
 pub mod lower;
+pub mod patterns;
 pub mod resolve;
 pub mod typeck;
 
@@ -21,6 +23,7 @@ pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
     if until_types || diags.iter().any(|d| d.is_error()) {
         return diags;
     }
+    diags.extend(patterns::check_matches(psg));
     diags.extend(lower::lower(psg));
     diags
 }

@@ -278,7 +278,93 @@ impl Resolver<'_> {
             }
             // A lambda's parameters scope over its body; it has no name.
             ExprKind::Lambda => kids.iter().for_each(|&b| self.binding(b)),
+            ExprKind::Match => {
+                let (scrutinee, arms) = kids.split_first().expect("a match has a scrutinee");
+                self.expr(*scrutinee);
+                for &arm in arms {
+                    let parts = self.psg.children(arm);
+                    let mark = self.scope.len();
+                    let mut vars = Vec::new();
+                    self.pattern_vars(parts[0], &mut vars);
+                    vars.into_iter().for_each(|v| self.bind(v));
+                    parts[1..].iter().for_each(|&e| self.expr(e));
+                    self.unbind_to(mark);
+                }
+            }
             _ => kids.iter().for_each(|&k| self.expr(k)),
+        }
+    }
+
+    /// The variables a pattern binds, in order. Both sides of an
+    /// or-pattern must bind the same names (E0411); the right side's
+    /// bindings get a `DefUse` edge to the left side's, so they share one
+    /// variable. A name bound twice is E0410.
+    fn pattern_vars(&mut self, pat: NodeId, out: &mut Vec<NodeId>) {
+        let kids = self.psg.children(pat);
+        match self.psg.kind(pat).clone() {
+            NodeKind::Binding(info) => {
+                let dup = out
+                    .iter()
+                    .find(|&&v| self.psg.binding(v).is_some_and(|b| b.name == info.name))
+                    .copied();
+                match dup {
+                    Some(first) => {
+                        let first_span = self
+                            .psg
+                            .binding(first)
+                            .map_or(Span::default(), |b| b.name_span);
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0410",
+                                format!("`{}` is bound twice in this pattern", info.name),
+                                info.name_span,
+                            )
+                            .with_label("bound again here")
+                            .with_secondary(first_span, "first bound here")
+                            .with_help("use a different name, or `_` for a value you do not need"),
+                        );
+                    }
+                    None => out.push(pat),
+                }
+            }
+            NodeKind::Pattern(PatternKind::Or) => {
+                self.pattern_vars(kids[0], out);
+                let mut left = Vec::new();
+                self.pattern_vars(kids[0], &mut left);
+                let mut right = Vec::new();
+                self.pattern_vars(kids[1], &mut right);
+                let names = |vs: &[NodeId], psg: &Psg| {
+                    let mut n: Vec<String> = vs
+                        .iter()
+                        .filter_map(|&v| psg.binding(v).map(|b| b.name.clone()))
+                        .collect();
+                    n.sort();
+                    n
+                };
+                if names(&left, self.psg) != names(&right, self.psg) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0411",
+                            "the two sides of this `|` pattern bind different variables",
+                            self.psg.span(kids[1]),
+                        )
+                        .with_label("binds a different set of names")
+                        .with_secondary(self.psg.span(kids[0]), "than this side")
+                        .with_help("both alternatives must bind the same names, as in F#"),
+                    );
+                    return;
+                }
+                for r in right {
+                    let name = self.psg.binding(r).map(|b| b.name.clone());
+                    if let Some(&l) = left
+                        .iter()
+                        .find(|&&l| self.psg.binding(l).map(|b| b.name.clone()) == name)
+                    {
+                        self.psg.add_edge(r, l, EdgeKind::DefUse);
+                    }
+                }
+            }
+            _ => kids.into_iter().for_each(|k| self.pattern_vars(k, out)),
         }
     }
 

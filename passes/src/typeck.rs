@@ -135,6 +135,7 @@ impl Infer<'_> {
         match self.shallow(t) {
             Type::Array(e) => Type::Array(Box::new(self.zonk(&e))),
             Type::Fun(a, b) => Type::fun(self.zonk(&a), self.zonk(&b)),
+            Type::Tuple(items) => Type::Tuple(items.iter().map(|t| self.zonk(t)).collect()),
             other => other,
         }
     }
@@ -164,6 +165,12 @@ impl Infer<'_> {
                 self.unify(r1, r2)
             }
             (Type::Array(x), Type::Array(y)) => self.unify(x, y),
+            (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
+                for (x, y) in xs.iter().zip(ys) {
+                    self.unify(x, y)?;
+                }
+                Ok(())
+            }
             (x, y) if x == y => Ok(()),
             _ => Err(UnifyError::Mismatch),
         }
@@ -317,6 +324,9 @@ impl Infer<'_> {
             }
             TypeExprKind::Array(inner) => Type::Array(Box::new(self.annotation(inner))),
             TypeExprKind::Fun(a, b) => Type::fun(self.annotation(a), self.annotation(b)),
+            TypeExprKind::Tuple(items) => {
+                Type::Tuple(items.iter().map(|t| self.annotation(t)).collect())
+            }
         }
     }
 
@@ -414,6 +424,83 @@ impl Infer<'_> {
             self.psg.node_mut(b).ann.generalized = vars.clone();
             self.schemes.insert(b, (vars, ty.clone()));
             self.set_type(b, ty);
+        }
+    }
+
+    /// Check a pattern against the type of the value it matches, typing the
+    /// variables it binds.
+    fn pattern(&mut self, pat: NodeId, expected: &Type) {
+        let kids = self.psg.children(pat);
+        let span = self.psg.span(pat);
+        match self.psg.kind(pat).clone() {
+            NodeKind::Binding(_) => {
+                // The right side of an or-pattern shares the left's variable.
+                if let Some(left) = self.psg.definition(pat) {
+                    if let Some((_, t)) = self.schemes.get(&left).cloned() {
+                        self.expect(pat, expected, &t, None);
+                    }
+                }
+                self.schemes.insert(pat, (Vec::new(), expected.clone()));
+                self.set_type(pat, expected.clone());
+            }
+            NodeKind::Pattern(kind) => {
+                let t = match kind {
+                    PatternKind::Wildcard => expected.clone(),
+                    PatternKind::Lit(lit) => {
+                        let t = literal_type(&lit);
+                        if self.unify(expected, &t).is_err() {
+                            let exp = self.zonk(expected);
+                            self.diags.push(
+                                Diagnostic::error("E0515", format!("this pattern has type `{t}` but the value matched has type `{exp}`"), span)
+                                    .with_label(format!("a `{t}` pattern"))
+                                    .with_help("patterns must have the type of the value being matched"),
+                            );
+                        }
+                        t
+                    }
+                    PatternKind::Tuple => {
+                        let items: Vec<Type> = kids.iter().map(|_| self.fresh()).collect();
+                        let t = Type::Tuple(items.clone());
+                        if self.unify(expected, &t).is_err() {
+                            let exp = self.zonk(expected);
+                            self.diags.push(
+                                Diagnostic::error("E0515", format!("this pattern is a {}-tuple but the value matched has type `{exp}`", kids.len()), span)
+                                    .with_label("a tuple pattern")
+                                    .with_help("the pattern must have the shape of the value being matched"),
+                            );
+                            kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
+                        } else {
+                            for (&k, it) in kids.iter().zip(&items) {
+                                self.pattern(k, it);
+                            }
+                        }
+                        t
+                    }
+                    PatternKind::Or => {
+                        self.pattern(kids[0], expected);
+                        self.pattern(kids[1], expected);
+                        expected.clone()
+                    }
+                    PatternKind::As => {
+                        self.pattern(kids[0], expected);
+                        self.pattern(kids[1], expected);
+                        expected.clone()
+                    }
+                    PatternKind::Typed(annot) => {
+                        let t = self.annotation(&annot);
+                        self.expect(
+                            pat,
+                            expected,
+                            &t,
+                            Some((annot.span, "the type is given here".into())),
+                        );
+                        self.pattern(kids[0], &t);
+                        t
+                    }
+                };
+                self.set_type(pat, t);
+            }
+            _ => {}
         }
     }
 
@@ -581,6 +668,33 @@ impl Infer<'_> {
                 last
             }
             ExprKind::Lambda => self.lambda(kids[0]),
+            ExprKind::Tuple => Type::Tuple(kids.iter().map(|&k| self.expr(k)).collect()),
+            ExprKind::Match => {
+                let scrutinee = self.expr(kids[0]);
+                let mut result: Option<(Type, NodeId)> = None;
+                for &arm in &kids[1..] {
+                    let parts = self.psg.children(arm);
+                    self.pattern(parts[0], &scrutinee);
+                    let body = *parts.last().expect("an arm has a body");
+                    if parts.len() == 3 {
+                        let g = self.expr(parts[1]);
+                        self.expect(parts[1], &g, &Type::Bool, None);
+                    }
+                    let t = self.expr(body);
+                    match &result {
+                        None => result = Some((t, body)),
+                        Some((first, first_body)) => {
+                            let first = first.clone();
+                            let why = (
+                                self.psg.span(self.result_node(*first_body)),
+                                format!("the first arm has type `{}`", self.zonk(&first)),
+                            );
+                            self.expect(body, &t, &first, Some(why));
+                        }
+                    }
+                }
+                result.map_or(Type::Error, |(t, _)| t)
+            }
             ExprKind::Assign => {
                 let target = self.expr(kids[0]);
                 let value = self.expr(kids[1]);
@@ -716,6 +830,15 @@ impl Infer<'_> {
                 let a = self.fresh();
                 self.constrain(a.clone(), Class::Signed, span, origin);
                 Type::fun(a.clone(), a)
+            }
+            Builtin::Fst | Builtin::Snd => {
+                let (first, second) = (self.fresh(), self.fresh());
+                let r = if b == Builtin::Fst {
+                    first.clone()
+                } else {
+                    second.clone()
+                };
+                Type::fun(Type::Tuple(vec![first, second]), r)
             }
             Builtin::Min | Builtin::Max => {
                 let a = self.fresh();
@@ -930,6 +1053,19 @@ impl Infer<'_> {
                 .collect();
             self.psg.node_mut(id).ann.instantiation = inst;
         }
+    }
+}
+
+fn literal_type(lit: &Literal) -> Type {
+    match lit {
+        Literal::Unit => Type::Unit,
+        Literal::Int(_, IntTy::Int) => Type::Int,
+        Literal::Int(_, IntTy::Int64) => Type::Int64,
+        Literal::Int(_, IntTy::Byte) => Type::Byte,
+        Literal::Float(_, false) => Type::Float,
+        Literal::Float(_, true) => Type::Float32,
+        Literal::Str(_) => Type::String,
+        Literal::Bool(_) => Type::Bool,
     }
 }
 

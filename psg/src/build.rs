@@ -52,6 +52,19 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
                 let n = b.psg.add_node(NodeKind::Open(path), *span);
                 b.psg.add_child(root, n);
             }
+            ast::Item::Let(decl) if decl.bindings.iter().any(|bnd| bnd.pattern.is_some()) => {
+                b.diags.push(
+                    Diagnostic::error(
+                        "E0309",
+                        "pattern bindings at the top level are not supported yet",
+                        decl.span,
+                    )
+                    .with_label("a `let` that destructures at module level")
+                    .with_help(
+                        "bind each value with its own `let`, or destructure inside a function",
+                    ),
+                );
+            }
             ast::Item::Let(decl) => {
                 for binding in b.let_decl(decl) {
                     b.psg.add_child(root, binding);
@@ -115,11 +128,25 @@ impl Builder {
             name_span: bnd.name.span,
         };
         let node = self.psg.add_node(NodeKind::Binding(info), bnd.span);
-        for p in &bnd.params {
+        // A tuple-pattern parameter `(a, b)` is a parameter `p@i` whose
+        // body matches it: `match p@i with (a, b) -> body`.
+        let mut body = bnd.body.clone();
+        for (i, p) in bnd.params.iter().enumerate().rev() {
+            if let ast::Param::Pattern(pat) = p {
+                body = match_one(
+                    var_expr(&format!("p@{i}"), pat.span),
+                    pat.clone(),
+                    body,
+                    pat.span,
+                );
+            }
+        }
+        for (i, p) in bnd.params.iter().enumerate() {
             let (name, annotation, name_span) = match p {
                 ast::Param::Unit(s) => ("()".to_string(), None, *s),
                 ast::Param::Wildcard(s) => ("_".to_string(), None, *s),
                 ast::Param::Named { name, ty } => (name.name.clone(), ty.clone(), name.span),
+                ast::Param::Pattern(pat) => (format!("p@{i}"), None, pat.span),
             };
             let info = BindingInfo {
                 name,
@@ -135,9 +162,88 @@ impl Builder {
             let param = self.psg.add_node(NodeKind::Binding(info), p.span());
             self.psg.add_child(node, param);
         }
-        let body = self.expr(&bnd.body);
+        let body = self.expr(&body);
         self.psg.add_child(node, body);
         node
+    }
+
+    fn pattern(&mut self, p: &ast::Pattern) -> NodeId {
+        use ast::PatternKind as P;
+        let span = p.span;
+        let pattern_node = |b: &mut Self, kind: PatternKind, kids: &[NodeId]| {
+            let n = b.psg.add_node(NodeKind::Pattern(kind), span);
+            for &k in kids {
+                b.psg.add_child(n, k);
+            }
+            n
+        };
+        match &p.kind {
+            P::Wildcard => pattern_node(self, PatternKind::Wildcard, &[]),
+            P::Var(ident) => self.pattern_var(ident),
+            P::Unit => pattern_node(self, PatternKind::Lit(Literal::Unit), &[]),
+            P::Int(v, suffix) => {
+                let lit = self.int_literal(v.unsigned_abs() as u64, *suffix, *v < 0, span);
+                pattern_node(self, PatternKind::Lit(lit), &[])
+            }
+            P::Float(v, f32) => pattern_node(self, PatternKind::Lit(Literal::Float(*v, *f32)), &[]),
+            P::Str(s) => pattern_node(self, PatternKind::Lit(Literal::Str(s.clone())), &[]),
+            P::Bool(b) => pattern_node(self, PatternKind::Lit(Literal::Bool(*b)), &[]),
+            P::Tuple(items) => {
+                let kids: Vec<NodeId> = items.iter().map(|i| self.pattern(i)).collect();
+                pattern_node(self, PatternKind::Tuple, &kids)
+            }
+            P::Or(a, b) => {
+                let a = self.pattern(a);
+                let b = self.pattern(b);
+                pattern_node(self, PatternKind::Or, &[a, b])
+            }
+            P::As(inner, name) => {
+                let inner = self.pattern(inner);
+                let v = self.pattern_var(name);
+                pattern_node(self, PatternKind::As, &[inner, v])
+            }
+            P::Typed(inner, ty) => {
+                let inner = self.pattern(inner);
+                pattern_node(self, PatternKind::Typed(ty.clone()), &[inner])
+            }
+        }
+    }
+
+    fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
+        let info = BindingInfo {
+            name: ident.name.clone(),
+            role: BindingRole::PatternVar,
+            is_mutable: false,
+            is_rec: false,
+            group: 0,
+            is_entry: false,
+            arity: 0,
+            annotation: None,
+            name_span: ident.span,
+        };
+        self.psg.add_node(NodeKind::Binding(info), ident.span)
+    }
+
+    fn arms(&mut self, arms: &[ast::MatchArm]) -> Vec<NodeId> {
+        arms.iter()
+            .map(|arm| {
+                let mut kids = vec![self.pattern(&arm.pattern)];
+                if let Some(g) = &arm.guard {
+                    kids.push(self.expr(g));
+                }
+                kids.push(self.expr(&arm.body));
+                let n = self.psg.add_node(
+                    NodeKind::Arm {
+                        guarded: arm.guard.is_some(),
+                    },
+                    arm.span,
+                );
+                for k in kids {
+                    self.psg.add_child(n, k);
+                }
+                n
+            })
+            .collect()
     }
 
     fn node(&mut self, kind: ExprKind, span: Span, children: &[NodeId]) -> NodeId {
@@ -212,6 +318,13 @@ impl Builder {
                 self.for_loop(v, from, to, body, ast::ForDirection::To, span)
             }
             A::ForTo(v, from, dir, to, body) => self.for_loop(v, from, to, body, *dir, span),
+            A::Let(decl, body) if decl.bindings.first().is_some_and(|b| b.pattern.is_some()) => {
+                // `let (a, b) = e` then `rest`: `match e with (a, b) -> rest`.
+                let b = &decl.bindings[0];
+                let pattern = b.pattern.clone().expect("checked by the guard");
+                let m = match_one(b.body.clone(), pattern, (**body).clone(), span);
+                self.expr(&m)
+            }
             A::Let(decl, body) => {
                 let mut kids = self.let_decl(decl);
                 kids.push(self.expr(body));
@@ -221,9 +334,38 @@ impl Builder {
                 let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
                 self.node(ExprKind::Seq, span, &kids)
             }
+            A::Tuple(items) => {
+                let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
+                self.node(ExprKind::Tuple, span, &kids)
+            }
+            A::Match(scrutinee, arms) => {
+                let mut kids = vec![self.expr(scrutinee)];
+                kids.extend(self.arms(arms));
+                self.node(ExprKind::Match, span, &kids)
+            }
+            A::Function(arms) => {
+                // `function arms` is `fun x -> match x with arms`.
+                let x = ast::Ident {
+                    name: "x@function".into(),
+                    span,
+                };
+                let body = ast::Expr::new(
+                    A::Match(Box::new(var_expr("x@function", span)), arms.clone()),
+                    span,
+                );
+                let lambda = ast::Expr::new(
+                    A::Lambda(
+                        vec![ast::Param::Named { name: x, ty: None }],
+                        Box::new(body),
+                    ),
+                    span,
+                );
+                self.expr(&lambda)
+            }
             A::Lambda(params, body) => {
                 self.groups += 1;
                 let binding = ast::Binding {
+                    pattern: None,
                     is_mutable: false,
                     name: ast::Ident {
                         name: "fun".into(),
@@ -284,6 +426,7 @@ impl Builder {
             attributes: Vec::new(),
             is_rec: false,
             bindings: vec![ast::Binding {
+                pattern: None,
                 is_mutable: false,
                 name: ident(name),
                 params: Vec::new(),
@@ -375,6 +518,32 @@ impl Builder {
         let v = value as i128;
         Literal::Int(if negative { -v } else { v } as i64, ty)
     }
+}
+
+fn var_expr(name: &str, span: Span) -> ast::Expr {
+    ast::Expr::new(
+        A::Var(ast::Ident {
+            name: name.to_string(),
+            span,
+        }),
+        span,
+    )
+}
+
+/// `match scrutinee with pattern -> body`
+fn match_one(
+    scrutinee: ast::Expr,
+    pattern: ast::Pattern,
+    body: ast::Expr,
+    span: Span,
+) -> ast::Expr {
+    let arm = ast::MatchArm {
+        pattern,
+        guard: None,
+        body,
+        span,
+    };
+    ast::Expr::new(A::Match(Box::new(scrutinee), vec![arm]), span)
 }
 
 /// `f a b` → (f, [a, b])

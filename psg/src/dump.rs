@@ -13,12 +13,23 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
         NodeKind::Module(name) => format!("module {name}"),
         NodeKind::Open(path) => format!("open {path}"),
         NodeKind::Init => "init".into(),
+        NodeKind::Arm { guarded: true } => "arm when".into(),
+        NodeKind::Arm { guarded: false } => "arm".into(),
+        NodeKind::Pattern(p) => match p {
+            PatternKind::Wildcard => "pattern _".into(),
+            PatternKind::Lit(l) => format!("pattern {}", literal_str(l)),
+            PatternKind::Tuple => "pattern tuple".into(),
+            PatternKind::Or => "pattern or".into(),
+            PatternKind::As => "pattern as".into(),
+            PatternKind::Typed(t) => format!("pattern typed {}", type_str(t)),
+        },
         NodeKind::Binding(b) => {
             let role = match b.role {
                 BindingRole::Let if b.arity > 0 => "function",
                 BindingRole::Let => "let",
                 BindingRole::Param => "param",
                 BindingRole::LoopVar => "loopvar",
+                BindingRole::PatternVar => "patvar",
             };
             let mut flags = String::new();
             for (on, flag) in [
@@ -33,16 +44,9 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             format!("{role}{flags} {}", b.name)
         }
         NodeKind::Expr(e) => match e {
-            ExprKind::Lit(l) => match l {
-                Literal::Unit => "lit ()".into(),
-                Literal::Int(v, IntTy::Int) => format!("lit {v}"),
-                Literal::Int(v, IntTy::Int64) => format!("lit {v}L"),
-                Literal::Int(v, IntTy::Byte) => format!("lit {v}uy"),
-                Literal::Float(v, false) => format!("lit {v:?}"),
-                Literal::Float(v, true) => format!("lit {v:?}f"),
-                Literal::Str(s) => format!("lit {s:?}"),
-                Literal::Bool(b) => format!("lit {b}"),
-            },
+            ExprKind::Lit(l) => format!("lit {}", literal_str(l)),
+            ExprKind::Tuple => "tuple".into(),
+            ExprKind::Match => "match".into(),
             ExprKind::Var(name) => format!("var {name}"),
             ExprKind::Member(name) => format!("member .{name}"),
             ExprKind::Apply => "apply".into(),
@@ -63,6 +67,20 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
     }
 }
 
+/// A literal as Clef writes it.
+pub fn literal_str(l: &Literal) -> String {
+    match l {
+        Literal::Unit => "()".into(),
+        Literal::Int(v, IntTy::Int) => format!("{v}"),
+        Literal::Int(v, IntTy::Int64) => format!("{v}L"),
+        Literal::Int(v, IntTy::Byte) => format!("{v}uy"),
+        Literal::Float(v, false) => format!("{v:?}"),
+        Literal::Float(v, true) => format!("{v:?}f"),
+        Literal::Str(s) => format!("{s:?}"),
+        Literal::Bool(b) => format!("{b}"),
+    }
+}
+
 fn annotations(psg: &Psg, id: NodeId) -> String {
     let node = psg.node(id);
     let mut s = String::new();
@@ -74,6 +92,9 @@ fn annotations(psg: &Psg, id: NodeId) -> String {
     }
     if let Some(def) = psg.definition(id) {
         let _ = write!(s, " -> n{}", def.index());
+    }
+    if let Some(case) = &node.ann.missing_case {
+        let _ = write!(s, " incomplete (e.g. {case})");
     }
     if !node.ann.captures.is_empty() {
         let caps: Vec<String> = node

@@ -46,6 +46,8 @@ pub enum BindingRole {
     Param,
     /// The variable of a `for` loop.
     LoopVar,
+    /// A name bound by a pattern (`match` arm, `let (a, b) = …`).
+    PatternVar,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +101,11 @@ pub enum ExprKind {
     Seq,
     /// `x <- e` — children [target, value]
     Assign,
+    /// `a, b, …` — children: the elements
+    Tuple,
+    /// `match e with …` — children [scrutinee, arm…] (arms are
+    /// `NodeKind::Arm`)
+    Match,
     /// `fun a b -> e` — children [binding]: an anonymous function binding
     /// (named `fun`) whose children are its parameters and body, so it is
     /// resolved, typed and lifted like a local function.
@@ -121,7 +128,29 @@ pub enum NodeKind {
     /// Top-level code run at start-up (`do e` or a bare expression);
     /// children [e].
     Init,
+    /// A match arm: children [pattern, guard?, body].
+    Arm {
+        guarded: bool,
+    },
+    /// A pattern; its children are sub-patterns. A pattern variable is a
+    /// `Binding` node (role `PatternVar`) in place of a pattern node.
+    Pattern(PatternKind),
     Expr(ExprKind),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternKind {
+    Wildcard,
+    /// A constant (unit, number, string, bool).
+    Lit(Literal),
+    /// children: the element patterns
+    Tuple,
+    /// children [left, right]
+    Or,
+    /// `p as x` — children [p, binding]
+    As,
+    /// `(p : T)` — children [p]
+    Typed(TypeExpr),
 }
 
 /// Functions the language provides without a definition in the program.
@@ -141,10 +170,12 @@ pub enum Builtin {
     Abs,
     Min,
     Max,
+    Fst,
+    Snd,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 14] = [
+    pub const ALL: [Builtin; 16] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -159,6 +190,8 @@ impl Builtin {
         Builtin::Abs,
         Builtin::Min,
         Builtin::Max,
+        Builtin::Fst,
+        Builtin::Snd,
     ];
 
     pub fn name(self) -> &'static str {
@@ -177,6 +210,8 @@ impl Builtin {
             Builtin::Abs => "abs",
             Builtin::Min => "min",
             Builtin::Max => "max",
+            Builtin::Fst => "fst",
+            Builtin::Snd => "snd",
         }
     }
 
@@ -234,6 +269,9 @@ pub struct Annotations {
     pub captures: Vec<NodeId>,
     /// On an `Apply` of `printf`/`printfn`: the parsed format.
     pub format: Option<Vec<FormatPiece>>,
+    /// On a `Match` whose arms can miss a value: an example of one, as
+    /// the incomplete-match warning shows it.
+    pub missing_case: Option<String>,
 }
 
 /// A piece of a `printf` format string.

@@ -24,6 +24,8 @@ pub enum Type {
     String,
     Array(Box<Type>),
     Fun(Box<Type>, Box<Type>),
+    /// `a * b * …` (two or more elements)
+    Tuple(Vec<Type>),
     Var(TyVar),
     /// The type of an expression that already failed to type-check; it
     /// unifies with everything, so one mistake gives one diagnostic.
@@ -63,6 +65,7 @@ impl Type {
                 a.vars(out);
                 b.vars(out);
             }
+            Type::Tuple(items) => items.iter().for_each(|t| t.vars(out)),
             _ => {}
         }
     }
@@ -73,6 +76,7 @@ impl Type {
             Type::Var(v) => f(*v).unwrap_or(Type::Var(*v)),
             Type::Array(t) => Type::Array(Box::new(t.map_vars(f))),
             Type::Fun(a, b) => Type::fun(a.map_vars(f), b.map_vars(f)),
+            Type::Tuple(items) => Type::Tuple(items.iter().map(|t| t.map_vars(f)).collect()),
             other => other.clone(),
         }
     }
@@ -98,11 +102,11 @@ impl Type {
         let mut vars = Vec::new();
         self.vars(&mut vars);
         let mut s = String::new();
-        self.write(&mut s, &vars, false);
+        self.write(&mut s, &vars, Context::Top);
         s
     }
 
-    fn write(&self, out: &mut String, vars: &[TyVar], in_arrow_lhs: bool) {
+    fn write(&self, out: &mut String, vars: &[TyVar], ctx: Context) {
         match self {
             Type::Int => out.push_str("int"),
             Type::Int64 => out.push_str("int64"),
@@ -117,29 +121,47 @@ impl Type {
                 vars.iter().position(|x| x == v).unwrap_or(v.0 as usize),
             )),
             Type::Array(t) => {
-                let paren = matches!(**t, Type::Fun(..));
-                if paren {
-                    out.push('(');
-                }
-                t.write(out, vars, false);
-                if paren {
-                    out.push(')');
-                }
+                t.write(out, vars, Context::Postfix);
                 out.push_str("[]");
             }
             Type::Fun(a, b) => {
-                if in_arrow_lhs {
+                let paren = ctx != Context::Top;
+                if paren {
                     out.push('(');
                 }
-                a.write(out, vars, true);
+                a.write(out, vars, Context::ArrowLeft);
                 out.push_str(" -> ");
-                b.write(out, vars, false);
-                if in_arrow_lhs {
+                b.write(out, vars, Context::Top);
+                if paren {
+                    out.push(')');
+                }
+            }
+            Type::Tuple(items) => {
+                let paren = matches!(ctx, Context::TupleItem | Context::Postfix);
+                if paren {
+                    out.push('(');
+                }
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" * ");
+                    }
+                    t.write(out, vars, Context::TupleItem);
+                }
+                if paren {
                     out.push(')');
                 }
             }
         }
     }
+}
+
+/// Where a type is printed, deciding its parentheses as F# does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Top,
+    ArrowLeft,
+    TupleItem,
+    Postfix,
 }
 
 fn var_name(i: usize) -> String {

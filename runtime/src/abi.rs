@@ -104,6 +104,14 @@ pub extern "C" fn barewire_fail_overflow(loc: *const ClefStr) -> ! {
 }
 
 #[no_mangle]
+pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
+    fail(
+        loc,
+        "the match cases were incomplete: no arm matched the value",
+    )
+}
+
+#[no_mangle]
 pub extern "C" fn barewire_fail_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
     fail(
         loc,

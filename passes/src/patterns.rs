@@ -1,0 +1,260 @@
+//! Exhaustiveness of `match`: warns, as F# does, when some value of the
+//! matched type reaches no arm (W0025), with an example of such a value.
+//!
+//! Input: a typed PSG. Output: `ann.missing_case` on each incomplete
+//! `Match` (codegen makes reaching it a clean run-time failure) and one
+//! warning per incomplete match. Arms with a `when` guard do not count
+//! toward completeness.
+//!
+//! The algorithm is the usual one for pattern matrices (Maranget's
+//! "usefulness"), asking for a missing value rather than a yes/no:
+//! `missing(rows, types)` returns, column by column, a value that no row
+//! matches. Tuples have one constructor, `bool` two; numbers and strings
+//! have infinitely many, so only a wildcard completes them.
+
+use clef_frontend::Diagnostic;
+use clef_psg::*;
+
+pub fn check_matches(psg: &mut Psg) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let matches: Vec<NodeId> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| psg.expr(n) == Some(&ExprKind::Match))
+        .collect();
+    for m in matches {
+        let kids = psg.children(m);
+        let scrutinee_ty = psg.ty(kids[0]).cloned().unwrap_or(Type::Error);
+        let rows: Vec<Vec<Pat>> = kids[1..]
+            .iter()
+            .filter(|&&arm| matches!(psg.kind(arm), NodeKind::Arm { guarded: false }))
+            .map(|&arm| vec![Pat::from_psg(psg, psg.children(arm)[0])])
+            .collect();
+        if let Some(witness) = missing(rows, &[scrutinee_ty]) {
+            let example = witness.join(", ");
+            diags.push(
+                Diagnostic::warning(
+                    "W0025",
+                    format!("incomplete matches on this expression: for example, the value `{example}` is not matched"),
+                    psg.span(kids[0]),
+                )
+                .with_label("not every value of this is matched")
+                .with_help("add an arm for it, or a final `| _ -> …`; reaching no arm stops the program"),
+            );
+            psg.node_mut(m).ann.missing_case = Some(example);
+        }
+    }
+    diags
+}
+
+/// A pattern as the algorithm sees it.
+#[derive(Debug, Clone, PartialEq)]
+enum Pat {
+    Wild,
+    Lit(Literal),
+    Tuple(Vec<Pat>),
+    Or(Box<Pat>, Box<Pat>),
+}
+
+impl Pat {
+    fn from_psg(psg: &Psg, id: NodeId) -> Pat {
+        let kids = psg.children(id);
+        match psg.kind(id) {
+            NodeKind::Pattern(PatternKind::Lit(Literal::Unit)) => Pat::Wild,
+            NodeKind::Pattern(PatternKind::Lit(l)) => Pat::Lit(l.clone()),
+            NodeKind::Pattern(PatternKind::Tuple) => {
+                Pat::Tuple(kids.iter().map(|&k| Pat::from_psg(psg, k)).collect())
+            }
+            NodeKind::Pattern(PatternKind::Or) => Pat::Or(
+                Box::new(Pat::from_psg(psg, kids[0])),
+                Box::new(Pat::from_psg(psg, kids[1])),
+            ),
+            NodeKind::Pattern(PatternKind::As | PatternKind::Typed(_)) => {
+                Pat::from_psg(psg, kids[0])
+            }
+            _ => Pat::Wild,
+        }
+    }
+}
+
+/// Rows whose first pattern is an or-pattern become one row per side.
+fn expand_or(rows: Vec<Vec<Pat>>) -> Vec<Vec<Pat>> {
+    let mut out = Vec::new();
+    for row in rows {
+        match row.first() {
+            Some(Pat::Or(a, b)) => {
+                let rest = &row[1..];
+                let left: Vec<Pat> = std::iter::once((**a).clone())
+                    .chain(rest.iter().cloned())
+                    .collect();
+                let right: Vec<Pat> = std::iter::once((**b).clone())
+                    .chain(rest.iter().cloned())
+                    .collect();
+                out.extend(expand_or(vec![left, right]));
+            }
+            _ => out.push(row),
+        }
+    }
+    out
+}
+
+/// A value (one text per column) that no row matches, if there is one.
+fn missing(rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
+    let Some((ty, rest_tys)) = tys.split_first() else {
+        return rows.is_empty().then(Vec::new);
+    };
+    let rows = expand_or(rows);
+    match ty {
+        Type::Tuple(items) => {
+            let n = items.len();
+            let specialised = rows
+                .into_iter()
+                .map(|row| {
+                    let mut head = match &row[0] {
+                        Pat::Tuple(ps) => ps.clone(),
+                        _ => vec![Pat::Wild; n],
+                    };
+                    head.extend(row[1..].iter().cloned());
+                    head
+                })
+                .collect();
+            let mut col_tys = items.clone();
+            col_tys.extend(rest_tys.iter().cloned());
+            let w = missing(specialised, &col_tys)?;
+            let (head, rest) = w.split_at(n);
+            Some(
+                std::iter::once(format!("({})", head.join(", ")))
+                    .chain(rest.iter().cloned())
+                    .collect(),
+            )
+        }
+        Type::Bool => {
+            for v in [true, false] {
+                let specialised = rows
+                    .iter()
+                    .filter(|row| {
+                        matches!(&row[0], Pat::Wild) || row[0] == Pat::Lit(Literal::Bool(v))
+                    })
+                    .map(|row| row[1..].to_vec())
+                    .collect();
+                if let Some(w) = missing(specialised, rest_tys) {
+                    return Some(std::iter::once(v.to_string()).chain(w).collect());
+                }
+            }
+            None
+        }
+        _ => {
+            let literals: Vec<Literal> = rows
+                .iter()
+                .filter_map(|row| match &row[0] {
+                    Pat::Lit(l) => Some(l.clone()),
+                    _ => None,
+                })
+                .collect();
+            let default = rows
+                .iter()
+                .filter(|row| matches!(row[0], Pat::Wild))
+                .map(|row| row[1..].to_vec())
+                .collect();
+            let w = missing(default, rest_tys)?;
+            Some(
+                std::iter::once(example_not_in(ty, &literals))
+                    .chain(w)
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// A value of `ty` that is none of `literals` (`_` when any value will do).
+fn example_not_in(ty: &Type, literals: &[Literal]) -> String {
+    if literals.is_empty() {
+        return "_".into();
+    }
+    match ty {
+        Type::Int | Type::Int64 | Type::Byte => {
+            let used: Vec<i64> = literals
+                .iter()
+                .filter_map(|l| match l {
+                    Literal::Int(v, _) => Some(*v),
+                    _ => None,
+                })
+                .collect();
+            let v = (0..).find(|v| !used.contains(v)).unwrap_or(0);
+            match ty {
+                Type::Int64 => format!("{v}L"),
+                Type::Byte => format!("{v}uy"),
+                _ => v.to_string(),
+            }
+        }
+        Type::String => {
+            let used: Vec<&str> = literals
+                .iter()
+                .filter_map(|l| match l {
+                    Literal::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let candidates = ["", "a", "b", "c", "d"];
+            let s = candidates
+                .iter()
+                .find(|c| !used.contains(c))
+                .unwrap_or(&"z");
+            format!("{s:?}")
+        }
+        _ => "_".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(v: i64) -> Pat {
+        Pat::Lit(Literal::Int(v, IntTy::Int))
+    }
+    fn boolean(b: bool) -> Pat {
+        Pat::Lit(Literal::Bool(b))
+    }
+
+    #[test]
+    fn wildcard_completes_everything() {
+        assert_eq!(
+            missing(vec![vec![int(1)], vec![Pat::Wild]], &[Type::Int]),
+            None
+        );
+    }
+
+    #[test]
+    fn integers_need_a_wildcard_and_the_example_avoids_covered_values() {
+        assert_eq!(
+            missing(vec![vec![int(0)], vec![int(1)]], &[Type::Int]),
+            Some(vec!["2".to_string()])
+        );
+    }
+
+    #[test]
+    fn bool_tuples_report_the_missing_combination() {
+        let t = Type::Tuple(vec![Type::Bool, Type::Bool]);
+        let rows = vec![
+            vec![Pat::Tuple(vec![boolean(true), Pat::Wild])],
+            vec![Pat::Tuple(vec![boolean(false), boolean(true)])],
+        ];
+        assert_eq!(
+            missing(rows.clone(), std::slice::from_ref(&t)),
+            Some(vec!["(false, false)".to_string()])
+        );
+        let mut complete = rows;
+        complete.push(vec![Pat::Tuple(vec![Pat::Wild, boolean(false)])]);
+        assert_eq!(missing(complete, &[t]), None);
+    }
+
+    #[test]
+    fn or_patterns_count_both_sides() {
+        let rows = vec![vec![Pat::Or(
+            Box::new(boolean(true)),
+            Box::new(boolean(false)),
+        )]];
+        assert_eq!(missing(rows, &[Type::Bool]), None);
+    }
+}
