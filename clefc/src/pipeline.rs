@@ -138,12 +138,20 @@ fn types_listing(psg: &Psg, src: &str) -> String {
     let lines = layout::LineIndex::new(src);
     let mut out = String::new();
     let Some(root) = psg.root else { return out };
+    // Type variables are named per top-level item, consistently across
+    // the item and everything nested in it.
+    let mut names = Vec::new();
     let mut stack = vec![(root, 0usize)];
     while let Some((id, depth)) = stack.pop() {
         let mut next_depth = depth;
+        if depth == 0 {
+            names.clear();
+        }
         if let Some(b) = psg.binding(id) {
             let (line, col) = lines.line_col(b.name_span.start);
-            let ty = psg.ty(id).map_or("?".to_string(), |t| t.to_string());
+            let ty = psg
+                .ty(id)
+                .map_or("?".to_string(), |t| t.display_in(&mut names));
             let role = match b.role {
                 clef_psg::BindingRole::Param => "param",
                 clef_psg::BindingRole::LoopVar => "for",

@@ -2,6 +2,7 @@
 //! Graphviz DOT (`--emit psg-dot`).
 
 use crate::graph::*;
+use crate::types::TyVar;
 use clef_frontend::ast::ForDirection;
 use clef_frontend::layout::LineIndex;
 use clef_frontend::print::type_str;
@@ -81,11 +82,13 @@ pub fn literal_str(l: &Literal) -> String {
     }
 }
 
-fn annotations(psg: &Psg, id: NodeId) -> String {
+/// A node's annotations; type variables are named through `names`, so one
+/// top-level item names each variable the same way throughout.
+fn annotations(psg: &Psg, id: NodeId, names: &mut Vec<TyVar>) -> String {
     let node = psg.node(id);
     let mut s = String::new();
     if let Some(t) = &node.ann.ty {
-        let _ = write!(s, " : {t}");
+        let _ = write!(s, " : {}", t.display_in(names));
     }
     if let Some(b) = node.ann.builtin {
         let _ = write!(s, " = builtin {}", b.name());
@@ -114,8 +117,12 @@ pub fn text(psg: &Psg, src: &str) -> String {
     let lines = LineIndex::new(src);
     let mut out = String::new();
     let Some(root) = psg.root else { return out };
+    let mut names = Vec::new();
     let mut stack = vec![(root, 0usize)];
     while let Some((id, depth)) = stack.pop() {
+        if depth <= 1 {
+            names.clear();
+        }
         let (line, col) = lines.line_col(psg.span(id).start);
         let _ = writeln!(
             out,
@@ -123,7 +130,7 @@ pub fn text(psg: &Psg, src: &str) -> String {
             "",
             id.index(),
             describe(psg, id),
-            annotations(psg, id),
+            annotations(psg, id, &mut names),
             line + 1,
             col + 1,
             indent = depth * 2
@@ -162,7 +169,7 @@ pub fn dot(psg: &Psg) -> String {
             "n{} {}{}",
             id.index(),
             describe(psg, id),
-            annotations(psg, id)
+            annotations(psg, id, &mut Vec::new())
         );
         let shape = match psg.kind(id) {
             NodeKind::Module(_) => ", shape=folder",

@@ -99,10 +99,16 @@ impl Type {
 
     /// Print with variables named in order of appearance (`'a`, `'b`).
     pub fn display(&self) -> String {
-        let mut vars = Vec::new();
-        self.vars(&mut vars);
+        self.display_in(&mut Vec::new())
+    }
+
+    /// Print with variables named by their position in `names`, adding the
+    /// ones not there yet: several types printed with one list name the
+    /// same variable the same way (as in one F# signature).
+    pub fn display_in(&self, names: &mut Vec<TyVar>) -> String {
+        self.vars(names);
         let mut s = String::new();
-        self.write(&mut s, &vars, Context::Top);
+        self.write(&mut s, names, Context::Top);
         s
     }
 
