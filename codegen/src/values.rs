@@ -3,8 +3,9 @@
 //! * `int` i32, `int64` i64, `byte` i8, `bool` i8 (0 or 1), `float` f64,
 //!   `float32` f32.
 //! * `string` and arrays: an i64 pointer to `{ len: i64, data }`.
-//! * tuples and closures: an i64 pointer to a collected block of 8-byte
-//!   slots (a tuple's elements in order; see `lib.rs` for closures).
+//! * tuples, records and closures: an i64 pointer to a collected block of
+//!   8-byte slots (a tuple's elements, a record's fields in declaration
+//!   order; see `lib.rs` for closures).
 //! * `unit` has no representation: unit-typed expressions produce no value
 //!   and unit parameters are dropped from signatures.
 
@@ -18,7 +19,9 @@ pub fn clif_type(t: &Type) -> Option<types::Type> {
         Type::Byte | Type::Bool => Some(types::I8),
         Type::Float => Some(types::F64),
         Type::Float32 => Some(types::F32),
-        Type::String | Type::Array(_) | Type::Fun(..) | Type::Tuple(_) => Some(types::I64),
+        Type::String | Type::Array(_) | Type::Fun(..) | Type::Tuple(_) | Type::Named { .. } => {
+            Some(types::I64)
+        }
         Type::Unit | Type::Var(_) | Type::Error => None,
     }
 }

@@ -31,6 +31,29 @@ pub enum Item {
     Let(LetDecl),
     /// `do e` or a bare expression at the top level: run at start-up.
     Do(Expr),
+    /// `type Name<'T> = …`
+    Type(TypeDecl),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDecl {
+    pub name: Ident,
+    /// `'T` parameters, without the quote.
+    pub params: Vec<Ident>,
+    pub repr: TypeRepr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRepr {
+    /// `{ A: int; B: string }`
+    Record(Vec<FieldDecl>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +118,8 @@ pub enum PatternKind {
     As(Box<Pattern>, Ident),
     /// `(p : T)`
     Typed(Box<Pattern>, TypeExpr),
+    /// `{ A = p; … }` (a subset of the fields)
+    Record(Vec<(Ident, Pattern)>),
 }
 
 /// `| pattern when guard -> body`
@@ -245,6 +270,10 @@ pub enum ExprKind {
     Match(Box<Expr>, Vec<MatchArm>),
     /// `function arms`
     Function(Vec<MatchArm>),
+    /// `{ A = 1; B = 2 }`
+    Record(Vec<(Ident, Expr)>),
+    /// `{ r with A = 1 }`
+    RecordUpdate(Box<Expr>, Vec<(Ident, Expr)>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
     /// `(e : T)`

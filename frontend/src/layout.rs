@@ -35,6 +35,11 @@ enum BlockKind {
     Lambda,
     /// The body of a match arm `| p ->`.
     Arm,
+    /// The inside of `{ … }` (fields on their own lines are items), and the
+    /// fields after `with` in `{ r with … }`.
+    Brace,
+    /// The right-hand side of `type T =`.
+    TypeBody,
     Then,
     Else,
     Do,
@@ -64,6 +69,8 @@ enum Ctx {
     FunHead,
     /// Between `match` and its `with`.
     MatchHead,
+    /// Between `type` and its `=`.
+    TypeHead,
     /// A match arm's pattern (and guard), up to the `->` that opens its body.
     PatHead,
 }
@@ -75,6 +82,7 @@ enum Closer {
     ArrayBrack,
     Attr,
     End,
+    Brace,
 }
 
 fn closer_of(tok: &Tok) -> Option<Closer> {
@@ -84,6 +92,7 @@ fn closer_of(tok: &Tok) -> Option<Closer> {
         Tok::RArrayBrack => Some(Closer::ArrayBrack),
         Tok::RAttr => Some(Closer::Attr),
         Tok::End => Some(Closer::End),
+        Tok::RBrace => Some(Closer::Brace),
         _ => None,
     }
 }
@@ -95,6 +104,7 @@ fn closer_token(c: Closer) -> Tok {
         Closer::ArrayBrack => Tok::RArrayBrack,
         Closer::Attr => Tok::RAttr,
         Closer::End => Tok::End,
+        Closer::Brace => Tok::RBrace,
     }
 }
 
@@ -105,6 +115,7 @@ fn opener_of(tok: &Tok) -> Option<Closer> {
         Tok::LArrayBrack => Some(Closer::ArrayBrack),
         Tok::LAttr => Some(Closer::Attr),
         Tok::Begin => Some(Closer::End),
+        Tok::LBrace => Some(Closer::Brace),
         _ => None,
     }
 }
@@ -222,10 +233,7 @@ impl Filter {
     fn block_col(&self) -> Option<usize> {
         self.stack.iter().rev().find_map(|c| match c {
             Ctx::Block { col, .. } => Some(*col),
-            Ctx::Bracket { .. } => None,
-            Ctx::LetHead { .. } | Ctx::ForHead | Ctx::FunHead | Ctx::MatchHead | Ctx::PatHead => {
-                None
-            }
+            _ => None,
         })
     }
 
@@ -389,13 +397,43 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Fun => f.stack.push(Ctx::FunHead),
             Tok::Match => f.stack.push(Ctx::MatchHead),
+            Tok::Type => f.stack.push(Ctx::TypeHead),
+            Tok::Eq if matches!(f.stack.last(), Some(Ctx::TypeHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::TypeBody);
+            }
+            Tok::LBrace => f.pending = Some(BlockKind::Brace),
+            Tok::With
+                if matches!(
+                    f.stack.last(),
+                    Some(Ctx::Block {
+                        kind: BlockKind::Brace,
+                        ..
+                    })
+                ) =>
+            {
+                f.pending = Some(BlockKind::Brace)
+            }
             Tok::With if matches!(f.stack.last(), Some(Ctx::MatchHead)) => {
                 f.stack.pop();
                 f.stack.push(Ctx::PatHead);
             }
             Tok::Function => f.stack.push(Ctx::PatHead),
             // A `|` starts an arm's pattern, or continues one (or-pattern).
-            Tok::Bar if !matches!(f.stack.last(), Some(Ctx::PatHead)) => f.stack.push(Ctx::PatHead),
+            Tok::Bar
+                if !matches!(
+                    f.stack.last(),
+                    Some(
+                        Ctx::PatHead
+                            | Ctx::Block {
+                                kind: BlockKind::TypeBody,
+                                ..
+                            }
+                    )
+                ) =>
+            {
+                f.stack.push(Ctx::PatHead)
+            }
             Tok::Arrow if matches!(f.stack.last(), Some(Ctx::PatHead)) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::Arm);

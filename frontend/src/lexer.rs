@@ -200,11 +200,12 @@ pub enum Tok {
     When,
     #[token("as")]
     As,
+    #[token("type")]
+    Type,
     #[token("end")]
     End,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("type", |l| l.slice().to_string())]
     #[token("of", |l| l.slice().to_string())]
     #[token("use", |l| l.slice().to_string())]
     #[token("try", |l| l.slice().to_string())]
@@ -243,6 +244,10 @@ pub enum Tok {
     LBrack,
     #[token("]")]
     RBrack,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
     #[token("[|")]
     LArrayBrack,
     #[token("|]")]
@@ -421,6 +426,9 @@ impl fmt::Display for Tok {
             With => "`with`",
             When => "`when`",
             As => "`as`",
+            Type => "`type`",
+            LBrace => "`{`",
+            RBrace => "`}`",
             End => "`end`",
             LParen => "`(`",
             RParen => "`)`",

@@ -64,6 +64,29 @@ impl Printer {
                 self.line("do");
                 self.nested(|p| p.expr(e));
             }
+            Item::Type(d) => {
+                let params: Vec<String> = d.params.iter().map(|p| format!("'{}", p.name)).collect();
+                let params = if params.is_empty() {
+                    String::new()
+                } else {
+                    format!("<{}>", params.join(", "))
+                };
+                self.line(format!("type {}{params}", d.name.name));
+                self.nested(|p| match &d.repr {
+                    TypeRepr::Record(fields) => {
+                        for f in fields {
+                            p.line(format!("field {} : {}", f.name.name, type_str(&f.ty)));
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &[(Ident, Expr)]) {
+        for (name, value) in fields {
+            self.line(format!("{} =", name.name));
+            self.nested(|p| p.expr(value));
         }
     }
 
@@ -195,6 +218,18 @@ impl Printer {
                 self.line("tuple");
                 self.nested(|p| items.iter().for_each(|e| p.expr(e)));
             }
+            ExprKind::Record(fields) => {
+                self.line("record");
+                self.nested(|p| p.fields(fields));
+            }
+            ExprKind::RecordUpdate(base, fields) => {
+                self.line("record update");
+                self.nested(|p| {
+                    p.expr(base);
+                    p.line("with");
+                    p.fields(fields);
+                });
+            }
             ExprKind::Match(scrutinee, arms) => {
                 self.line("match");
                 self.nested(|p| {
@@ -265,7 +300,7 @@ pub fn type_str(t: &TypeExpr) -> String {
         TypeExprKind::Named { name, args } if args.is_empty() => name.name.clone(),
         TypeExprKind::Named { name, args } => {
             let args: Vec<_> = args.iter().map(type_str).collect();
-            format!("{} {}", args.join(" "), name.name)
+            format!("{}<{}>", name.name, args.join(", "))
         }
         TypeExprKind::Var(v) => format!("'{}", v.name),
         TypeExprKind::Array(inner) => format!("{}[]", type_str(inner)),
@@ -294,5 +329,12 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::Or(a, b) => format!("({} | {})", pattern_str(a), pattern_str(b)),
         PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
         PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
+        PatternKind::Record(fields) => {
+            let fs: Vec<String> = fields
+                .iter()
+                .map(|(n, p)| format!("{} = {}", n.name, pattern_str(p)))
+                .collect();
+            format!("{{ {} }}", fs.join("; "))
+        }
     }
 }

@@ -30,7 +30,7 @@ pub fn check_matches(psg: &mut Psg) -> Vec<Diagnostic> {
             .filter(|&&arm| matches!(psg.kind(arm), NodeKind::Arm { guarded: false }))
             .map(|&arm| vec![Pat::from_psg(psg, psg.children(arm)[0])])
             .collect();
-        if let Some(witness) = missing(rows, &[scrutinee_ty]) {
+        if let Some(witness) = missing(psg, rows, &[scrutinee_ty]) {
             let example = witness.join(", ");
             diags.push(
                 Diagnostic::warning(
@@ -53,6 +53,8 @@ enum Pat {
     Wild,
     Lit(Literal),
     Tuple(Vec<Pat>),
+    /// Some of a record's fields, by name.
+    Record(Vec<(String, Pat)>),
     Or(Box<Pat>, Box<Pat>),
 }
 
@@ -72,6 +74,13 @@ impl Pat {
             NodeKind::Pattern(PatternKind::As | PatternKind::Typed(_)) => {
                 Pat::from_psg(psg, kids[0])
             }
+            NodeKind::Pattern(PatternKind::Record(names)) => Pat::Record(
+                names
+                    .iter()
+                    .cloned()
+                    .zip(kids.iter().map(|&k| Pat::from_psg(psg, k)))
+                    .collect(),
+            ),
             _ => Pat::Wild,
         }
     }
@@ -99,7 +108,7 @@ fn expand_or(rows: Vec<Vec<Pat>>) -> Vec<Vec<Pat>> {
 }
 
 /// A value (one text per column) that no row matches, if there is one.
-fn missing(rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
+fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
     let Some((ty, rest_tys)) = tys.split_first() else {
         return rows.is_empty().then(Vec::new);
     };
@@ -120,10 +129,44 @@ fn missing(rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
                 .collect();
             let mut col_tys = items.clone();
             col_tys.extend(rest_tys.iter().cloned());
-            let w = missing(specialised, &col_tys)?;
+            let w = missing(psg, specialised, &col_tys)?;
             let (head, rest) = w.split_at(n);
             Some(
                 std::iter::once(format!("({})", head.join(", ")))
+                    .chain(rest.iter().cloned())
+                    .collect(),
+            )
+        }
+        Type::Named { .. } if psg.record_fields(ty).is_some() => {
+            // A record is a tuple of its fields, in declaration order.
+            let fields = psg.record_fields(ty).unwrap_or_default();
+            let n = fields.len();
+            let specialised = rows
+                .into_iter()
+                .map(|row| {
+                    let mut head = vec![Pat::Wild; n];
+                    if let Pat::Record(given) = &row[0] {
+                        for (name, p) in given {
+                            if let Some(i) = fields.iter().position(|(f, _)| f == name) {
+                                head[i] = p.clone();
+                            }
+                        }
+                    }
+                    head.extend(row[1..].iter().cloned());
+                    head
+                })
+                .collect();
+            let mut col_tys: Vec<Type> = fields.iter().map(|(_, t)| t.clone()).collect();
+            col_tys.extend(rest_tys.iter().cloned());
+            let w = missing(psg, specialised, &col_tys)?;
+            let (head, rest) = w.split_at(n);
+            let shown: Vec<String> = fields
+                .iter()
+                .zip(head)
+                .map(|((f, _), v)| format!("{f} = {v}"))
+                .collect();
+            Some(
+                std::iter::once(format!("{{ {} }}", shown.join("; ")))
                     .chain(rest.iter().cloned())
                     .collect(),
             )
@@ -137,7 +180,7 @@ fn missing(rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
                     })
                     .map(|row| row[1..].to_vec())
                     .collect();
-                if let Some(w) = missing(specialised, rest_tys) {
+                if let Some(w) = missing(psg, specialised, rest_tys) {
                     return Some(std::iter::once(v.to_string()).chain(w).collect());
                 }
             }
@@ -156,7 +199,7 @@ fn missing(rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
                 .filter(|row| matches!(row[0], Pat::Wild))
                 .map(|row| row[1..].to_vec())
                 .collect();
-            let w = missing(default, rest_tys)?;
+            let w = missing(psg, default, rest_tys)?;
             Some(
                 std::iter::once(example_not_in(ty, &literals))
                     .chain(w)
@@ -220,7 +263,11 @@ mod tests {
     #[test]
     fn wildcard_completes_everything() {
         assert_eq!(
-            missing(vec![vec![int(1)], vec![Pat::Wild]], &[Type::Int]),
+            missing(
+                &Psg::default(),
+                vec![vec![int(1)], vec![Pat::Wild]],
+                &[Type::Int]
+            ),
             None
         );
     }
@@ -228,7 +275,11 @@ mod tests {
     #[test]
     fn integers_need_a_wildcard_and_the_example_avoids_covered_values() {
         assert_eq!(
-            missing(vec![vec![int(0)], vec![int(1)]], &[Type::Int]),
+            missing(
+                &Psg::default(),
+                vec![vec![int(0)], vec![int(1)]],
+                &[Type::Int]
+            ),
             Some(vec!["2".to_string()])
         );
     }
@@ -241,12 +292,12 @@ mod tests {
             vec![Pat::Tuple(vec![boolean(false), boolean(true)])],
         ];
         assert_eq!(
-            missing(rows.clone(), std::slice::from_ref(&t)),
+            missing(&Psg::default(), rows.clone(), std::slice::from_ref(&t)),
             Some(vec!["(false, false)".to_string()])
         );
         let mut complete = rows;
         complete.push(vec![Pat::Tuple(vec![Pat::Wild, boolean(false)])]);
-        assert_eq!(missing(complete, &[t]), None);
+        assert_eq!(missing(&Psg::default(), complete, &[t]), None);
     }
 
     #[test]
@@ -255,6 +306,6 @@ mod tests {
             Box::new(boolean(true)),
             Box::new(boolean(false)),
         )]];
-        assert_eq!(missing(rows, &[Type::Bool]), None);
+        assert_eq!(missing(&Psg::default(), rows, &[Type::Bool]), None);
     }
 }

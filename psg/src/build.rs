@@ -70,6 +70,20 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
                     b.psg.add_child(root, binding);
                 }
             }
+            ast::Item::Type(decl) => {
+                let ast::TypeRepr::Record(fields) = &decl.repr;
+                let info = TypeDeclInfo {
+                    name: decl.name.name.clone(),
+                    name_span: decl.name.span,
+                    params: decl.params.iter().map(|p| p.name.clone()).collect(),
+                    fields: fields
+                        .iter()
+                        .map(|f| (f.name.name.clone(), f.ty.clone()))
+                        .collect(),
+                };
+                let n = b.psg.add_node(NodeKind::TypeDecl(info), decl.span);
+                b.psg.add_child(root, n);
+            }
             ast::Item::Do(e) => {
                 let init = b.psg.add_node(NodeKind::Init, e.span);
                 let e = b.expr(e);
@@ -206,6 +220,11 @@ impl Builder {
                 let inner = self.pattern(inner);
                 pattern_node(self, PatternKind::Typed(ty.clone()), &[inner])
             }
+            P::Record(fields) => {
+                let names = fields.iter().map(|(n, _)| n.name.clone()).collect();
+                let kids: Vec<NodeId> = fields.iter().map(|(_, p)| self.pattern(p)).collect();
+                pattern_node(self, PatternKind::Record(names), &kids)
+            }
         }
     }
 
@@ -337,6 +356,17 @@ impl Builder {
             A::Tuple(items) => {
                 let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
                 self.node(ExprKind::Tuple, span, &kids)
+            }
+            A::Record(fields) => {
+                let names = fields.iter().map(|(n, _)| n.name.clone()).collect();
+                let kids: Vec<_> = fields.iter().map(|(_, e)| self.expr(e)).collect();
+                self.node(ExprKind::Record(names), span, &kids)
+            }
+            A::RecordUpdate(base, fields) => {
+                let names = fields.iter().map(|(n, _)| n.name.clone()).collect();
+                let mut kids = vec![self.expr(base)];
+                kids.extend(fields.iter().map(|(_, e)| self.expr(e)));
+                self.node(ExprKind::RecordUpdate(names), span, &kids)
             }
             A::Match(scrutinee, arms) => {
                 let mut kids = vec![self.expr(scrutinee)];

@@ -14,6 +14,14 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
         NodeKind::Module(name) => format!("module {name}"),
         NodeKind::Open(path) => format!("open {path}"),
         NodeKind::Init => "init".into(),
+        NodeKind::TypeDecl(t) => {
+            let fields: Vec<String> = t
+                .fields
+                .iter()
+                .map(|(n, ty)| format!("{n}: {}", type_str(ty)))
+                .collect();
+            format!("type {} {{ {} }}", t.name, fields.join("; "))
+        }
         NodeKind::Arm { guarded: true } => "arm when".into(),
         NodeKind::Arm { guarded: false } => "arm".into(),
         NodeKind::Pattern(p) => match p {
@@ -23,6 +31,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             PatternKind::Or => "pattern or".into(),
             PatternKind::As => "pattern as".into(),
             PatternKind::Typed(t) => format!("pattern typed {}", type_str(t)),
+            PatternKind::Record(fields) => format!("pattern record {{ {} }}", fields.join("; ")),
         },
         NodeKind::Binding(b) => {
             let role = match b.role {
@@ -47,6 +56,8 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
         NodeKind::Expr(e) => match e {
             ExprKind::Lit(l) => format!("lit {}", literal_str(l)),
             ExprKind::Tuple => "tuple".into(),
+            ExprKind::Record(fields) => format!("record {{ {} }}", fields.join("; ")),
+            ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),
             ExprKind::Var(name) => format!("var {name}"),
             ExprKind::Member(name) => format!("member .{name}"),

@@ -106,6 +106,10 @@ pub enum ExprKind {
     /// `match e with …` — children [scrutinee, arm…] (arms are
     /// `NodeKind::Arm`)
     Match,
+    /// `{ A = a; B = b }` — children: the values, in written order
+    Record(Vec<String>),
+    /// `{ r with A = a }` — children [r, values in written order]
+    RecordUpdate(Vec<String>),
     /// `fun a b -> e` — children [binding]: an anonymous function binding
     /// (named `fun`) whose children are its parameters and body, so it is
     /// resolved, typed and lifted like a local function.
@@ -132,10 +136,23 @@ pub enum NodeKind {
     Arm {
         guarded: bool,
     },
+    /// `type Name<'T> = { fields }` (no children; typeck records the
+    /// field types in `ann.record_fields`).
+    TypeDecl(TypeDeclInfo),
     /// A pattern; its children are sub-patterns. A pattern variable is a
     /// `Binding` node (role `PatternVar`) in place of a pattern node.
     Pattern(PatternKind),
     Expr(ExprKind),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDeclInfo {
+    pub name: String,
+    pub name_span: Span,
+    /// Type parameters (`'T` without the quote).
+    pub params: Vec<String>,
+    /// Record fields as written, in declaration order.
+    pub fields: Vec<(String, TypeExpr)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +168,8 @@ pub enum PatternKind {
     As,
     /// `(p : T)` — children [p]
     Typed(TypeExpr),
+    /// `{ A = p; … }` — children: a pattern per named field
+    Record(Vec<String>),
 }
 
 /// Functions the language provides without a definition in the program.
@@ -269,6 +288,9 @@ pub struct Annotations {
     pub captures: Vec<NodeId>,
     /// On an `Apply` of `printf`/`printfn`: the parsed format.
     pub format: Option<Vec<FormatPiece>>,
+    /// On a record `TypeDecl`: its fields' types, in declaration order,
+    /// over the variables in `generalized` (the type parameters).
+    pub record_fields: Vec<(String, Type)>,
     /// On a `Match` whose arms can miss a value: an example of one, as
     /// the incomplete-match warning shows it.
     pub missing_case: Option<String>,
@@ -408,6 +430,32 @@ impl Psg {
         let kids = self.children(binding);
         let params = kids.iter().take(arity).copied().collect();
         (params, kids.get(arity).copied())
+    }
+
+    /// The fields of a record type, with its type arguments substituted
+    /// for the declaration's parameters; `None` if `ty` is not a record.
+    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
+        let Type::Named { decl, args, .. } = ty else {
+            return None;
+        };
+        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        if !matches!(node.kind, NodeKind::TypeDecl(_)) {
+            return None;
+        }
+        let params = &node.ann.generalized;
+        let subst = |v: TyVar| {
+            params
+                .iter()
+                .position(|p| *p == v)
+                .and_then(|i| args.get(i).cloned())
+        };
+        Some(
+            node.ann
+                .record_fields
+                .iter()
+                .map(|(n, t)| (n.clone(), t.map_vars(&subst)))
+                .collect(),
+        )
     }
 
     /// The top-level items of the root module, in order.

@@ -26,6 +26,13 @@ pub enum Type {
     Fun(Box<Type>, Box<Type>),
     /// `a * b * …` (two or more elements)
     Tuple(Vec<Type>),
+    /// A declared type (`type Point = …`), by the index of its
+    /// declaration's PSG node, with its type arguments.
+    Named {
+        decl: u32,
+        name: String,
+        args: Vec<Type>,
+    },
     Var(TyVar),
     /// The type of an expression that already failed to type-check; it
     /// unifies with everything, so one mistake gives one diagnostic.
@@ -65,7 +72,9 @@ impl Type {
                 a.vars(out);
                 b.vars(out);
             }
-            Type::Tuple(items) => items.iter().for_each(|t| t.vars(out)),
+            Type::Tuple(items) | Type::Named { args: items, .. } => {
+                items.iter().for_each(|t| t.vars(out))
+            }
             _ => {}
         }
     }
@@ -77,6 +86,11 @@ impl Type {
             Type::Array(t) => Type::Array(Box::new(t.map_vars(f))),
             Type::Fun(a, b) => Type::fun(a.map_vars(f), b.map_vars(f)),
             Type::Tuple(items) => Type::Tuple(items.iter().map(|t| t.map_vars(f)).collect()),
+            Type::Named { decl, name, args } => Type::Named {
+                decl: *decl,
+                name: name.clone(),
+                args: args.iter().map(|t| t.map_vars(f)).collect(),
+            },
             other => other.clone(),
         }
     }
@@ -129,6 +143,19 @@ impl Type {
             Type::Array(t) => {
                 t.write(out, vars, Context::Postfix);
                 out.push_str("[]");
+            }
+            Type::Named { name, args, .. } => {
+                out.push_str(name);
+                if !args.is_empty() {
+                    out.push('<');
+                    for (i, t) in args.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        t.write(out, vars, Context::Top);
+                    }
+                    out.push('>');
+                }
             }
             Type::Fun(a, b) => {
                 let paren = ctx != Context::Top;

@@ -20,6 +20,11 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{DataId, FuncId, Module};
 use std::collections::HashMap;
 
+mod closures;
+mod matching;
+
+pub(crate) use closures::lower_closure_stub;
+
 type Val = Option<Value>;
 type R<T> = Result<T, Vec<Diagnostic>>;
 
@@ -54,18 +59,8 @@ pub(crate) fn lower_function(
     instance: usize,
     subst: HashMap<TyVar, Type>,
 ) -> R<()> {
-    let b = FunctionBuilder::new(&mut ctx.func, fctx);
     let places = global_places(cg);
-    let mut l = Lowering {
-        cg,
-        b,
-        subst,
-        places,
-        this: None,
-        filled: false,
-        func_refs: HashMap::new(),
-        data_refs: HashMap::new(),
-    };
+    let mut l = Lowering::new(cg, FunctionBuilder::new(&mut ctx.func, fctx), subst, places);
     let params = l.cg.param_bindings(binding);
     let entry = l.b.create_block();
     l.b.append_block_params_for_function_params(entry);
@@ -107,68 +102,6 @@ pub(crate) fn lower_function(
     Ok(())
 }
 
-/// The entry a closure calls with its `k`-th argument (see
-/// `Codegen::closure_stub`): unpack the environment, then either call the
-/// function (last argument) or return a closure holding one more argument.
-pub(crate) fn lower_closure_stub(
-    cg: &mut Codegen,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
-    instance: usize,
-    k: usize,
-) -> R<()> {
-    let shape = cg.closure_shape(instance);
-    let b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let mut l = Lowering {
-        cg,
-        b,
-        subst: HashMap::new(),
-        places: HashMap::new(),
-        this: None,
-        filled: false,
-        func_refs: HashMap::new(),
-        data_refs: HashMap::new(),
-    };
-    let entry = l.b.create_block();
-    l.b.append_block_params_for_function_params(entry);
-    l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
-    let params = l.b.block_params(entry).to_vec();
-    let env = params[0];
-    let arg = params.get(1).copied();
-    let mut values = Vec::new();
-    let stored = shape
-        .captures
-        .iter()
-        .chain(&shape.params[..k - 1])
-        .flatten();
-    for (i, &t) in stored.enumerate() {
-        values.push(
-            l.b.ins()
-                .load(t, MemFlagsData::trusted(), env, 8 * (i as i32 + 1)),
-        );
-    }
-    values.extend(arg);
-    if k == shape.params.len() {
-        let fref = l.func_ref(l.cg.instances[instance].func);
-        l.b.ins().return_call(fref, &values);
-    } else {
-        let ncaps = shape.captures.iter().flatten().count();
-        let (captures, args) = values.split_at(ncaps);
-        let mut given: Vec<Val> = Vec::new();
-        let mut typed_args = args.iter();
-        for t in &shape.params[..k] {
-            given.push(t.and_then(|_| typed_args.next().copied()));
-        }
-        let clo = l.make_closure(instance, captures.to_vec(), &given)?;
-        l.b.ins().return_(&[clo]);
-    }
-    l.b.seal_all_blocks();
-    let config = l.cg.module.target_config();
-    l.b.finalize(config);
-    Ok(())
-}
-
 /// Top-level values: a data slot each, visible to every function.
 fn global_places(cg: &Codegen) -> HashMap<NodeId, Place> {
     cg.globals
@@ -185,18 +118,13 @@ pub(crate) fn lower_init(
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> R<()> {
-    let b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let mut l = Lowering {
+    let places = global_places(cg);
+    let mut l = Lowering::new(
         cg,
-        b,
-        subst: HashMap::new(),
-        places: HashMap::new(),
-        this: None,
-        filled: false,
-        func_refs: HashMap::new(),
-        data_refs: HashMap::new(),
-    };
-    l.places = global_places(l.cg);
+        FunctionBuilder::new(&mut ctx.func, fctx),
+        HashMap::new(),
+        places,
+    );
     let entry = l.b.create_block();
     l.b.switch_to_block(entry);
     l.b.seal_block(entry);
@@ -227,6 +155,26 @@ pub(crate) fn lower_init(
     let config = l.cg.module.target_config();
     l.b.finalize(config);
     Ok(())
+}
+
+impl<'c, 'p, 'f> Lowering<'c, 'p, 'f> {
+    fn new(
+        cg: &'c mut Codegen<'p>,
+        b: FunctionBuilder<'f>,
+        subst: HashMap<TyVar, Type>,
+        places: HashMap<NodeId, Place>,
+    ) -> Self {
+        Lowering {
+            cg,
+            b,
+            subst,
+            places,
+            this: None,
+            filled: false,
+            func_refs: HashMap::new(),
+            data_refs: HashMap::new(),
+        }
+    }
 }
 
 impl Lowering<'_, '_, '_> {
@@ -361,6 +309,21 @@ impl Lowering<'_, '_, '_> {
                         .ok_or_else(|| internal(format!("no storage for n{}", def.index())))?;
                     Some(self.load_place(p))
                 }
+            }
+            ExprKind::Member(name)
+                if self.cg.psg.record_fields(&self.type_of(kids[0])).is_some() =>
+            {
+                let fields = self
+                    .cg
+                    .psg
+                    .record_fields(&self.type_of(kids[0]))
+                    .unwrap_or_default();
+                let i = fields
+                    .iter()
+                    .position(|(f, _)| *f == name)
+                    .ok_or_else(|| internal("unknown field"))?;
+                let obj = self.value(kids[0], false)?;
+                self.load_slot(obj, i, &fields[i].1)
             }
             ExprKind::Member(_) => {
                 // `.Length` of an array or string: the length header.
@@ -508,6 +471,43 @@ impl Lowering<'_, '_, '_> {
                 Some(self.alloc_block(&values)?)
             }
             ExprKind::Match => self.match_expr(&kids, &ty, tail, span)?,
+            ExprKind::Record(names) => {
+                // Evaluated in written order, stored in declaration order.
+                let fields = self
+                    .cg
+                    .psg
+                    .record_fields(&ty)
+                    .ok_or_else(|| internal("record of a non-record type"))?;
+                let mut written = Vec::new();
+                for &k in &kids {
+                    written.push(self.expr(k, false)?);
+                }
+                let values: Vec<Val> = fields
+                    .iter()
+                    .map(|(f, _)| names.iter().position(|n| n == f).and_then(|i| written[i]))
+                    .collect();
+                Some(self.alloc_block(&values)?)
+            }
+            ExprKind::RecordUpdate(names) => {
+                let fields = self
+                    .cg
+                    .psg
+                    .record_fields(&ty)
+                    .ok_or_else(|| internal("update of a non-record type"))?;
+                let base = self.value(kids[0], false)?;
+                let mut written = Vec::new();
+                for &k in &kids[1..] {
+                    written.push(self.expr(k, false)?);
+                }
+                let mut values = Vec::new();
+                for (i, (f, ft)) in fields.iter().enumerate() {
+                    values.push(match names.iter().position(|n| n == f) {
+                        Some(w) => written[w],
+                        None => self.load_slot(base, i, ft),
+                    });
+                }
+                Some(self.alloc_block(&values)?)
+            }
             ExprKind::Lambda => {
                 // The lambda's binding is lifted like a local function.
                 let binding = kids[0];
@@ -647,7 +647,7 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
-        if let Type::Tuple(_) = t {
+        if self.slot_types(t).is_some() {
             return Ok(Some(match op {
                 Eq => self.equal(t, a, b)?,
                 Ne => {
@@ -771,92 +771,6 @@ impl Lowering<'_, '_, '_> {
         })
     }
 
-    /// The instance a reference to a function binding names, from here.
-    fn instance_for(&mut self, reference: NodeId, callee: NodeId) -> R<usize> {
-        // The callee's type variables, as seen from this instance.
-        let mut subst: Vec<(TyVar, Type)> =
-            self.subst.iter().map(|(v, t)| (*v, t.clone())).collect();
-        for (v, t) in &self.cg.psg.node(reference).ann.instantiation {
-            subst.retain(|(u, _)| u != v);
-            let concrete = t.map_vars(&|u| Some(self.subst.get(&u).cloned().unwrap_or(Type::Unit)));
-            subst.push((*v, concrete));
-        }
-        self.cg.instance(callee, &subst).map_err(internal)
-    }
-
-    /// Values of the locals a function captures, as seen from here.
-    fn captured_values(&mut self, callee: NodeId) -> Vec<Value> {
-        let mut values = Vec::new();
-        for c in self.cg.psg.node(callee).ann.captures.clone() {
-            if let Some(&p) = self.places.get(&c) {
-                values.push(self.load_place(p));
-            }
-        }
-        values
-    }
-
-    fn apply(&mut self, id: NodeId, kids: &[NodeId], tail: bool) -> R<Val> {
-        let (head, args) = (kids[0], &kids[1..]);
-        if let Some(b) = self.cg.psg.node(head).ann.builtin {
-            return self.builtin(id, b, args);
-        }
-        let callee = self
-            .cg
-            .psg
-            .definition(head)
-            .filter(|&d| self.cg.psg.binding(d).is_some_and(|b| b.is_function()));
-        let Some(callee) = callee else {
-            // A function value: a closure.
-            let clo = self.value(head, false)?;
-            let fty = self.type_of(head);
-            return self.apply_closure(clo, fty, args);
-        };
-        let arity = self.cg.psg.binding(callee).map_or(0, |b| b.arity);
-        let instance = self.instance_for(head, callee)?;
-        let mut values = self.captured_values(callee);
-        if args.len() < arity {
-            // Partial application: a closure holding the arguments so far.
-            let mut given = Vec::new();
-            for &a in args {
-                given.push(self.expr(a, false)?);
-            }
-            return self.make_closure(instance, values, &given).map(Some);
-        }
-        let (direct, rest) = args.split_at(arity);
-        for &a in direct {
-            if let Some(v) = self.expr(a, false)? {
-                values.push(v);
-            }
-        }
-        let tail = tail && rest.is_empty();
-        if tail {
-            if let Some((me, header)) = self.this {
-                if me == instance {
-                    let args: Vec<BlockArg> = values.into_iter().map(BlockArg::Value).collect();
-                    self.b.ins().jump(header, &args);
-                    self.filled = true;
-                    return Ok(None);
-                }
-            }
-        }
-        let func: FuncId = self.cg.instances[instance].func;
-        let fref = self.func_ref(func);
-        if tail && self.this.is_some() {
-            self.b.ins().return_call(fref, &values);
-            self.filled = true;
-            return Ok(None);
-        }
-        let call = self.b.ins().call(fref, &values);
-        let result = self.b.inst_results(call).first().copied();
-        if rest.is_empty() {
-            return Ok(result);
-        }
-        // Over-application: the result is a function value.
-        let clo = result.ok_or_else(|| internal("a function result without a value"))?;
-        let (_, result_ty) = self.type_of(head).uncurry(arity);
-        self.apply_closure(clo, result_ty, rest)
-    }
-
     /// The value of a literal (`None` for unit).
     fn literal(&mut self, lit: &Literal) -> R<Val> {
         Ok(match lit.clone() {
@@ -869,265 +783,6 @@ impl Lowering<'_, '_, '_> {
             Literal::Str(s) => Some(self.string_ptr(&s)?),
             Literal::Bool(v) => Some(self.b.ins().iconst(types::I8, v as i64)),
         })
-    }
-
-    /// A collected block of 8-byte slots holding `values` (unit: an empty
-    /// slot): tuples, and closures' environments.
-    fn alloc_block(&mut self, values: &[Val]) -> R<Value> {
-        let size = self
-            .b
-            .ins()
-            .iconst(types::I64, 8 * values.len().max(1) as i64);
-        let block = self
-            .runtime(&rt::ALLOC, &[size])?
-            .ok_or_else(|| internal("allocation without a result"))?;
-        for (i, v) in values.iter().enumerate() {
-            if let Some(v) = v {
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), *v, block, 8 * i as i32);
-            }
-        }
-        Ok(block)
-    }
-
-    /// Slot `i` of a block, as a value of type `t`.
-    fn load_slot(&mut self, block: Value, i: usize, t: &Type) -> Val {
-        clif_type(t).map(|ct| {
-            self.b
-                .ins()
-                .load(ct, MemFlagsData::trusted(), block, 8 * i as i32)
-        })
-    }
-
-    /// `match`: each arm tests its pattern (falling to the next arm on a
-    /// mismatch), binds its variables, checks its guard, and produces its
-    /// value; after the last arm, the program stops with "the match cases
-    /// were incomplete".
-    fn match_expr(&mut self, kids: &[NodeId], ty: &Type, tail: bool, span: Span) -> R<Val> {
-        let scrutinee_ty = self.type_of(kids[0]);
-        let v = self.expr(kids[0], false)?;
-        let done = self.b.create_block();
-        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
-        for &arm in &kids[1..] {
-            let parts = self.cg.psg.children(arm);
-            let next = self.b.create_block();
-            self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
-            if parts.len() == 3 {
-                let g = self.value(parts[1], false)?;
-                let body = self.b.create_block();
-                self.b.ins().brif(g, body, &[], next, &[]);
-                self.switch_to(body);
-            }
-            let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
-            if !self.filled {
-                let args: Vec<BlockArg> = r
-                    .filter(|_| result.is_some())
-                    .map(BlockArg::Value)
-                    .into_iter()
-                    .collect();
-                self.b.ins().jump(done, &args);
-            }
-            self.switch_to(next);
-        }
-        self.fail(&rt::FAIL_MATCH, &[], span)?;
-        self.switch_to(done);
-        Ok(result)
-    }
-
-    /// Test `v` (of type `t`) against a pattern, binding its variables;
-    /// on a mismatch, jump to `fail`. Continues in the success block.
-    fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
-        let kids = self.cg.psg.children(pat);
-        match self.cg.psg.kind(pat).clone() {
-            NodeKind::Binding(_) => match self.cg.psg.definition(pat) {
-                // The right side of an or-pattern sets the left's variable.
-                Some(left) => self.store_place(left, v),
-                None => self.bind_local(pat, v),
-            },
-            NodeKind::Pattern(kind) => match kind {
-                PatternKind::Wildcard | PatternKind::Lit(Literal::Unit) => {}
-                PatternKind::Lit(lit) => {
-                    let v = v.ok_or_else(|| internal("literal pattern on a unit value"))?;
-                    let expected = self
-                        .literal(&lit)?
-                        .ok_or_else(|| internal("literal without a value"))?;
-                    let same = self.equal(t, v, expected)?;
-                    let cont = self.b.create_block();
-                    self.b.ins().brif(same, cont, &[], fail, &[]);
-                    self.switch_to(cont);
-                }
-                PatternKind::Tuple => {
-                    let Type::Tuple(items) = t else {
-                        return Err(internal("tuple pattern on a non-tuple"));
-                    };
-                    let block = v.ok_or_else(|| internal("tuple without a value"))?;
-                    for (i, (&k, it)) in kids.iter().zip(items).enumerate() {
-                        let x = self.load_slot(block, i, it);
-                        self.test_pattern(k, x, it, fail)?;
-                    }
-                }
-                PatternKind::Or => {
-                    let right = self.b.create_block();
-                    let join = self.b.create_block();
-                    self.test_pattern(kids[0], v, t, right)?;
-                    self.b.ins().jump(join, &[]);
-                    self.switch_to(right);
-                    self.test_pattern(kids[1], v, t, fail)?;
-                    self.b.ins().jump(join, &[]);
-                    self.switch_to(join);
-                }
-                PatternKind::As => {
-                    self.test_pattern(kids[0], v, t, fail)?;
-                    self.test_pattern(kids[1], v, t, fail)?;
-                }
-                PatternKind::Typed(_) => self.test_pattern(kids[0], v, t, fail)?,
-            },
-            _ => return Err(internal("not a pattern")),
-        }
-        Ok(())
-    }
-
-    /// Structural equality (F#'s `=`) of two values of type `t`: an i8.
-    fn equal(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
-        Ok(match t {
-            Type::Tuple(items) => {
-                let done = self.b.create_block();
-                let result = self.b.append_block_param(done, types::I8);
-                let no = self.b.ins().iconst(types::I8, 0);
-                for (i, it) in items.iter().enumerate() {
-                    let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
-                    else {
-                        continue;
-                    };
-                    let same = self.equal(it, x, y)?;
-                    let next = self.b.create_block();
-                    self.b
-                        .ins()
-                        .brif(same, next, &[], done, &[BlockArg::Value(no)]);
-                    self.switch_to(next);
-                }
-                let yes = self.b.ins().iconst(types::I8, 1);
-                self.b.ins().jump(done, &[BlockArg::Value(yes)]);
-                self.switch_to(done);
-                result
-            }
-            Type::String => {
-                let c = self
-                    .runtime(&rt::STRING_COMPARE, &[a, b])?
-                    .ok_or_else(|| internal("compare"))?;
-                self.b.ins().icmp_imm_s(IntCC::Equal, c, 0)
-            }
-            t if t.is_float() => self.b.ins().fcmp(FloatCC::Equal, a, b),
-            _ => self.b.ins().icmp(IntCC::Equal, a, b),
-        })
-    }
-
-    /// Ordering (F#'s `compare`) of two values of type `t`: -1, 0 or 1 as
-    /// an i32. Tuples compare element by element.
-    fn compare(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
-        Ok(match t {
-            Type::Tuple(items) => {
-                let done = self.b.create_block();
-                let result = self.b.append_block_param(done, types::I32);
-                for (i, it) in items.iter().enumerate() {
-                    let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
-                    else {
-                        continue;
-                    };
-                    let c = self.compare(it, x, y)?;
-                    let next = self.b.create_block();
-                    self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
-                    self.switch_to(next);
-                }
-                let zero = self.b.ins().iconst(types::I32, 0);
-                self.b.ins().jump(done, &[BlockArg::Value(zero)]);
-                self.switch_to(done);
-                result
-            }
-            Type::String => self
-                .runtime(&rt::STRING_COMPARE, &[a, b])?
-                .ok_or_else(|| internal("compare"))?,
-            t => {
-                let (gt, lt) = if t.is_float() {
-                    (
-                        self.b.ins().fcmp(FloatCC::GreaterThan, a, b),
-                        self.b.ins().fcmp(FloatCC::LessThan, a, b),
-                    )
-                } else {
-                    let signed = !matches!(t, Type::Byte | Type::Bool);
-                    let (g, l) = if signed {
-                        (IntCC::SignedGreaterThan, IntCC::SignedLessThan)
-                    } else {
-                        (IntCC::UnsignedGreaterThan, IntCC::UnsignedLessThan)
-                    };
-                    (self.b.ins().icmp(g, a, b), self.b.ins().icmp(l, a, b))
-                };
-                let gt = self.b.ins().uextend(types::I32, gt);
-                let lt = self.b.ins().uextend(types::I32, lt);
-                self.b.ins().isub(gt, lt)
-            }
-        })
-    }
-
-    /// A closure of `instance` holding its captured values and the first
-    /// arguments (`None` for unit ones), waiting for the next argument.
-    fn make_closure(&mut self, instance: usize, captures: Vec<Value>, args: &[Val]) -> R<Value> {
-        let k = args.len() + 1;
-        let stub = self.cg.closure_stub(instance, k).map_err(internal)?;
-        let stored: Vec<Value> = captures
-            .into_iter()
-            .chain(args.iter().flatten().copied())
-            .collect();
-        let size = self
-            .b
-            .ins()
-            .iconst(types::I64, 8 * (1 + stored.len() as i64));
-        let block = self
-            .runtime(&rt::ALLOC, &[size])?
-            .ok_or_else(|| internal("allocation without a result"))?;
-        let fref = self.func_ref(stub);
-        let entry = self.b.ins().func_addr(types::I64, fref);
-        self.b.ins().store(MemFlagsData::trusted(), entry, block, 0);
-        for (i, v) in stored.into_iter().enumerate() {
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), v, block, 8 * (i as i32 + 1));
-        }
-        Ok(block)
-    }
-
-    /// Apply a closure of type `fty` to arguments, one at a time.
-    fn apply_closure(&mut self, mut clo: Value, mut fty: Type, args: &[NodeId]) -> R<Val> {
-        let mut result = None;
-        for (i, &a) in args.iter().enumerate() {
-            let Type::Fun(param, ret) = fty else {
-                return Err(internal("applying a value that is not a function"));
-            };
-            let arg = self.expr(a, false)?;
-            let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
-            sig.params.push(ir::AbiParam::new(types::I64));
-            if let Some(t) = clif_type(&param) {
-                sig.params.push(ir::AbiParam::new(t));
-            }
-            if let Some(t) = clif_type(&ret) {
-                sig.returns.push(ir::AbiParam::new(t));
-            }
-            let sigref = self.b.import_signature(sig);
-            let entry = self
-                .b
-                .ins()
-                .load(types::I64, MemFlagsData::trusted(), clo, 0);
-            let mut call_args = vec![clo];
-            call_args.extend(arg);
-            let call = self.b.ins().call_indirect(sigref, entry, &call_args);
-            result = self.b.inst_results(call).first().copied();
-            if i + 1 < args.len() {
-                clo = result.ok_or_else(|| internal("a curried result without a value"))?;
-            }
-            fty = *ret;
-        }
-        Ok(result)
     }
 
     fn builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {

@@ -13,6 +13,9 @@
 //! fixes their type; `if` without `else` has type `unit`; a non-unit value
 //! in a sequence is a warning (W0020).
 
+mod patterns;
+mod records;
+
 use crate::format::parse_format;
 use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
 use clef_frontend::{Diagnostic, Span};
@@ -32,6 +35,8 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
         named_vars: HashMap::new(),
         instantiations: Vec::new(),
         generalized: Vec::new(),
+        type_names: HashMap::new(),
+        records: Vec::new(),
         diags: Vec::new(),
     };
     inf.module();
@@ -107,6 +112,10 @@ struct Infer<'a> {
     named_vars: HashMap<String, TyVar>,
     instantiations: Vec<(NodeId, Vec<(TyVar, Type)>)>,
     generalized: Vec<TyVar>,
+    /// Declared types by name (the latest of a name).
+    type_names: HashMap<String, NodeId>,
+    /// Record declarations, in order.
+    records: Vec<NodeId>,
     diags: Vec<Diagnostic>,
 }
 
@@ -136,6 +145,11 @@ impl Infer<'_> {
             Type::Array(e) => Type::Array(Box::new(self.zonk(&e))),
             Type::Fun(a, b) => Type::fun(self.zonk(&a), self.zonk(&b)),
             Type::Tuple(items) => Type::Tuple(items.iter().map(|t| self.zonk(t)).collect()),
+            Type::Named { decl, name, args } => Type::Named {
+                decl,
+                name,
+                args: args.iter().map(|t| self.zonk(t)).collect(),
+            },
             other => other,
         }
     }
@@ -165,6 +179,20 @@ impl Infer<'_> {
                 self.unify(r1, r2)
             }
             (Type::Array(x), Type::Array(y)) => self.unify(x, y),
+            (
+                Type::Named {
+                    decl: d1, args: xs, ..
+                },
+                Type::Named {
+                    decl: d2, args: ys, ..
+                },
+            ) if d1 == d2 => {
+                let (xs, ys) = (xs.clone(), ys.clone());
+                for (x, y) in xs.iter().zip(&ys) {
+                    self.unify(x, y)?;
+                }
+                Ok(())
+            }
             (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
                 for (x, y) in xs.iter().zip(ys) {
                     self.unify(x, y)?;
@@ -278,6 +306,35 @@ impl Infer<'_> {
 
     fn annotation(&mut self, t: &TypeExpr) -> Type {
         match &t.kind {
+            TypeExprKind::Named { name, args } if self.type_names.contains_key(&name.name) => {
+                let decl = self.type_names[&name.name];
+                let arity = self.psg.node(decl).ann.generalized.len();
+                if args.len() != arity {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0517",
+                            format!(
+                                "the type `{}` takes {arity} type argument(s), not {}",
+                                name.name,
+                                args.len()
+                            ),
+                            t.span,
+                        )
+                        .with_label("wrong number of type arguments")
+                        .with_help(format!(
+                            "write `{}` with {arity} type argument(s)",
+                            name.name
+                        )),
+                    );
+                    return Type::Error;
+                }
+                let args = args.iter().map(|a| self.annotation(a)).collect();
+                Type::Named {
+                    decl: decl.index() as u32,
+                    name: name.name.clone(),
+                    args,
+                }
+            }
             TypeExprKind::Named { name, args } if args.is_empty() => match name.name.as_str() {
                 "int" | "int32" => Type::Int,
                 "int64" => Type::Int64,
@@ -357,6 +414,10 @@ impl Infer<'_> {
                     }
                     i += 1;
                 }
+                NodeKind::TypeDecl(_) => {
+                    self.declare_type(item);
+                    i += 1;
+                }
                 _ => i += 1,
             }
             self.solve_constraints(true);
@@ -427,83 +488,6 @@ impl Infer<'_> {
         }
     }
 
-    /// Check a pattern against the type of the value it matches, typing the
-    /// variables it binds.
-    fn pattern(&mut self, pat: NodeId, expected: &Type) {
-        let kids = self.psg.children(pat);
-        let span = self.psg.span(pat);
-        match self.psg.kind(pat).clone() {
-            NodeKind::Binding(_) => {
-                // The right side of an or-pattern shares the left's variable.
-                if let Some(left) = self.psg.definition(pat) {
-                    if let Some((_, t)) = self.schemes.get(&left).cloned() {
-                        self.expect(pat, expected, &t, None);
-                    }
-                }
-                self.schemes.insert(pat, (Vec::new(), expected.clone()));
-                self.set_type(pat, expected.clone());
-            }
-            NodeKind::Pattern(kind) => {
-                let t = match kind {
-                    PatternKind::Wildcard => expected.clone(),
-                    PatternKind::Lit(lit) => {
-                        let t = literal_type(&lit);
-                        if self.unify(expected, &t).is_err() {
-                            let exp = self.zonk(expected);
-                            self.diags.push(
-                                Diagnostic::error("E0515", format!("this pattern has type `{t}` but the value matched has type `{exp}`"), span)
-                                    .with_label(format!("a `{t}` pattern"))
-                                    .with_help("patterns must have the type of the value being matched"),
-                            );
-                        }
-                        t
-                    }
-                    PatternKind::Tuple => {
-                        let items: Vec<Type> = kids.iter().map(|_| self.fresh()).collect();
-                        let t = Type::Tuple(items.clone());
-                        if self.unify(expected, &t).is_err() {
-                            let exp = self.zonk(expected);
-                            self.diags.push(
-                                Diagnostic::error("E0515", format!("this pattern is a {}-tuple but the value matched has type `{exp}`", kids.len()), span)
-                                    .with_label("a tuple pattern")
-                                    .with_help("the pattern must have the shape of the value being matched"),
-                            );
-                            kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
-                        } else {
-                            for (&k, it) in kids.iter().zip(&items) {
-                                self.pattern(k, it);
-                            }
-                        }
-                        t
-                    }
-                    PatternKind::Or => {
-                        self.pattern(kids[0], expected);
-                        self.pattern(kids[1], expected);
-                        expected.clone()
-                    }
-                    PatternKind::As => {
-                        self.pattern(kids[0], expected);
-                        self.pattern(kids[1], expected);
-                        expected.clone()
-                    }
-                    PatternKind::Typed(annot) => {
-                        let t = self.annotation(&annot);
-                        self.expect(
-                            pat,
-                            expected,
-                            &t,
-                            Some((annot.span, "the type is given here".into())),
-                        );
-                        self.pattern(kids[0], &t);
-                        t
-                    }
-                };
-                self.set_type(pat, t);
-            }
-            _ => {}
-        }
-    }
-
     /// A lambda: like a function binding, but never generalised (F# does
     /// not generalise lambdas).
     fn lambda(&mut self, b: NodeId) -> Type {
@@ -563,6 +547,9 @@ impl Infer<'_> {
             ExprKind::Var(_) => self.var(id),
             ExprKind::Member(name) => {
                 let obj = self.expr(kids[0]);
+                if let Some(t) = self.record_member(kids[0], &obj, &name, span) {
+                    return t;
+                }
                 match (self.shallow(&obj), name.as_str()) {
                     (Type::Array(_) | Type::String, "Length") => Type::Int,
                     (Type::Error, _) => Type::Error,
@@ -669,6 +656,8 @@ impl Infer<'_> {
             }
             ExprKind::Lambda => self.lambda(kids[0]),
             ExprKind::Tuple => Type::Tuple(kids.iter().map(|&k| self.expr(k)).collect()),
+            ExprKind::Record(names) => self.record_expr(id, &names, &kids),
+            ExprKind::RecordUpdate(names) => self.record_update(id, &names, &kids),
             ExprKind::Match => {
                 let scrutinee = self.expr(kids[0]);
                 let mut result: Option<(Type, NodeId)> = None;
@@ -1056,7 +1045,7 @@ impl Infer<'_> {
     }
 }
 
-fn literal_type(lit: &Literal) -> Type {
+pub(super) fn literal_type(lit: &Literal) -> Type {
     match lit {
         Literal::Unit => Type::Unit,
         Literal::Int(_, IntTy::Int) => Type::Int,

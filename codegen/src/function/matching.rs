@@ -1,0 +1,245 @@
+//! Tuples, records and `match`: blocks of slots, pattern tests, and
+//! structural equality and ordering.
+
+use super::{Lowering, Val, R};
+use crate::internal;
+use crate::runtime_abi as rt;
+use crate::values::clif_type;
+use clef_frontend::Span;
+use clef_psg::*;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
+
+impl Lowering<'_, '_, '_> {
+    /// A collected block of 8-byte slots holding `values` (unit: an empty
+    /// slot): tuples, and closures' environments.
+    pub(super) fn alloc_block(&mut self, values: &[Val]) -> R<Value> {
+        let size = self
+            .b
+            .ins()
+            .iconst(types::I64, 8 * values.len().max(1) as i64);
+        let block = self
+            .runtime(&rt::ALLOC, &[size])?
+            .ok_or_else(|| internal("allocation without a result"))?;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), *v, block, 8 * i as i32);
+            }
+        }
+        Ok(block)
+    }
+
+    /// Slot `i` of a block, as a value of type `t`.
+    pub(super) fn load_slot(&mut self, block: Value, i: usize, t: &Type) -> Val {
+        clif_type(t).map(|ct| {
+            self.b
+                .ins()
+                .load(ct, MemFlagsData::trusted(), block, 8 * i as i32)
+        })
+    }
+
+    /// `match`: each arm tests its pattern (falling to the next arm on a
+    /// mismatch), binds its variables, checks its guard, and produces its
+    /// value; after the last arm, the program stops with "the match cases
+    /// were incomplete".
+    pub(super) fn match_expr(
+        &mut self,
+        kids: &[NodeId],
+        ty: &Type,
+        tail: bool,
+        span: Span,
+    ) -> R<Val> {
+        let scrutinee_ty = self.type_of(kids[0]);
+        let v = self.expr(kids[0], false)?;
+        let done = self.b.create_block();
+        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
+        for &arm in &kids[1..] {
+            let parts = self.cg.psg.children(arm);
+            let next = self.b.create_block();
+            self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
+            if parts.len() == 3 {
+                let g = self.value(parts[1], false)?;
+                let body = self.b.create_block();
+                self.b.ins().brif(g, body, &[], next, &[]);
+                self.switch_to(body);
+            }
+            let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
+            if !self.filled {
+                let args: Vec<BlockArg> = r
+                    .filter(|_| result.is_some())
+                    .map(BlockArg::Value)
+                    .into_iter()
+                    .collect();
+                self.b.ins().jump(done, &args);
+            }
+            self.switch_to(next);
+        }
+        self.fail(&rt::FAIL_MATCH, &[], span)?;
+        self.switch_to(done);
+        Ok(result)
+    }
+
+    /// Test `v` (of type `t`) against a pattern, binding its variables;
+    /// on a mismatch, jump to `fail`. Continues in the success block.
+    pub(super) fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
+        let kids = self.cg.psg.children(pat);
+        match self.cg.psg.kind(pat).clone() {
+            NodeKind::Binding(_) => match self.cg.psg.definition(pat) {
+                // The right side of an or-pattern sets the left's variable.
+                Some(left) => self.store_place(left, v),
+                None => self.bind_local(pat, v),
+            },
+            NodeKind::Pattern(kind) => match kind {
+                PatternKind::Wildcard | PatternKind::Lit(Literal::Unit) => {}
+                PatternKind::Lit(lit) => {
+                    let v = v.ok_or_else(|| internal("literal pattern on a unit value"))?;
+                    let expected = self
+                        .literal(&lit)?
+                        .ok_or_else(|| internal("literal without a value"))?;
+                    let same = self.equal(t, v, expected)?;
+                    let cont = self.b.create_block();
+                    self.b.ins().brif(same, cont, &[], fail, &[]);
+                    self.switch_to(cont);
+                }
+                PatternKind::Tuple => {
+                    let Type::Tuple(items) = t else {
+                        return Err(internal("tuple pattern on a non-tuple"));
+                    };
+                    let block = v.ok_or_else(|| internal("tuple without a value"))?;
+                    for (i, (&k, it)) in kids.iter().zip(items).enumerate() {
+                        let x = self.load_slot(block, i, it);
+                        self.test_pattern(k, x, it, fail)?;
+                    }
+                }
+                PatternKind::Or => {
+                    let right = self.b.create_block();
+                    let join = self.b.create_block();
+                    self.test_pattern(kids[0], v, t, right)?;
+                    self.b.ins().jump(join, &[]);
+                    self.switch_to(right);
+                    self.test_pattern(kids[1], v, t, fail)?;
+                    self.b.ins().jump(join, &[]);
+                    self.switch_to(join);
+                }
+                PatternKind::As => {
+                    self.test_pattern(kids[0], v, t, fail)?;
+                    self.test_pattern(kids[1], v, t, fail)?;
+                }
+                PatternKind::Typed(_) => self.test_pattern(kids[0], v, t, fail)?,
+                PatternKind::Record(names) => {
+                    let fields = self
+                        .cg
+                        .psg
+                        .record_fields(t)
+                        .ok_or_else(|| internal("record pattern on a non-record"))?;
+                    let block = v.ok_or_else(|| internal("record without a value"))?;
+                    for (name, &k) in names.iter().zip(&kids) {
+                        let i = fields
+                            .iter()
+                            .position(|(f, _)| f == name)
+                            .ok_or_else(|| internal("unknown field"))?;
+                        let x = self.load_slot(block, i, &fields[i].1);
+                        self.test_pattern(k, x, &fields[i].1, fail)?;
+                    }
+                }
+            },
+            _ => return Err(internal("not a pattern")),
+        }
+        Ok(())
+    }
+
+    /// The types of the slots of a tuple or record type, which compare
+    /// slot by slot.
+    pub(super) fn slot_types(&self, t: &Type) -> Option<Vec<Type>> {
+        match t {
+            Type::Tuple(items) => Some(items.clone()),
+            _ => self
+                .cg
+                .psg
+                .record_fields(t)
+                .map(|fs| fs.into_iter().map(|(_, t)| t).collect()),
+        }
+    }
+
+    /// Structural equality (F#'s `=`) of two values of type `t`: an i8.
+    pub(super) fn equal(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
+        if let Some(items) = self.slot_types(t) {
+            let done = self.b.create_block();
+            let result = self.b.append_block_param(done, types::I8);
+            let no = self.b.ins().iconst(types::I8, 0);
+            for (i, it) in items.iter().enumerate() {
+                let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
+                else {
+                    continue;
+                };
+                let same = self.equal(it, x, y)?;
+                let next = self.b.create_block();
+                self.b
+                    .ins()
+                    .brif(same, next, &[], done, &[BlockArg::Value(no)]);
+                self.switch_to(next);
+            }
+            let yes = self.b.ins().iconst(types::I8, 1);
+            self.b.ins().jump(done, &[BlockArg::Value(yes)]);
+            self.switch_to(done);
+            return Ok(result);
+        }
+        Ok(match t {
+            Type::String => {
+                let c = self
+                    .runtime(&rt::STRING_COMPARE, &[a, b])?
+                    .ok_or_else(|| internal("compare"))?;
+                self.b.ins().icmp_imm_s(IntCC::Equal, c, 0)
+            }
+            t if t.is_float() => self.b.ins().fcmp(FloatCC::Equal, a, b),
+            _ => self.b.ins().icmp(IntCC::Equal, a, b),
+        })
+    }
+
+    /// Ordering (F#'s `compare`) of two values of type `t`: -1, 0 or 1 as
+    /// an i32. Tuples and records compare slot by slot.
+    pub(super) fn compare(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
+        if let Some(items) = self.slot_types(t) {
+            let done = self.b.create_block();
+            let result = self.b.append_block_param(done, types::I32);
+            for (i, it) in items.iter().enumerate() {
+                let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
+                else {
+                    continue;
+                };
+                let c = self.compare(it, x, y)?;
+                let next = self.b.create_block();
+                self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
+                self.switch_to(next);
+            }
+            let zero = self.b.ins().iconst(types::I32, 0);
+            self.b.ins().jump(done, &[BlockArg::Value(zero)]);
+            self.switch_to(done);
+            return Ok(result);
+        }
+        if *t == Type::String {
+            return self
+                .runtime(&rt::STRING_COMPARE, &[a, b])?
+                .ok_or_else(|| internal("compare"));
+        }
+        let (gt, lt) = if t.is_float() {
+            (
+                self.b.ins().fcmp(FloatCC::GreaterThan, a, b),
+                self.b.ins().fcmp(FloatCC::LessThan, a, b),
+            )
+        } else {
+            let signed = !matches!(t, Type::Byte | Type::Bool);
+            let (g, l) = if signed {
+                (IntCC::SignedGreaterThan, IntCC::SignedLessThan)
+            } else {
+                (IntCC::UnsignedGreaterThan, IntCC::UnsignedLessThan)
+            };
+            (self.b.ins().icmp(g, a, b), self.b.ins().icmp(l, a, b))
+        };
+        let gt = self.b.ins().uextend(types::I32, gt);
+        let lt = self.b.ins().uextend(types::I32, lt);
+        Ok(self.b.ins().isub(gt, lt))
+    }
+}

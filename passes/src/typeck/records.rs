@@ -1,0 +1,339 @@
+//! Record types: declarations, construction, copy-and-update, field
+//! access and record patterns. As in F#, a record expression or pattern
+//! finds its type from its field names (the latest declared record with
+//! those fields), and `x.Field` on a value of unknown type does the same.
+
+use super::Infer;
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::*;
+use std::collections::HashMap;
+
+impl Infer<'_> {
+    /// Register `type Name<'T> = { … }`: its parameters become variables
+    /// that are never unified (they are substituted per use), and its
+    /// fields' types are recorded on the declaration.
+    pub(super) fn declare_type(&mut self, decl: NodeId) {
+        let NodeKind::TypeDecl(info) = self.psg.kind(decl).clone() else {
+            return;
+        };
+        if let Some(&prev) = self.type_names.get(&info.name) {
+            let prev_span = match self.psg.kind(prev) {
+                NodeKind::TypeDecl(p) => p.name_span,
+                _ => Span::default(),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "E0519",
+                    format!("duplicate definition of type `{}`", info.name),
+                    info.name_span,
+                )
+                .with_label("defined again here")
+                .with_secondary(prev_span, "first defined here")
+                .with_help("type names must be unique within a module"),
+            );
+        }
+        let mut params = Vec::new();
+        self.named_vars.clear();
+        for p in &info.params {
+            let v = match self.fresh() {
+                Type::Var(v) => v,
+                _ => unreachable!("fresh gives a variable"),
+            };
+            self.named_vars.insert(p.clone(), v);
+            params.push(v);
+        }
+        // Register first, so a record may refer to itself.
+        self.type_names.insert(info.name.clone(), decl);
+        self.psg.node_mut(decl).ann.generalized = params.clone();
+        let mut fields: Vec<(String, Type)> = Vec::new();
+        for (name, ty) in &info.fields {
+            if fields.iter().any(|(n, _)| n == name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0518",
+                        format!("the field `{name}` is declared twice"),
+                        ty.span,
+                    )
+                    .with_label("a second field of this name")
+                    .with_help("give each field its own name"),
+                );
+                continue;
+            }
+            let t = self.annotation(ty);
+            fields.push((name.clone(), t));
+        }
+        self.generalized.extend(params);
+        self.psg.node_mut(decl).ann.record_fields = fields;
+        self.records.push(decl);
+        self.named_vars.clear();
+    }
+
+    /// The named type `decl` with fresh type arguments.
+    fn instantiate(&mut self, decl: NodeId) -> Type {
+        let name = match self.psg.kind(decl) {
+            NodeKind::TypeDecl(info) => info.name.clone(),
+            _ => String::new(),
+        };
+        let n = self.psg.node(decl).ann.generalized.len();
+        let args = (0..n).map(|_| self.fresh()).collect();
+        Type::Named {
+            decl: decl.index() as u32,
+            name,
+            args,
+        }
+    }
+
+    /// Why a field's value must have its type: the declaration says so.
+    fn field_reason(&self, ty: &Type, field: &str) -> Option<(Span, String)> {
+        let Type::Named { decl, .. } = ty else {
+            return None;
+        };
+        let NodeKind::TypeDecl(info) = self.psg.kind(NodeId::new(*decl as usize)) else {
+            return None;
+        };
+        let (_, texpr) = info.fields.iter().find(|(n, _)| n == field)?;
+        Some((
+            texpr.span,
+            format!("the field `{field}` is declared with this type"),
+        ))
+    }
+
+    fn field_names(&self, decl: NodeId) -> Vec<String> {
+        self.psg
+            .node(decl)
+            .ann
+            .record_fields
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// The latest declared record having every one of `names` (exactly
+    /// these fields when `exact`).
+    fn find_record(&self, names: &[String], exact: bool) -> Option<NodeId> {
+        self.records.iter().rev().copied().find(|&r| {
+            let fields = self.field_names(r);
+            names.iter().all(|n| fields.contains(n)) && (!exact || fields.len() == names.len())
+        })
+    }
+
+    /// The fields of a record type, as `name → type`.
+    fn fields_of(&self, ty: &Type) -> HashMap<String, Type> {
+        self.psg
+            .record_fields(ty)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    }
+
+    fn check_duplicate_fields(&mut self, names: &[String], spans: &[Span]) {
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) {
+                self.diags.push(
+                    Diagnostic::error("E0518", format!("the field `{n}` is given twice"), spans[i])
+                        .with_label("given again here")
+                        .with_secondary(
+                            spans[names.iter().position(|m| m == n).unwrap_or(0)],
+                            "first given here",
+                        )
+                        .with_help("give each field once"),
+                );
+            }
+        }
+    }
+
+    /// `{ A = a; B = b }`
+    pub(super) fn record_expr(&mut self, id: NodeId, names: &[String], values: &[NodeId]) -> Type {
+        let spans: Vec<Span> = values.iter().map(|&v| self.psg.span(v)).collect();
+        self.check_duplicate_fields(names, &spans);
+        let Some(decl) = self
+            .find_record(names, true)
+            .or_else(|| self.find_record(&names[..1], false))
+        else {
+            values.iter().for_each(|&v| {
+                self.expr(v);
+            });
+            self.diags.push(
+                Diagnostic::error(
+                    "E0516",
+                    format!("no record type has the field `{}`", names[0]),
+                    self.psg.span(id),
+                )
+                .with_label("a record of an unknown type")
+                .with_help("declare the record first: `type Name = { Field: type; … }`"),
+            );
+            return Type::Error;
+        };
+        let ty = self.instantiate(decl);
+        let fields = self.fields_of(&ty);
+        for (name, &v) in names.iter().zip(values) {
+            let t = self.expr(v);
+            match fields.get(name) {
+                Some(ft) => {
+                    let ft = ft.clone();
+                    let why = self.field_reason(&ty, name);
+                    self.expect(v, &t, &ft, why);
+                }
+                None => self.unknown_field(&ty, name, self.psg.span(v)),
+            }
+        }
+        let missing: Vec<String> = self
+            .field_names(decl)
+            .into_iter()
+            .filter(|f| !names.contains(f))
+            .collect();
+        if !missing.is_empty() {
+            self.diags.push(
+                Diagnostic::error("E0520", format!("missing field(s) in this `{ty}` record: {}", missing.join(", ")), self.psg.span(id))
+                    .with_label("not every field is given")
+                    .with_help("a record expression gives every field; `{ r with … }` copies the others from `r`"),
+            );
+        }
+        ty
+    }
+
+    fn unknown_field(&mut self, ty: &Type, name: &str, span: Span) {
+        let ty = self.zonk(ty);
+        let fields = self.psg.record_fields(&ty).unwrap_or_default();
+        let list: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+        self.diags.push(
+            Diagnostic::error(
+                "E0510",
+                format!("the type `{ty}` has no field `{name}`"),
+                span,
+            )
+            .with_label("unknown field")
+            .with_help(format!("its fields are: {}", list.join(", "))),
+        );
+    }
+
+    /// `{ r with A = a }`
+    pub(super) fn record_update(&mut self, id: NodeId, names: &[String], kids: &[NodeId]) -> Type {
+        let (base, values) = (kids[0], &kids[1..]);
+        let spans: Vec<Span> = values.iter().map(|&v| self.psg.span(v)).collect();
+        self.check_duplicate_fields(names, &spans);
+        let base_ty = self.expr(base);
+        let ty = match self.shallow(&base_ty) {
+            t @ Type::Named { .. } => t,
+            Type::Var(_) => match self.find_record(names, false) {
+                Some(decl) => {
+                    let t = self.instantiate(decl);
+                    self.expect(base, &base_ty, &t, None);
+                    t
+                }
+                None => Type::Error,
+            },
+            Type::Error => Type::Error,
+            other => {
+                let other = self.zonk(&other);
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0521",
+                        format!("`{{ … with … }}` needs a record, but this has type `{other}`"),
+                        self.psg.span(base),
+                    )
+                    .with_label("not a record")
+                    .with_help("copy-and-update works on record values"),
+                );
+                Type::Error
+            }
+        };
+        let fields = self.fields_of(&ty);
+        for (name, &v) in names.iter().zip(values) {
+            let t = self.expr(v);
+            if ty == Type::Error {
+                continue;
+            }
+            match fields.get(name) {
+                Some(ft) => {
+                    let ft = ft.clone();
+                    let why = self.field_reason(&ty, name);
+                    self.expect(v, &t, &ft, why);
+                }
+                None => self.unknown_field(&ty, name, self.psg.span(v)),
+            }
+        }
+        let _ = id;
+        ty
+    }
+
+    /// `x.Field` on a record, if `obj` is (or can only be) one.
+    pub(super) fn record_member(
+        &mut self,
+        obj_node: NodeId,
+        obj: &Type,
+        name: &str,
+        span: Span,
+    ) -> Option<Type> {
+        let ty = match self.shallow(obj) {
+            t @ Type::Named { .. } => t,
+            Type::Var(_) => {
+                let decl = self.find_record(&[name.to_string()], false)?;
+                let t = self.instantiate(decl);
+                self.expect(obj_node, obj, &t, None);
+                t
+            }
+            _ => return None,
+        };
+        match self.fields_of(&ty).get(name) {
+            Some(t) => Some(t.clone()),
+            None => {
+                self.unknown_field(&ty, name, span);
+                Some(Type::Error)
+            }
+        }
+    }
+
+    /// `{ A = p; … }` in a pattern: the sub-patterns' expected types.
+    pub(super) fn record_pattern(
+        &mut self,
+        pat: NodeId,
+        names: &[String],
+        expected: &Type,
+    ) -> Option<Vec<Type>> {
+        let span = self.psg.span(pat);
+        let ty = match self.shallow(expected) {
+            t @ Type::Named { .. } => t,
+            _ => match self.find_record(names, false) {
+                Some(decl) => self.instantiate(decl),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0516",
+                            format!("no record type has the field `{}`", names[0]),
+                            span,
+                        )
+                        .with_label("a record pattern of an unknown type")
+                        .with_help("declare the record first: `type Name = { Field: type; … }`"),
+                    );
+                    return None;
+                }
+            },
+        };
+        if self.unify(expected, &ty).is_err() {
+            let exp = self.zonk(expected);
+            self.diags.push(
+                Diagnostic::error(
+                    "E0515",
+                    format!("this record pattern does not fit the value matched, of type `{exp}`"),
+                    span,
+                )
+                .with_label("a record pattern")
+                .with_help("patterns must have the type of the value being matched"),
+            );
+            return None;
+        }
+        let fields = self.fields_of(&ty);
+        let mut out = Vec::new();
+        for name in names {
+            match fields.get(name) {
+                Some(t) => out.push(t.clone()),
+                None => {
+                    self.unknown_field(&ty, name, span);
+                    out.push(Type::Error);
+                }
+            }
+        }
+        Some(out)
+    }
+}
