@@ -147,6 +147,35 @@ fn types_listing(psg: &Psg, src: &str) -> String {
         if depth == 0 {
             names.clear();
         }
+        if let clef_psg::NodeKind::TypeDecl(info) = psg.kind(id) {
+            let (line, col) = lines.line_col(info.name_span.start);
+            let node = psg.node(id);
+            let params: Vec<String> = node
+                .ann
+                .generalized
+                .iter()
+                .map(|v| clef_psg::Type::Var(*v).display_in(&mut names))
+                .collect();
+            let params = if params.is_empty() {
+                String::new()
+            } else {
+                format!("<{}>", params.join(", "))
+            };
+            let fields: Vec<String> = node
+                .ann
+                .record_fields
+                .iter()
+                .map(|(f, t)| format!("{f}: {}", t.display_in(&mut names)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:>4}:{:<3} type {}{params} = {{ {} }}",
+                line + 1,
+                col + 1,
+                info.name,
+                fields.join("; ")
+            );
+        }
         if let Some(b) = psg.binding(id) {
             let (line, col) = lines.line_col(b.name_span.start);
             let ty = psg
