@@ -48,6 +48,15 @@ pub struct TypeDecl {
 pub enum TypeRepr {
     /// `{ A: int; B: string }`
     Record(Vec<FieldDecl>),
+    /// `| A of int | B of x: float * y: float | C`
+    Union(Vec<UnionCase>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionCase {
+    pub name: Ident,
+    /// The case's fields, each optionally named.
+    pub fields: Vec<(Option<Ident>, TypeExpr)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +129,9 @@ pub enum PatternKind {
     Typed(Box<Pattern>, TypeExpr),
     /// `{ A = p; … }` (a subset of the fields)
     Record(Vec<(Ident, Pattern)>),
+    /// `Some p`, `Rect (w, h)`: a union case with an argument pattern.
+    /// (A bare case name parses as `Var`; name resolution tells them apart.)
+    Case(Ident, Box<Pattern>),
 }
 
 /// `| pattern when guard -> body`

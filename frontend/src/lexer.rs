@@ -202,11 +202,12 @@ pub enum Tok {
     As,
     #[token("type")]
     Type,
+    #[token("of")]
+    Of,
     #[token("end")]
     End,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("of", |l| l.slice().to_string())]
     #[token("use", |l| l.slice().to_string())]
     #[token("try", |l| l.slice().to_string())]
     #[token("finally", |l| l.slice().to_string())]
@@ -427,6 +428,7 @@ impl fmt::Display for Tok {
             When => "`when`",
             As => "`as`",
             Type => "`type`",
+            Of => "`of`",
             LBrace => "`{`",
             RBrace => "`}`",
             End => "`end`",

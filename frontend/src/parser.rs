@@ -147,11 +147,6 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
                 .with_label("not part of the Clef subset this compiler accepts")
                 .with_help("see docs/language.md for the accepted subset");
         }
-        Tok::Bar if expected.iter().any(|e| e == "\"{\"") => {
-            return Diagnostic::error("E0303", "discriminated unions are not supported yet", span)
-                .with_label("a union case")
-                .with_help("this version declares records only: `type Name = { Field: type; … }`");
-        }
         Tok::CharLit(_) => {
             return Diagnostic::error("E0303", "character literals are not supported yet", span)
                 .with_label("a `char` literal")

@@ -78,6 +78,24 @@ impl Printer {
                             p.line(format!("field {} : {}", f.name.name, type_str(&f.ty)));
                         }
                     }
+                    TypeRepr::Union(cases) => {
+                        for c in cases {
+                            let fields: Vec<String> = c
+                                .fields
+                                .iter()
+                                .map(|(n, t)| match n {
+                                    Some(n) => format!("{}: {}", n.name, type_str(t)),
+                                    None => type_str(t),
+                                })
+                                .collect();
+                            let of = if fields.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" of {}", fields.join(" * "))
+                            };
+                            p.line(format!("| {}{of}", c.name.name));
+                        }
+                    }
                 });
             }
         }
@@ -329,6 +347,7 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::Or(a, b) => format!("({} | {})", pattern_str(a), pattern_str(b)),
         PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
         PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
+        PatternKind::Case(name, arg) => format!("({} {})", name.name, pattern_str(arg)),
         PatternKind::Record(fields) => {
             let fs: Vec<String> = fields
                 .iter()

@@ -36,7 +36,7 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
                 let (head, args) = (kids[0], &kids[1..]);
                 if let Some(b) = psg.node(head).ann.builtin {
                     check_builtin_call(psg, id, b, args.len(), diags);
-                } else {
+                } else if psg.node(head).ann.case.is_none() {
                     stack.push(head);
                 }
                 stack.extend(args.iter().copied());
@@ -53,9 +53,30 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
                     .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
                 );
             }
+            Some(ExprKind::Var(name)) if case_has_fields(psg, id) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0602",
+                        format!("the union case `{name}` cannot be used as a function value yet"),
+                        psg.span(id),
+                    )
+                    .with_label("a case with fields must be applied here")
+                    .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
+                );
+            }
             _ => {}
         }
         stack.extend(kids);
+    }
+}
+
+fn case_has_fields(psg: &Psg, var: NodeId) -> bool {
+    let Some((decl, index)) = psg.node(var).ann.case else {
+        return false;
+    };
+    match psg.kind(decl) {
+        NodeKind::TypeDecl(info) => info.cases.get(index).is_some_and(|c| !c.fields.is_empty()),
+        _ => false,
     }
 }
 

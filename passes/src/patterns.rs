@@ -55,6 +55,8 @@ enum Pat {
     Tuple(Vec<Pat>),
     /// Some of a record's fields, by name.
     Record(Vec<(String, Pat)>),
+    /// A union case (by index) and its argument pattern.
+    Case(usize, Option<Box<Pat>>),
     Or(Box<Pat>, Box<Pat>),
 }
 
@@ -74,6 +76,13 @@ impl Pat {
             NodeKind::Pattern(PatternKind::As | PatternKind::Typed(_)) => {
                 Pat::from_psg(psg, kids[0])
             }
+            NodeKind::Pattern(PatternKind::Case(_)) => match psg.node(id).ann.case {
+                Some((_, index)) => Pat::Case(
+                    index,
+                    kids.first().map(|&k| Box::new(Pat::from_psg(psg, k))),
+                ),
+                None => Pat::Wild,
+            },
             NodeKind::Pattern(PatternKind::Record(names)) => Pat::Record(
                 names
                     .iter()
@@ -113,6 +122,13 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
         return rows.is_empty().then(Vec::new);
     };
     let rows = expand_or(rows);
+    // A column of wildcards needs no splitting by constructor (which would
+    // never end on recursive types): any value will do there.
+    if rows.iter().all(|row| matches!(row[0], Pat::Wild)) {
+        let default = rows.into_iter().map(|row| row[1..].to_vec()).collect();
+        let w = missing(psg, default, rest_tys)?;
+        return Some(std::iter::once("_".to_string()).chain(w).collect());
+    }
     match ty {
         Type::Tuple(items) => {
             let n = items.len();
@@ -136,6 +152,44 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                     .chain(rest.iter().cloned())
                     .collect(),
             )
+        }
+        Type::Named { .. } if psg.union_cases(ty).is_some() => {
+            for (index, (name, fields)) in psg
+                .union_cases(ty)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                let n = fields.len();
+                let specialised = rows
+                    .iter()
+                    .filter_map(|row| {
+                        let mut head = match &row[0] {
+                            Pat::Case(j, _) if *j != index => return None,
+                            Pat::Case(_, Some(arg)) if n > 1 => match &**arg {
+                                Pat::Tuple(ps) => ps.clone(),
+                                _ => vec![Pat::Wild; n],
+                            },
+                            Pat::Case(_, Some(arg)) if n == 1 => vec![(**arg).clone()],
+                            _ => vec![Pat::Wild; n],
+                        };
+                        head.extend(row[1..].iter().cloned());
+                        Some(head)
+                    })
+                    .collect();
+                let mut col_tys = fields.clone();
+                col_tys.extend(rest_tys.iter().cloned());
+                if let Some(w) = missing(psg, specialised, &col_tys) {
+                    let (args, rest) = w.split_at(n);
+                    let shown = match n {
+                        0 => name,
+                        1 => format!("{name} {}", args[0]),
+                        _ => format!("{name} ({})", args.join(", ")),
+                    };
+                    return Some(std::iter::once(shown).chain(rest.iter().cloned()).collect());
+                }
+            }
+            None
         }
         Type::Named { .. } if psg.record_fields(ty).is_some() => {
             // A record is a tuple of its fields, in declaration order.

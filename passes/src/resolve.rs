@@ -18,6 +18,7 @@ pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
         psg,
         scope: Vec::new(),
         visible: HashMap::new(),
+        cases: HashMap::new(),
         diags: Vec::new(),
     };
     r.module();
@@ -31,6 +32,8 @@ struct Resolver<'a> {
     /// For each name, the bindings in `scope` with that name, innermost
     /// last: constant-time lookup however many names are in scope.
     visible: HashMap<String, Vec<NodeId>>,
+    /// Union cases declared so far: name → (declaration, case index).
+    cases: HashMap<String, (NodeId, usize)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -42,10 +45,19 @@ impl Resolver<'_> {
             _ => String::new(),
         };
         let mut top_level: Vec<(String, NodeId)> = Vec::new();
+        if let Some(prelude) = self.psg.prelude {
+            for item in self.psg.children(prelude) {
+                self.declare_cases(item);
+            }
+        }
         let mut i = 0;
         while i < items.len() {
             let item = items[i];
             match self.psg.kind(item).clone() {
+                NodeKind::TypeDecl(_) => {
+                    self.declare_cases(item);
+                    i += 1;
+                }
                 NodeKind::Open(path) => {
                     if path != "System" && path != module_name {
                         self.diags.push(
@@ -302,6 +314,31 @@ impl Resolver<'_> {
     fn pattern_vars(&mut self, pat: NodeId, out: &mut Vec<NodeId>) {
         let kids = self.psg.children(pat);
         match self.psg.kind(pat).clone() {
+            // A bare name that is a union case is a case pattern, not a
+            // variable (F#'s rule).
+            NodeKind::Binding(info) if self.cases.contains_key(&info.name) => {
+                let case = self.cases[&info.name];
+                let node = self.psg.node_mut(pat);
+                node.kind = NodeKind::Pattern(PatternKind::Case(info.name.clone()));
+                node.ann.case = Some(case);
+            }
+            NodeKind::Pattern(PatternKind::Case(name)) => {
+                match self.cases.get(&name) {
+                    Some(&case) => self.psg.node_mut(pat).ann.case = Some(case),
+                    None => self.diags.push(
+                        Diagnostic::error(
+                            "E0412",
+                            format!("`{name}` is not a union case"),
+                            self.psg.span(pat),
+                        )
+                        .with_label("a pattern `Name p` needs a union case")
+                        .with_help(
+                            "declare the case in a `type … = | Case of …`, or check the spelling",
+                        ),
+                    ),
+                }
+                kids.into_iter().for_each(|k| self.pattern_vars(k, out));
+            }
             NodeKind::Binding(info) => {
                 let dup = out
                     .iter()
@@ -368,9 +405,20 @@ impl Resolver<'_> {
         }
     }
 
+    /// Make a union's cases visible by name (later declarations shadow).
+    fn declare_cases(&mut self, decl: NodeId) {
+        if let NodeKind::TypeDecl(info) = self.psg.kind(decl) {
+            for (i, c) in info.cases.iter().enumerate() {
+                self.cases.insert(c.name.clone(), (decl, i));
+            }
+        }
+    }
+
     fn var(&mut self, id: NodeId, name: &str) {
         if let Some(def) = self.lookup(name) {
             self.psg.add_edge(id, def, EdgeKind::DefUse);
+        } else if let Some(&case) = self.cases.get(name) {
+            self.psg.node_mut(id).ann.case = Some(case);
         } else if let Some(b) = Builtin::from_name(name) {
             self.psg.node_mut(id).ann.builtin = Some(b);
         } else {

@@ -71,15 +71,36 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
                 }
             }
             ast::Item::Type(decl) => {
-                let ast::TypeRepr::Record(fields) = &decl.repr;
+                let (fields, cases) = match &decl.repr {
+                    ast::TypeRepr::Record(fields) => (
+                        fields
+                            .iter()
+                            .map(|f| (f.name.name.clone(), f.ty.clone()))
+                            .collect(),
+                        Vec::new(),
+                    ),
+                    ast::TypeRepr::Union(cases) => (
+                        Vec::new(),
+                        cases
+                            .iter()
+                            .map(|c| UnionCaseInfo {
+                                name: c.name.name.clone(),
+                                span: c.name.span,
+                                fields: c
+                                    .fields
+                                    .iter()
+                                    .map(|(n, t)| (n.as_ref().map(|n| n.name.clone()), t.clone()))
+                                    .collect(),
+                            })
+                            .collect(),
+                    ),
+                };
                 let info = TypeDeclInfo {
                     name: decl.name.name.clone(),
                     name_span: decl.name.span,
                     params: decl.params.iter().map(|p| p.name.clone()).collect(),
-                    fields: fields
-                        .iter()
-                        .map(|f| (f.name.name.clone(), f.ty.clone()))
-                        .collect(),
+                    fields,
+                    cases,
                 };
                 let n = b.psg.add_node(NodeKind::TypeDecl(info), decl.span);
                 b.psg.add_child(root, n);
@@ -92,6 +113,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
             }
         }
     }
+    b.prelude();
     (b.psg, b.diags)
 }
 
@@ -103,6 +125,40 @@ struct Builder {
 }
 
 impl Builder {
+    /// The prelude module: `type Option<'T> = None | Some of 'T`.
+    fn prelude(&mut self) {
+        let at = Span::default();
+        let t = ast::TypeExpr {
+            kind: ast::TypeExprKind::Var(ast::Ident {
+                name: "T".into(),
+                span: at,
+            }),
+            span: at,
+        };
+        let info = TypeDeclInfo {
+            name: "Option".into(),
+            name_span: at,
+            params: vec!["T".into()],
+            fields: Vec::new(),
+            cases: vec![
+                UnionCaseInfo {
+                    name: "None".into(),
+                    span: at,
+                    fields: Vec::new(),
+                },
+                UnionCaseInfo {
+                    name: "Some".into(),
+                    span: at,
+                    fields: vec![(Some("Value".into()), t)],
+                },
+            ],
+        };
+        let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
+        let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
+        self.psg.add_child(prelude, option);
+        self.psg.prelude = Some(prelude);
+    }
+
     fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
         let mut is_entry = false;
         for attr in &decl.attributes {
@@ -219,6 +275,10 @@ impl Builder {
             P::Typed(inner, ty) => {
                 let inner = self.pattern(inner);
                 pattern_node(self, PatternKind::Typed(ty.clone()), &[inner])
+            }
+            P::Case(name, arg) => {
+                let arg = self.pattern(arg);
+                pattern_node(self, PatternKind::Case(name.name.clone()), &[arg])
             }
             P::Record(fields) => {
                 let names = fields.iter().map(|(n, _)| n.name.clone()).collect();

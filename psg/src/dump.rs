@@ -32,6 +32,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             PatternKind::As => "pattern as".into(),
             PatternKind::Typed(t) => format!("pattern typed {}", type_str(t)),
             PatternKind::Record(fields) => format!("pattern record {{ {} }}", fields.join("; ")),
+            PatternKind::Case(name) => format!("pattern case {name}"),
         },
         NodeKind::Binding(b) => {
             let role = match b.role {

@@ -5,8 +5,8 @@
 //! * Node ids are dense and assigned deterministically by [`crate::build`]
 //!   (a walk in source order; an expression gets its id after its operands);
 //!   nodes are never removed (passes may add nodes), so ids are stable.
-//! * Every node except the root module has exactly one incoming
-//!   `Contains` edge; the ordinals of a parent's `Contains` edges are
+//! * Every node except the root and prelude modules has exactly one
+//!   incoming `Contains` edge; the ordinals of a parent's `Contains` edges are
 //!   `0..n`, and [`Psg::children`] returns children in that order.
 //! * The children of an expression node are its operands, in evaluation
 //!   order (see [`ExprKind`] for each shape).
@@ -151,8 +151,17 @@ pub struct TypeDeclInfo {
     pub name_span: Span,
     /// Type parameters (`'T` without the quote).
     pub params: Vec<String>,
-    /// Record fields as written, in declaration order.
+    /// Record fields as written, in declaration order (records only).
     pub fields: Vec<(String, TypeExpr)>,
+    /// Union cases: name, where it is written, and its fields (unions only).
+    pub cases: Vec<UnionCaseInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionCaseInfo {
+    pub name: String,
+    pub span: Span,
+    pub fields: Vec<(Option<String>, TypeExpr)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +179,9 @@ pub enum PatternKind {
     Typed(TypeExpr),
     /// `{ A = p; … }` — children: a pattern per named field
     Record(Vec<String>),
+    /// A union case, `None` or `Some p` — children: the argument pattern,
+    /// if any. Name resolution records the case in `ann.case`.
+    Case(String),
 }
 
 /// Functions the language provides without a definition in the program.
@@ -291,6 +303,12 @@ pub struct Annotations {
     /// On a record `TypeDecl`: its fields' types, in declaration order,
     /// over the variables in `generalized` (the type parameters).
     pub record_fields: Vec<(String, Type)>,
+    /// On a union `TypeDecl`: each case's name and field types, over the
+    /// variables in `generalized`.
+    pub union_cases: Vec<(String, Vec<Type>)>,
+    /// On a `Var` or case pattern naming a union case: the union's
+    /// declaration and the case's index.
+    pub case: Option<(NodeId, usize)>,
     /// On a `Match` whose arms can miss a value: an example of one, as
     /// the incomplete-match warning shows it.
     pub missing_case: Option<String>,
@@ -319,6 +337,9 @@ pub struct Node {
 pub struct Psg {
     pub graph: DiGraph<Node, EdgeKind, u32>,
     pub root: Option<NodeId>,
+    /// The prelude: a second module holding what every program sees
+    /// (today the `Option` type), processed before the root.
+    pub prelude: Option<NodeId>,
     /// Number of children of each node, so appending a child is O(1).
     child_counts: Vec<u32>,
 }
@@ -439,8 +460,9 @@ impl Psg {
             return None;
         };
         let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
-        if !matches!(node.kind, NodeKind::TypeDecl(_)) {
-            return None;
+        match &node.kind {
+            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
+            _ => return None,
         }
         let params = &node.ann.generalized;
         let subst = |v: TyVar| {
@@ -456,6 +478,39 @@ impl Psg {
                 .map(|(n, t)| (n.clone(), t.map_vars(&subst)))
                 .collect(),
         )
+    }
+
+    /// The cases of a union type, with its type arguments substituted for
+    /// the declaration's parameters; `None` if `ty` is not a union.
+    pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
+        let Type::Named { decl, args, .. } = ty else {
+            return None;
+        };
+        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        if node.ann.union_cases.is_empty() {
+            return None;
+        }
+        let params = &node.ann.generalized;
+        let subst = |v: TyVar| {
+            params
+                .iter()
+                .position(|p| *p == v)
+                .and_then(|i| args.get(i).cloned())
+        };
+        Some(
+            node.ann
+                .union_cases
+                .iter()
+                .map(|(n, ts)| (n.clone(), ts.iter().map(|t| t.map_vars(&subst)).collect()))
+                .collect(),
+        )
+    }
+
+    /// The prelude's items, then the root module's.
+    pub fn all_items(&self) -> Vec<NodeId> {
+        let mut v = self.prelude.map(|p| self.children(p)).unwrap_or_default();
+        v.extend(self.items());
+        v
     }
 
     /// The top-level items of the root module, in order.

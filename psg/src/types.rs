@@ -144,6 +144,11 @@ impl Type {
                 t.write(out, vars, Context::Postfix);
                 out.push_str("[]");
             }
+            // F# writes the prelude's option postfix: `int option`.
+            Type::Named { name, args, .. } if name == "Option" && args.len() == 1 => {
+                args[0].write(out, vars, Context::Postfix);
+                out.push_str(" option");
+            }
             Type::Named { name, args, .. } => {
                 out.push_str(name);
                 if !args.is_empty() {

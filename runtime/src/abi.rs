@@ -112,6 +112,11 @@ pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
 }
 
 #[no_mangle]
+pub extern "C" fn barewire_fail_none(loc: *const ClefStr) -> ! {
+    fail(loc, "the option value was None (`.Value` of `None`)")
+}
+
+#[no_mangle]
 pub extern "C" fn barewire_fail_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
     fail(
         loc,

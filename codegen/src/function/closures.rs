@@ -99,6 +99,9 @@ impl Lowering<'_, '_, '_> {
         if let Some(b) = self.cg.psg.node(head).ann.builtin {
             return self.builtin(id, b, args);
         }
+        if let Some((_, index)) = self.cg.psg.node(head).ann.case {
+            return self.construct_case(id, index, args).map(Some);
+        }
         let callee = self
             .cg
             .psg

@@ -128,6 +128,7 @@ impl Lowering<'_, '_, '_> {
                     self.test_pattern(kids[1], v, t, fail)?;
                 }
                 PatternKind::Typed(_) => self.test_pattern(kids[0], v, t, fail)?,
+                PatternKind::Case(_) => self.test_case(pat, v, t, fail)?,
                 PatternKind::Record(names) => {
                     let fields = self
                         .cg
@@ -163,28 +164,52 @@ impl Lowering<'_, '_, '_> {
         }
     }
 
-    /// Structural equality (F#'s `=`) of two values of type `t`: an i8.
-    pub(super) fn equal(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
-        if let Some(items) = self.slot_types(t) {
-            let done = self.b.create_block();
-            let result = self.b.append_block_param(done, types::I8);
-            let no = self.b.ins().iconst(types::I8, 0);
-            for (i, it) in items.iter().enumerate() {
-                let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
-                else {
-                    continue;
-                };
+    /// Slot-by-slot equality (an i8) or ordering (an i32: -1, 0, 1) of two
+    /// blocks whose slots from `first` on have types `items`.
+    pub(super) fn slots_relation(
+        &mut self,
+        items: &[Type],
+        a: Value,
+        b: Value,
+        first: usize,
+        equality: bool,
+    ) -> R<Value> {
+        let result_ty = if equality { types::I8 } else { types::I32 };
+        let done = self.b.create_block();
+        let result = self.b.append_block_param(done, result_ty);
+        for (i, it) in items.iter().enumerate() {
+            let (Some(x), Some(y)) = (
+                self.load_slot(a, first + i, it),
+                self.load_slot(b, first + i, it),
+            ) else {
+                continue;
+            };
+            let next = self.b.create_block();
+            if equality {
                 let same = self.equal(it, x, y)?;
-                let next = self.b.create_block();
+                let no = self.b.ins().iconst(types::I8, 0);
                 self.b
                     .ins()
                     .brif(same, next, &[], done, &[BlockArg::Value(no)]);
-                self.switch_to(next);
+            } else {
+                let c = self.compare(it, x, y)?;
+                self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
             }
-            let yes = self.b.ins().iconst(types::I8, 1);
-            self.b.ins().jump(done, &[BlockArg::Value(yes)]);
-            self.switch_to(done);
-            return Ok(result);
+            self.switch_to(next);
+        }
+        let end = self.b.ins().iconst(result_ty, i64::from(equality));
+        self.b.ins().jump(done, &[BlockArg::Value(end)]);
+        self.switch_to(done);
+        Ok(result)
+    }
+
+    /// Structural equality (F#'s `=`) of two values of type `t`: an i8.
+    pub(super) fn equal(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
+        if let Some(items) = self.slot_types(t) {
+            return self.slots_relation(&items, a, b, 0, true);
+        }
+        if let Some(v) = self.union_relation(t, a, b, true)? {
+            return Ok(v);
         }
         Ok(match t {
             Type::String => {
@@ -202,22 +227,10 @@ impl Lowering<'_, '_, '_> {
     /// an i32. Tuples and records compare slot by slot.
     pub(super) fn compare(&mut self, t: &Type, a: Value, b: Value) -> R<Value> {
         if let Some(items) = self.slot_types(t) {
-            let done = self.b.create_block();
-            let result = self.b.append_block_param(done, types::I32);
-            for (i, it) in items.iter().enumerate() {
-                let (Some(x), Some(y)) = (self.load_slot(a, i, it), self.load_slot(b, i, it))
-                else {
-                    continue;
-                };
-                let c = self.compare(it, x, y)?;
-                let next = self.b.create_block();
-                self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
-                self.switch_to(next);
-            }
-            let zero = self.b.ins().iconst(types::I32, 0);
-            self.b.ins().jump(done, &[BlockArg::Value(zero)]);
-            self.switch_to(done);
-            return Ok(result);
+            return self.slots_relation(&items, a, b, 0, false);
+        }
+        if let Some(v) = self.union_relation(t, a, b, false)? {
+            return Ok(v);
         }
         if *t == Type::String {
             return self

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 mod closures;
 mod matching;
+mod unions;
 
 pub(crate) use closures::lower_closure_stub;
 
@@ -289,6 +290,11 @@ impl Lowering<'_, '_, '_> {
         let ty = self.type_of(id);
         Ok(match kind {
             ExprKind::Lit(lit) => self.literal(&lit)?,
+            ExprKind::Var(_) if self.cg.psg.node(id).ann.case.is_some() => {
+                // A case without fields (with fields, it is applied).
+                let (_, index) = self.cg.psg.node(id).ann.case.expect("checked by the guard");
+                Some(self.make_case(index, &[])?)
+            }
             ExprKind::Var(_) => {
                 let def = self
                     .cg
@@ -309,6 +315,16 @@ impl Lowering<'_, '_, '_> {
                         .ok_or_else(|| internal(format!("no storage for n{}", def.index())))?;
                     Some(self.load_place(p))
                 }
+            }
+            ExprKind::Member(name)
+                if matches!(&self.type_of(kids[0]), Type::Named { name: n, .. } if n == "Option")
+                    && matches!(name.as_str(), "IsSome" | "IsNone" | "Value") =>
+            {
+                let Type::Named { args, .. } = self.type_of(kids[0]) else {
+                    unreachable!("checked by the guard")
+                };
+                let obj = self.value(kids[0], false)?;
+                self.option_member(&name, obj, &args[0], span)?
             }
             ExprKind::Member(name)
                 if self.cg.psg.record_fields(&self.type_of(kids[0])).is_some() =>
@@ -647,7 +663,7 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
-        if self.slot_types(t).is_some() {
+        if self.slot_types(t).is_some() || self.cg.psg.union_cases(t).is_some() {
             return Ok(Some(match op {
                 Eq => self.equal(t, a, b)?,
                 Ne => {

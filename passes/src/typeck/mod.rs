@@ -15,6 +15,7 @@
 
 mod patterns;
 mod records;
+mod unions;
 
 use crate::format::parse_format;
 use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
@@ -306,8 +307,15 @@ impl Infer<'_> {
 
     fn annotation(&mut self, t: &TypeExpr) -> Type {
         match &t.kind {
-            TypeExprKind::Named { name, args } if self.type_names.contains_key(&name.name) => {
-                let decl = self.type_names[&name.name];
+            TypeExprKind::Named { name, args }
+                if self.type_names.contains_key(&name.name) || name.name == "option" =>
+            {
+                let decl = self
+                    .type_names
+                    .get(&name.name)
+                    .or(self.type_names.get("Option"))
+                    .copied()
+                    .expect("checked by the guard");
                 let arity = self.psg.node(decl).ann.generalized.len();
                 if args.len() != arity {
                     self.diags.push(
@@ -329,9 +337,13 @@ impl Infer<'_> {
                     return Type::Error;
                 }
                 let args = args.iter().map(|a| self.annotation(a)).collect();
+                let name = match self.psg.kind(decl) {
+                    NodeKind::TypeDecl(info) => info.name.clone(),
+                    _ => name.name.clone(),
+                };
                 Type::Named {
                     decl: decl.index() as u32,
-                    name: name.name.clone(),
+                    name,
                     args,
                 }
             }
@@ -390,6 +402,11 @@ impl Infer<'_> {
     // ---- declarations ----
 
     fn module(&mut self) {
+        if let Some(prelude) = self.psg.prelude {
+            for item in self.psg.children(prelude) {
+                self.declare_type(item);
+            }
+        }
         let items = self.psg.items();
         let mut i = 0;
         while i < items.len() {
@@ -547,6 +564,9 @@ impl Infer<'_> {
             ExprKind::Var(_) => self.var(id),
             ExprKind::Member(name) => {
                 let obj = self.expr(kids[0]);
+                if let Some(t) = self.option_member(&obj, &name) {
+                    return t;
+                }
                 if let Some(t) = self.record_member(kids[0], &obj, &name, span) {
                     return t;
                 }
@@ -751,6 +771,9 @@ impl Infer<'_> {
     fn var(&mut self, id: NodeId) -> Type {
         if let Some(b) = self.psg.node(id).ann.builtin {
             return self.builtin(b, self.psg.span(id));
+        }
+        if let Some((decl, index)) = self.psg.node(id).ann.case {
+            return self.case_constructor(decl, index);
         }
         let Some(def) = self.psg.definition(id) else {
             return Type::Error;

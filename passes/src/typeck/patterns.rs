@@ -64,6 +64,11 @@ impl Infer<'_> {
                         self.pattern(kids[1], expected);
                         expected.clone()
                     }
+                    PatternKind::Case(_) => {
+                        let t = self.case_pattern(pat, expected);
+                        self.set_type(pat, t.clone());
+                        return;
+                    }
                     PatternKind::Record(names) => {
                         match self.record_pattern(pat, &names, expected) {
                             Some(tys) => {

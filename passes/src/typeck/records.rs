@@ -1,4 +1,5 @@
-//! Record types: declarations, construction, copy-and-update, field
+//! Declared types (records and unions share their declaration step) and
+//! record types: declarations, construction, copy-and-update, field
 //! access and record patterns. As in F#, a record expression or pattern
 //! finds its type from its field names (the latest declared record with
 //! those fields), and `x.Field` on a value of unknown type does the same.
@@ -45,6 +46,12 @@ impl Infer<'_> {
         // Register first, so a record may refer to itself.
         self.type_names.insert(info.name.clone(), decl);
         self.psg.node_mut(decl).ann.generalized = params.clone();
+        self.generalized.extend(params);
+        if !info.cases.is_empty() {
+            self.declare_union(decl, &info);
+            self.named_vars.clear();
+            return;
+        }
         let mut fields: Vec<(String, Type)> = Vec::new();
         for (name, ty) in &info.fields {
             if fields.iter().any(|(n, _)| n == name) {
@@ -62,14 +69,13 @@ impl Infer<'_> {
             let t = self.annotation(ty);
             fields.push((name.clone(), t));
         }
-        self.generalized.extend(params);
         self.psg.node_mut(decl).ann.record_fields = fields;
         self.records.push(decl);
         self.named_vars.clear();
     }
 
     /// The named type `decl` with fresh type arguments.
-    fn instantiate(&mut self, decl: NodeId) -> Type {
+    pub(super) fn instantiate(&mut self, decl: NodeId) -> Type {
         let name = match self.psg.kind(decl) {
             NodeKind::TypeDecl(info) => info.name.clone(),
             _ => String::new(),

@@ -1,0 +1,177 @@
+//! Union values: a collected block `[tag, fields…]` (the tag is the
+//! case's index, an i64), built by case constructors and taken apart by
+//! case patterns; structural equality and ordering of unions; `option`'s
+//! members.
+
+use super::{Lowering, Val, R};
+use crate::internal;
+use crate::runtime_abi as rt;
+use clef_frontend::Span;
+use clef_psg::*;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
+
+impl Lowering<'_, '_, '_> {
+    /// A union value of case `index` with its fields' values.
+    pub(super) fn make_case(&mut self, index: usize, fields: &[Val]) -> R<Value> {
+        let tag = self.b.ins().iconst(types::I64, index as i64);
+        let mut values = vec![Some(tag)];
+        values.extend_from_slice(fields);
+        self.alloc_block(&values)
+    }
+
+    /// `Case arg`: `arg` is the field, or a tuple of the fields (built in
+    /// place when written as a tuple expression).
+    pub(super) fn construct_case(
+        &mut self,
+        apply: NodeId,
+        index: usize,
+        args: &[NodeId],
+    ) -> R<Value> {
+        let ty = self.type_of(apply);
+        let fields = self.case_field_types(&ty, index)?;
+        let &[arg] = args else {
+            return Err(internal("a case applied to several arguments"));
+        };
+        let values = if fields.len() == 1 {
+            vec![self.expr(arg, false)?]
+        } else if self.cg.psg.expr(arg) == Some(&ExprKind::Tuple) {
+            let mut v = Vec::new();
+            for k in self.cg.psg.children(arg) {
+                v.push(self.expr(k, false)?);
+            }
+            v
+        } else {
+            let tuple = self.value(arg, false)?;
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, t)| self.load_slot(tuple, i, t))
+                .collect()
+        };
+        self.make_case(index, &values)
+    }
+
+    fn case_field_types(&self, ty: &Type, index: usize) -> R<Vec<Type>> {
+        self.cg
+            .psg
+            .union_cases(ty)
+            .and_then(|cases| cases.into_iter().nth(index))
+            .map(|(_, fields)| fields)
+            .ok_or_else(|| internal("a case of a non-union type"))
+    }
+
+    fn tag(&mut self, v: Value) -> Value {
+        self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0)
+    }
+
+    /// Test a case pattern; fields are slots 1.. of the block.
+    pub(super) fn test_case(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
+        let (_, index) = self
+            .cg
+            .psg
+            .node(pat)
+            .ann
+            .case
+            .ok_or_else(|| internal("unresolved case pattern"))?;
+        let block = v.ok_or_else(|| internal("union without a value"))?;
+        let tag = self.tag(block);
+        let same = self.b.ins().icmp_imm_s(IntCC::Equal, tag, index as i64);
+        let cont = self.b.create_block();
+        self.b.ins().brif(same, cont, &[], fail, &[]);
+        self.switch_to(cont);
+        let fields = self.case_field_types(t, index)?;
+        let Some(&arg) = self.cg.psg.children(pat).first() else {
+            return Ok(());
+        };
+        if fields.len() == 1 {
+            let x = self.load_slot(block, 1, &fields[0]);
+            return self.test_pattern(arg, x, &fields[0], fail);
+        }
+        if let Some(NodeKind::Pattern(PatternKind::Tuple)) = Some(self.cg.psg.kind(arg)) {
+            for (i, (k, f)) in self
+                .cg
+                .psg
+                .children(arg)
+                .into_iter()
+                .zip(&fields)
+                .enumerate()
+            {
+                let x = self.load_slot(block, 1 + i, f);
+                self.test_pattern(k, x, f, fail)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Equality (`Some`) or ordering (`None` → compare) of two unions:
+    /// tags first, then the fields of the shared case.
+    pub(super) fn union_relation(
+        &mut self,
+        t: &Type,
+        a: Value,
+        b: Value,
+        equality: bool,
+    ) -> R<Option<Value>> {
+        let Some(cases) = self.cg.psg.union_cases(t) else {
+            return Ok(None);
+        };
+        let result_ty = if equality { types::I8 } else { types::I32 };
+        let done = self.b.create_block();
+        let result = self.b.append_block_param(done, result_ty);
+        let (ta, tb) = (self.tag(a), self.tag(b));
+        let same_case = self.b.create_block();
+        let differ = if equality {
+            self.b.ins().iconst(types::I8, 0)
+        } else {
+            let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, ta, tb);
+            let lt = self.b.ins().icmp(IntCC::SignedLessThan, ta, tb);
+            let gt = self.b.ins().uextend(types::I32, gt);
+            let lt = self.b.ins().uextend(types::I32, lt);
+            self.b.ins().isub(gt, lt)
+        };
+        let eq_tags = self.b.ins().icmp(IntCC::Equal, ta, tb);
+        self.b
+            .ins()
+            .brif(eq_tags, same_case, &[], done, &[BlockArg::Value(differ)]);
+        self.switch_to(same_case);
+        for (index, (_, fields)) in cases.iter().enumerate() {
+            if fields.is_empty() {
+                continue;
+            }
+            let this_case = self.b.create_block();
+            let next = self.b.create_block();
+            let is = self.b.ins().icmp_imm_s(IntCC::Equal, ta, index as i64);
+            self.b.ins().brif(is, this_case, &[], next, &[]);
+            self.switch_to(this_case);
+            // The tags (slot 0) are equal here: compare slots 1.. .
+            let v = self.slots_relation(fields, a, b, 1, equality)?;
+            self.b.ins().jump(done, &[BlockArg::Value(v)]);
+            self.switch_to(next);
+        }
+        let same = self.b.ins().iconst(result_ty, if equality { 1 } else { 0 });
+        self.b.ins().jump(done, &[BlockArg::Value(same)]);
+        self.switch_to(done);
+        Ok(Some(result))
+    }
+
+    /// `.IsSome`, `.IsNone`, `.Value` of an option (None is case 0).
+    pub(super) fn option_member(
+        &mut self,
+        name: &str,
+        obj: Value,
+        value_ty: &Type,
+        span: Span,
+    ) -> R<Val> {
+        let tag = self.tag(obj);
+        Ok(match name {
+            "IsSome" => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1)),
+            "IsNone" => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0)),
+            _ => {
+                let none = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0);
+                self.check(none, &rt::FAIL_NONE, &[], span)?;
+                self.load_slot(obj, 1, value_ty)
+            }
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! Union types (and the prelude's `Option`): case constructors, case
+//! patterns, and `option`'s members.
+
+use super::Infer;
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::*;
+
+impl Infer<'_> {
+    /// Record each case's field types on the declaration.
+    pub(super) fn declare_union(&mut self, decl: NodeId, info: &TypeDeclInfo) {
+        let mut cases: Vec<(String, Vec<Type>)> = Vec::new();
+        for case in &info.cases {
+            if cases.iter().any(|(n, _)| *n == case.name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0518",
+                        format!("the case `{}` is declared twice", case.name),
+                        case.span,
+                    )
+                    .with_label("a second case of this name")
+                    .with_help("give each case its own name"),
+                );
+                continue;
+            }
+            let fields = case
+                .fields
+                .iter()
+                .map(|(_, t)| self.annotation(t))
+                .collect();
+            cases.push((case.name.clone(), fields));
+        }
+        self.psg.node_mut(decl).ann.union_cases = cases;
+    }
+
+    /// A case's fields, for a fresh instance of its union.
+    fn case_fields(&mut self, decl: NodeId, index: usize) -> (Type, Vec<Type>) {
+        let ty = self.instantiate(decl);
+        let fields = self
+            .psg
+            .union_cases(&ty)
+            .and_then(|cases| cases.into_iter().nth(index))
+            .map(|(_, fs)| fs)
+            .unwrap_or_default();
+        (ty, fields)
+    }
+
+    /// The type of a case used as a value: the union itself when it has
+    /// no fields, else a function from its field (or tuple of fields).
+    pub(super) fn case_constructor(&mut self, decl: NodeId, index: usize) -> Type {
+        let (ty, fields) = self.case_fields(decl, index);
+        match fields.len() {
+            0 => ty,
+            1 => Type::fun(fields.into_iter().next().expect("one field"), ty),
+            _ => Type::fun(Type::Tuple(fields), ty),
+        }
+    }
+
+    /// `Case`, `Case p`, `Case (p1, p2)` against the matched value's type.
+    pub(super) fn case_pattern(&mut self, pat: NodeId, expected: &Type) -> Type {
+        let span = self.psg.span(pat);
+        let kids = self.psg.children(pat);
+        let name = match self.psg.kind(pat) {
+            NodeKind::Pattern(PatternKind::Case(n)) => n.clone(),
+            _ => String::new(),
+        };
+        let Some((decl, index)) = self.psg.node(pat).ann.case else {
+            kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
+            return Type::Error;
+        };
+        let (ty, fields) = self.case_fields(decl, index);
+        if self.unify(expected, &ty).is_err() {
+            let exp = self.zonk(expected);
+            self.diags.push(
+                Diagnostic::error("E0515", format!("the case `{name}` belongs to `{ty}`, but the value matched has type `{exp}`"), span)
+                    .with_label(format!("a `{ty}` pattern"))
+                    .with_help("patterns must have the type of the value being matched"),
+            );
+            kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
+            return Type::Error;
+        }
+        match (fields.len(), kids.first()) {
+            (0, None) => {}
+            (0, Some(&k)) => {
+                self.arity_error(span, &name, 0);
+                self.pattern(k, &Type::Error);
+            }
+            (_, None) => self.arity_error(span, &name, fields.len()),
+            (1, Some(&k)) => self.pattern(k, &fields[0]),
+            (n, Some(&k)) => {
+                // Several fields: a tuple pattern of that many, or `_`.
+                let sub = self.psg.children(k);
+                match self.psg.kind(k) {
+                    NodeKind::Pattern(PatternKind::Tuple) if sub.len() == n => {
+                        self.psg.node_mut(k).ann.ty = None;
+                        for (&s, f) in sub.iter().zip(&fields) {
+                            self.pattern(s, f);
+                        }
+                        self.pattern_tuple_type(k, &fields);
+                    }
+                    NodeKind::Pattern(PatternKind::Wildcard) => {
+                        self.pattern(k, &Type::Tuple(fields.clone()))
+                    }
+                    _ => {
+                        self.arity_error(self.psg.span(k), &name, n);
+                        self.pattern(k, &Type::Error);
+                    }
+                }
+            }
+        }
+        ty
+    }
+
+    fn pattern_tuple_type(&mut self, k: NodeId, fields: &[Type]) {
+        self.set_type(k, Type::Tuple(fields.to_vec()));
+    }
+
+    fn arity_error(&mut self, span: Span, name: &str, n: usize) {
+        let what = match n {
+            0 => "no fields".to_string(),
+            1 => "one field".to_string(),
+            n => format!(
+                "{n} fields, matched with a tuple pattern `({})`",
+                vec!["_"; n].join(", ")
+            ),
+        };
+        self.diags.push(
+            Diagnostic::error("E0522", format!("the case `{name}` has {what}"), span)
+                .with_label("a pattern of the wrong shape for this case")
+                .with_help(match n {
+                    0 => format!("write `{name}` alone"),
+                    _ => format!("give `{name}` an argument pattern for its field(s)"),
+                }),
+        );
+    }
+
+    /// `.IsSome`, `.IsNone`, `.Value` on an `option`.
+    pub(super) fn option_member(&mut self, obj: &Type, name: &str) -> Option<Type> {
+        let Type::Named {
+            name: tname, args, ..
+        } = self.shallow(obj)
+        else {
+            return None;
+        };
+        if tname != "Option" || !self.is_prelude_option(obj) {
+            return None;
+        }
+        match name {
+            "IsSome" | "IsNone" => Some(Type::Bool),
+            "Value" => args.first().cloned(),
+            _ => None,
+        }
+    }
+
+    fn is_prelude_option(&self, ty: &Type) -> bool {
+        let Type::Named { decl, .. } = self.shallow(ty) else {
+            return false;
+        };
+        self.psg
+            .prelude
+            .is_some_and(|p| self.psg.children(p).contains(&NodeId::new(decl as usize)))
+    }
+}
