@@ -161,19 +161,36 @@ fn types_listing(psg: &Psg, src: &str) -> String {
             } else {
                 format!("<{}>", params.join(", "))
             };
-            let fields: Vec<String> = node
-                .ann
-                .record_fields
-                .iter()
-                .map(|(f, t)| format!("{f}: {}", t.display_in(&mut names)))
-                .collect();
+            let body = if node.ann.union_cases.is_empty() {
+                let fields: Vec<String> = node
+                    .ann
+                    .record_fields
+                    .iter()
+                    .map(|(f, t)| format!("{f}: {}", t.display_in(&mut names)))
+                    .collect();
+                format!("{{ {} }}", fields.join("; "))
+            } else {
+                let cases: Vec<String> = node
+                    .ann
+                    .union_cases
+                    .iter()
+                    .map(|(c, fs)| {
+                        let fs: Vec<String> = fs.iter().map(|t| t.display_in(&mut names)).collect();
+                        if fs.is_empty() {
+                            c.clone()
+                        } else {
+                            format!("{c} of {}", fs.join(" * "))
+                        }
+                    })
+                    .collect();
+                cases.join(" | ")
+            };
             let _ = writeln!(
                 out,
-                "{:>4}:{:<3} type {}{params} = {{ {} }}",
+                "{:>4}:{:<3} type {}{params} = {body}",
                 line + 1,
                 col + 1,
-                info.name,
-                fields.join("; ")
+                info.name
             );
         }
         if let Some(b) = psg.binding(id) {

@@ -345,6 +345,10 @@ impl Builder {
             A::Str(s) => self.node(ExprKind::Lit(Literal::Str(s.clone())), span, &[]),
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
+            // `Option.map` and friends: a qualified name of the prelude.
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if m.name == "Option") => {
+                self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
+            }
             A::Dot(obj, name) => {
                 let o = self.expr(obj);
                 self.node(ExprKind::Member(name.name.clone()), span, &[o])

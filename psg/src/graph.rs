@@ -203,10 +203,16 @@ pub enum Builtin {
     Max,
     Fst,
     Snd,
+    DefaultArg,
+    OptionMap,
+    OptionDefaultValue,
+    OptionIsSome,
+    OptionIsNone,
+    OptionGet,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 16] = [
+    pub const ALL: [Builtin; 22] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -223,6 +229,12 @@ impl Builtin {
         Builtin::Max,
         Builtin::Fst,
         Builtin::Snd,
+        Builtin::DefaultArg,
+        Builtin::OptionMap,
+        Builtin::OptionDefaultValue,
+        Builtin::OptionIsSome,
+        Builtin::OptionIsNone,
+        Builtin::OptionGet,
     ];
 
     pub fn name(self) -> &'static str {
@@ -243,6 +255,12 @@ impl Builtin {
             Builtin::Max => "max",
             Builtin::Fst => "fst",
             Builtin::Snd => "snd",
+            Builtin::DefaultArg => "defaultArg",
+            Builtin::OptionMap => "Option.map",
+            Builtin::OptionDefaultValue => "Option.defaultValue",
+            Builtin::OptionIsSome => "Option.isSome",
+            Builtin::OptionIsNone => "Option.isNone",
+            Builtin::OptionGet => "Option.get",
         }
     }
 
@@ -254,7 +272,11 @@ impl Builtin {
     /// as the first argument of `printfn`; its holes add more).
     pub fn arity(self) -> usize {
         match self {
-            Builtin::Min | Builtin::Max => 2,
+            Builtin::Min
+            | Builtin::Max
+            | Builtin::DefaultArg
+            | Builtin::OptionMap
+            | Builtin::OptionDefaultValue => 2,
             _ => 1,
         }
     }

@@ -204,28 +204,33 @@ impl Lowering<'_, '_, '_> {
                 return Err(internal("applying a value that is not a function"));
             };
             let arg = self.expr(a, false)?;
-            let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
-            sig.params.push(ir::AbiParam::new(types::I64));
-            if let Some(t) = clif_type(&param) {
-                sig.params.push(ir::AbiParam::new(t));
-            }
-            if let Some(t) = clif_type(&ret) {
-                sig.returns.push(ir::AbiParam::new(t));
-            }
-            let sigref = self.b.import_signature(sig);
-            let entry = self
-                .b
-                .ins()
-                .load(types::I64, MemFlagsData::trusted(), clo, 0);
-            let mut call_args = vec![clo];
-            call_args.extend(arg);
-            let call = self.b.ins().call_indirect(sigref, entry, &call_args);
-            result = self.b.inst_results(call).first().copied();
+            result = self.call_closure(clo, &param, &ret, arg);
             if i + 1 < args.len() {
                 clo = result.ok_or_else(|| internal("a curried result without a value"))?;
             }
             fty = *ret;
         }
         Ok(result)
+    }
+
+    /// Call a closure of type `param -> ret` with one argument.
+    pub(super) fn call_closure(&mut self, clo: Value, param: &Type, ret: &Type, arg: Val) -> Val {
+        let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
+        sig.params.push(ir::AbiParam::new(types::I64));
+        if let Some(t) = clif_type(param) {
+            sig.params.push(ir::AbiParam::new(t));
+        }
+        if let Some(t) = clif_type(ret) {
+            sig.returns.push(ir::AbiParam::new(t));
+        }
+        let sigref = self.b.import_signature(sig);
+        let entry = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), clo, 0);
+        let mut call_args = vec![clo];
+        call_args.extend(arg);
+        let call = self.b.ins().call_indirect(sigref, entry, &call_args);
+        self.b.inst_results(call).first().copied()
     }
 }

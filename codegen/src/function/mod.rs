@@ -889,6 +889,12 @@ impl Lowering<'_, '_, '_> {
                 let t = self.type_of(apply);
                 Ok(clif_type(&t).map(|ct| self.zero(ct)))
             }
+            Builtin::DefaultArg
+            | Builtin::OptionMap
+            | Builtin::OptionDefaultValue
+            | Builtin::OptionIsSome
+            | Builtin::OptionIsNone
+            | Builtin::OptionGet => self.option_builtin(apply, b, args),
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {

@@ -155,6 +155,77 @@ impl Lowering<'_, '_, '_> {
         Ok(Some(result))
     }
 
+    /// `defaultArg` and the `Option` module's functions.
+    pub(super) fn option_builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
+        let span = self.cg.psg.span(apply);
+        let (opt_node, other) = match b {
+            Builtin::DefaultArg => (args[0], args.get(1).copied()),
+            Builtin::OptionMap | Builtin::OptionDefaultValue => (args[1], Some(args[0])),
+            _ => (args[0], None),
+        };
+        let other_val = match other {
+            Some(o) => self.expr(o, false)?,
+            None => None,
+        };
+        let opt_ty = self.type_of(opt_node);
+        let opt = self.value(opt_node, false)?;
+        let Type::Named { args: targs, .. } = &opt_ty else {
+            return Err(internal("option of a non-option"));
+        };
+        let elem = targs[0].clone();
+        Ok(match b {
+            Builtin::OptionIsSome => self.option_member("IsSome", opt, &elem, span)?,
+            Builtin::OptionIsNone => self.option_member("IsNone", opt, &elem, span)?,
+            Builtin::OptionGet => self.option_member("Value", opt, &elem, span)?,
+            Builtin::DefaultArg | Builtin::OptionDefaultValue => {
+                let Some(default) = other_val else {
+                    return Ok(None);
+                };
+                let tag = self.tag(opt);
+                let is_some = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1);
+                let some_b = self.b.create_block();
+                let done = self.b.create_block();
+                let result = self
+                    .b
+                    .append_block_param(done, self.b.func.dfg.value_type(default));
+                self.b
+                    .ins()
+                    .brif(is_some, some_b, &[], done, &[BlockArg::Value(default)]);
+                self.switch_to(some_b);
+                let v = self
+                    .load_slot(opt, 1, &elem)
+                    .ok_or_else(|| internal("option of unit"))?;
+                self.b.ins().jump(done, &[BlockArg::Value(v)]);
+                self.switch_to(done);
+                Some(result)
+            }
+            _ => {
+                // Option.map f o
+                let f = other_val.ok_or_else(|| internal("Option.map without a function"))?;
+                let Type::Named { args: rargs, .. } = self.type_of(apply) else {
+                    return Err(internal("Option.map result"));
+                };
+                let tag = self.tag(opt);
+                let is_some = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1);
+                let some_b = self.b.create_block();
+                let none_b = self.b.create_block();
+                let done = self.b.create_block();
+                let result = self.b.append_block_param(done, types::I64);
+                self.b.ins().brif(is_some, some_b, &[], none_b, &[]);
+                self.switch_to(some_b);
+                let v = self.load_slot(opt, 1, &elem);
+                let r = self.call_closure(f, &elem, &rargs[0], v);
+                let mapped = self.make_case(1, &[r])?;
+                self.b.ins().jump(done, &[BlockArg::Value(mapped)]);
+                self.switch_to(none_b);
+                let none = self.make_case(0, &[])?;
+                self.b.ins().jump(done, &[BlockArg::Value(none)]);
+                self.switch_to(done);
+                Some(result)
+            }
+        })
+    }
+
     /// `.IsSome`, `.IsNone`, `.Value` of an option (None is case 0).
     pub(super) fn option_member(
         &mut self,

@@ -843,6 +843,12 @@ impl Infer<'_> {
                 self.constrain(a.clone(), Class::Signed, span, origin);
                 Type::fun(a.clone(), a)
             }
+            Builtin::DefaultArg
+            | Builtin::OptionMap
+            | Builtin::OptionDefaultValue
+            | Builtin::OptionIsSome
+            | Builtin::OptionIsNone
+            | Builtin::OptionGet => self.option_builtin(b),
             Builtin::Fst | Builtin::Snd => {
                 let (first, second) = (self.fresh(), self.fresh());
                 let r = if b == Builtin::Fst {

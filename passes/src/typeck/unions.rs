@@ -133,6 +133,37 @@ impl Infer<'_> {
         );
     }
 
+    /// `'a option` for a type `a`.
+    fn option_of(&mut self, a: Type) -> Type {
+        let decl = self
+            .type_names
+            .get("Option")
+            .copied()
+            .unwrap_or(NodeId::new(0));
+        Type::Named {
+            decl: decl.index() as u32,
+            name: "Option".into(),
+            args: vec![a],
+        }
+    }
+
+    /// The types of `defaultArg` and the `Option` module's functions.
+    pub(super) fn option_builtin(&mut self, b: Builtin) -> Type {
+        let a = self.fresh();
+        let opt = self.option_of(a.clone());
+        match b {
+            Builtin::DefaultArg => Type::curried([opt, a.clone()], a),
+            Builtin::OptionDefaultValue => Type::curried([a.clone(), opt], a),
+            Builtin::OptionIsSome | Builtin::OptionIsNone => Type::fun(opt, Type::Bool),
+            Builtin::OptionGet => Type::fun(opt, a),
+            _ => {
+                let r = self.fresh();
+                let ropt = self.option_of(r.clone());
+                Type::curried([Type::fun(a, r), opt], ropt)
+            }
+        }
+    }
+
     /// `.IsSome`, `.IsNone`, `.Value` on an `option`.
     pub(super) fn option_member(&mut self, obj: &Type, name: &str) -> Option<Type> {
         let Type::Named {
