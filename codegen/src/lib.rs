@@ -71,6 +71,10 @@ pub(crate) struct Codegen<'p> {
     /// closure's k-th argument (1-based). See [`Codegen::closure_stub`].
     stubs: HashMap<(usize, usize), FuncId>,
     stub_queue: VecDeque<(usize, usize)>,
+    /// Union equality/ordering functions: (type as text, equality?) →
+    /// the function and its type.
+    relations: HashMap<(String, bool), (FuncId, Type)>,
+    relation_queue: VecDeque<(String, bool)>,
     strings: HashMap<String, DataId>,
     /// Functions lowered to CLIF, waiting for machine code.
     lowered: Vec<(FuncId, ir::Function)>,
@@ -123,6 +127,8 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         queue: VecDeque::new(),
         stubs: HashMap::new(),
         stub_queue: VecDeque::new(),
+        relations: HashMap::new(),
+        relation_queue: VecDeque::new(),
         strings: HashMap::new(),
         lowered: Vec::new(),
         globals: HashMap::new(),
@@ -154,6 +160,8 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
             cg.compile_instance(i, &mut ctx, &mut fctx)?;
         } else if let Some((i, k)) = cg.stub_queue.pop_front() {
             cg.compile_stub(i, k, &mut ctx, &mut fctx)?;
+        } else if let Some(key) = cg.relation_queue.pop_front() {
+            cg.compile_relation(key, &mut ctx, &mut fctx)?;
         } else {
             break;
         }
@@ -312,6 +320,56 @@ impl<'p> Codegen<'p> {
         self.stubs.insert((instance, k), f);
         self.stub_queue.push_back((instance, k));
         Ok(f)
+    }
+
+    /// The equality or ordering function of a union type, declared (and
+    /// queued) on first request.
+    pub fn relation_fn(
+        &mut self,
+        t: &Type,
+        equality: bool,
+    ) -> cranelift_module::ModuleResult<FuncId> {
+        let key = (t.to_string(), equality);
+        if let Some((f, _)) = self.relations.get(&key) {
+            return Ok(*f);
+        }
+        let mut sig = ir::Signature::new(CallConv::Tail);
+        sig.params
+            .extend([AbiParam::new(ir::types::I64), AbiParam::new(ir::types::I64)]);
+        sig.returns.push(AbiParam::new(if equality {
+            ir::types::I8
+        } else {
+            ir::types::I32
+        }));
+        let n = self.relations.len();
+        let name = format!("clef_{}_{n}", if equality { "equal" } else { "compare" });
+        let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
+        self.relations.insert(key.clone(), (f, t.clone()));
+        self.relation_queue.push_back(key);
+        Ok(f)
+    }
+
+    fn compile_relation(
+        &mut self,
+        key: (String, bool),
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (f, t) = self.relations[&key].clone();
+        ctx.func.signature = self
+            .module
+            .declarations()
+            .get_function_decl(f)
+            .signature
+            .clone();
+        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        function::lower_relation(self, ctx, fctx, &t, key.1)?;
+        let title = format!(
+            "structural {} of `{}`",
+            if key.1 { "equality" } else { "ordering" },
+            key.0
+        );
+        self.define(f, &title, ctx)
     }
 
     fn compile_stub(

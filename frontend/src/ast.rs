@@ -129,6 +129,10 @@ pub enum PatternKind {
     Typed(Box<Pattern>, TypeExpr),
     /// `{ A = p; … }` (a subset of the fields)
     Record(Vec<(Ident, Pattern)>),
+    /// `[p1; p2]` (`[]` when empty)
+    List(Vec<Pattern>),
+    /// `h :: t`
+    Cons(Box<Pattern>, Box<Pattern>),
     /// `Some p`, `Rect (w, h)`: a union case with an argument pattern.
     /// (A bare case name parses as `Var`; name resolution tells them apart.)
     Case(Ident, Box<Pattern>),
@@ -200,6 +204,10 @@ pub enum BinOp {
     ComposeRight,
     /// `g << f`
     ComposeLeft,
+    /// `h :: t`
+    Cons,
+    /// `a @ b`
+    Append,
 }
 
 impl BinOp {
@@ -229,6 +237,8 @@ impl BinOp {
             PipeLeft => "<|",
             ComposeRight => ">>",
             ComposeLeft => "<<",
+            Cons => "::",
+            Append => "@",
         }
     }
 }
@@ -286,6 +296,10 @@ pub enum ExprKind {
     Record(Vec<(Ident, Expr)>),
     /// `{ r with A = 1 }`
     RecordUpdate(Box<Expr>, Vec<(Ident, Expr)>),
+    /// `[a; b; c]`
+    List(Vec<Expr>),
+    /// `[a .. b]`
+    Range(Box<Expr>, Box<Expr>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
     /// `(e : T)`

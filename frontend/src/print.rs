@@ -236,6 +236,17 @@ impl Printer {
                 self.line("tuple");
                 self.nested(|p| items.iter().for_each(|e| p.expr(e)));
             }
+            ExprKind::List(items) => {
+                self.line("list");
+                self.nested(|p| items.iter().for_each(|e| p.expr(e)));
+            }
+            ExprKind::Range(a, b) => {
+                self.line("range");
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                });
+            }
             ExprKind::Record(fields) => {
                 self.line("record");
                 self.nested(|p| p.fields(fields));
@@ -348,6 +359,11 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
         PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
         PatternKind::Case(name, arg) => format!("({} {})", name.name, pattern_str(arg)),
+        PatternKind::List(items) => format!(
+            "[{}]",
+            items.iter().map(pattern_str).collect::<Vec<_>>().join("; ")
+        ),
+        PatternKind::Cons(h, t) => format!("({} :: {})", pattern_str(h), pattern_str(t)),
         PatternKind::Record(fields) => {
             let fs: Vec<String> = fields
                 .iter()

@@ -20,8 +20,14 @@ pub fn lower(psg: &mut Psg) -> Vec<Diagnostic> {
     diags
 }
 
+/// Defined at the top of the program's module or of the prelude.
+fn is_top_level(psg: &Psg, root: NodeId, id: NodeId) -> bool {
+    let parent = psg.parent(id);
+    parent == Some(root) || (parent.is_some() && parent == psg.prelude)
+}
+
 fn is_local_function(psg: &Psg, root: NodeId, id: NodeId) -> bool {
-    psg.binding(id).is_some_and(|b| b.is_function()) && psg.parent(id) != Some(root)
+    psg.binding(id).is_some_and(|b| b.is_function()) && !is_top_level(psg, root, id)
 }
 
 /// Builtins are compiled inline at their calls, so they must be called
@@ -121,6 +127,7 @@ fn check_builtin_call(
 fn enclosing_functions(psg: &Psg, root: NodeId) -> HashMap<NodeId, NodeId> {
     let mut owner = HashMap::new();
     let mut stack: Vec<(NodeId, Option<NodeId>)> = vec![(root, None)];
+    stack.extend(psg.prelude.map(|p| (p, None)));
     while let Some((id, f)) = stack.pop() {
         if let Some(f) = f {
             owner.insert(id, f);
@@ -160,7 +167,7 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
         let mut stack = psg.children(f);
         while let Some(id) = stack.pop() {
             if let Some(def) = psg.definition(id) {
-                let top_level = psg.parent(def) == Some(root);
+                let top_level = is_top_level(psg, root, def);
                 if is_local_function(psg, root, def) {
                     called.push(def);
                 } else if !top_level && !is_inside(&owner, def, f) {

@@ -184,6 +184,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                     let shown = match n {
                         0 => name,
                         1 => format!("{name} {}", args[0]),
+                        _ if name == "::" => format!("{} :: {}", args[0], args[1]),
                         _ => format!("{name} ({})", args.join(", ")),
                     };
                     return Some(std::iter::once(shown).chain(rest.iter().cloned()).collect());

@@ -39,17 +39,24 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn module(&mut self) {
+        // The prelude first: its types and functions are in scope for the
+        // program (its names cannot clash with the program's).
+        if let Some(prelude) = self.psg.prelude {
+            let items = self.psg.children(prelude);
+            self.items(&items, &mut Vec::new());
+        }
         let items = self.psg.items();
+        self.items(&items, &mut Vec::new());
+        self.check_entry_point(&items);
+    }
+
+    /// Resolve a module's items in order; `top_level` collects the names
+    /// defined so far, to report duplicates.
+    fn items(&mut self, items: &[NodeId], top_level: &mut Vec<(String, NodeId)>) {
         let module_name = match self.psg.root.map(|r| self.psg.kind(r).clone()) {
             Some(NodeKind::Module(n)) => n,
             _ => String::new(),
         };
-        let mut top_level: Vec<(String, NodeId)> = Vec::new();
-        if let Some(prelude) = self.psg.prelude {
-            for item in self.psg.children(prelude) {
-                self.declare_cases(item);
-            }
-        }
         let mut i = 0;
         while i < items.len() {
             let item = items[i];
@@ -69,7 +76,7 @@ impl Resolver<'_> {
                     i += 1;
                 }
                 NodeKind::Binding(_) => {
-                    let group = self.group_at(&items, i);
+                    let group = self.group_at(items, i);
                     for &b in &group {
                         let info = self.psg.binding(b).cloned();
                         if let Some(info) = info {
@@ -101,7 +108,6 @@ impl Resolver<'_> {
                 _ => i += 1,
             }
         }
-        self.check_entry_point(&items);
     }
 
     /// The bindings declared together with `items[i]` (`let rec … and …`).

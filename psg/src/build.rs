@@ -10,6 +10,9 @@ use crate::graph::*;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
 use clef_frontend::{Diagnostic, Span};
 
+/// The prelude's functions (see `prelude.clef`).
+const PRELUDE: &str = include_str!("prelude.clef");
+
 /// Build the PSG of a parsed file. `default_module` names the module when
 /// the file has no `module` line (F# uses the file name).
 pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
@@ -156,7 +159,72 @@ impl Builder {
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, option);
+        // `type List<'T> = [] | :: of 'T * 'T list`
+        let elem = || ast::TypeExpr {
+            kind: ast::TypeExprKind::Var(ast::Ident {
+                name: "T".into(),
+                span: at,
+            }),
+            span: at,
+        };
+        let list = ast::TypeExpr {
+            kind: ast::TypeExprKind::Named {
+                name: ast::Ident {
+                    name: "List".into(),
+                    span: at,
+                },
+                args: vec![elem()],
+            },
+            span: at,
+        };
+        let info = TypeDeclInfo {
+            name: "List".into(),
+            name_span: at,
+            params: vec!["T".into()],
+            fields: Vec::new(),
+            cases: vec![
+                UnionCaseInfo {
+                    name: "[]".into(),
+                    span: at,
+                    fields: Vec::new(),
+                },
+                UnionCaseInfo {
+                    name: "::".into(),
+                    span: at,
+                    fields: vec![(Some("Head".into()), elem()), (Some("Tail".into()), list)],
+                },
+            ],
+        };
+        let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
+        self.psg.add_child(prelude, list);
         self.psg.prelude = Some(prelude);
+        // The prelude's functions, written in Clef. Their spans point into
+        // the prelude source; it is type-correct and its matches complete,
+        // so no diagnostic ever points there.
+        let parsed = clef_frontend::parse_source(PRELUDE);
+        debug_assert!(
+            parsed.diagnostics.is_empty(),
+            "the prelude must parse: {:?}",
+            parsed.diagnostics
+        );
+        let first = self.psg.graph.node_count();
+        for item in &parsed.file.items {
+            if let ast::Item::Let(decl) = item {
+                for binding in self.let_decl(decl) {
+                    self.psg.add_child(prelude, binding);
+                }
+            }
+        }
+        // `List__map` (definitions and references) becomes `List.map`.
+        for i in first..self.psg.graph.node_count() {
+            match &mut self.psg.node_mut(NodeId::new(i)).kind {
+                NodeKind::Binding(BindingInfo { name, .. })
+                | NodeKind::Expr(ExprKind::Var(name)) => {
+                    *name = name.replacen("__", ".", 1);
+                }
+                _ => {}
+            }
+        }
     }
 
     fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
@@ -276,6 +344,24 @@ impl Builder {
                 let inner = self.pattern(inner);
                 pattern_node(self, PatternKind::Typed(ty.clone()), &[inner])
             }
+            P::List(items) => {
+                let nil = ast::Pattern {
+                    kind: P::Var(ast::Ident {
+                        name: "[]".into(),
+                        span,
+                    }),
+                    span,
+                };
+                let list = items
+                    .iter()
+                    .rev()
+                    .fold(nil, |tail, h| cons_pattern(h.clone(), tail, span));
+                self.pattern(&list)
+            }
+            P::Cons(h, t) => {
+                let cons = cons_pattern((**h).clone(), (**t).clone(), span);
+                self.pattern(&cons)
+            }
             P::Case(name, arg) => {
                 let arg = self.pattern(arg);
                 pattern_node(self, PatternKind::Case(name.name.clone()), &[arg])
@@ -346,7 +432,14 @@ impl Builder {
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if m.name == "Option") => {
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if m.name == "Option" || m.name == "List") =>
+            {
+                let A::Var(m) = &obj.kind else {
+                    unreachable!("checked by the guard")
+                };
+                if m.name == "List" {
+                    return self.node(ExprKind::Var(format!("List.{}", name.name)), span, &[]);
+                }
                 self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
             }
             A::Dot(obj, name) => {
@@ -366,6 +459,30 @@ impl Builder {
                 let (head, mut args) = flatten_app(f);
                 args.push(x);
                 self.apply(head, &args, span)
+            }
+            A::Binary(BinOp::Cons, h, t) => {
+                let cons = cons_expr((**h).clone(), (**t).clone(), span);
+                self.expr(&cons)
+            }
+            A::Binary(BinOp::Append, a, b) => {
+                let app = app_expr(
+                    app_expr(var_expr("List.append", span), (**a).clone()),
+                    (**b).clone(),
+                );
+                self.expr(&app)
+            }
+            A::List(items) => {
+                let list = items.iter().rev().fold(var_expr("[]", span), |tail, h| {
+                    cons_expr(h.clone(), tail, span)
+                });
+                self.expr(&list)
+            }
+            A::Range(a, b) => {
+                let app = app_expr(
+                    app_expr(var_expr("List.range", span), (**a).clone()),
+                    (**b).clone(),
+                );
+                self.expr(&app)
             }
             A::Binary(BinOp::ComposeRight, f, g) => self.compose(f, g, span),
             A::Binary(BinOp::ComposeLeft, g, f) => self.compose(f, g, span),
@@ -622,6 +739,34 @@ fn var_expr(name: &str, span: Span) -> ast::Expr {
         }),
         span,
     )
+}
+
+fn app_expr(f: ast::Expr, arg: ast::Expr) -> ast::Expr {
+    let span = f.span.to(arg.span);
+    ast::Expr::new(A::App(Box::new(f), Box::new(arg)), span)
+}
+
+/// `h :: t` as the union case `::` applied to `(h, t)`.
+fn cons_expr(h: ast::Expr, t: ast::Expr, span: Span) -> ast::Expr {
+    app_expr(
+        var_expr("::", span),
+        ast::Expr::new(A::Tuple(vec![h, t]), span),
+    )
+}
+
+fn cons_pattern(h: ast::Pattern, t: ast::Pattern, span: Span) -> ast::Pattern {
+    let name = ast::Ident {
+        name: "::".into(),
+        span,
+    };
+    let pair = ast::Pattern {
+        kind: ast::PatternKind::Tuple(vec![h, t]),
+        span,
+    };
+    ast::Pattern {
+        kind: ast::PatternKind::Case(name, Box::new(pair)),
+        span,
+    }
 }
 
 /// `match scrutinee with pattern -> body`

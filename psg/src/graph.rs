@@ -209,10 +209,11 @@ pub enum Builtin {
     OptionIsSome,
     OptionIsNone,
     OptionGet,
+    Failwith,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 22] = [
+    pub const ALL: [Builtin; 23] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -235,6 +236,7 @@ impl Builtin {
         Builtin::OptionIsSome,
         Builtin::OptionIsNone,
         Builtin::OptionGet,
+        Builtin::Failwith,
     ];
 
     pub fn name(self) -> &'static str {
@@ -261,6 +263,7 @@ impl Builtin {
             Builtin::OptionIsSome => "Option.isSome",
             Builtin::OptionIsNone => "Option.isNone",
             Builtin::OptionGet => "Option.get",
+            Builtin::Failwith => "failwith",
         }
     }
 

@@ -144,10 +144,12 @@ impl Type {
                 t.write(out, vars, Context::Postfix);
                 out.push_str("[]");
             }
-            // F# writes the prelude's option postfix: `int option`.
-            Type::Named { name, args, .. } if name == "Option" && args.len() == 1 => {
+            // F# writes the prelude's option and list postfix: `int list`.
+            Type::Named { name, args, .. }
+                if (name == "Option" || name == "List") && args.len() == 1 =>
+            {
                 args[0].write(out, vars, Context::Postfix);
-                out.push_str(" option");
+                out.push_str(if name == "Option" { " option" } else { " list" });
             }
             Type::Named { name, args, .. } => {
                 out.push_str(name);

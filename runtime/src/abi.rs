@@ -111,6 +111,20 @@ pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
     )
 }
 
+/// F#'s `failwith message`: the message on stderr, exit status 1.
+///
+/// # Safety
+/// `message` must be a valid Clef string.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_failwith(message: *const ClefStr) -> ! {
+    io::flush();
+    eprintln!(
+        "error: {}",
+        String::from_utf8_lossy(ClefStr::as_bytes(message))
+    );
+    std::process::exit(1)
+}
+
 #[no_mangle]
 pub extern "C" fn barewire_fail_none(loc: *const ClefStr) -> ! {
     fail(loc, "the option value was None (`.Value` of `None`)")

@@ -25,6 +25,7 @@ mod matching;
 mod unions;
 
 pub(crate) use closures::lower_closure_stub;
+pub(crate) use unions::lower_relation;
 
 type Val = Option<Value>;
 type R<T> = Result<T, Vec<Diagnostic>>;
@@ -876,9 +877,14 @@ impl Lowering<'_, '_, '_> {
                 self.expr(args[0], false)?;
                 Ok(None)
             }
-            Builtin::Exit => {
-                let code = self.value(args[0], false)?;
-                self.runtime(&rt::RT_EXIT, &[code])?;
+            Builtin::Failwith | Builtin::Exit => {
+                let arg = self.value(args[0], false)?;
+                let f = if b == Builtin::Exit {
+                    &rt::RT_EXIT
+                } else {
+                    &rt::FAILWITH
+                };
+                self.runtime(f, &[arg])?;
                 self.b
                     .ins()
                     .trap(TrapCode::user(1).expect("nonzero trap code"));

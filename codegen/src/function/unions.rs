@@ -1,7 +1,8 @@
 //! Union values: a collected block `[tag, fields…]` (the tag is the
 //! case's index, an i64), built by case constructors and taken apart by
-//! case patterns; structural equality and ordering of unions; `option`'s
-//! members.
+//! case patterns; structural equality and ordering of unions (one
+//! generated function per union type and relation, since unions may be
+//! recursive); `option`'s members and functions.
 
 use super::{Lowering, Val, R};
 use crate::internal;
@@ -104,9 +105,28 @@ impl Lowering<'_, '_, '_> {
         Ok(())
     }
 
-    /// Equality (`Some`) or ordering (`None` → compare) of two unions:
-    /// tags first, then the fields of the shared case.
+    /// Equality (an i8) or ordering (an i32) of two unions, by calling the
+    /// type's generated relation function (unions may be recursive, so the
+    /// comparison cannot be expanded inline).
     pub(super) fn union_relation(
+        &mut self,
+        t: &Type,
+        a: Value,
+        b: Value,
+        equality: bool,
+    ) -> R<Option<Value>> {
+        if self.cg.psg.union_cases(t).is_none() {
+            return Ok(None);
+        }
+        let f = self.cg.relation_fn(t, equality).map_err(internal)?;
+        let fref = self.func_ref(f);
+        let call = self.b.ins().call(fref, &[a, b]);
+        Ok(self.b.inst_results(call).first().copied())
+    }
+
+    /// The body of a union's relation function: tags first, then the
+    /// fields of the shared case.
+    pub(super) fn union_relation_body(
         &mut self,
         t: &Type,
         a: Value,
@@ -245,4 +265,35 @@ impl Lowering<'_, '_, '_> {
             }
         })
     }
+}
+
+/// A union type's equality (`(a, b) -> i8`) or ordering (`(a, b) -> i32`)
+/// function, generated once per type.
+pub(crate) fn lower_relation(
+    cg: &mut crate::Codegen,
+    ctx: &mut cranelift_codegen::Context,
+    fctx: &mut cranelift_frontend::FunctionBuilderContext,
+    t: &Type,
+    equality: bool,
+) -> R<()> {
+    let b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
+    let mut l = Lowering::new(
+        cg,
+        b,
+        std::collections::HashMap::new(),
+        std::collections::HashMap::new(),
+    );
+    let entry = l.b.create_block();
+    l.b.append_block_params_for_function_params(entry);
+    l.b.switch_to_block(entry);
+    l.b.seal_block(entry);
+    let (a, b) = (l.b.block_params(entry)[0], l.b.block_params(entry)[1]);
+    let r = l
+        .union_relation_body(t, a, b, equality)?
+        .ok_or_else(|| internal("relation of a non-union"))?;
+    l.b.ins().return_(&[r]);
+    l.b.seal_all_blocks();
+    let config = cranelift_module::Module::target_config(&l.cg.module);
+    l.b.finalize(config);
+    Ok(())
 }

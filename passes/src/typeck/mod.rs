@@ -308,12 +308,20 @@ impl Infer<'_> {
     fn annotation(&mut self, t: &TypeExpr) -> Type {
         match &t.kind {
             TypeExprKind::Named { name, args }
-                if self.type_names.contains_key(&name.name) || name.name == "option" =>
+                if self.type_names.contains_key(&name.name)
+                    || name.name == "option"
+                    || name.name == "list" =>
             {
+                // `int option` and `int list` name the prelude's unions.
+                let prelude_name = if name.name == "list" {
+                    "List"
+                } else {
+                    "Option"
+                };
                 let decl = self
                     .type_names
                     .get(&name.name)
-                    .or(self.type_names.get("Option"))
+                    .or(self.type_names.get(prelude_name))
                     .copied()
                     .expect("checked by the guard");
                 let arity = self.psg.node(decl).ann.generalized.len();
@@ -403,11 +411,14 @@ impl Infer<'_> {
 
     fn module(&mut self) {
         if let Some(prelude) = self.psg.prelude {
-            for item in self.psg.children(prelude) {
-                self.declare_type(item);
-            }
+            let items = self.psg.children(prelude);
+            self.items(&items);
         }
         let items = self.psg.items();
+        self.items(&items);
+    }
+
+    fn items(&mut self, items: &[NodeId]) {
         let mut i = 0;
         while i < items.len() {
             let item = items[i];
@@ -825,6 +836,10 @@ impl Infer<'_> {
                 Type::fun(a, r)
             }
             Builtin::Not => Type::fun(Type::Bool, Type::Bool),
+            Builtin::Failwith => {
+                let a = self.fresh();
+                Type::fun(Type::String, a)
+            }
             Builtin::Ignore => {
                 let a = self.fresh();
                 Type::fun(a, Type::Unit)
