@@ -36,6 +36,8 @@ runtime_fns! {
     FAIL_MATCH = "barewire_fail_match"(I64);
     FAIL_NONE = "barewire_fail_none"(I64);
     FAILWITH = "barewire_failwith"(I64);
+    FAIL_NEGATIVE_SIZE = "barewire_fail_negative_size"(I64);
+    FAIL_EMPTY = "barewire_fail_empty"(I64);
     FAIL_INDEX = "barewire_fail_index"(I64, I64, I64);
     STRING_CONCAT = "barewire_string_concat"(I64, I64) -> I64;
     STRING_COMPARE = "barewire_string_compare"(I64, I64) -> I32;

@@ -300,6 +300,10 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `[a .. b]`
     Range(Box<Expr>, Box<Expr>),
+    /// `[| a; b |]`
+    Array(Vec<Expr>),
+    /// `[| a .. b |]`
+    ArrayRange(Box<Expr>, Box<Expr>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
     /// `(e : T)`

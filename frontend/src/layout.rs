@@ -383,6 +383,18 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             }
         }
 
+        // `a[i]` (no space before `[`) indexes, as `a.[i]` does (F# 6).
+        // (`T[]`, an array type, keeps its `[`.)
+        if tok == Tok::LBrack
+            && tokens.get(i + 1).is_none_or(|n| n.tok != Tok::RBrack)
+            && prev.as_ref().is_some_and(|(_, p)| {
+                p.span.end == token.span.start
+                    && matches!(p.tok, Tok::Ident(_) | Tok::RParen | Tok::RBrack)
+            })
+        {
+            tok = Tok::DotLBrack;
+        }
+
         // Openers.
         if let Some(closer) = opener_of(&tok) {
             let outer_col = f.block_col();

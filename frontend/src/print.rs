@@ -240,6 +240,17 @@ impl Printer {
                 self.line("list");
                 self.nested(|p| items.iter().for_each(|e| p.expr(e)));
             }
+            ExprKind::Array(items) => {
+                self.line("array");
+                self.nested(|p| items.iter().for_each(|e| p.expr(e)));
+            }
+            ExprKind::ArrayRange(a, b) => {
+                self.line("array range");
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(b);
+                });
+            }
             ExprKind::Range(a, b) => {
                 self.line("range");
                 self.nested(|p| {

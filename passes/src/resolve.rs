@@ -474,6 +474,7 @@ impl Resolver<'_> {
                 );
             }
             (Some(ExprKind::Var(_)), None) => {} // unknown name, already reported
+            (Some(ExprKind::Index), _) => {}     // `a.[i] <- v`: arrays are mutable
             _ => self.diags.push(
                 Diagnostic::error(
                     "E0408",

@@ -432,13 +432,17 @@ impl Builder {
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if m.name == "Option" || m.name == "List") =>
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array")) =>
             {
                 let A::Var(m) = &obj.kind else {
                     unreachable!("checked by the guard")
                 };
-                if m.name == "List" {
-                    return self.node(ExprKind::Var(format!("List.{}", name.name)), span, &[]);
+                if m.name != "Option" {
+                    return self.node(
+                        ExprKind::Var(format!("{}.{}", m.name, name.name)),
+                        span,
+                        &[],
+                    );
                 }
                 self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
             }
@@ -483,6 +487,17 @@ impl Builder {
                     (**b).clone(),
                 );
                 self.expr(&app)
+            }
+            A::ArrayRange(a, b) => {
+                let app = app_expr(
+                    app_expr(var_expr("Array.range", span), (**a).clone()),
+                    (**b).clone(),
+                );
+                self.expr(&app)
+            }
+            A::Array(items) => {
+                let kids: Vec<_> = items.iter().map(|i| self.expr(i)).collect();
+                self.node(ExprKind::Array, span, &kids)
             }
             A::Binary(BinOp::ComposeRight, f, g) => self.compose(f, g, span),
             A::Binary(BinOp::ComposeLeft, g, f) => self.compose(f, g, span),

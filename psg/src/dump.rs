@@ -57,6 +57,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
         NodeKind::Expr(e) => match e {
             ExprKind::Lit(l) => format!("lit {}", literal_str(l)),
             ExprKind::Tuple => "tuple".into(),
+            ExprKind::Array => "array".into(),
             ExprKind::Record(fields) => format!("record {{ {} }}", fields.join("; ")),
             ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),

@@ -106,6 +106,8 @@ pub enum ExprKind {
     /// `match e with …` — children [scrutinee, arm…] (arms are
     /// `NodeKind::Arm`)
     Match,
+    /// `[| a; b |]` — children: the elements
+    Array,
     /// `{ A = a; B = b }` — children: the values, in written order
     Record(Vec<String>),
     /// `{ r with A = a }` — children [r, values in written order]
@@ -210,10 +212,16 @@ pub enum Builtin {
     OptionIsNone,
     OptionGet,
     Failwith,
+    ArrayZeroCreate,
+    ArrayLength,
+    ArraySum,
+    ArrayMax,
+    ArrayMin,
+    ListSum,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 23] = [
+    pub const ALL: [Builtin; 29] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -237,6 +245,12 @@ impl Builtin {
         Builtin::OptionIsNone,
         Builtin::OptionGet,
         Builtin::Failwith,
+        Builtin::ArrayZeroCreate,
+        Builtin::ArrayLength,
+        Builtin::ArraySum,
+        Builtin::ArrayMax,
+        Builtin::ArrayMin,
+        Builtin::ListSum,
     ];
 
     pub fn name(self) -> &'static str {
@@ -264,6 +278,12 @@ impl Builtin {
             Builtin::OptionIsNone => "Option.isNone",
             Builtin::OptionGet => "Option.get",
             Builtin::Failwith => "failwith",
+            Builtin::ArrayZeroCreate => "Array.zeroCreate",
+            Builtin::ArrayLength => "Array.length",
+            Builtin::ArraySum => "Array.sum",
+            Builtin::ArrayMax => "Array.max",
+            Builtin::ArrayMin => "Array.min",
+            Builtin::ListSum => "List.sum",
         }
     }
 

@@ -126,6 +126,16 @@ pub unsafe extern "C" fn barewire_failwith(message: *const ClefStr) -> ! {
 }
 
 #[no_mangle]
+pub extern "C" fn barewire_fail_negative_size(loc: *const ClefStr) -> ! {
+    fail(loc, "the array size must not be negative")
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_fail_empty(loc: *const ClefStr) -> ! {
+    fail(loc, "the input array was empty")
+}
+
+#[no_mangle]
 pub extern "C" fn barewire_fail_none(loc: *const ClefStr) -> ! {
     fail(loc, "the option value was None (`.Value` of `None`)")
 }

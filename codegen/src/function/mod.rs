@@ -8,7 +8,7 @@
 //! calls.
 
 use crate::runtime_abi::{self as rt, RuntimeFn};
-use crate::values::{clif_type, elem_size};
+use crate::values::clif_type;
 use crate::{internal, Codegen};
 use clef_frontend::ast::{BinOp, ForDirection};
 use clef_frontend::{Diagnostic, Span};
@@ -20,6 +20,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{DataId, FuncId, Module};
 use std::collections::HashMap;
 
+mod arrays;
 mod closures;
 mod matching;
 mod unions;
@@ -352,27 +353,20 @@ impl Lowering<'_, '_, '_> {
                 Some(self.b.ins().ireduce(types::I32, len))
             }
             ExprKind::Index => {
-                let arr = self.value(kids[0], false)?;
-                let idx = self.value(kids[1], false)?;
                 let elem = self.type_of(id);
-                let idx64 = self.b.ins().sextend(types::I64, idx);
-                let len = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), arr, 0);
-                let out = self
-                    .b
-                    .ins()
-                    .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
-                self.check(out, &rt::FAIL_INDEX, &[idx64, len], span)?;
-                match clif_type(&elem) {
-                    None => None,
-                    Some(t) => {
-                        let offset = self.b.ins().imul_imm_s(idx64, elem_size(&elem) as i64);
-                        let addr = self.b.ins().iadd(arr, offset);
-                        Some(self.b.ins().load(t, MemFlagsData::trusted(), addr, 8))
-                    }
+                let addr = self.element_address(kids[0], kids[1], &elem, span)?;
+                clif_type(&elem).map(|t| self.b.ins().load(t, MemFlagsData::trusted(), addr, 8))
+            }
+            ExprKind::Array => {
+                let elem = match &ty {
+                    Type::Array(e) => (**e).clone(),
+                    _ => return Err(internal("array literal of a non-array type")),
+                };
+                let mut values = Vec::new();
+                for &k in &kids {
+                    values.push(self.expr(k, false)?);
                 }
+                Some(self.array_literal(&elem, &values)?)
             }
             ExprKind::Apply => self.apply(id, &kids, tail)?,
             ExprKind::Binary(BinOp::And) | ExprKind::Binary(BinOp::Or) => {
@@ -468,6 +462,17 @@ impl Lowering<'_, '_, '_> {
                     last = self.expr(k, tail && i + 1 == kids.len())?;
                 }
                 last
+            }
+            ExprKind::Assign if self.cg.psg.expr(kids[0]) == Some(&ExprKind::Index) => {
+                // `a.[i] <- v`: the index is checked before the store.
+                let target = self.cg.psg.children(kids[0]);
+                let elem = self.type_of(kids[0]);
+                let addr =
+                    self.element_address(target[0], target[1], &elem, self.cg.psg.span(kids[0]))?;
+                if let Some(v) = self.expr(kids[1], false)? {
+                    self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
+                }
+                None
             }
             ExprKind::Assign => {
                 let v = self.expr(kids[1], false)?;
@@ -901,6 +906,12 @@ impl Lowering<'_, '_, '_> {
             | Builtin::OptionIsSome
             | Builtin::OptionIsNone
             | Builtin::OptionGet => self.option_builtin(apply, b, args),
+            Builtin::ArrayZeroCreate
+            | Builtin::ArrayLength
+            | Builtin::ArraySum
+            | Builtin::ArrayMax
+            | Builtin::ArrayMin
+            | Builtin::ListSum => self.collection_builtin(apply, b, args),
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {

@@ -687,6 +687,14 @@ impl Infer<'_> {
             }
             ExprKind::Lambda => self.lambda(kids[0]),
             ExprKind::Tuple => Type::Tuple(kids.iter().map(|&k| self.expr(k)).collect()),
+            ExprKind::Array => {
+                let elem = self.fresh();
+                for &k in &kids {
+                    let t = self.expr(k);
+                    self.expect(k, &t, &elem, None);
+                }
+                Type::Array(Box::new(elem))
+            }
             ExprKind::Record(names) => self.record_expr(id, &names, &kids),
             ExprKind::RecordUpdate(names) => self.record_update(id, &names, &kids),
             ExprKind::Match => {
@@ -839,6 +847,25 @@ impl Infer<'_> {
             Builtin::Failwith => {
                 let a = self.fresh();
                 Type::fun(Type::String, a)
+            }
+            Builtin::ArrayZeroCreate => {
+                let a = self.fresh();
+                Type::fun(Type::Int, Type::Array(Box::new(a)))
+            }
+            Builtin::ArrayLength => {
+                let a = self.fresh();
+                Type::fun(Type::Array(Box::new(a)), Type::Int)
+            }
+            Builtin::ArraySum | Builtin::ArrayMax | Builtin::ArrayMin => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                Type::fun(Type::Array(Box::new(a.clone())), a)
+            }
+            Builtin::ListSum => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                let list = self.list_of(a.clone());
+                Type::fun(list, a)
             }
             Builtin::Ignore => {
                 let a = self.fresh();

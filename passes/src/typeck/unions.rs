@@ -133,6 +133,20 @@ impl Infer<'_> {
         );
     }
 
+    /// `'a list` for a type `a`.
+    pub(super) fn list_of(&mut self, a: Type) -> Type {
+        let decl = self
+            .type_names
+            .get("List")
+            .copied()
+            .unwrap_or(NodeId::new(0));
+        Type::Named {
+            decl: decl.index() as u32,
+            name: "List".into(),
+            args: vec![a],
+        }
+    }
+
     /// `'a option` for a type `a`.
     fn option_of(&mut self, a: Type) -> Type {
         let decl = self

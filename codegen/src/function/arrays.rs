@@ -1,0 +1,193 @@
+//! Arrays: a collected block `{ len: i64, elements }` (element size from
+//! the element's machine type), bounds-checked access, and the builtins
+//! that depend on the element type (`Array.zeroCreate`, `Array.sum`,
+//! `Array.max`, `Array.min`, `List.sum`).
+
+use super::{Lowering, Val, R};
+use crate::internal;
+use crate::runtime_abi as rt;
+use crate::values::{clif_type, elem_size};
+use clef_frontend::Span;
+use clef_psg::*;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, BlockArg, InstBuilder, MemFlagsData, Value};
+
+impl Lowering<'_, '_, '_> {
+    /// The address of element `index` of `array` minus the 8-byte header
+    /// (so loads and stores use offset 8), after a bounds check.
+    pub(super) fn element_address(
+        &mut self,
+        array: NodeId,
+        index: NodeId,
+        elem: &Type,
+        span: Span,
+    ) -> R<Value> {
+        let arr = self.value(array, false)?;
+        let idx = self.value(index, false)?;
+        let idx64 = self.b.ins().sextend(types::I64, idx);
+        let len = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), arr, 0);
+        let out = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
+        self.check(out, &rt::FAIL_INDEX, &[idx64, len], span)?;
+        let offset = self.b.ins().imul_imm_s(idx64, elem_size(elem) as i64);
+        Ok(self.b.ins().iadd(arr, offset))
+    }
+
+    /// A new zeroed array of `len` (an i64) elements.
+    fn alloc_array(&mut self, elem: &Type, len: Value) -> R<Value> {
+        let bytes = self.b.ins().imul_imm_s(len, elem_size(elem) as i64);
+        let size = self.b.ins().iadd_imm_s(bytes, 8);
+        let arr = self
+            .runtime(&rt::ALLOC, &[size])?
+            .ok_or_else(|| internal("allocation without a result"))?;
+        self.b.ins().store(MemFlagsData::trusted(), len, arr, 0);
+        Ok(arr)
+    }
+
+    /// `[| a; b; … |]`
+    pub(super) fn array_literal(&mut self, elem: &Type, values: &[Val]) -> R<Value> {
+        let len = self.b.ins().iconst(types::I64, values.len() as i64);
+        let arr = self.alloc_array(elem, len)?;
+        let size = elem_size(elem) as i32;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), *v, arr, 8 + size * i as i32);
+            }
+        }
+        Ok(arr)
+    }
+
+    pub(super) fn collection_builtin(
+        &mut self,
+        apply: NodeId,
+        b: Builtin,
+        args: &[NodeId],
+    ) -> R<Val> {
+        let span = self.cg.psg.span(apply);
+        let result_ty = self.type_of(apply);
+        match b {
+            Builtin::ArrayZeroCreate => {
+                let Type::Array(elem) = &result_ty else {
+                    return Err(internal("zeroCreate of a non-array"));
+                };
+                let n = self.value(args[0], false)?;
+                let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+                self.check(negative, &rt::FAIL_NEGATIVE_SIZE, &[], span)?;
+                let len = self.b.ins().sextend(types::I64, n);
+                Ok(Some(self.alloc_array(elem, len)?))
+            }
+            Builtin::ArrayLength => {
+                let arr = self.value(args[0], false)?;
+                let len = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), arr, 0);
+                Ok(Some(self.b.ins().ireduce(types::I32, len)))
+            }
+            Builtin::ListSum => self.list_sum(args[0], &result_ty),
+            _ => self.array_reduce(b, args[0], &result_ty, span),
+        }
+    }
+
+    /// `Array.sum`, `Array.max`, `Array.min`: a loop over the elements.
+    fn array_reduce(&mut self, b: Builtin, array: NodeId, elem: &Type, span: Span) -> R<Val> {
+        let t = clif_type(elem).ok_or_else(|| internal("reducing an array of unit"))?;
+        let arr = self.value(array, false)?;
+        let len = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), arr, 0);
+        let size = elem_size(elem) as i64;
+        let (start, init) = if b == Builtin::ArraySum {
+            (0, self.zero(t))
+        } else {
+            // max/min of an empty array is an error, as in F#.
+            let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
+            self.check(empty, &rt::FAIL_EMPTY, &[], span)?;
+            (1, self.b.ins().load(t, MemFlagsData::trusted(), arr, 8))
+        };
+        let header = self.b.create_block();
+        let body = self.b.create_block();
+        let done = self.b.create_block();
+        let i = self.b.append_block_param(header, types::I64);
+        let acc = self.b.append_block_param(header, t);
+        let result = self.b.append_block_param(done, t);
+        let start = self.b.ins().iconst(types::I64, start);
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(start), BlockArg::Value(init)]);
+        self.switch_to(header);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i, len);
+        self.b
+            .ins()
+            .brif(more, body, &[], done, &[BlockArg::Value(acc)]);
+        self.switch_to(body);
+        let offset = self.b.ins().imul_imm_s(i, size);
+        let addr = self.b.ins().iadd(arr, offset);
+        let x = self.b.ins().load(t, MemFlagsData::trusted(), addr, 8);
+        let next_acc = match (b, elem.is_float()) {
+            (Builtin::ArraySum, true) => self.b.ins().fadd(acc, x),
+            (Builtin::ArraySum, false) => self.b.ins().iadd(acc, x),
+            (Builtin::ArrayMax, true) => self.b.ins().fmax(acc, x),
+            (Builtin::ArrayMin, true) => self.b.ins().fmin(acc, x),
+            (Builtin::ArrayMax, false) if *elem == Type::Byte => self.b.ins().umax(acc, x),
+            (Builtin::ArrayMin, false) if *elem == Type::Byte => self.b.ins().umin(acc, x),
+            (Builtin::ArrayMax, false) => self.b.ins().smax(acc, x),
+            _ => self.b.ins().smin(acc, x),
+        };
+        let next_i = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(
+            header,
+            &[BlockArg::Value(next_i), BlockArg::Value(next_acc)],
+        );
+        self.switch_to(done);
+        Ok(Some(result))
+    }
+
+    /// `List.sum`: follow the cons cells (`[tag, head, tail]`).
+    fn list_sum(&mut self, list: NodeId, elem: &Type) -> R<Val> {
+        let t = clif_type(elem).ok_or_else(|| internal("summing a list of unit"))?;
+        let l = self.value(list, false)?;
+        let header = self.b.create_block();
+        let body = self.b.create_block();
+        let done = self.b.create_block();
+        let node = self.b.append_block_param(header, types::I64);
+        let acc = self.b.append_block_param(header, t);
+        let result = self.b.append_block_param(done, t);
+        let zero = self.zero(t);
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(l), BlockArg::Value(zero)]);
+        self.switch_to(header);
+        let tag = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), node, 0);
+        self.b
+            .ins()
+            .brif(tag, body, &[], done, &[BlockArg::Value(acc)]);
+        self.switch_to(body);
+        let x = self.b.ins().load(t, MemFlagsData::trusted(), node, 8);
+        let tail = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), node, 16);
+        let next = if elem.is_float() {
+            self.b.ins().fadd(acc, x)
+        } else {
+            self.b.ins().iadd(acc, x)
+        };
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next)]);
+        self.switch_to(done);
+        Ok(Some(result))
+    }
+}
