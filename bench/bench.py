@@ -10,11 +10,20 @@
    clefc, gcc, ...) KERNEL_RUNS times each and report median seconds and the
    ratio clefc/gcc.
 
+3. Allocation and closures: build every program in alloc/ with clefc and
+   every Rust counterpart (alloc/NAME.rs, plus variants alloc/NAME.VARIANT.rs)
+   with rustc -O, check that all print the same thing, run them alternately
+   (clefc, rust, rust variant, clefc, ...) KERNEL_RUNS times each, and report
+   median seconds, the ratio clefc/rust and the peak resident set size of
+   each program.
+
 Prints markdown to stdout; progress goes to stderr.
 
 Environment: CLEFC (default target/release/clefc), CC (default gcc),
-SIZES (default "1000 10000 100000"), BUILD_RUNS (default 3),
-KERNEL_RUNS (default 5), KEEP (a directory to keep build products in).
+RUSTC (default rustc), SIZES (default "1000 10000 100000"), BUILD_RUNS
+(default 3), KERNEL_RUNS (default 5), KEEP (a directory to keep build
+products in), ONLY (the parts to run, space- or comma-separated, from
+"compile kernels alloc"; default all three).
 """
 
 import os
@@ -31,6 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CLEFC = os.environ.get("CLEFC", os.path.join(ROOT, "target", "release", "clefc"))
 CC = os.environ.get("CC", "gcc")
+RUSTC = os.environ.get("RUSTC", "rustc")
+PARTS = ("compile", "kernels", "alloc")
+ONLY = os.environ.get("ONLY", " ".join(PARTS)).replace(",", " ").split()
 SIZES = [int(s) for s in os.environ.get("SIZES", "1000 10000 100000").split()]
 BUILD_RUNS = int(os.environ.get("BUILD_RUNS", "3"))
 KERNEL_RUNS = int(os.environ.get("KERNEL_RUNS", "5"))
@@ -57,14 +69,17 @@ def sh(cmd):
 
 def machine():
     model = sh("lscpu | grep 'Model name' | sed 's/Model name: *//'") or platform.processor()
-    gcc = sh("%s --version | head -1" % CC)
     clefc = sh("%s --version" % CLEFC)
-    return [
+    out = [
         "- CPU: %s, `nproc` = %s" % (model, sh("nproc")),
         "- OS: %s %s" % (platform.system(), platform.release()),
-        "- C compiler: %s" % gcc,
-        "- clefc: %s (`%s`)" % (clefc, os.path.relpath(CLEFC, ROOT) if CLEFC.startswith(ROOT) else CLEFC),
     ]
+    if "kernels" in ONLY:
+        out.append("- C compiler: %s" % sh("%s --version | head -1" % CC))
+    if "alloc" in ONLY:
+        out.append("- Rust compiler: %s" % sh("%s --version" % RUSTC))
+    out.append("- clefc: %s (`%s`)" % (clefc, os.path.relpath(CLEFC, ROOT) if CLEFC.startswith(ROOT) else CLEFC))
+    return out
 
 
 def fmt_ms(x):
@@ -173,17 +188,121 @@ def kernels(work):
     return out, rows
 
 
+# ---------------------------------------------------------------- allocation
+GNU_TIME = "/usr/bin/time"
+
+
+def peak_rss(exe):
+    """Peak resident set size of one run of exe, in KiB, and how it was measured.
+
+    With GNU time: `/usr/bin/time -f %M`. Otherwise ru_maxrss of the child
+    from os.wait4 (resource usage of that one child). On Linux a child's
+    ru_maxrss starts from the RSS of the process it was forked from and
+    survives exec, so without GNU time (a small process) anything below this
+    harness's own size (the "floor", measured on `true`) cannot be seen."""
+    if os.access(GNU_TIME, os.X_OK):
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+            p = run([GNU_TIME, "-f", "%M", "-o", f.name, exe])
+            if p.returncode != 0:
+                raise RuntimeError("%s exited with %d: %s" % (exe, p.returncode, p.stderr[-2000:]))
+            return int(f.read().split()[-1]), None
+    def wait4(cmd):
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError("%s failed" % cmd[0])
+        return usage.ru_maxrss
+    return wait4([exe]), wait4([shutil.which("true") or "/bin/true"])
+
+
+def fmt_rss(kib, floor):
+    if floor is not None and kib <= floor * 1.05:
+        return "≤ %.1f" % (floor / 1024)
+    return "%.1f" % (kib / 1024)
+
+
+def rust_variants(adir, name):
+    """[(label, path)]: NAME.rs first (the idiomatic version), then NAME.VARIANT.rs."""
+    found = [("rust", os.path.join(adir, name + ".rs"))] if os.path.exists(os.path.join(adir, name + ".rs")) else []
+    for f in sorted(os.listdir(adir)):
+        if f.startswith(name + ".") and f.endswith(".rs") and f.count(".") == 2:
+            found.append(("rust " + f[len(name) + 1:-3], os.path.join(adir, f)))
+    return found
+
+
+def alloc(work):
+    adir = os.path.join(HERE, "alloc")
+    names = sorted(f[:-5] for f in os.listdir(adir) if f.endswith(".clef"))
+    rows = []
+    for name in names:
+        variants = rust_variants(adir, name)
+        if not variants:
+            raise RuntimeError("alloc/%s.clef has no Rust counterpart alloc/%s.rs" % (name, name))
+        clef_exe = os.path.join(work, name + ".alloc.clef.exe")
+        p = run([CLEFC, "build", os.path.join(adir, name + ".clef"), "-o", clef_exe])
+        if p.returncode != 0:
+            raise RuntimeError("clefc build %s failed:\n%s" % (name, p.stderr[-4000:]))
+        exes = []
+        for label, src in variants:
+            exe = os.path.join(work, os.path.basename(src)[:-3] + ".rust.exe")
+            p = run([RUSTC, "-O", "--crate-name", "bench", "-o", exe, src])
+            if p.returncode != 0:
+                raise RuntimeError("%s -O %s failed:\n%s" % (RUSTC, src, p.stderr[-4000:]))
+            exes.append((label, exe))
+        log("alloc %s: %d interleaved runs each of clefc and %s" % (name, KERNEL_RUNS, ", ".join(l for l, _ in exes)))
+        tc = []
+        tr = {l: [] for l, _ in exes}
+        outs = set()
+        for _ in range(KERNEL_RUNS):
+            dt, oc = timed(clef_exe)
+            tc.append(dt)
+            for label, exe in exes:
+                dt, o = timed(exe)
+                tr[label].append(dt)
+                if o != oc:
+                    raise RuntimeError("alloc %s: outputs differ\nclefc: %s%s: %s" % (name, oc, label, o))
+            outs.add(oc.strip())
+        # peak RSS: one more run of each, outside the timed runs (GNU time
+        # would add a process start to every timing)
+        mc = peak_rss(clef_exe)
+        mr = {label: peak_rss(exe) for label, exe in exes}
+        c = statistics.median(tc)
+        for label, _ in exes:
+            r = statistics.median(tr[label])
+            rows.append(dict(name=name, label=label, out=" / ".join(sorted(outs)), clef=c, rust=r,
+                             ratio=c / r, clef_min=min(tc), rust_min=min(tr[label]),
+                             clef_rss=mc, rust_rss=mr[label]))
+    out = ["| program | Rust version | output (identical) | clefc s | Rust s | **clefc/Rust** "
+           "| clefc peak RSS MiB | Rust peak RSS MiB | fastest clefc s | fastest Rust s |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append("| %s | %s | `%s` | %.3f | %.3f | **%.2f** | %s | %s | %.3f | %.3f |"
+                   % (r["name"], r["label"], r["out"], r["clef"], r["rust"], r["ratio"],
+                      fmt_rss(*r["clef_rss"]), fmt_rss(*r["rust_rss"]), r["clef_min"], r["rust_min"]))
+    return out, rows
+
+
 def main():
+    bad = [p for p in ONLY if p not in PARTS]
+    if bad or not ONLY:
+        sys.exit("ONLY=%r: expected some of %s" % (" ".join(ONLY), " ".join(PARTS)))
     if not os.access(CLEFC, os.X_OK):
         sys.exit("clefc not found at %s (set CLEFC)" % CLEFC)
-    if shutil.which(CC) is None:
+    if "kernels" in ONLY and shutil.which(CC) is None:
         sys.exit("C compiler %s not found (set CC)" % CC)
+    if "alloc" in ONLY and shutil.which(RUSTC) is None:
+        sys.exit("Rust compiler %s not found (set RUSTC, or leave alloc out of ONLY)" % RUSTC)
     keep = os.environ.get("KEEP")
     work = keep or tempfile.mkdtemp(prefix="clef-bench-")
     os.makedirs(work, exist_ok=True)
+    ct_rows = k_rows = a_rows = None
     try:
-        ct, ct_rows = compile_time(work)
-        kt, k_rows = kernels(work)
+        if "compile" in ONLY:
+            ct, ct_rows = compile_time(work)
+        if "kernels" in ONLY:
+            kt, k_rows = kernels(work)
+        if "alloc" in ONLY:
+            at, a_rows = alloc(work)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -191,27 +310,45 @@ def main():
     print("## Machine\n")
     print("\n".join(machine()))
     print()
-    print("## Compile time (`clefc build --timings`, median of %d runs, milliseconds)\n" % BUILD_RUNS)
-    print("\n".join(ct))
-    print()
-    print("## Run time (median of %d interleaved runs, seconds)\n" % KERNEL_RUNS)
-    print("\n".join(kt))
-    print()
+    if ct_rows is not None:
+        print("## Compile time (`clefc build --timings`, median of %d runs, milliseconds)\n" % BUILD_RUNS)
+        print("\n".join(ct))
+        print()
+    if k_rows is not None:
+        print("## Run time (median of %d interleaved runs, seconds)\n" % KERNEL_RUNS)
+        print("\n".join(kt))
+        print()
+    if a_rows is not None:
+        print("## Allocation and closures against Rust (median of %d interleaved runs, seconds; "
+              "peak RSS from one more run of each)\n" % KERNEL_RUNS)
+        print("\n".join(at))
+        print()
     print("## Aims\n")
-    ten_k = [med for lines, med in ct_rows if 5000 <= lines <= 20000]
-    if ten_k:
-        t = ten_k[0]["to object"]
-        print("- 10k lines to an object file in under 500 ms: %.1f ms, %s" % (t, "met" if t < 500 else "NOT met"))
-    if len(ct_rows) >= 2:
-        per = ["%d lines: %.1f µs/line" % (lines, med["to object"] * 1e3 / lines) for lines, med in ct_rows]
-        (l0, m0), (l1, m1) = ct_rows[-2], ct_rows[-1]
-        growth = (m1["to object"] / m0["to object"]) / (l1 / l0)
-        print("- linear growth of time to object: %s; from %d to %d lines the cost per line changes %.2fx"
-              % ("; ".join(per), l0, l1, growth))
-    per_k = ", ".join("%s %.2f" % (r[0], r[4]) for r in k_rows)
-    worst = max((r[4] for r in k_rows), default=0)
-    print("- kernels within 1.25x of gcc -O2 (clefc/gcc: %s): %s" % (per_k, "met" if worst <= 1.25 else "NOT met"))
-
+    if ct_rows:
+        ten_k = [med for lines, med in ct_rows if 5000 <= lines <= 20000]
+        if ten_k:
+            t = ten_k[0]["to object"]
+            print("- 10k lines to an object file in under 500 ms: %.1f ms, %s" % (t, "met" if t < 500 else "NOT met"))
+        if len(ct_rows) >= 2:
+            per = ["%d lines: %.1f µs/line" % (lines, med["to object"] * 1e3 / lines) for lines, med in ct_rows]
+            (l0, m0), (l1, m1) = ct_rows[-2], ct_rows[-1]
+            growth = (m1["to object"] / m0["to object"]) / (l1 / l0)
+            print("- linear growth of time to object: %s; from %d to %d lines the cost per line changes %.2fx"
+                  % ("; ".join(per), l0, l1, growth))
+    if k_rows:
+        per_k = ", ".join("%s %.2f" % (r[0], r[4]) for r in k_rows)
+        worst = max((r[4] for r in k_rows), default=0)
+        print("- kernels within 1.25x of gcc -O2 (clefc/gcc: %s): %s" % (per_k, "met" if worst <= 1.25 else "NOT met"))
+    if a_rows:
+        idiomatic = [r for r in a_rows if r["label"] == "rust"]
+        per_a = ", ".join("%s %.2f" % (r["name"], r["ratio"]) for r in idiomatic)
+        worst = max((r["ratio"] for r in idiomatic), default=0)
+        print("- allocation/closure programs within 2x of idiomatic Rust (clefc/rust: %s): %s"
+              % (per_a, "met" if worst <= 2 else "NOT met"))
+        others = [r for r in a_rows if r["label"] != "rust"]
+        if others:
+            print("  (other Rust versions, clefc/Rust: %s)"
+                  % ", ".join("%s vs %s %.2f" % (r["name"], r["label"], r["ratio"]) for r in others))
 
 if __name__ == "__main__":
     main()

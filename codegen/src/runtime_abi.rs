@@ -50,6 +50,12 @@ runtime_fns! {
     PRINT_F64 = "barewire_print_f64"(F64, I32);
     PRINT_BOOL = "barewire_print_bool"(I8);
     PRINT_NEWLINE = "barewire_print_newline"();
+    CAPTURE_BEGIN = "barewire_capture_begin"();
+    CAPTURE_END = "barewire_capture_end"() -> I64;
+    STRING_OF_I64 = "barewire_string_of_i64"(I64) -> I64;
+    STRING_OF_F64 = "barewire_string_of_f64"(F64) -> I64;
+    STRING_OF_F32 = "barewire_string_of_f32"(F64) -> I64;
+    STRING_OF_BOOL = "barewire_string_of_bool"(I8) -> I64;
 }
 
 /// Declares runtime functions in a module on first use.

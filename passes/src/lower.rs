@@ -94,15 +94,17 @@ fn check_builtin_call(
     diags: &mut Vec<Diagnostic>,
 ) {
     let arity = match b {
-        Builtin::Printf | Builtin::Printfn => match &psg.node(apply).ann.format {
-            Some(pieces) => {
-                1 + pieces
-                    .iter()
-                    .filter(|p| matches!(p, FormatPiece::Hole { .. }))
-                    .count()
+        Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => {
+            match &psg.node(apply).ann.format {
+                Some(pieces) => {
+                    1 + pieces
+                        .iter()
+                        .filter(|p| matches!(p, FormatPiece::Hole { .. }))
+                        .count()
+                }
+                None => return, // format error already reported
             }
-            None => return, // format error already reported
-        },
+        }
         other => other.arity(),
     };
     if nargs < arity {

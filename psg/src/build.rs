@@ -432,7 +432,7 @@ impl Builder {
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array")) =>
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String")) =>
             {
                 let A::Var(m) = &obj.kind else {
                     unreachable!("checked by the guard")

@@ -218,10 +218,13 @@ pub enum Builtin {
     ArrayMax,
     ArrayMin,
     ListSum,
+    Sprintf,
+    ToString,
+    StringLength,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 29] = [
+    pub const ALL: [Builtin; 32] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -251,6 +254,9 @@ impl Builtin {
         Builtin::ArrayMax,
         Builtin::ArrayMin,
         Builtin::ListSum,
+        Builtin::Sprintf,
+        Builtin::ToString,
+        Builtin::StringLength,
     ];
 
     pub fn name(self) -> &'static str {
@@ -284,6 +290,9 @@ impl Builtin {
             Builtin::ArrayMax => "Array.max",
             Builtin::ArrayMin => "Array.min",
             Builtin::ListSum => "List.sum",
+            Builtin::Sprintf => "sprintf",
+            Builtin::ToString => "string",
+            Builtin::StringLength => "String.length",
         }
     }
 

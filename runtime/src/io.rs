@@ -7,7 +7,18 @@ use std::sync::Mutex;
 static STDOUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 const FLUSH_AT: usize = 1 << 16;
 
+/// Open `sprintf` captures, innermost last: while one is open, printing
+/// appends to it instead of stdout.
+static CAPTURES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
 fn write(bytes: &[u8]) {
+    {
+        let mut captures = CAPTURES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(top) = captures.last_mut() {
+            top.extend_from_slice(bytes);
+            return;
+        }
+    }
     let mut buf = STDOUT.lock().unwrap_or_else(|e| e.into_inner());
     buf.extend_from_slice(bytes);
     if buf.len() >= FLUSH_AT {
@@ -84,9 +95,80 @@ pub extern "C" fn barewire_print_newline() {
     write(b"\n");
 }
 
+/// Start capturing printed text (`sprintf`).
+#[no_mangle]
+pub extern "C" fn barewire_capture_begin() {
+    CAPTURES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Vec::new());
+}
+
+/// Stop the innermost capture and return its text as a Clef string.
+#[no_mangle]
+pub extern "C" fn barewire_capture_end() -> *const ClefStr {
+    let text = CAPTURES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop()
+        .unwrap_or_default();
+    ClefStr::alloc(&text)
+}
+
+/// .NET's `Double.ToString()`: the shortest text that reads back the
+/// same value, `E` notation from 1E+15 and below 1E-05.
+pub fn dotnet_float(v: f64) -> String {
+    if v.is_nan() || v.is_infinite() {
+        return format_float(v, None);
+    }
+    let a = v.abs();
+    if a != 0.0 && !(1e-5..1e15).contains(&a) {
+        let s = format!("{v:E}");
+        // Rust writes `1E15` / `1E-7`; .NET writes `1E+15` / `1E-07`.
+        let (mantissa, exp) = s.split_once('E').unwrap_or((&s, "0"));
+        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
+        return format!("{mantissa}E{sign}{digits:0>2}");
+    }
+    format!("{v}")
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_string_of_i64(v: i64) -> *const ClefStr {
+    ClefStr::alloc(v.to_string().as_bytes())
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_string_of_f64(v: f64) -> *const ClefStr {
+    ClefStr::alloc(dotnet_float(v).as_bytes())
+}
+
+/// `float32` values print with single precision's shortest digits.
+#[no_mangle]
+pub extern "C" fn barewire_string_of_f32(v: f64) -> *const ClefStr {
+    let s = dotnet_float((v as f32).to_string().parse::<f64>().unwrap_or(v));
+    ClefStr::alloc(s.as_bytes())
+}
+
+/// `string true` is `"True"` in F#.
+#[no_mangle]
+pub extern "C" fn barewire_string_of_bool(v: i8) -> *const ClefStr {
+    ClefStr::alloc(if v != 0 { b"True" } else { b"False" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_float;
+
+    #[test]
+    fn string_of_floats_is_dotnet_tostring() {
+        use super::dotnet_float;
+        assert_eq!(dotnet_float(3.5), "3.5");
+        assert_eq!(dotnet_float(1.0), "1");
+        assert_eq!(dotnet_float(0.1), "0.1");
+        assert_eq!(dotnet_float(1e15), "1E+15");
+        assert_eq!(dotnet_float(1.5e-7), "1.5E-07");
+        assert_eq!(dotnet_float(-2.0), "-2");
+    }
 
     #[test]
     fn floats_print_like_fsharp() {

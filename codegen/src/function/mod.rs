@@ -23,6 +23,7 @@ use std::collections::HashMap;
 mod arrays;
 mod closures;
 mod matching;
+mod printing;
 mod unions;
 
 pub(crate) use closures::lower_closure_stub;
@@ -809,54 +810,12 @@ impl Lowering<'_, '_, '_> {
 
     fn builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
         match b {
-            Builtin::Printf | Builtin::Printfn => {
-                let pieces = self
-                    .cg
-                    .psg
-                    .node(apply)
-                    .ann
-                    .format
-                    .clone()
-                    .ok_or_else(|| internal("printf without format"))?;
-                let mut holes = args[1..].iter();
-                for piece in pieces {
-                    match piece {
-                        FormatPiece::Text(s) => {
-                            let p = self.string_ptr(&s)?;
-                            self.runtime(&rt::PRINT_STR, &[p])?;
-                        }
-                        FormatPiece::Hole { conv, precision } => {
-                            let &arg = holes
-                                .next()
-                                .ok_or_else(|| internal("missing printf argument"))?;
-                            let t = self.type_of(arg);
-                            let v = self.value(arg, false)?;
-                            match (conv, &t) {
-                                ('d' | 'i', Type::Int) => self.runtime(&rt::PRINT_I32, &[v])?,
-                                ('d' | 'i', Type::Int64) => self.runtime(&rt::PRINT_I64, &[v])?,
-                                ('d' | 'i', _) => self.runtime(&rt::PRINT_U8, &[v])?,
-                                ('f', _) => {
-                                    let v = if t == Type::Float32 {
-                                        self.b.ins().fpromote(types::F64, v)
-                                    } else {
-                                        v
-                                    };
-                                    let p = self
-                                        .b
-                                        .ins()
-                                        .iconst(types::I32, precision.map_or(-1, |p| p as i64));
-                                    self.runtime(&rt::PRINT_F64, &[v, p])?
-                                }
-                                ('s', _) => self.runtime(&rt::PRINT_STR, &[v])?,
-                                _ => self.runtime(&rt::PRINT_BOOL, &[v])?,
-                            };
-                        }
-                    }
-                }
-                if b == Builtin::Printfn {
-                    self.runtime(&rt::PRINT_NEWLINE, &[])?;
-                }
-                Ok(None)
+            Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => self.format(apply, b, args),
+            Builtin::ToString => self.convert_to_string(args[0]),
+            Builtin::StringLength => {
+                let s = self.value(args[0], false)?;
+                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 0);
+                Ok(Some(self.b.ins().ireduce(types::I32, len)))
             }
             Builtin::ToInt
             | Builtin::ToInt64

@@ -57,6 +57,8 @@ enum Class {
     Signed,
     /// numeric or string
     Addable,
+    /// what `string` converts: numbers, bool, string
+    Stringable,
 }
 
 impl Class {
@@ -67,6 +69,7 @@ impl Class {
             Class::Floating => t.is_float(),
             Class::Signed => t.is_numeric() && *t != Type::Byte,
             Class::Addable => t.is_numeric() || *t == Type::String,
+            Class::Stringable => t.is_numeric() || matches!(t, Type::String | Type::Bool),
         }
     }
     fn default(self) -> Type {
@@ -82,6 +85,7 @@ impl Class {
             Class::Floating => "a floating-point type (float, float32)",
             Class::Signed => "a signed numeric type (int, int64, float, float32)",
             Class::Addable => "a numeric type or string",
+            Class::Stringable => "a number, bool or string",
         }
     }
 }
@@ -848,6 +852,24 @@ impl Infer<'_> {
                 let a = self.fresh();
                 Type::fun(Type::String, a)
             }
+            Builtin::ToString => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Stringable, span, origin);
+                Type::fun(a, Type::String)
+            }
+            Builtin::StringLength => Type::fun(Type::String, Type::Int),
+            Builtin::Sprintf => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        "`sprintf` must be applied to a literal format string",
+                        span,
+                    )
+                    .with_label("used without its format")
+                    .with_help("write `sprintf \"…%d…\" value`"),
+                );
+                Type::Error
+            }
             Builtin::ArrayZeroCreate => {
                 let a = self.fresh();
                 Type::fun(Type::Int, Type::Array(Box::new(a)))
@@ -911,7 +933,10 @@ impl Infer<'_> {
     fn apply(&mut self, id: NodeId, kids: &[NodeId]) -> Type {
         let (head, args) = (kids[0], &kids[1..]);
         let head_builtin = self.psg.node(head).ann.builtin;
-        let mut f = if matches!(head_builtin, Some(Builtin::Printf | Builtin::Printfn)) {
+        let mut f = if matches!(
+            head_builtin,
+            Some(Builtin::Printf | Builtin::Printfn | Builtin::Sprintf)
+        ) {
             let t = self.printf(id, head, args);
             self.set_type(head, t.clone());
             // The format string is the first argument; it is typed there.
@@ -1032,7 +1057,8 @@ impl Infer<'_> {
             }
         }
         self.psg.node_mut(apply).ann.format = Some(pieces);
-        Type::curried(holes, Type::Unit)
+        let is_sprintf = self.psg.node(head).ann.builtin == Some(Builtin::Sprintf);
+        Type::curried(holes, if is_sprintf { Type::String } else { Type::Unit })
     }
 
     fn binary(&mut self, op: BinOp, kids: &[NodeId], span: Span) -> Type {
