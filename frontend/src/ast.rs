@@ -85,6 +85,8 @@ pub struct Binding {
     pub pattern: Option<Pattern>,
     pub is_mutable: bool,
     pub name: Ident,
+    /// Explicit type parameters `let f<'T> …` (names without the quote).
+    pub type_params: Vec<Ident>,
     pub params: Vec<Param>,
     pub return_type: Option<TypeExpr>,
     pub body: Expr,
@@ -268,6 +270,8 @@ pub enum ExprKind {
     Str(String),
     Bool(bool),
     Var(Ident),
+    /// `f<int, string>`: a name with explicit type arguments.
+    TypeApp(Ident, Vec<TypeExpr>),
     /// `e.Name`: a module member or a property, decided by name resolution.
     Dot(Box<Expr>, Ident),
     App(Box<Expr>, Box<Expr>),

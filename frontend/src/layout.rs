@@ -277,6 +277,42 @@ impl Filter {
     }
 }
 
+/// If the `<` at `i` is glued to a name and starts explicit type
+/// arguments (`f<int * string>`), the index of the `>` that closes them.
+fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option<usize> {
+    let prev = tokens.get(i.checked_sub(1)?)?;
+    if !matches!(prev.tok, Tok::Ident(_)) || prev.span.end != tokens[i].span.start {
+        return None;
+    }
+    let line = lines.line_col(tokens[i].span.start).0;
+    let mut depth = 1;
+    for (j, t) in tokens.iter().enumerate().skip(i + 1) {
+        if lines.line_col(t.span.start).0 != line {
+            return None;
+        }
+        match t.tok {
+            Tok::Lt => depth += 1,
+            Tok::Gt => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            Tok::Ident(_)
+            | Tok::TypeVar(_)
+            | Tok::Comma
+            | Tok::Star
+            | Tok::Arrow
+            | Tok::LBrack
+            | Tok::RBrack
+            | Tok::LParen
+            | Tok::RParen => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Run the offside rule over a token stream.
 pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
     let lines = LineIndex::new(src);
@@ -287,6 +323,8 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         diags: Vec::new(),
     };
     let mut prev: Option<(usize, Token)> = None; // (line, token)
+                                                 // Indices of `>` tokens that close explicit type arguments.
+    let mut type_app_close: Vec<usize> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let (line, col) = lines.line_col(token.span.start);
         let at = token.span.start;
@@ -380,6 +418,17 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             let after_operand = prev.as_ref().is_some_and(|(_, p)| ends_expression(&p.tok));
             if glued_after && (space_before || !after_operand) {
                 tok = Tok::PrefixMinus;
+            }
+        }
+
+        // `f<int>`: a `<` glued to a name, closed on the same line by a
+        // `>` with only type tokens between, opens type arguments.
+        if type_app_close.contains(&i) {
+            tok = Tok::TypeAppClose;
+        } else if tok == Tok::Lt && type_app_close.last().is_none_or(|&c| c < i) {
+            if let Some(close) = type_arguments_close(&tokens, i, &lines) {
+                tok = Tok::TypeAppOpen;
+                type_app_close.push(close);
             }
         }
 

@@ -337,6 +337,10 @@ pub enum Tok {
     VSep,
     /// End of an offside block (OBLOCKEND).
     VEnd,
+    /// `<` opening explicit type arguments, glued to a name (`f<int>`).
+    TypeAppOpen,
+    /// The `>` that closes explicit type arguments.
+    TypeAppClose,
     /// A `-` that is preceded by whitespace and glued to its operand, as in
     /// `f -1`: F#'s ADJACENT_PREFIX_OP, which makes it an argument.
     PrefixMinus,
@@ -476,6 +480,8 @@ impl fmt::Display for Tok {
             At => "`@`",
             Hat => "`^`",
             Underscore => "`_`",
+            TypeAppOpen => "`<`",
+            TypeAppClose => "`>`",
             VBegin => "start of block",
             VSep => "new line in block",
             VEnd => "end of block",

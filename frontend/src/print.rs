@@ -159,6 +159,10 @@ impl Printer {
             ExprKind::Str(s) => self.line(format!("string {s:?}")),
             ExprKind::Bool(b) => self.line(format!("bool {b}")),
             ExprKind::Var(i) => self.line(format!("var {}", i.name)),
+            ExprKind::TypeApp(i, args) => {
+                let args: Vec<String> = args.iter().map(type_str).collect();
+                self.line(format!("var {}<{}>", i.name, args.join(", ")))
+            }
             ExprKind::Dot(a, n) => {
                 self.line(format!("dot .{}", n.name));
                 self.nested(|p| p.expr(a));

@@ -48,7 +48,10 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
                 stack.extend(args.iter().copied());
                 continue;
             }
-            Some(ExprKind::Var(name)) if psg.node(id).ann.builtin.is_some() => {
+            Some(ExprKind::Var(name))
+                if psg.node(id).ann.builtin.is_some()
+                    && psg.node(id).ann.builtin != Some(Builtin::Sizeof) =>
+            {
                 diags.push(
                     Diagnostic::error(
                         "E0602",

@@ -263,6 +263,7 @@ impl Builder {
             is_entry,
             arity: bnd.params.len(),
             annotation: bnd.return_type.clone(),
+            type_params: bnd.type_params.iter().map(|t| t.name.clone()).collect(),
             name_span: bnd.name.span,
         };
         let node = self.psg.add_node(NodeKind::Binding(info), bnd.span);
@@ -295,6 +296,7 @@ impl Builder {
                 is_entry: false,
                 arity: 0,
                 annotation,
+                type_params: Vec::new(),
                 name_span,
             };
             let param = self.psg.add_node(NodeKind::Binding(info), p.span());
@@ -384,6 +386,7 @@ impl Builder {
             is_entry: false,
             arity: 0,
             annotation: None,
+            type_params: Vec::new(),
             name_span: ident.span,
         };
         self.psg.add_node(NodeKind::Binding(info), ident.span)
@@ -431,6 +434,11 @@ impl Builder {
             A::Str(s) => self.node(ExprKind::Lit(Literal::Str(s.clone())), span, &[]),
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
+            A::TypeApp(i, args) => {
+                let n = self.node(ExprKind::Var(i.name.clone()), span, &[]);
+                self.psg.node_mut(n).ann.explicit_type_args = args.clone();
+                n
+            }
             // `Option.map` and friends: a qualified name of the prelude.
             A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String")) =>
             {
@@ -591,6 +599,7 @@ impl Builder {
             A::Lambda(params, body) => {
                 self.groups += 1;
                 let binding = ast::Binding {
+                    type_params: Vec::new(),
                     pattern: None,
                     is_mutable: false,
                     name: ast::Ident {
@@ -652,6 +661,7 @@ impl Builder {
             attributes: Vec::new(),
             is_rec: false,
             bindings: vec![ast::Binding {
+                type_params: Vec::new(),
                 pattern: None,
                 is_mutable: false,
                 name: ident(name),
@@ -697,6 +707,7 @@ impl Builder {
             is_entry: false,
             arity: 0,
             annotation: None,
+            type_params: Vec::new(),
             name_span: var.span,
         };
         let v = self.psg.add_node(NodeKind::Binding(info), var.span);

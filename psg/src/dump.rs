@@ -61,6 +61,16 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Record(fields) => format!("record {{ {} }}", fields.join("; ")),
             ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),
+            ExprKind::Var(name) if !psg.node(id).ann.explicit_type_args.is_empty() => {
+                let args: Vec<String> = psg
+                    .node(id)
+                    .ann
+                    .explicit_type_args
+                    .iter()
+                    .map(type_str)
+                    .collect();
+                format!("var {name}<{}>", args.join(", "))
+            }
             ExprKind::Var(name) => format!("var {name}"),
             ExprKind::Member(name) => format!("member .{name}"),
             ExprKind::Apply => "apply".into(),

@@ -64,6 +64,8 @@ pub struct BindingInfo {
     pub arity: usize,
     /// Written type: the parameter's annotation, or a function's return type.
     pub annotation: Option<TypeExpr>,
+    /// Explicit type parameters, `let f<'T> …` (without the quote).
+    pub type_params: Vec<String>,
     /// Where the name itself is written.
     pub name_span: Span,
 }
@@ -218,13 +220,14 @@ pub enum Builtin {
     ArrayMax,
     ArrayMin,
     ListSum,
+    Sizeof,
     Sprintf,
     ToString,
     StringLength,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 32] = [
+    pub const ALL: [Builtin; 33] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -254,6 +257,7 @@ impl Builtin {
         Builtin::ArrayMax,
         Builtin::ArrayMin,
         Builtin::ListSum,
+        Builtin::Sizeof,
         Builtin::Sprintf,
         Builtin::ToString,
         Builtin::StringLength,
@@ -290,6 +294,7 @@ impl Builtin {
             Builtin::ArrayMax => "Array.max",
             Builtin::ArrayMin => "Array.min",
             Builtin::ListSum => "List.sum",
+            Builtin::Sizeof => "sizeof",
             Builtin::Sprintf => "sprintf",
             Builtin::ToString => "string",
             Builtin::StringLength => "String.length",
@@ -363,6 +368,9 @@ pub struct Annotations {
     /// On a `Var` or case pattern naming a union case: the union's
     /// declaration and the case's index.
     pub case: Option<(NodeId, usize)>,
+    /// On a `Var` written `f<int>`: the explicit type arguments (set when
+    /// the PSG is built).
+    pub explicit_type_args: Vec<TypeExpr>,
     /// On a `Match` whose arms can miss a value: an example of one, as
     /// the incomplete-match warning shows it.
     pub missing_case: Option<String>,

@@ -293,6 +293,22 @@ impl Lowering<'_, '_, '_> {
         let ty = self.type_of(id);
         Ok(match kind {
             ExprKind::Lit(lit) => self.literal(&lit)?,
+            ExprKind::Var(_) if self.cg.psg.node(id).ann.builtin == Some(Builtin::Sizeof) => {
+                // `sizeof<T>`: the size of T's machine representation
+                // (pointers for heap values), as F# reports it.
+                let t = self
+                    .cg
+                    .psg
+                    .node(id)
+                    .ann
+                    .instantiation
+                    .first()
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or(Type::Unit);
+                let t = t.map_vars(&|v| Some(self.subst.get(&v).cloned().unwrap_or(Type::Unit)));
+                let size = clif_type(&t).map_or(0, |c| c.bytes()) as i64;
+                Some(self.b.ins().iconst(types::I32, size))
+            }
             ExprKind::Var(_) if self.cg.psg.node(id).ann.case.is_some() => {
                 // A case without fields (with fields, it is applied).
                 let (_, index) = self.cg.psg.node(id).ann.case.expect("checked by the guard");
@@ -811,6 +827,7 @@ impl Lowering<'_, '_, '_> {
     fn builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
         match b {
             Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => self.format(apply, b, args),
+            Builtin::Sizeof => Err(internal("`sizeof` applied as a function")),
             Builtin::ToString => self.convert_to_string(args[0]),
             Builtin::StringLength => {
                 let s = self.value(args[0], false)?;

@@ -38,6 +38,7 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
         generalized: Vec::new(),
         type_names: HashMap::new(),
         records: Vec::new(),
+        declared_params: HashMap::new(),
         diags: Vec::new(),
     };
     inf.module();
@@ -121,6 +122,8 @@ struct Infer<'a> {
     type_names: HashMap<String, NodeId>,
     /// Record declarations, in order.
     records: Vec<NodeId>,
+    /// Bindings with explicit type parameters: their variables, in order.
+    declared_params: HashMap<NodeId, Vec<TyVar>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -479,6 +482,24 @@ impl Infer<'_> {
         for &b in group {
             let info = self.psg.binding(b).cloned().expect("group of bindings");
             let (params, body) = self.psg.function_parts(b);
+            if !info.type_params.is_empty() {
+                // `let f<'T> …`: the named variables, in order, for `f<int>`.
+                let vars: Vec<TyVar> = info
+                    .type_params
+                    .iter()
+                    .map(|name| match self.named_vars.get(name) {
+                        Some(v) => *v,
+                        None => {
+                            let Type::Var(v) = self.fresh() else {
+                                unreachable!("fresh gives a variable")
+                            };
+                            self.named_vars.insert(name.clone(), v);
+                            v
+                        }
+                    })
+                    .collect();
+                self.declared_params.insert(b, vars);
+            }
             let param_tys: Vec<Type> = params.iter().map(|&p| self.param(p)).collect();
             let ret = match &info.annotation {
                 Some(a) => self.annotation(a),
@@ -792,6 +813,9 @@ impl Infer<'_> {
     }
 
     fn var(&mut self, id: NodeId) -> Type {
+        if self.psg.node(id).ann.builtin == Some(Builtin::Sizeof) {
+            return self.sizeof(id);
+        }
         if let Some(b) = self.psg.node(id).ann.builtin {
             return self.builtin(b, self.psg.span(id));
         }
@@ -813,7 +837,67 @@ impl Infer<'_> {
         let inst: Vec<(TyVar, Type)> = vars.iter().map(|&v| (v, self.fresh())).collect();
         self.instantiations.push((id, inst.clone()));
         let map: HashMap<TyVar, Type> = inst.into_iter().collect();
+        self.explicit_type_args(id, def, &map);
         self.zonk(&ty).map_vars(&|v| map.get(&v).cloned())
+    }
+
+    /// `sizeof<T>`: an int; `T` is recorded as the node's instantiation.
+    fn sizeof(&mut self, id: NodeId) -> Type {
+        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let [arg] = &args[..] else {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0523",
+                    "`sizeof` takes one type argument",
+                    self.psg.span(id),
+                )
+                .with_label("write the type in angle brackets")
+                .with_help("for example `sizeof<float32>`"),
+            );
+            return Type::Int;
+        };
+        let t = self.annotation(arg);
+        let Type::Var(v) = self.fresh() else {
+            unreachable!("fresh gives a variable")
+        };
+        let _ = self.unify(&Type::Var(v), &t);
+        self.instantiations.push((id, vec![(v, Type::Var(v))]));
+        Type::Int
+    }
+
+    /// `f<int>`: each explicit type argument fixes the instance of the
+    /// corresponding declared parameter (`let f<'T> …`).
+    fn explicit_type_args(&mut self, id: NodeId, def: NodeId, inst: &HashMap<TyVar, Type>) {
+        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        if args.is_empty() {
+            return;
+        }
+        let declared = self.declared_params.get(&def).cloned().unwrap_or_default();
+        if declared.len() != args.len() {
+            let name = self
+                .psg
+                .binding(def)
+                .map_or(String::new(), |b| b.name.clone());
+            self.diags.push(
+                Diagnostic::error("E0523", format!("`{name}` takes {} explicit type argument(s), not {}", declared.len(), args.len()), self.psg.span(id))
+                    .with_label("wrong number of type arguments")
+                    .with_help("declare type parameters with `let f<'T> …`, or leave the arguments to inference"),
+            );
+            return;
+        }
+        for (dv, arg) in declared.iter().zip(&args) {
+            let given = self.annotation(arg);
+            let target = match self.zonk(&Type::Var(*dv)) {
+                Type::Var(v) => inst.get(&v).cloned().unwrap_or(Type::Var(v)),
+                t => t,
+            };
+            self.expect(
+                id,
+                &target,
+                &given,
+                Some((arg.span, "the type argument is given here".into())),
+            );
+        }
     }
 
     fn builtin(&mut self, b: Builtin, span: Span) -> Type {
@@ -852,6 +936,7 @@ impl Infer<'_> {
                 let a = self.fresh();
                 Type::fun(Type::String, a)
             }
+            Builtin::Sizeof => Type::Int,
             Builtin::ToString => {
                 let a = self.fresh();
                 self.constrain(a.clone(), Class::Stringable, span, origin);
