@@ -408,7 +408,7 @@ impl<'p> Codegen<'p> {
     }
 
     fn declare_globals(&mut self) -> cranelift_module::ModuleResult<()> {
-        for item in self.psg.items() {
+        for item in self.psg.items_flat() {
             let Some(info) = self.psg.binding(item) else {
                 continue;
             };

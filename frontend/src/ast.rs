@@ -23,6 +23,12 @@ pub enum Item {
         path: Vec<Ident>,
         span: Span,
     },
+    /// `module Name =` followed by an indented block of items.
+    NestedModule {
+        name: Ident,
+        items: Vec<Item>,
+        span: Span,
+    },
     /// `open A.B`
     Open {
         path: Vec<Ident>,

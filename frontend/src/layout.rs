@@ -40,6 +40,8 @@ enum BlockKind {
     Brace,
     /// The right-hand side of `type T =`.
     TypeBody,
+    /// The items of `module M =`.
+    ModuleBody,
     Then,
     Else,
     Do,
@@ -71,6 +73,8 @@ enum Ctx {
     MatchHead,
     /// Between `type` and its `=`.
     TypeHead,
+    /// After `module Name` on its line: an `=` there opens a nested module.
+    ModuleHead,
     /// A match arm's pattern (and guard), up to the `->` that opens its body.
     PatHead,
 }
@@ -250,6 +254,10 @@ impl Filter {
                     self.virt(Tok::VEnd, at);
                 }
                 Some(Ctx::LetHead { col: lcol }) if *lcol >= col => {
+                    self.stack.pop();
+                }
+                // `module A.B` (no `=`) ends with its line.
+                Some(Ctx::ModuleHead) => {
                     self.stack.pop();
                 }
                 Some(&Ctx::Bracket {
@@ -459,6 +467,11 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             Tok::Fun => f.stack.push(Ctx::FunHead),
             Tok::Match => f.stack.push(Ctx::MatchHead),
             Tok::Type => f.stack.push(Ctx::TypeHead),
+            Tok::Module => f.stack.push(Ctx::ModuleHead),
+            Tok::Eq if matches!(f.stack.last(), Some(Ctx::ModuleHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::ModuleBody);
+            }
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::TypeHead)) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::TypeBody);

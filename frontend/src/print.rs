@@ -59,6 +59,10 @@ impl Printer {
         match item {
             Item::Module { path, .. } => self.line(format!("module {}", path_str(path))),
             Item::Open { path, .. } => self.line(format!("open {}", path_str(path))),
+            Item::NestedModule { name, items, .. } => {
+                self.line(format!("module {} =", name.name));
+                self.nested(|p| items.iter().for_each(|i| p.item(i)));
+            }
             Item::Let(d) => self.let_decl(d),
             Item::Do(e) => {
                 self.line("do");

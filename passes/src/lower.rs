@@ -20,10 +20,11 @@ pub fn lower(psg: &mut Psg) -> Vec<Diagnostic> {
     diags
 }
 
-/// Defined at the top of the program's module or of the prelude.
-fn is_top_level(psg: &Psg, root: NodeId, id: NodeId) -> bool {
-    let parent = psg.parent(id);
-    parent == Some(root) || (parent.is_some() && parent == psg.prelude)
+/// Defined at the top of a module (the program's, a nested one, or the
+/// prelude).
+fn is_top_level(psg: &Psg, _root: NodeId, id: NodeId) -> bool {
+    psg.parent(id)
+        .is_some_and(|p| matches!(psg.kind(p), NodeKind::Module(_)))
 }
 
 fn is_local_function(psg: &Psg, root: NodeId, id: NodeId) -> bool {

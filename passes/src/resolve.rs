@@ -19,6 +19,7 @@ pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
         scope: Vec::new(),
         visible: HashMap::new(),
         cases: HashMap::new(),
+        exports: HashMap::new(),
         diags: Vec::new(),
     };
     r.module();
@@ -34,6 +35,8 @@ struct Resolver<'a> {
     visible: HashMap<String, Vec<NodeId>>,
     /// Union cases declared so far: name → (declaration, case index).
     cases: HashMap<String, (NodeId, usize)>,
+    /// Nested modules' members by short name, for `open`.
+    exports: HashMap<String, Vec<(String, NodeId)>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -65,12 +68,33 @@ impl Resolver<'_> {
                     self.declare_cases(item);
                     i += 1;
                 }
+                NodeKind::Open(path) if self.exports.contains_key(&path) => {
+                    // `open M`: M's members by their short names.
+                    for (name, id) in self.exports[&path].clone() {
+                        self.bind_as(name, id);
+                    }
+                    i += 1;
+                }
+                NodeKind::Module(name) => {
+                    // A nested module: its items see each other by short
+                    // names; outside, they are `M.name` (or `open M`).
+                    let mark = self.scope.len();
+                    let children = self.psg.children(item);
+                    self.items(&children, &mut Vec::new());
+                    let exports: Vec<(String, NodeId)> = self.scope[mark..].to_vec();
+                    self.unbind_to(mark);
+                    for (short, id) in &exports {
+                        self.bind_as(format!("{name}.{short}"), *id);
+                    }
+                    self.exports.insert(name, exports);
+                    i += 1;
+                }
                 NodeKind::Open(path) => {
                     if path != "System" && path != module_name {
                         self.diags.push(
                             Diagnostic::error("E0403", format!("unknown module `{path}`"), self.psg.span(item))
                                 .with_label("no module or namespace of this name")
-                                .with_help("`open System` is accepted (printing needs no import); other modules come in a later version"),
+                                .with_help("`open` takes a module declared above with `module Name =`, or `System`"),
                         );
                     }
                     i += 1;
@@ -160,10 +184,15 @@ impl Resolver<'_> {
     fn bind(&mut self, id: NodeId) {
         if let Some(b) = self.psg.binding(id) {
             if b.name != "_" && b.name != "()" {
-                self.scope.push((b.name.clone(), id));
-                self.visible.entry(b.name.clone()).or_default().push(id);
+                self.bind_as(b.name.clone(), id);
             }
         }
+    }
+
+    /// Make `id` visible as `name`.
+    fn bind_as(&mut self, name: String, id: NodeId) {
+        self.visible.entry(name.clone()).or_default().push(id);
+        self.scope.push((name, id));
     }
 
     /// Leave a scope: forget the names bound since `mark`.

@@ -20,6 +20,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         psg: Psg::default(),
         diags: Vec::new(),
         groups: 0,
+        modules: Vec::new(),
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
@@ -43,79 +44,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     }
     let root = b.psg.add_node(NodeKind::Module(name), module_span);
     b.psg.root = Some(root);
-    for item in &file.items {
-        match item {
-            ast::Item::Module { .. } => {}
-            ast::Item::Open { path, span } => {
-                let path = path
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(".");
-                let n = b.psg.add_node(NodeKind::Open(path), *span);
-                b.psg.add_child(root, n);
-            }
-            ast::Item::Let(decl) if decl.bindings.iter().any(|bnd| bnd.pattern.is_some()) => {
-                b.diags.push(
-                    Diagnostic::error(
-                        "E0309",
-                        "pattern bindings at the top level are not supported yet",
-                        decl.span,
-                    )
-                    .with_label("a `let` that destructures at module level")
-                    .with_help(
-                        "bind each value with its own `let`, or destructure inside a function",
-                    ),
-                );
-            }
-            ast::Item::Let(decl) => {
-                for binding in b.let_decl(decl) {
-                    b.psg.add_child(root, binding);
-                }
-            }
-            ast::Item::Type(decl) => {
-                let (fields, cases) = match &decl.repr {
-                    ast::TypeRepr::Record(fields) => (
-                        fields
-                            .iter()
-                            .map(|f| (f.name.name.clone(), f.ty.clone()))
-                            .collect(),
-                        Vec::new(),
-                    ),
-                    ast::TypeRepr::Union(cases) => (
-                        Vec::new(),
-                        cases
-                            .iter()
-                            .map(|c| UnionCaseInfo {
-                                name: c.name.name.clone(),
-                                span: c.name.span,
-                                fields: c
-                                    .fields
-                                    .iter()
-                                    .map(|(n, t)| (n.as_ref().map(|n| n.name.clone()), t.clone()))
-                                    .collect(),
-                            })
-                            .collect(),
-                    ),
-                };
-                let info = TypeDeclInfo {
-                    name: decl.name.name.clone(),
-                    name_span: decl.name.span,
-                    params: decl.params.iter().map(|p| p.name.clone()).collect(),
-                    fields,
-                    cases,
-                };
-                let n = b.psg.add_node(NodeKind::TypeDecl(info), decl.span);
-                b.psg.add_child(root, n);
-            }
-            ast::Item::Do(e) => {
-                let init = b.psg.add_node(NodeKind::Init, e.span);
-                let e = b.expr(e);
-                b.psg.add_child(init, e);
-                b.psg.add_child(root, init);
-            }
-        }
-    }
+    b.items(root, &file.items, "");
     b.prelude();
     (b.psg, b.diags)
 }
@@ -125,9 +54,102 @@ struct Builder {
     diags: Vec<Diagnostic>,
     /// Number of `let` declarations seen, numbering binding groups.
     groups: u32,
+    /// Nested modules declared so far, by qualified name (`A`, `A.B`).
+    modules: Vec<String>,
 }
 
 impl Builder {
+    /// Build a module's items as children of `parent`; `prefix` is the
+    /// module's qualified name (empty for the file's module).
+    fn items(&mut self, parent: NodeId, items: &[ast::Item], prefix: &str) {
+        for item in items {
+            match item {
+                ast::Item::Module { .. } => {}
+                ast::Item::NestedModule { name, items, span } => {
+                    let full = if prefix.is_empty() {
+                        name.name.clone()
+                    } else {
+                        format!("{prefix}.{}", name.name)
+                    };
+                    self.modules.push(full.clone());
+                    let m = self.psg.add_node(NodeKind::Module(full.clone()), *span);
+                    self.psg.add_child(parent, m);
+                    self.items(m, items, &full);
+                }
+                ast::Item::Open { path, span } => {
+                    let path = path
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".");
+                    let n = self.psg.add_node(NodeKind::Open(path), *span);
+                    self.psg.add_child(parent, n);
+                }
+                ast::Item::Let(decl) if decl.bindings.iter().any(|bnd| bnd.pattern.is_some()) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0309",
+                            "pattern bindings at the top level are not supported yet",
+                            decl.span,
+                        )
+                        .with_label("a `let` that destructures at module level")
+                        .with_help(
+                            "bind each value with its own `let`, or destructure inside a function",
+                        ),
+                    );
+                }
+                ast::Item::Let(decl) => {
+                    for binding in self.let_decl(decl) {
+                        self.psg.add_child(parent, binding);
+                    }
+                }
+                ast::Item::Type(decl) => {
+                    let (fields, cases) = match &decl.repr {
+                        ast::TypeRepr::Record(fields) => (
+                            fields
+                                .iter()
+                                .map(|f| (f.name.name.clone(), f.ty.clone()))
+                                .collect(),
+                            Vec::new(),
+                        ),
+                        ast::TypeRepr::Union(cases) => (
+                            Vec::new(),
+                            cases
+                                .iter()
+                                .map(|c| UnionCaseInfo {
+                                    name: c.name.name.clone(),
+                                    span: c.name.span,
+                                    fields: c
+                                        .fields
+                                        .iter()
+                                        .map(|(n, t)| {
+                                            (n.as_ref().map(|n| n.name.clone()), t.clone())
+                                        })
+                                        .collect(),
+                                })
+                                .collect(),
+                        ),
+                    };
+                    let info = TypeDeclInfo {
+                        name: decl.name.name.clone(),
+                        name_span: decl.name.span,
+                        params: decl.params.iter().map(|p| p.name.clone()).collect(),
+                        fields,
+                        cases,
+                    };
+                    let n = self.psg.add_node(NodeKind::TypeDecl(info), decl.span);
+                    self.psg.add_child(parent, n);
+                }
+                ast::Item::Do(e) => {
+                    let init = self.psg.add_node(NodeKind::Init, e.span);
+                    let e = self.expr(e);
+                    self.psg.add_child(init, e);
+                    self.psg.add_child(parent, init);
+                }
+            }
+        }
+    }
+
     /// The prelude module: `type Option<'T> = None | Some of 'T`.
     fn prelude(&mut self) {
         let at = Span::default();
@@ -376,6 +398,16 @@ impl Builder {
         }
     }
 
+    /// `A` or `A.B` naming a nested module declared so far.
+    fn module_path(&self, e: &ast::Expr) -> Option<String> {
+        let path = match &e.kind {
+            A::Var(m) => m.name.clone(),
+            A::Dot(inner, n) => format!("{}.{}", self.module_path(inner)?, n.name),
+            _ => return None,
+        };
+        self.modules.contains(&path).then_some(path)
+    }
+
     fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
         let info = BindingInfo {
             name: ident.name.clone(),
@@ -453,6 +485,22 @@ impl Builder {
                     );
                 }
                 self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
+            }
+            A::Dot(obj, name) if self.module_path(obj).is_some() => {
+                let path = self.module_path(obj).expect("checked by the guard");
+                let full = format!("{path}.{}", name.name);
+                if self.modules.contains(&full) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0413",
+                            format!("`{full}` is a module, not a value"),
+                            span,
+                        )
+                        .with_label("a module used as a value")
+                        .with_help(format!("name one of its members: `{full}.name`")),
+                    );
+                }
+                self.node(ExprKind::Var(full), span, &[])
             }
             A::Dot(obj, name) => {
                 let o = self.expr(obj);

@@ -575,6 +575,26 @@ impl Psg {
         v
     }
 
+    /// The root module's items with nested modules' items in their place
+    /// (depth first), in order: what runs at start-up, and every top-level
+    /// value.
+    pub fn items_flat(&self) -> Vec<NodeId> {
+        fn walk(psg: &Psg, module: NodeId, out: &mut Vec<NodeId>) {
+            for item in psg.children(module) {
+                if matches!(psg.kind(item), NodeKind::Module(_)) {
+                    walk(psg, item, out);
+                } else {
+                    out.push(item);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = self.root {
+            walk(self, root, &mut out);
+        }
+        out
+    }
+
     /// The top-level items of the root module, in order.
     pub fn items(&self) -> Vec<NodeId> {
         self.root.map(|r| self.children(r)).unwrap_or_default()

@@ -132,7 +132,7 @@ pub(crate) fn lower_init(
     let entry = l.b.create_block();
     l.b.switch_to_block(entry);
     l.b.seal_block(entry);
-    for item in l.cg.psg.items() {
+    for item in l.cg.psg.items_flat() {
         match l.cg.psg.kind(item) {
             NodeKind::Binding(info) if !info.is_function() => {
                 let (_, body) = l.cg.psg.function_parts(item);

@@ -453,6 +453,11 @@ impl Infer<'_> {
                     self.declare_type(item);
                     i += 1;
                 }
+                NodeKind::Module(_) => {
+                    let children = self.psg.children(item);
+                    self.items(&children);
+                    i += 1;
+                }
                 _ => i += 1,
             }
             self.solve_constraints(true);
