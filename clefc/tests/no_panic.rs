@@ -133,7 +133,7 @@ fn random_token_soups_never_panic() {
 
 #[test]
 fn mutated_valid_programs_never_panic() {
-    let base = "module M\n\nlet rec fib n =\n    if n < 2 then n\n    else fib (n - 1) + fib (n - 2)\n\nlet sq (x: float) : float = x * x\n\n[<EntryPoint>]\nlet main argv =\n    let mutable s = 0\n    for i in 1 .. 10 do\n        s <- s + fib i\n    printfn \"%d %f\" s (sq 2.0)\n    0\n";
+    let base = "module M\n\ntype P = { X: int; Y: int }\ntype S = | A of int | B\n\nlet rec fib n =\n    if n < 2 then n\n    else fib (n - 1) + fib (n - 2)\n\nlet sq (x: float) : float = x * x\nlet f s = match s with | A n -> n | B -> 0\nlet g = List.map (fun x -> x + 1) [1; 2]\n\n[<EntryPoint>]\nlet main argv =\n    let mutable s = 0\n    for i in 1 .. 10 do\n        s <- s + fib i\n    let p = { X = 1; Y = 2 }\n    let arr = [| 1; 2 |]\n    arr.[0] <- f (A 3)\n    printfn \"%d %f %d\" s (sq 2.0) ({ p with X = 3 }).X\n    0\n";
     let mut rng = StdRng::seed_from_u64(0xF1B);
     let chars: Vec<char> = base.chars().collect();
     for _ in 0..1500 {

@@ -409,6 +409,31 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                     }
                 )
             }),
+            // `match x with | A -> a | B -> b` on one line: a `|` after an
+            // arm's body starts the next arm.
+            Tok::Bar
+                if !starts_line
+                    && !matches!(
+                        f.stack.last(),
+                        Some(
+                            Ctx::PatHead
+                                | Ctx::Block {
+                                    kind: BlockKind::TypeBody,
+                                    ..
+                                }
+                        )
+                    ) =>
+            {
+                f.pop_until(at, |c| {
+                    matches!(
+                        c,
+                        Ctx::Block {
+                            kind: BlockKind::Arm,
+                            ..
+                        }
+                    )
+                })
+            }
             Tok::Do => {
                 // `do` ends the condition of `while`/`for`, which opens no
                 // block; nothing to close.
