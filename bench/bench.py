@@ -193,9 +193,9 @@ GNU_TIME = "/usr/bin/time"
 
 
 def peak_rss(exe):
-    """Peak resident set size of one run of exe, in KiB, and how it was measured.
+    """(peak RSS of one run of exe in KiB, floor in KiB or None).
 
-    With GNU time: `/usr/bin/time -f %M`. Otherwise ru_maxrss of the child
+    With GNU time: `/usr/bin/time -f %M`, floor None. Otherwise ru_maxrss of the child
     from os.wait4 (resource usage of that one child). On Linux a child's
     ru_maxrss starts from the RSS of the process it was forked from and
     survives exec, so without GNU time (a small process) anything below this

@@ -76,6 +76,7 @@ pub(crate) struct Codegen<'p> {
     relations: HashMap<(String, bool), (FuncId, Type)>,
     relation_queue: VecDeque<(String, bool)>,
     strings: HashMap<String, DataId>,
+    case_constants: HashMap<usize, DataId>,
     /// Functions lowered to CLIF, waiting for machine code.
     lowered: Vec<(FuncId, ir::Function)>,
     pub globals: HashMap<NodeId, DataId>,
@@ -130,6 +131,7 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         relations: HashMap::new(),
         relation_queue: VecDeque::new(),
         strings: HashMap::new(),
+        case_constants: HashMap::new(),
         lowered: Vec::new(),
         globals: HashMap::new(),
         function_vars: HashMap::new(),
@@ -428,6 +430,23 @@ impl<'p> Codegen<'p> {
             self.globals.insert(item, id);
         }
         Ok(())
+    }
+
+    /// The static block `[tag]` shared by every value of a field-less union
+    /// case with this tag.
+    pub fn case_constant(&mut self, tag: usize) -> cranelift_module::ModuleResult<DataId> {
+        if let Some(id) = self.case_constants.get(&tag) {
+            return Ok(*id);
+        }
+        let id =
+            self.module
+                .declare_data(&format!("clef_case_{tag}"), Linkage::Local, false, false)?;
+        let mut desc = DataDescription::new();
+        desc.define((tag as u64).to_le_bytes().to_vec().into_boxed_slice());
+        desc.set_align(8);
+        self.module.define_data(id, &desc)?;
+        self.case_constants.insert(tag, id);
+        Ok(id)
     }
 
     /// A string literal in the runtime's layout (`{len: i64, bytes}`).

@@ -15,6 +15,13 @@ use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Va
 impl Lowering<'_, '_, '_> {
     /// A union value of case `index` with its fields' values.
     pub(super) fn make_case(&mut self, index: usize, fields: &[Val]) -> R<Value> {
+        if fields.is_empty() {
+            // A case without fields is immutable and all alike: one shared
+            // static block per tag (`[]`, `None`), no allocation.
+            let data = self.cg.case_constant(index).map_err(internal)?;
+            let gv = self.data_ref(data);
+            return Ok(self.b.ins().symbol_value(types::I64, gv));
+        }
         let tag = self.b.ins().iconst(types::I64, index as i64);
         let mut values = vec![Some(tag)];
         values.extend_from_slice(fields);
