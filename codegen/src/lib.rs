@@ -75,6 +75,9 @@ pub(crate) struct Codegen<'p> {
     /// the function and its type.
     relations: HashMap<(String, bool), (FuncId, Type)>,
     relation_queue: VecDeque<(String, bool)>,
+    /// `%A` printers for lists, arrays and unions: type as text → function.
+    printers: HashMap<String, (FuncId, Type)>,
+    printer_queue: VecDeque<String>,
     strings: HashMap<String, DataId>,
     case_constants: HashMap<usize, DataId>,
     /// Functions lowered to CLIF, waiting for machine code.
@@ -130,6 +133,8 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         stub_queue: VecDeque::new(),
         relations: HashMap::new(),
         relation_queue: VecDeque::new(),
+        printers: HashMap::new(),
+        printer_queue: VecDeque::new(),
         strings: HashMap::new(),
         case_constants: HashMap::new(),
         lowered: Vec::new(),
@@ -164,6 +169,8 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
             cg.compile_stub(i, k, &mut ctx, &mut fctx)?;
         } else if let Some(key) = cg.relation_queue.pop_front() {
             cg.compile_relation(key, &mut ctx, &mut fctx)?;
+        } else if let Some(key) = cg.printer_queue.pop_front() {
+            cg.compile_printer(key, &mut ctx, &mut fctx)?;
         } else {
             break;
         }
@@ -349,6 +356,40 @@ impl<'p> Codegen<'p> {
         self.relations.insert(key.clone(), (f, t.clone()));
         self.relation_queue.push_back(key);
         Ok(f)
+    }
+
+    /// The `%A` printer of a list, array or union type, declared (and
+    /// queued) on first request.
+    pub fn printer_fn(&mut self, t: &Type) -> cranelift_module::ModuleResult<FuncId> {
+        let key = t.to_string();
+        if let Some((f, _)) = self.printers.get(&key) {
+            return Ok(*f);
+        }
+        let mut sig = ir::Signature::new(CallConv::Tail);
+        sig.params.push(AbiParam::new(ir::types::I64));
+        let name = format!("clef_print_{}", self.printers.len());
+        let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
+        self.printers.insert(key.clone(), (f, t.clone()));
+        self.printer_queue.push_back(key);
+        Ok(f)
+    }
+
+    fn compile_printer(
+        &mut self,
+        key: String,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (f, t) = self.printers[&key].clone();
+        ctx.func.signature = self
+            .module
+            .declarations()
+            .get_function_decl(f)
+            .signature
+            .clone();
+        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        function::lower_printer(self, ctx, fctx, &t)?;
+        self.define(f, &format!("`%A` printer of `{key}`"), ctx)
     }
 
     fn compile_relation(

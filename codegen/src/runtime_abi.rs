@@ -51,6 +51,10 @@ runtime_fns! {
     PRINT_BOOL = "barewire_print_bool"(I8);
     PRINT_NEWLINE = "barewire_print_newline"();
     CAPTURE_BEGIN = "barewire_capture_begin"();
+    COLUMN = "barewire_column"() -> I64;
+    PRINT_NEWLINE_TO = "barewire_print_newline_to"(I64);
+    PRINT_QUOTED = "barewire_print_quoted"(I64);
+    PRINT_FLOAT_STRUCTURED = "barewire_print_float_structured"(F64, I8);
     CAPTURE_END = "barewire_capture_end"() -> I64;
     STRING_OF_I64 = "barewire_string_of_i64"(I64) -> I64;
     STRING_OF_F64 = "barewire_string_of_f64"(F64) -> I64;

@@ -1,4 +1,4 @@
-//! `printf`-style format strings: `%d %i %f %.Nf %s %b %%`, as F# reads
+//! `printf`-style format strings: `%d %i %f %.Nf %s %b %A %%`, as F# reads
 //! them (type-checked against the arguments at compile time).
 
 use clef_psg::FormatPiece;
@@ -29,7 +29,7 @@ pub fn parse_format(fmt: &str) -> Result<Vec<FormatPiece>, (usize, String)> {
         }
         match chars.next() {
             Some((_, '%')) if precision.is_none() => text.push('%'),
-            Some((_, conv @ ('d' | 'i' | 's' | 'b'))) if precision.is_none() => {
+            Some((_, conv @ ('d' | 'i' | 's' | 'b' | 'A'))) if precision.is_none() => {
                 flush(&mut text, &mut pieces);
                 pieces.push(FormatPiece::Hole {
                     conv,

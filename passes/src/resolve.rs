@@ -463,7 +463,12 @@ impl Resolver<'_> {
                 self.psg.span(id),
             )
             .with_label("not found in this scope");
-            if let Some(similar) = self.similar_name(name) {
+            let module_member = name
+                .rsplit_once('.')
+                .filter(|(m, _)| self.exports.contains_key(*m));
+            if let Some((m, member)) = module_member {
+                d = d.with_help(format!("module `{m}` has no member `{member}`"));
+            } else if let Some(similar) = self.similar_name(name) {
                 d = d.with_help(format!("a name in scope is similar: `{similar}`"));
             } else {
                 d = d.with_help(

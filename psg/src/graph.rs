@@ -380,7 +380,7 @@ pub struct Annotations {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormatPiece {
     Text(String),
-    /// `%d`, `%i`, `%f`, `%.3f`, `%s`, `%b`; `precision` only for `%f`.
+    /// `%d`, `%i`, `%f`, `%.3f`, `%s`, `%b`, `%A`; `precision` only for `%f`.
     Hole {
         conv: char,
         precision: Option<u32>,

@@ -2,6 +2,7 @@
 
 use crate::abi::ClefStr;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 static STDOUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
@@ -11,7 +12,16 @@ const FLUSH_AT: usize = 1 << 16;
 /// appends to it instead of stdout.
 static CAPTURES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
+/// Characters since the last newline written (for `%A` layout).
+static COLUMN: AtomicUsize = AtomicUsize::new(0);
+
 fn write(bytes: &[u8]) {
+    match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(i) => COLUMN.store(bytes.len() - i - 1, Ordering::Relaxed),
+        None => {
+            COLUMN.fetch_add(bytes.len(), Ordering::Relaxed);
+        }
+    }
     {
         let mut captures = CAPTURES.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(top) = captures.last_mut() {
@@ -95,6 +105,69 @@ pub extern "C" fn barewire_print_newline() {
     write(b"\n");
 }
 
+/// The current output column (0-based), for `%A`'s record layout.
+#[no_mangle]
+pub extern "C" fn barewire_column() -> i64 {
+    COLUMN.load(Ordering::Relaxed) as i64
+}
+
+/// A newline, then spaces up to `column`.
+#[no_mangle]
+pub extern "C" fn barewire_print_newline_to(column: i64) {
+    let mut text = vec![b'\n'];
+    text.resize(1 + column.max(0) as usize, b' ');
+    write(&text);
+}
+
+/// A string as `%A` shows it: quoted, with `"` and `\` escaped.
+///
+/// # Safety
+/// `s` must be a valid Clef string.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_print_quoted(s: *const ClefStr) {
+    let text = String::from_utf8_lossy(ClefStr::as_bytes(s));
+    write(format!("{text:?}").as_bytes());
+}
+
+/// A float as `%A` shows it: shortest round-trip digits, always with a
+/// fractional part or an exponent (`1.0`, `3.14`, `1e+20`); `f` marks
+/// a `float32`.
+pub fn structured_float(v: f64, single: bool) -> String {
+    let suffix = if single { "f" } else { "" };
+    if v.is_nan() {
+        return format!("nan{suffix}");
+    }
+    if v.is_infinite() {
+        return format!("{}infinity{suffix}", if v < 0.0 { "-" } else { "" });
+    }
+    let text = if single {
+        format!("{}", v as f32)
+    } else {
+        format!("{v}")
+    };
+    let a = v.abs();
+    let body = if a != 0.0 && !(1e-5..1e15).contains(&a) {
+        let e = if single {
+            format!("{:e}", v as f32)
+        } else {
+            format!("{v:e}")
+        };
+        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
+        format!("{mantissa}e{sign}{digits:0>2}")
+    } else if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    };
+    format!("{body}{suffix}")
+}
+
+#[no_mangle]
+pub extern "C" fn barewire_print_float_structured(v: f64, single: i8) {
+    write(structured_float(v, single != 0).as_bytes());
+}
+
 /// Start capturing printed text (`sprintf`).
 #[no_mangle]
 pub extern "C" fn barewire_capture_begin() {
@@ -158,6 +231,16 @@ pub extern "C" fn barewire_string_of_bool(v: i8) -> *const ClefStr {
 #[cfg(test)]
 mod tests {
     use super::format_float;
+
+    #[test]
+    fn structured_floats_look_like_fsharp_percent_a() {
+        use super::structured_float;
+        assert_eq!(structured_float(1.0, false), "1.0");
+        assert_eq!(structured_float(2.75, false), "2.75");
+        assert_eq!(structured_float(1e20, false), "1e+20");
+        assert_eq!(structured_float(1.5, true), "1.5f");
+        assert_eq!(structured_float(f64::NAN, false), "nan");
+    }
 
     #[test]
     fn string_of_floats_is_dotnet_tostring() {

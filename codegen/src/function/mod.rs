@@ -27,6 +27,7 @@ mod printing;
 mod unions;
 
 pub(crate) use closures::lower_closure_stub;
+pub(crate) use printing::lower_printer;
 pub(crate) use unions::lower_relation;
 
 type Val = Option<Value>;

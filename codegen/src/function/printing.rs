@@ -8,8 +8,10 @@
 use super::{Lowering, Val, R};
 use crate::internal;
 use crate::runtime_abi as rt;
+use crate::values::{clif_type, elem_size};
 use clef_psg::*;
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     pub(super) fn format(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
@@ -21,10 +23,10 @@ impl Lowering<'_, '_, '_> {
             .format
             .clone()
             .ok_or_else(|| internal("printf without format"))?;
-        let mut values: Vec<(Type, Value)> = Vec::new();
+        let mut values: Vec<(Type, Val)> = Vec::new();
         for &arg in &args[1..] {
             let t = self.type_of(arg);
-            let v = self.value(arg, false)?;
+            let v = self.expr(arg, false)?;
             values.push((t, v));
         }
         if b == Builtin::Sprintf {
@@ -41,6 +43,11 @@ impl Lowering<'_, '_, '_> {
                     let (t, v) = holes
                         .next()
                         .ok_or_else(|| internal("missing printf argument"))?;
+                    if conv == 'A' {
+                        self.print_structured(&t, v)?;
+                        continue;
+                    }
+                    let v = v.ok_or_else(|| internal("a printf argument without a value"))?;
                     match (conv, &t) {
                         ('d' | 'i', Type::Int) => self.runtime(&rt::PRINT_I32, &[v])?,
                         ('d' | 'i', Type::Int64) => self.runtime(&rt::PRINT_I64, &[v])?,
@@ -73,6 +80,240 @@ impl Lowering<'_, '_, '_> {
         }
     }
 
+    fn print_text(&mut self, text: &str) -> R<()> {
+        let p = self.string_ptr(text)?;
+        self.runtime(&rt::PRINT_STR, &[p])?;
+        Ok(())
+    }
+
+    /// `%A`: a value printed structurally, as F# prints it: `1L`, `"s"`,
+    /// `(1, "a")`, `[1; 2]`, `[|1; 2|]`, `Some 3`, records one field per
+    /// line aligned after `{ `. Unions, lists and arrays go through a
+    /// generated function per type (they may be recursive or long).
+    pub(super) fn print_structured(&mut self, t: &Type, v: Val) -> R<()> {
+        let Some(v) = v else {
+            return self.print_text("()");
+        };
+        match t {
+            Type::Int => {
+                self.runtime(&rt::PRINT_I32, &[v])?;
+            }
+            Type::Int64 => {
+                self.runtime(&rt::PRINT_I64, &[v])?;
+                self.print_text("L")?;
+            }
+            Type::Byte => {
+                self.runtime(&rt::PRINT_U8, &[v])?;
+                self.print_text("uy")?;
+            }
+            Type::Float | Type::Float32 => {
+                let single = self
+                    .b
+                    .ins()
+                    .iconst(types::I8, i64::from(*t == Type::Float32));
+                let v = if *t == Type::Float32 {
+                    self.b.ins().fpromote(types::F64, v)
+                } else {
+                    v
+                };
+                self.runtime(&rt::PRINT_FLOAT_STRUCTURED, &[v, single])?;
+            }
+            Type::Bool => {
+                self.runtime(&rt::PRINT_BOOL, &[v])?;
+            }
+            Type::String => {
+                self.runtime(&rt::PRINT_QUOTED, &[v])?;
+            }
+            Type::Fun(..) => self.print_text("<fun>")?,
+            Type::Tuple(items) => {
+                self.print_text("(")?;
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.print_text(", ")?;
+                    }
+                    let x = self.load_slot(v, i, it);
+                    self.print_structured(it, x)?;
+                }
+                self.print_text(")")?;
+            }
+            Type::Named { .. } | Type::Array(_) if self.cg.psg.record_fields(t).is_none() => {
+                let f = self.cg.printer_fn(t).map_err(internal)?;
+                let fref = self.func_ref(f);
+                self.b.ins().call(fref, &[v]);
+            }
+            Type::Named { .. } => {
+                let fields = self.cg.psg.record_fields(t).unwrap_or_default();
+                let column = self
+                    .runtime(&rt::COLUMN, &[])?
+                    .ok_or_else(|| internal("column"))?;
+                let indent = self.b.ins().iadd_imm_s(column, 2);
+                self.print_text("{ ")?;
+                for (i, (name, ft)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        self.runtime(&rt::PRINT_NEWLINE_TO, &[indent])?;
+                    }
+                    self.print_text(&format!("{name} = "))?;
+                    let x = self.load_slot(v, i, ft);
+                    self.print_structured(ft, x)?;
+                }
+                self.print_text(" }")?;
+            }
+            _ => self.print_text("<?>")?,
+        }
+        Ok(())
+    }
+
+    /// The body of a generated `%A` printer: lists, arrays and unions.
+    pub(super) fn printer_body(&mut self, t: &Type, v: Value) -> R<()> {
+        match t {
+            Type::Array(elem) => {
+                self.print_text("[|")?;
+                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0);
+                let size = elem_size(elem) as i64;
+                let header = self.b.create_block();
+                let body = self.b.create_block();
+                let done = self.b.create_block();
+                let i = self.b.append_block_param(header, types::I64);
+                let zero = self.b.ins().iconst(types::I64, 0);
+                self.b.ins().jump(header, &[BlockArg::Value(zero)]);
+                self.switch_to(header);
+                let more = self.b.ins().icmp(IntCC::SignedLessThan, i, len);
+                self.b.ins().brif(more, body, &[], done, &[]);
+                self.switch_to(body);
+                self.separator_unless_first(i, "; ")?;
+                let offset = self.b.ins().imul_imm_s(i, size);
+                let addr = self.b.ins().iadd(v, offset);
+                let x = clif_type(elem)
+                    .map(|ct| self.b.ins().load(ct, MemFlagsData::trusted(), addr, 8));
+                self.print_structured(elem, x)?;
+                let next = self.b.ins().iadd_imm_s(i, 1);
+                self.b.ins().jump(header, &[BlockArg::Value(next)]);
+                self.switch_to(done);
+                self.print_text("|]")?;
+            }
+            Type::Named { name, args, .. } if name == "List" => {
+                let elem = args[0].clone();
+                self.print_text("[")?;
+                let header = self.b.create_block();
+                let body = self.b.create_block();
+                let done = self.b.create_block();
+                let node = self.b.append_block_param(header, types::I64);
+                let i = self.b.append_block_param(header, types::I64);
+                let zero = self.b.ins().iconst(types::I64, 0);
+                self.b
+                    .ins()
+                    .jump(header, &[BlockArg::Value(v), BlockArg::Value(zero)]);
+                self.switch_to(header);
+                let tag = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), node, 0);
+                self.b.ins().brif(tag, body, &[], done, &[]);
+                self.switch_to(body);
+                self.separator_unless_first(i, "; ")?;
+                let x = self.load_slot(node, 1, &elem);
+                self.print_structured(&elem, x)?;
+                let tail = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), node, 16);
+                let next = self.b.ins().iadd_imm_s(i, 1);
+                self.b
+                    .ins()
+                    .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next)]);
+                self.switch_to(done);
+                self.print_text("]")?;
+            }
+            _ => {
+                let cases = self
+                    .cg
+                    .psg
+                    .union_cases(t)
+                    .ok_or_else(|| internal("printing a non-union"))?;
+                let done = self.b.create_block();
+                let tag = self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0);
+                for (index, (name, fields)) in cases.iter().enumerate() {
+                    let this = self.b.create_block();
+                    let next = self.b.create_block();
+                    let is = self.b.ins().icmp_imm_s(IntCC::Equal, tag, index as i64);
+                    self.b.ins().brif(is, this, &[], next, &[]);
+                    self.switch_to(this);
+                    self.print_text(name)?;
+                    match fields.len() {
+                        0 => {}
+                        1 => {
+                            self.print_text(" ")?;
+                            let x = self.load_slot(v, 1, &fields[0]);
+                            let wrap = self.cg.psg.union_cases(&fields[0]).is_some();
+                            self.print_argument(&fields[0], x, wrap)?;
+                        }
+                        _ => {
+                            self.print_text(" (")?;
+                            for (i, f) in fields.iter().enumerate() {
+                                if i > 0 {
+                                    self.print_text(", ")?;
+                                }
+                                let x = self.load_slot(v, 1 + i, f);
+                                self.print_structured(f, x)?;
+                            }
+                            self.print_text(")")?;
+                        }
+                    }
+                    self.b.ins().jump(done, &[]);
+                    self.switch_to(next);
+                }
+                self.b.ins().jump(done, &[]);
+                self.switch_to(done);
+            }
+        }
+        Ok(())
+    }
+
+    /// A case's single field: in parentheses when it is a union value with
+    /// fields of its own (`Some (Some 3)`).
+    fn print_argument(&mut self, t: &Type, x: Val, may_wrap: bool) -> R<()> {
+        let Some(value) = x.filter(|_| may_wrap) else {
+            return self.print_structured(t, x);
+        };
+        let cases = self.cg.psg.union_cases(t).unwrap_or_default();
+        let tag = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), value, 0);
+        let mut needs = self.b.ins().iconst(types::I8, 0);
+        for (i, (_, fs)) in cases.iter().enumerate() {
+            if !fs.is_empty() && !matches!(t, Type::Named { name, .. } if name == "List") {
+                let is = self.b.ins().icmp_imm_s(IntCC::Equal, tag, i as i64);
+                needs = self.b.ins().bor(needs, is);
+            }
+        }
+        let wrapped = self.b.create_block();
+        let plain = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(needs, wrapped, &[], plain, &[]);
+        self.switch_to(wrapped);
+        self.print_text("(")?;
+        self.print_structured(t, x)?;
+        self.print_text(")")?;
+        self.b.ins().jump(done, &[]);
+        self.switch_to(plain);
+        self.print_structured(t, x)?;
+        self.b.ins().jump(done, &[]);
+        self.switch_to(done);
+        Ok(())
+    }
+
+    fn separator_unless_first(&mut self, i: Value, sep: &str) -> R<()> {
+        let sep_b = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(i, sep_b, &[], cont, &[]);
+        self.switch_to(sep_b);
+        self.print_text(sep)?;
+        self.b.ins().jump(cont, &[]);
+        self.switch_to(cont);
+        Ok(())
+    }
+
     /// `string x` for numbers, bools and strings, as .NET's `ToString()`.
     pub(super) fn convert_to_string(&mut self, arg: NodeId) -> R<Val> {
         let t = self.type_of(arg);
@@ -96,4 +337,31 @@ impl Lowering<'_, '_, '_> {
             }
         })
     }
+}
+
+/// A generated `%A` printer for one list, array or union type.
+pub(crate) fn lower_printer(
+    cg: &mut crate::Codegen,
+    ctx: &mut cranelift_codegen::Context,
+    fctx: &mut cranelift_frontend::FunctionBuilderContext,
+    t: &Type,
+) -> R<()> {
+    let b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
+    let mut l = Lowering::new(
+        cg,
+        b,
+        std::collections::HashMap::new(),
+        std::collections::HashMap::new(),
+    );
+    let entry = l.b.create_block();
+    l.b.append_block_params_for_function_params(entry);
+    l.b.switch_to_block(entry);
+    l.b.seal_block(entry);
+    let v = l.b.block_params(entry)[0];
+    l.printer_body(t, v)?;
+    l.b.ins().return_(&[]);
+    l.b.seal_all_blocks();
+    let config = cranelift_module::Module::target_config(&l.cg.module);
+    l.b.finalize(config);
+    Ok(())
 }

@@ -637,7 +637,7 @@ impl Infer<'_> {
                                 span,
                             )
                             .with_label("unknown member")
-                            .with_help("arrays and strings have `.Length`"),
+                            .with_help(member_help(&t)),
                         );
                         Type::Error
                     }
@@ -756,9 +756,14 @@ impl Infer<'_> {
             ExprKind::Assign => {
                 let target = self.expr(kids[0]);
                 let value = self.expr(kids[1]);
+                let what = if self.psg.expr(kids[0]) == Some(&ExprKind::Index) {
+                    "the element"
+                } else {
+                    "the variable"
+                };
                 let why = (
                     self.psg.span(kids[0]),
-                    format!("the variable has type `{}`", self.zonk(&target)),
+                    format!("{what} has type `{}`", self.zonk(&target)),
                 );
                 self.expect(kids[1], &value, &target, Some(why));
                 Type::Unit
@@ -837,6 +842,7 @@ impl Infer<'_> {
             return Type::Error;
         };
         if vars.is_empty() {
+            self.explicit_type_args(id, def, &HashMap::new());
             return ty;
         }
         let inst: Vec<(TyVar, Type)> = vars.iter().map(|&v| (v, self.fresh())).collect();
@@ -1023,6 +1029,9 @@ impl Infer<'_> {
     fn apply(&mut self, id: NodeId, kids: &[NodeId]) -> Type {
         let (head, args) = (kids[0], &kids[1..]);
         let head_builtin = self.psg.node(head).ann.builtin;
+        if let Some(t) = self.cons(head, args) {
+            return t;
+        }
         let mut f = if matches!(
             head_builtin,
             Some(Builtin::Printf | Builtin::Printfn | Builtin::Sprintf)
@@ -1119,7 +1128,7 @@ impl Infer<'_> {
                     Diagnostic::error("E0508", "invalid format string", self.psg.span(fmt_node))
                         .with_label(msg)
                         .with_help(
-                            "the specifiers are %d %i %f %.Nf %s %b and %% for a percent sign",
+                            "the specifiers are %d %i %f %.Nf %s %b %A and %% for a percent sign",
                         ),
                 );
                 return Type::Error;
@@ -1141,6 +1150,8 @@ impl Infer<'_> {
                         t
                     }
                     's' => Type::String,
+                    // `%A` prints any value, structurally.
+                    'A' => self.fresh(),
                     _ => Type::Bool,
                 };
                 holes.push(t);
@@ -1229,6 +1240,16 @@ impl Infer<'_> {
                 .collect();
             self.psg.node_mut(id).ann.instantiation = inst;
         }
+    }
+}
+
+/// What members exist, for an unknown-member error on a value of type `t`.
+fn member_help(t: &Type) -> String {
+    match t {
+        Type::Named { name, .. } if name == "Option" => "options have `.IsSome`, `.IsNone` and `.Value`".into(),
+        Type::Named { name, .. } if name == "List" => "use the `List` functions, e.g. `List.length xs`, `List.head xs`".into(),
+        Type::Named { .. } => "unions have no members: match on their cases".into(),
+        _ => "arrays and strings have `.Length`, options `.IsSome`, `.IsNone` and `.Value`, records their fields".into(),
     }
 }
 

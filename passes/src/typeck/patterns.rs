@@ -30,7 +30,7 @@ impl Infer<'_> {
                             let exp = self.zonk(expected);
                             self.diags.push(
                                 Diagnostic::error("E0515", format!("this pattern has type `{t}` but the value matched has type `{exp}`"), span)
-                                    .with_label(format!("a `{t}` pattern"))
+                                    .with_label(format!("a pattern of type `{t}`"))
                                     .with_help("patterns must have the type of the value being matched"),
                             );
                         }

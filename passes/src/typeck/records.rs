@@ -209,7 +209,11 @@ impl Infer<'_> {
                 span,
             )
             .with_label("unknown field")
-            .with_help(format!("its fields are: {}", list.join(", "))),
+            .with_help(if list.is_empty() {
+                "this type has no fields".to_string()
+            } else {
+                format!("its fields are: {}", list.join(", "))
+            }),
         );
     }
 
@@ -303,10 +307,15 @@ impl Infer<'_> {
             _ => match self.find_record(names, false) {
                 Some(decl) => self.instantiate(decl),
                 None => {
+                    let unknown = names
+                        .iter()
+                        .find(|n| self.find_record(std::slice::from_ref(*n), false).is_none())
+                        .cloned()
+                        .unwrap_or_else(|| names.join(", "));
                     self.diags.push(
                         Diagnostic::error(
                             "E0516",
-                            format!("no record type has the field `{}`", names[0]),
+                            format!("no record type has the field(s) `{unknown}`"),
                             span,
                         )
                         .with_label("a record pattern of an unknown type")

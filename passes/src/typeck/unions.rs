@@ -72,7 +72,7 @@ impl Infer<'_> {
             let exp = self.zonk(expected);
             self.diags.push(
                 Diagnostic::error("E0515", format!("the case `{name}` belongs to `{ty}`, but the value matched has type `{exp}`"), span)
-                    .with_label(format!("a `{ty}` pattern"))
+                    .with_label(format!("a pattern of type `{ty}`"))
                     .with_help("patterns must have the type of the value being matched"),
             );
             kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
@@ -131,6 +131,71 @@ impl Infer<'_> {
                     _ => format!("give `{name}` an argument pattern for its field(s)"),
                 }),
         );
+    }
+
+    /// `h :: t` (also what `[a; b]` is built from), typed element by
+    /// element from the left, so a wrong element is reported where it is,
+    /// against the type the earlier elements fixed.
+    pub(super) fn cons(&mut self, head: NodeId, args: &[NodeId]) -> Option<Type> {
+        let [arg] = args else { return None };
+        self.cons_parts(head, *arg)?;
+        // The chain: (cons var, pair, element) for each `::`, then the tail.
+        let mut chain = Vec::new();
+        let (mut h, mut pair) = (head, *arg);
+        let tail = loop {
+            let parts = self.psg.children(pair);
+            chain.push((h, pair, parts[0]));
+            let next = parts[1];
+            let next_kids = self.psg.children(next);
+            match (self.psg.expr(next), next_kids.as_slice()) {
+                (Some(ExprKind::Apply), [nh, na]) if self.cons_parts(*nh, *na).is_some() => {
+                    h = *nh;
+                    pair = *na;
+                }
+                _ => break next,
+            }
+        };
+        let elem = self.fresh();
+        let list = self.list_of(elem.clone());
+        let mut first: Option<NodeId> = None;
+        for &(_, _, e) in &chain {
+            let t = self.expr(e);
+            let why = first.map(|f| {
+                (
+                    self.psg.span(f),
+                    format!("the list's elements have type `{}`", self.zonk(&elem)),
+                )
+            });
+            self.expect(e, &t, &elem, why);
+            first.get_or_insert(e);
+        }
+        let t = self.expr(tail);
+        let why = first.map(|f| {
+            (
+                self.psg.span(f),
+                format!("the list's elements have type `{}`", self.zonk(&elem)),
+            )
+        });
+        self.expect(tail, &t, &list, why);
+        let pair_ty = Type::Tuple(vec![elem, list.clone()]);
+        for (k, &(h, pair, _)) in chain.iter().enumerate() {
+            self.set_type(pair, pair_ty.clone());
+            self.set_type(h, Type::fun(pair_ty.clone(), list.clone()));
+            if k > 0 {
+                // The inner applications (the tails) are lists too.
+                let apply = self.psg.parent(pair).expect("a pair is an argument");
+                self.set_type(apply, list.clone());
+            }
+        }
+        Some(list)
+    }
+
+    /// `Some(())` when `head` is the `::` case applied to a pair expression.
+    fn cons_parts(&self, head: NodeId, arg: NodeId) -> Option<()> {
+        let (decl, index) = self.psg.node(head).ann.case?;
+        let is_cons = matches!(self.psg.kind(decl), NodeKind::TypeDecl(info) if info.name == "List")
+            && index == 1;
+        (is_cons && self.psg.expr(arg) == Some(&ExprKind::Tuple)).then_some(())
     }
 
     /// `'a list` for a type `a`.
