@@ -287,6 +287,8 @@ pub enum ExprKind {
     While(Box<Expr>, Box<Expr>),
     /// `for i in a .. b do` (step 1, inclusive)
     ForIn(Ident, Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `for x in collection do` (a list or an array)
+    ForEach(Ident, Box<Expr>, Box<Expr>),
     /// `for i = a to/downto b do`
     ForTo(Ident, Box<Expr>, ForDirection, Box<Expr>, Box<Expr>),
     /// A `let` scoping over the rest of its block (or `let … in e`).

@@ -218,6 +218,14 @@ impl Printer {
                     p.nested(|p| p.expr(body));
                 });
             }
+            ExprKind::ForEach(v, c, body) => {
+                self.line(format!("for {} in", v.name));
+                self.nested(|p| {
+                    p.expr(c);
+                    p.line("do");
+                    p.nested(|p| p.expr(body));
+                });
+            }
             ExprKind::ForTo(v, a, dir, b, body) => {
                 let d = match dir {
                     ForDirection::To => "to",

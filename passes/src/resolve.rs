@@ -302,6 +302,16 @@ impl Resolver<'_> {
                 body.iter().for_each(|&e| self.expr(e));
                 self.unbind_to(mark);
             }
+            ExprKind::ForEach => {
+                // [var, collection, body]: the collection does not see the variable.
+                if let [var, collection, body] = kids[..] {
+                    self.expr(collection);
+                    let mark = self.scope.len();
+                    self.bind(var);
+                    self.expr(body);
+                    self.unbind_to(mark);
+                }
+            }
             ExprKind::For(_) => {
                 // [var, from, to, body]: the bounds do not see the variable.
                 if let [var, from, to, body] = kids[..] {

@@ -589,6 +589,12 @@ impl Builder {
                 self.for_loop(v, from, to, body, ast::ForDirection::To, span)
             }
             A::ForTo(v, from, dir, to, body) => self.for_loop(v, from, to, body, *dir, span),
+            A::ForEach(v, collection, body) => {
+                let var = self.loop_var(v);
+                let c = self.expr(collection);
+                let body = self.expr(body);
+                self.node(ExprKind::ForEach, span, &[var, c, body])
+            }
             A::Let(decl, body) if decl.bindings.first().is_some_and(|b| b.pattern.is_some()) => {
                 // `let (a, b) = e` then `rest`: `match e with (a, b) -> rest`.
                 let b = &decl.bindings[0];
@@ -735,6 +741,22 @@ impl Builder {
         let mut kids = vec![self.expr(head)];
         kids.extend(args.iter().map(|a| self.expr(a)));
         self.node(ExprKind::Apply, span, &kids)
+    }
+
+    fn loop_var(&mut self, var: &ast::Ident) -> NodeId {
+        let info = BindingInfo {
+            name: var.name.clone(),
+            role: BindingRole::LoopVar,
+            is_mutable: false,
+            is_rec: false,
+            group: 0,
+            is_entry: false,
+            arity: 0,
+            annotation: None,
+            type_params: Vec::new(),
+            name_span: var.span,
+        };
+        self.psg.add_node(NodeKind::Binding(info), var.span)
     }
 
     fn for_loop(

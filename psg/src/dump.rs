@@ -80,6 +80,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::While => "while".into(),
             ExprKind::For(ForDirection::To) => "for to".into(),
             ExprKind::For(ForDirection::Downto) => "for downto".into(),
+            ExprKind::ForEach => "for each".into(),
             ExprKind::Let => "let-in".into(),
             ExprKind::Seq => "seq".into(),
             ExprKind::Assign => "assign".into(),

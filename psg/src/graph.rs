@@ -97,6 +97,9 @@ pub enum ExprKind {
     While,
     /// children [loop variable binding, from, to, body]
     For(ForDirection),
+    /// `for x in collection do` — children [loop variable binding,
+    /// collection (a list or an array), body]
+    ForEach,
     /// children [binding…, body]; several bindings for `let rec … and …`.
     Let,
     /// children in order; the value is the last one's.

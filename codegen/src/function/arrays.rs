@@ -151,6 +151,68 @@ impl Lowering<'_, '_, '_> {
         Ok(Some(result))
     }
 
+    /// `for x in collection do body` over an array (by index) or a list
+    /// (following the cons cells).
+    pub(super) fn for_each(&mut self, kids: &[NodeId]) -> R<Val> {
+        let (var, collection, body) = (kids[0], kids[1], kids[2]);
+        let ct = self.type_of(collection);
+        let c = self.value(collection, false)?;
+        let header = self.b.create_block();
+        let body_b = self.b.create_block();
+        let done = self.b.create_block();
+        let cursor = self.b.append_block_param(header, types::I64);
+        match &ct {
+            Type::Array(elem) => {
+                let elem = (**elem).clone();
+                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), c, 0);
+                let zero = self.b.ins().iconst(types::I64, 0);
+                self.b.ins().jump(header, &[BlockArg::Value(zero)]);
+                self.switch_to(header);
+                let more = self.b.ins().icmp(IntCC::SignedLessThan, cursor, len);
+                self.b.ins().brif(more, body_b, &[], done, &[]);
+                self.switch_to(body_b);
+                let offset = self.b.ins().imul_imm_s(cursor, elem_size(&elem) as i64);
+                let addr = self.b.ins().iadd(c, offset);
+                let x = clif_type(&elem)
+                    .map(|t| self.b.ins().load(t, MemFlagsData::trusted(), addr, 8));
+                self.bind_local(var, x);
+                self.expr(body, false)?;
+                if !self.filled {
+                    let next = self.b.ins().iadd_imm_s(cursor, 1);
+                    self.b.ins().jump(header, &[BlockArg::Value(next)]);
+                }
+            }
+            Type::Named { args, .. } => {
+                let elem = args[0].clone();
+                self.b.ins().jump(header, &[BlockArg::Value(c)]);
+                self.switch_to(header);
+                let tag = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), cursor, 0);
+                self.b.ins().brif(tag, body_b, &[], done, &[]);
+                self.switch_to(body_b);
+                let x = self.load_slot(cursor, 1, &elem);
+                self.bind_local(var, x);
+                let tail = self
+                    .b
+                    .ins()
+                    .load(types::I64, MemFlagsData::trusted(), cursor, 16);
+                self.expr(body, false)?;
+                if !self.filled {
+                    self.b.ins().jump(header, &[BlockArg::Value(tail)]);
+                }
+            }
+            _ => {
+                return Err(internal(
+                    "`for … in` over a value that is not a list or an array",
+                ))
+            }
+        }
+        self.switch_to(done);
+        Ok(None)
+    }
+
     /// `List.sum`: follow the cons cells (`[tag, head, tail]`).
     fn list_sum(&mut self, list: NodeId, elem: &Type) -> R<Val> {
         let t = clif_type(elem).ok_or_else(|| internal("summing a list of unit"))?;

@@ -455,6 +455,7 @@ impl Lowering<'_, '_, '_> {
                 None
             }
             ExprKind::For(dir) => self.for_loop(dir, &kids)?,
+            ExprKind::ForEach => self.for_each(&kids)?,
             ExprKind::Let => {
                 let (bindings, body) = kids.split_at(kids.len() - 1);
                 for &bnd in bindings {

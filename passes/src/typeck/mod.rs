@@ -681,6 +681,29 @@ impl Infer<'_> {
                 self.expect_unit_statement(kids[1], &b);
                 Type::Unit
             }
+            ExprKind::ForEach => {
+                let (var, collection, body) = (kids[0], kids[1], kids[2]);
+                let c = self.expr(collection);
+                let elem = match self.shallow(&c) {
+                    Type::Array(e) => *e,
+                    Type::Named { name, args, .. } if name == "List" => args[0].clone(),
+                    Type::Error => Type::Error,
+                    other => {
+                        let other = self.zonk(&other);
+                        self.diags.push(
+                            Diagnostic::error("E0524", format!("`for … in` needs a list or an array, not `{other}`"), self.psg.span(collection))
+                                .with_label(format!("this has type `{other}`"))
+                                .with_help("iterate a list or an array, or a range `a .. b`; annotate the value if its type is not known yet"),
+                        );
+                        Type::Error
+                    }
+                };
+                self.schemes.insert(var, (Vec::new(), elem.clone()));
+                self.set_type(var, elem);
+                let b = self.expr(body);
+                self.expect_unit_statement(body, &b);
+                Type::Unit
+            }
             ExprKind::For(_) => {
                 let (var, from, to, body) = (kids[0], kids[1], kids[2], kids[3]);
                 let t = self.fresh();
