@@ -81,6 +81,8 @@ pub struct Attribute {
 pub struct LetDecl {
     pub attributes: Vec<Attribute>,
     pub is_rec: bool,
+    /// `use x = e`: disposed at the end of its scope.
+    pub is_use: bool,
     pub bindings: Vec<Binding>,
     pub span: Span,
 }

@@ -487,7 +487,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             });
         }
         match tok {
-            Tok::Let | Tok::And => f.stack.push(Ctx::LetHead { col }),
+            Tok::Let | Tok::Use | Tok::And => f.stack.push(Ctx::LetHead { col }),
             Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Fun => f.stack.push(Ctx::FunHead),
             Tok::Match => f.stack.push(Ctx::MatchHead),

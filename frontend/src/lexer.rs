@@ -202,13 +202,14 @@ pub enum Tok {
     As,
     #[token("type")]
     Type,
+    #[token("use")]
+    Use,
     #[token("of")]
     Of,
     #[token("end")]
     End,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("use", |l| l.slice().to_string())]
     #[token("try", |l| l.slice().to_string())]
     #[token("finally", |l| l.slice().to_string())]
     #[token("yield", |l| l.slice().to_string())]
@@ -432,6 +433,7 @@ impl fmt::Display for Tok {
             When => "`when`",
             As => "`as`",
             Type => "`type`",
+            Use => "`use`",
             Of => "`of`",
             LBrace => "`{`",
             RBrace => "`}`",

@@ -131,9 +131,10 @@ impl Printer {
             self.line(format!("[<{}>]", a.name.name));
         }
         for (i, b) in d.bindings.iter().enumerate() {
-            let kw = match (i, d.is_rec) {
-                (0, true) => "let rec",
-                (0, false) => "let",
+            let kw = match (i, d.is_rec, d.is_use) {
+                (0, _, true) => "use",
+                (0, true, _) => "let rec",
+                (0, false, _) => "let",
                 _ => "and",
             };
             let mut head = format!(

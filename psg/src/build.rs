@@ -271,11 +271,18 @@ impl Builder {
         decl.bindings
             .iter()
             .enumerate()
-            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, group, is_entry && i == 0))
+            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, decl.is_use, group, is_entry && i == 0))
             .collect()
     }
 
-    fn binding(&mut self, bnd: &ast::Binding, is_rec: bool, group: u32, is_entry: bool) -> NodeId {
+    fn binding(
+        &mut self,
+        bnd: &ast::Binding,
+        is_rec: bool,
+        is_use: bool,
+        group: u32,
+        is_entry: bool,
+    ) -> NodeId {
         let info = BindingInfo {
             name: bnd.name.name.clone(),
             role: BindingRole::Let,
@@ -286,6 +293,7 @@ impl Builder {
             arity: bnd.params.len(),
             annotation: bnd.return_type.clone(),
             type_params: bnd.type_params.iter().map(|t| t.name.clone()).collect(),
+            is_use,
             name_span: bnd.name.span,
         };
         let node = self.psg.add_node(NodeKind::Binding(info), bnd.span);
@@ -319,6 +327,7 @@ impl Builder {
                 arity: 0,
                 annotation,
                 type_params: Vec::new(),
+                is_use: false,
                 name_span,
             };
             let param = self.psg.add_node(NodeKind::Binding(info), p.span());
@@ -419,6 +428,7 @@ impl Builder {
             arity: 0,
             annotation: None,
             type_params: Vec::new(),
+            is_use: false,
             name_span: ident.span,
         };
         self.psg.add_node(NodeKind::Binding(info), ident.span)
@@ -665,7 +675,7 @@ impl Builder {
                     body: (**body).clone(),
                     span,
                 };
-                let b = self.binding(&binding, false, self.groups, false);
+                let b = self.binding(&binding, false, false, self.groups, false);
                 self.node(ExprKind::Lambda, span, &[b])
             }
             A::Assign(target, value) => {
@@ -714,6 +724,7 @@ impl Builder {
         let bind = |name: &str, value: &ast::Expr| ast::LetDecl {
             attributes: Vec::new(),
             is_rec: false,
+            is_use: false,
             bindings: vec![ast::Binding {
                 type_params: Vec::new(),
                 pattern: None,
@@ -754,6 +765,7 @@ impl Builder {
             arity: 0,
             annotation: None,
             type_params: Vec::new(),
+            is_use: false,
             name_span: var.span,
         };
         self.psg.add_node(NodeKind::Binding(info), var.span)
@@ -778,6 +790,7 @@ impl Builder {
             arity: 0,
             annotation: None,
             type_params: Vec::new(),
+            is_use: false,
             name_span: var.span,
         };
         let v = self.psg.add_node(NodeKind::Binding(info), var.span);

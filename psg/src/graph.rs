@@ -66,6 +66,8 @@ pub struct BindingInfo {
     pub annotation: Option<TypeExpr>,
     /// Explicit type parameters, `let f<'T> …` (without the quote).
     pub type_params: Vec<String>,
+    /// `use x = e`: disposed at the end of its scope.
+    pub is_use: bool,
     /// Where the name itself is written.
     pub name_span: Span,
 }

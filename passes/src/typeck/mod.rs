@@ -530,6 +530,16 @@ impl Infer<'_> {
                 None => None,
             };
             self.expect(body, &body_ty, ret, because);
+            if info.is_use {
+                // F#'s `use` needs a value with a disposal (IDisposable);
+                // runtime buffers will be the first such type.
+                let t = self.zonk(&body_ty);
+                self.diags.push(
+                    Diagnostic::error("E0525", format!("`use` needs a value with a disposal, and `{t}` has none"), info.name_span)
+                        .with_label("bound with `use`")
+                        .with_help("bind it with `let`; `use` is for values the runtime must release, such as memory buffers"),
+                );
+            }
         }
         self.level -= 1;
         self.solve_constraints(false);
