@@ -418,9 +418,14 @@ impl Builder {
     }
 
     fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
+        self.simple_binding(ident, BindingRole::PatternVar)
+    }
+
+    /// A binding that is only a name: a pattern or loop variable.
+    fn simple_binding(&mut self, ident: &ast::Ident, role: BindingRole) -> NodeId {
         let info = BindingInfo {
             name: ident.name.clone(),
-            role: BindingRole::PatternVar,
+            role,
             is_mutable: false,
             is_rec: false,
             group: 0,
@@ -755,20 +760,7 @@ impl Builder {
     }
 
     fn loop_var(&mut self, var: &ast::Ident) -> NodeId {
-        let info = BindingInfo {
-            name: var.name.clone(),
-            role: BindingRole::LoopVar,
-            is_mutable: false,
-            is_rec: false,
-            group: 0,
-            is_entry: false,
-            arity: 0,
-            annotation: None,
-            type_params: Vec::new(),
-            is_use: false,
-            name_span: var.span,
-        };
-        self.psg.add_node(NodeKind::Binding(info), var.span)
+        self.simple_binding(var, BindingRole::LoopVar)
     }
 
     fn for_loop(
@@ -780,20 +772,7 @@ impl Builder {
         dir: ast::ForDirection,
         span: Span,
     ) -> NodeId {
-        let info = BindingInfo {
-            name: var.name.clone(),
-            role: BindingRole::LoopVar,
-            is_mutable: false,
-            is_rec: false,
-            group: 0,
-            is_entry: false,
-            arity: 0,
-            annotation: None,
-            type_params: Vec::new(),
-            is_use: false,
-            name_span: var.span,
-        };
-        let v = self.psg.add_node(NodeKind::Binding(info), var.span);
+        let v = self.loop_var(var);
         let from = self.expr(from);
         let to = self.expr(to);
         let body = self.expr(body);

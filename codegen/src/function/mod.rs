@@ -107,6 +107,35 @@ pub(crate) fn lower_function(
     Ok(())
 }
 
+/// A function codegen makes for itself (a union's relation, a `%A`
+/// printer): one entry block with the signature's parameters, a body that
+/// returns at most one value.
+fn lower_generated(
+    cg: &mut Codegen,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    body: impl FnOnce(&mut Lowering, &[Value]) -> R<Val>,
+) -> R<()> {
+    let mut l = Lowering::new(
+        cg,
+        FunctionBuilder::new(&mut ctx.func, fctx),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let entry = l.b.create_block();
+    l.b.append_block_params_for_function_params(entry);
+    l.b.switch_to_block(entry);
+    l.b.seal_block(entry);
+    let params = l.b.block_params(entry).to_vec();
+    let result = body(&mut l, &params)?;
+    let rets: Vec<Value> = result.into_iter().collect();
+    l.b.ins().return_(&rets);
+    l.b.seal_all_blocks();
+    let config = l.cg.module.target_config();
+    l.b.finalize(config);
+    Ok(())
+}
+
 /// Top-level values: a data slot each, visible to every function.
 fn global_places(cg: &Codegen) -> HashMap<NodeId, Place> {
     cg.globals

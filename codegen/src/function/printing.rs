@@ -346,22 +346,8 @@ pub(crate) fn lower_printer(
     fctx: &mut cranelift_frontend::FunctionBuilderContext,
     t: &Type,
 ) -> R<()> {
-    let b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
-    let mut l = Lowering::new(
-        cg,
-        b,
-        std::collections::HashMap::new(),
-        std::collections::HashMap::new(),
-    );
-    let entry = l.b.create_block();
-    l.b.append_block_params_for_function_params(entry);
-    l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
-    let v = l.b.block_params(entry)[0];
-    l.printer_body(t, v)?;
-    l.b.ins().return_(&[]);
-    l.b.seal_all_blocks();
-    let config = cranelift_module::Module::target_config(&l.cg.module);
-    l.b.finalize(config);
-    Ok(())
+    super::lower_generated(cg, ctx, fctx, |l, params| {
+        l.printer_body(t, params[0])?;
+        Ok(None)
+    })
 }

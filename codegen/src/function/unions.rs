@@ -283,24 +283,10 @@ pub(crate) fn lower_relation(
     t: &Type,
     equality: bool,
 ) -> R<()> {
-    let b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
-    let mut l = Lowering::new(
-        cg,
-        b,
-        std::collections::HashMap::new(),
-        std::collections::HashMap::new(),
-    );
-    let entry = l.b.create_block();
-    l.b.append_block_params_for_function_params(entry);
-    l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
-    let (a, b) = (l.b.block_params(entry)[0], l.b.block_params(entry)[1]);
-    let r = l
-        .union_relation_body(t, a, b, equality)?
-        .ok_or_else(|| internal("relation of a non-union"))?;
-    l.b.ins().return_(&[r]);
-    l.b.seal_all_blocks();
-    let config = cranelift_module::Module::target_config(&l.cg.module);
-    l.b.finalize(config);
-    Ok(())
+    super::lower_generated(cg, ctx, fctx, |l, params| {
+        let r = l
+            .union_relation_body(t, params[0], params[1], equality)?
+            .ok_or_else(|| internal("relation of a non-union"))?;
+        Ok(Some(r))
+    })
 }
