@@ -285,6 +285,70 @@ impl Filter {
     }
 }
 
+/// `Box<Box<int>>`: the lexer reads `>>` (composition); where it closes two
+/// levels of type arguments, it is two `>`.
+fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
+    let mut splits = Vec::new();
+    for i in 0..tokens.len() {
+        let glued = i > 0
+            && tokens[i].tok == Tok::Lt
+            && matches!(tokens[i - 1].tok, Tok::Ident(_))
+            && tokens[i - 1].span.end == tokens[i].span.start;
+        if !glued {
+            continue;
+        }
+        let line = lines.line_col(tokens[i].span.start).0;
+        let mut depth = 1i32;
+        let mut pending = Vec::new();
+        for (j, t) in tokens.iter().enumerate().skip(i + 1) {
+            if lines.line_col(t.span.start).0 != line {
+                break;
+            }
+            match t.tok {
+                Tok::Lt => depth += 1,
+                Tok::Gt => depth -= 1,
+                Tok::Compose if depth >= 2 => {
+                    depth -= 2;
+                    pending.push(j);
+                }
+                Tok::Ident(_)
+                | Tok::TypeVar(_)
+                | Tok::Comma
+                | Tok::Star
+                | Tok::Arrow
+                | Tok::LParen
+                | Tok::RParen => {}
+                Tok::LBrack | Tok::RBrack => {}
+                _ => break,
+            }
+            if depth == 0 {
+                splits.extend(pending);
+                break;
+            }
+        }
+    }
+    if splits.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + splits.len());
+    for (j, t) in tokens.into_iter().enumerate() {
+        if splits.contains(&j) {
+            let s = t.span.start as usize;
+            out.push(Token {
+                tok: Tok::Gt,
+                span: Span::new(s, s + 1),
+            });
+            out.push(Token {
+                tok: Tok::Gt,
+                span: Span::new(s + 1, s + 2),
+            });
+        } else {
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// If the `<` at `i` is glued to a name and starts explicit type
 /// arguments (`f<int * string>`), the index of the `>` that closes them.
 fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option<usize> {
@@ -324,6 +388,7 @@ fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option
 /// Run the offside rule over a token stream.
 pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
     let lines = LineIndex::new(src);
+    let tokens = split_nested_closers(tokens, &lines);
     let mut f = Filter {
         out: Vec::with_capacity(tokens.len() * 5 / 4 + 2),
         stack: Vec::new(),
