@@ -225,6 +225,8 @@ pub enum Builtin {
     ArrayMax,
     ArrayMin,
     ListSum,
+    ListMapForward,
+    ListFilterForward,
     Sizeof,
     Sprintf,
     ToString,
@@ -232,7 +234,7 @@ pub enum Builtin {
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 33] = [
+    pub const ALL: [Builtin; 35] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -262,6 +264,8 @@ impl Builtin {
         Builtin::ArrayMax,
         Builtin::ArrayMin,
         Builtin::ListSum,
+        Builtin::ListMapForward,
+        Builtin::ListFilterForward,
         Builtin::Sizeof,
         Builtin::Sprintf,
         Builtin::ToString,
@@ -299,6 +303,8 @@ impl Builtin {
             Builtin::ArrayMax => "Array.max",
             Builtin::ArrayMin => "Array.min",
             Builtin::ListSum => "List.sum",
+            Builtin::ListMapForward => "List.mapForward",
+            Builtin::ListFilterForward => "List.filterForward",
             Builtin::Sizeof => "sizeof",
             Builtin::Sprintf => "sprintf",
             Builtin::ToString => "string",
@@ -318,7 +324,9 @@ impl Builtin {
             | Builtin::Max
             | Builtin::DefaultArg
             | Builtin::OptionMap
-            | Builtin::OptionDefaultValue => 2,
+            | Builtin::OptionDefaultValue
+            | Builtin::ListMapForward
+            | Builtin::ListFilterForward => 2,
             _ => 1,
         }
     }

@@ -10,7 +10,7 @@ use crate::values::{clif_type, elem_size};
 use clef_frontend::Span;
 use clef_psg::*;
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     /// The address of element `index` of `array` minus the 8-byte header
@@ -92,6 +92,9 @@ impl Lowering<'_, '_, '_> {
                 Ok(Some(self.b.ins().ireduce(types::I32, len)))
             }
             Builtin::ListSum => self.list_sum(args[0], &result_ty),
+            Builtin::ListMapForward | Builtin::ListFilterForward => {
+                self.list_map_filter(b, args, &result_ty)
+            }
             _ => self.array_reduce(b, args[0], &result_ty, span),
         }
     }
@@ -211,6 +214,89 @@ impl Lowering<'_, '_, '_> {
         }
         self.switch_to(done);
         Ok(None)
+    }
+
+    /// `List.map` / `List.filter`, building the result front to back: each
+    /// new cell is linked into the previous cell's tail (or a stack slot
+    /// for the first) before the list is returned, so there is one list
+    /// and no reversal. Cells are `[1, head, tail]`; the end is the
+    /// shared `[]` block.
+    fn list_map_filter(&mut self, b: Builtin, args: &[NodeId], result_ty: &Type) -> R<Val> {
+        let map = b == Builtin::ListMapForward;
+        let fty = self.type_of(args[0]);
+        let Type::Fun(param, ret) = fty else {
+            return Err(internal("map/filter of a non-function"));
+        };
+        let Type::Named { args: out_args, .. } = result_ty else {
+            return Err(internal("map/filter result"));
+        };
+        let out_elem = out_args[0].clone();
+        let f = self.value(args[0], false)?;
+        let l = self.value(args[1], false)?;
+        let nil = self.make_case(0, &[])?;
+        // The first cell is linked into this slot; the collector scans the
+        // stack, so the partial result stays alive.
+        let slot = self.b.create_sized_stack_slot(ir::StackSlotData::new(
+            ir::StackSlotKind::ExplicitSlot,
+            8,
+            3,
+        ));
+        let first_link = self.b.ins().stack_addr(types::I64, slot, 0);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), nil, first_link, 0);
+        let header = self.b.create_block();
+        let body = self.b.create_block();
+        let done = self.b.create_block();
+        let node = self.b.append_block_param(header, types::I64);
+        let link = self.b.append_block_param(header, types::I64);
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(l), BlockArg::Value(first_link)]);
+        self.switch_to(header);
+        let tag = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), node, 0);
+        self.b.ins().brif(tag, body, &[], done, &[]);
+        self.switch_to(body);
+        let x = self.load_slot(node, 1, &param);
+        let tail = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), node, 16);
+        let y = self.call_closure(f, &param, &ret, x);
+        let emit = self.b.create_block();
+        let skip = self.b.create_block();
+        if map {
+            self.b.ins().jump(emit, &[]);
+        } else {
+            let keep = y.ok_or_else(|| internal("filter predicate without a value"))?;
+            self.b.ins().brif(keep, emit, &[], skip, &[]);
+        }
+        self.switch_to(emit);
+        let value = if map { y } else { x };
+        let cell = self.alloc_block(&[None, value, Some(nil)])?;
+        let one = self.b.ins().iconst(types::I64, 1);
+        self.b.ins().store(MemFlagsData::trusted(), one, cell, 0);
+        self.b.ins().store(MemFlagsData::trusted(), cell, link, 0);
+        let next_link = self.b.ins().iadd_imm_s(cell, 16);
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next_link)]);
+        self.switch_to(skip);
+        self.b
+            .ins()
+            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(link)]);
+        self.switch_to(done);
+        let _ = &out_elem;
+        let result_addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        Ok(Some(self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            result_addr,
+            0,
+        )))
     }
 
     /// `List.sum`: follow the cons cells (`[tag, head, tail]`).

@@ -918,7 +918,9 @@ impl Lowering<'_, '_, '_> {
             | Builtin::ArraySum
             | Builtin::ArrayMax
             | Builtin::ArrayMin
-            | Builtin::ListSum => self.collection_builtin(apply, b, args),
+            | Builtin::ListSum
+            | Builtin::ListMapForward
+            | Builtin::ListFilterForward => self.collection_builtin(apply, b, args),
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {

@@ -1012,6 +1012,21 @@ impl Infer<'_> {
                 self.constrain(a.clone(), Class::Numeric, span, origin);
                 Type::fun(Type::Array(Box::new(a.clone())), a)
             }
+            Builtin::ListMapForward | Builtin::ListFilterForward => {
+                let a = self.fresh();
+                let r = if b == Builtin::ListMapForward {
+                    self.fresh()
+                } else {
+                    Type::Bool
+                };
+                let input = self.list_of(a.clone());
+                let output = if b == Builtin::ListMapForward {
+                    self.list_of(r.clone())
+                } else {
+                    input.clone()
+                };
+                Type::curried([Type::fun(a, r), input], output)
+            }
             Builtin::ListSum => {
                 let a = self.fresh();
                 self.constrain(a.clone(), Class::Numeric, span, origin);
