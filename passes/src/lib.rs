@@ -1,8 +1,9 @@
 //! Compiler passes over the PSG. Each pass is one module with one entry
 //! point; it reads the PSG, annotates it in place and returns diagnostics.
-//! Order: [`resolve::resolve`] → [`typeck::infer`] →
+//! Order: [`resolve::resolve`] → [`eta::expand`] → [`typeck::infer`] →
 //! [`patterns::check_matches`] → [`lower::lower`].
 
+pub mod eta;
 pub mod format;
 pub mod lower;
 pub mod patterns;
@@ -19,6 +20,7 @@ pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
     if diags.iter().any(|d| d.is_error()) {
         return diags;
     }
+    eta::expand(psg);
     diags.extend(typeck::infer(psg));
     if until_types || diags.iter().any(|d| d.is_error()) {
         return diags;

@@ -436,6 +436,22 @@ impl Psg {
         *n += 1;
     }
 
+    /// Detach a node's children (they stay in the graph, to be attached
+    /// elsewhere), in order. For passes that restructure a subtree.
+    pub fn take_children(&mut self, id: NodeId) -> Vec<NodeId> {
+        let kids = self.children(id);
+        while let Some(e) = self
+            .graph
+            .edges_directed(id, Direction::Outgoing)
+            .find(|e| matches!(e.weight(), EdgeKind::Contains(_)))
+            .map(|e| e.id())
+        {
+            self.graph.remove_edge(e);
+        }
+        self.child_counts[id.index()] = 0;
+        kids
+    }
+
     pub fn add_edge(&mut self, from: NodeId, to: NodeId, kind: EdgeKind) -> EdgeIndex<u32> {
         self.graph.add_edge(from, to, kind)
     }
