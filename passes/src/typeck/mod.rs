@@ -1250,7 +1250,13 @@ impl Infer<'_> {
                     BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Class::Integer,
                     _ => Class::Numeric,
                 };
-                self.expect(kids[1], &b, &a, Some(why));
+                // A left operand already known not to support the operator
+                // is the one error; comparing the right operand to it would
+                // only add a second.
+                let known = self.shallow(&a);
+                if matches!(known, Type::Var(_) | Type::Error) || class.accepts(&known) {
+                    self.expect(kids[1], &b, &a, Some(why));
+                }
                 self.constrain(a.clone(), class, self.psg.span(kids[0]), origin);
                 a
             }
