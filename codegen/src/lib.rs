@@ -331,6 +331,18 @@ impl<'p> Codegen<'p> {
         Ok(f)
     }
 
+    /// Prepare `ctx` for the body of a function already declared: its
+    /// signature and name come from the declaration.
+    fn start_declared(&self, f: FuncId, ctx: &mut Context) {
+        ctx.func.signature = self
+            .module
+            .declarations()
+            .get_function_decl(f)
+            .signature
+            .clone();
+        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+    }
+
     /// The equality or ordering function of a union type, declared (and
     /// queued) on first request.
     pub fn relation_fn(
@@ -381,13 +393,7 @@ impl<'p> Codegen<'p> {
         fctx: &mut FunctionBuilderContext,
     ) -> Result<(), Vec<Diagnostic>> {
         let (f, t) = self.printers[&key].clone();
-        ctx.func.signature = self
-            .module
-            .declarations()
-            .get_function_decl(f)
-            .signature
-            .clone();
-        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        self.start_declared(f, ctx);
         function::lower_printer(self, ctx, fctx, &t)?;
         self.define(f, &format!("`%A` printer of `{key}`"), ctx)
     }
@@ -399,13 +405,7 @@ impl<'p> Codegen<'p> {
         fctx: &mut FunctionBuilderContext,
     ) -> Result<(), Vec<Diagnostic>> {
         let (f, t) = self.relations[&key].clone();
-        ctx.func.signature = self
-            .module
-            .declarations()
-            .get_function_decl(f)
-            .signature
-            .clone();
-        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        self.start_declared(f, ctx);
         function::lower_relation(self, ctx, fctx, &t, key.1)?;
         let title = format!(
             "structural {} of `{}`",
@@ -423,13 +423,7 @@ impl<'p> Codegen<'p> {
         fctx: &mut FunctionBuilderContext,
     ) -> Result<(), Vec<Diagnostic>> {
         let f = self.closure_stub(instance, k).map_err(internal)?;
-        ctx.func.signature = self
-            .module
-            .declarations()
-            .get_function_decl(f)
-            .signature
-            .clone();
-        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+        self.start_declared(f, ctx);
         function::lower_closure_stub(self, ctx, fctx, instance, k)?;
         let binding = self.instances[instance].binding;
         let name = self

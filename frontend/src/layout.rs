@@ -285,6 +285,21 @@ impl Filter {
     }
 }
 
+/// A `|` here continues a pattern (or-pattern) or lists union cases; it
+/// neither ends an arm's body nor starts a new arm.
+fn in_pattern_or_type_body(f: &Filter) -> bool {
+    matches!(
+        f.stack.last(),
+        Some(
+            Ctx::PatHead
+                | Ctx::Block {
+                    kind: BlockKind::TypeBody,
+                    ..
+                }
+        )
+    )
+}
+
 /// `Box<Box<int>>`: the lexer reads `>>` (composition); where it closes two
 /// levels of type arguments, it is two `>`.
 fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
@@ -476,29 +491,15 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             }),
             // `match x with | A -> a | B -> b` on one line: a `|` after an
             // arm's body starts the next arm.
-            Tok::Bar
-                if !starts_line
-                    && !matches!(
-                        f.stack.last(),
-                        Some(
-                            Ctx::PatHead
-                                | Ctx::Block {
-                                    kind: BlockKind::TypeBody,
-                                    ..
-                                }
-                        )
-                    ) =>
-            {
-                f.pop_until(at, |c| {
-                    matches!(
-                        c,
-                        Ctx::Block {
-                            kind: BlockKind::Arm,
-                            ..
-                        }
-                    )
-                })
-            }
+            Tok::Bar if !starts_line && !in_pattern_or_type_body(&f) => f.pop_until(at, |c| {
+                matches!(
+                    c,
+                    Ctx::Block {
+                        kind: BlockKind::Arm,
+                        ..
+                    }
+                )
+            }),
             Tok::Do => {
                 // `do` ends the condition of `while`/`for`, which opens no
                 // block; nothing to close.
@@ -584,20 +585,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             }
             Tok::Function => f.stack.push(Ctx::PatHead),
             // A `|` starts an arm's pattern, or continues one (or-pattern).
-            Tok::Bar
-                if !matches!(
-                    f.stack.last(),
-                    Some(
-                        Ctx::PatHead
-                            | Ctx::Block {
-                                kind: BlockKind::TypeBody,
-                                ..
-                            }
-                    )
-                ) =>
-            {
-                f.stack.push(Ctx::PatHead)
-            }
+            Tok::Bar if !in_pattern_or_type_body(&f) => f.stack.push(Ctx::PatHead),
             Tok::Arrow if matches!(f.stack.last(), Some(Ctx::PatHead)) => {
                 f.stack.pop();
                 f.pending = Some(BlockKind::Arm);

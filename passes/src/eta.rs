@@ -87,34 +87,19 @@ fn expand_node(psg: &mut Psg, node: NodeId, missing: usize, is_apply: bool) {
         NodeKind::Binding(BindingInfo {
             name: "fun".into(),
             role: BindingRole::Let,
-            is_mutable: false,
-            is_rec: false,
-            group: 0,
-            is_entry: false,
             arity: missing,
-            annotation: None,
-            type_params: Vec::new(),
-            is_use: false,
-            name_span: span,
+            ..BindingInfo::name_only(String::new(), BindingRole::Let, span)
         }),
         span,
     );
     let mut params = Vec::new();
     for i in 0..missing {
         let p = psg.add_node(
-            NodeKind::Binding(BindingInfo {
-                name: format!("eta@{i}"),
-                role: BindingRole::Param,
-                is_mutable: false,
-                is_rec: false,
-                group: 0,
-                is_entry: false,
-                arity: 0,
-                annotation: None,
-                type_params: Vec::new(),
-                is_use: false,
-                name_span: span,
-            }),
+            NodeKind::Binding(BindingInfo::name_only(
+                format!("eta@{i}"),
+                BindingRole::Param,
+                span,
+            )),
             span,
         );
         psg.add_child(binding, p);

@@ -318,17 +318,8 @@ impl Builder {
                 ast::Param::Pattern(pat) => (format!("p@{i}"), None, pat.span),
             };
             let info = BindingInfo {
-                name,
-                role: BindingRole::Param,
-                is_mutable: false,
-                is_rec: false,
-                group: 0,
-                is_entry: false,
-                arity: 0,
                 annotation,
-                type_params: Vec::new(),
-                is_use: false,
-                name_span,
+                ..BindingInfo::name_only(name, BindingRole::Param, name_span)
             };
             let param = self.psg.add_node(NodeKind::Binding(info), p.span());
             self.psg.add_child(node, param);
@@ -423,19 +414,7 @@ impl Builder {
 
     /// A binding that is only a name: a pattern or loop variable.
     fn simple_binding(&mut self, ident: &ast::Ident, role: BindingRole) -> NodeId {
-        let info = BindingInfo {
-            name: ident.name.clone(),
-            role,
-            is_mutable: false,
-            is_rec: false,
-            group: 0,
-            is_entry: false,
-            arity: 0,
-            annotation: None,
-            type_params: Vec::new(),
-            is_use: false,
-            name_span: ident.span,
-        };
+        let info = BindingInfo::name_only(ident.name.clone(), role, ident.span);
         self.psg.add_node(NodeKind::Binding(info), ident.span)
     }
 

@@ -73,6 +73,24 @@ pub struct BindingInfo {
 }
 
 impl BindingInfo {
+    /// A binding that is only a name (a parameter, a pattern or loop
+    /// variable): not mutable, not recursive, no annotation.
+    pub fn name_only(name: String, role: BindingRole, name_span: Span) -> BindingInfo {
+        BindingInfo {
+            name,
+            role,
+            is_mutable: false,
+            is_rec: false,
+            group: 0,
+            is_entry: false,
+            arity: 0,
+            annotation: None,
+            type_params: Vec::new(),
+            is_use: false,
+            name_span,
+        }
+    }
+
     pub fn is_function(&self) -> bool {
         self.role == BindingRole::Let && self.arity > 0
     }
@@ -544,24 +562,34 @@ impl Psg {
         (params, kids.get(arity).copied())
     }
 
-    /// The fields of a record type, with its type arguments substituted
-    /// for the declaration's parameters; `None` if `ty` is not a record.
-    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
+    /// The declaration behind a named type, and the substitution of its
+    /// type arguments for the declaration's parameters.
+    fn declared<'a>(
+        &'a self,
+        ty: &'a Type,
+    ) -> Option<(&'a Node, impl Fn(TyVar) -> Option<Type> + 'a)> {
         let Type::Named { decl, args, .. } = ty else {
             return None;
         };
         let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
-        match &node.kind {
-            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
-            _ => return None,
-        }
         let params = &node.ann.generalized;
-        let subst = |v: TyVar| {
+        let subst = move |v: TyVar| {
             params
                 .iter()
                 .position(|p| *p == v)
                 .and_then(|i| args.get(i).cloned())
         };
+        Some((node, subst))
+    }
+
+    /// The fields of a record type, with its type arguments substituted
+    /// for the declaration's parameters; `None` if `ty` is not a record.
+    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
+        let (node, subst) = self.declared(ty)?;
+        match &node.kind {
+            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
+            _ => return None,
+        }
         Some(
             node.ann
                 .record_fields
@@ -574,20 +602,10 @@ impl Psg {
     /// The cases of a union type, with its type arguments substituted for
     /// the declaration's parameters; `None` if `ty` is not a union.
     pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
-        let Type::Named { decl, args, .. } = ty else {
-            return None;
-        };
-        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        let (node, subst) = self.declared(ty)?;
         if node.ann.union_cases.is_empty() {
             return None;
         }
-        let params = &node.ann.generalized;
-        let subst = |v: TyVar| {
-            params
-                .iter()
-                .position(|p| *p == v)
-                .and_then(|i| args.get(i).cloned())
-        };
         Some(
             node.ann
                 .union_cases

@@ -92,9 +92,7 @@ impl Lowering<'_, '_, '_> {
                 Ok(Some(self.b.ins().ireduce(types::I32, len)))
             }
             Builtin::ListSum => self.list_sum(args[0], &result_ty),
-            Builtin::ListMapForward | Builtin::ListFilterForward => {
-                self.list_map_filter(b, args, &result_ty)
-            }
+            Builtin::ListMapForward | Builtin::ListFilterForward => self.list_map_filter(b, args),
             _ => self.array_reduce(b, args[0], &result_ty, span),
         }
     }
@@ -103,55 +101,137 @@ impl Lowering<'_, '_, '_> {
     fn array_reduce(&mut self, b: Builtin, array: NodeId, elem: &Type, span: Span) -> R<Val> {
         let t = clif_type(elem).ok_or_else(|| internal("reducing an array of unit"))?;
         let arr = self.value(array, false)?;
-        let len = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), arr, 0);
-        let size = elem_size(elem) as i64;
         let (start, init) = if b == Builtin::ArraySum {
             (0, self.zero(t))
         } else {
             // max/min of an empty array is an error, as in F#.
+            let len = self
+                .b
+                .ins()
+                .load(types::I64, MemFlagsData::trusted(), arr, 0);
             let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
             self.check(empty, &rt::FAIL_EMPTY, &[], span)?;
             (1, self.b.ins().load(t, MemFlagsData::trusted(), arr, 8))
         };
+        let result = self.fold_elements(arr, elem, start, &[init], |l, _, x, state| {
+            let (acc, x) = (
+                state[0],
+                x.ok_or_else(|| internal("element without a value"))?,
+            );
+            let next = match (b, elem.is_float()) {
+                (Builtin::ArraySum, true) => l.b.ins().fadd(acc, x),
+                (Builtin::ArraySum, false) => l.b.ins().iadd(acc, x),
+                (Builtin::ArrayMax, true) => l.b.ins().fmax(acc, x),
+                (Builtin::ArrayMin, true) => l.b.ins().fmin(acc, x),
+                (Builtin::ArrayMax, false) if *elem == Type::Byte => l.b.ins().umax(acc, x),
+                (Builtin::ArrayMin, false) if *elem == Type::Byte => l.b.ins().umin(acc, x),
+                (Builtin::ArrayMax, false) => l.b.ins().smax(acc, x),
+                _ => l.b.ins().smin(acc, x),
+            };
+            Ok(Some(vec![next]))
+        })?;
+        Ok(Some(result[0]))
+    }
+
+    /// A loop over an array's elements from index `from`: `step` gets the
+    /// index, the element (`None` for unit) and the loop state, and gives
+    /// the next state, or `None` when its code ended the block (`exit`).
+    /// Returns the final state.
+    pub(super) fn fold_elements(
+        &mut self,
+        arr: Value,
+        elem: &Type,
+        from: i64,
+        state: &[Value],
+        mut step: impl FnMut(&mut Self, Value, Val, &[Value]) -> R<Option<Vec<Value>>>,
+    ) -> R<Vec<Value>> {
+        let len = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), arr, 0);
+        let start = self.b.ins().iconst(types::I64, from);
+        self.loop_with(
+            start,
+            state,
+            |l, i| Ok(l.b.ins().icmp(IntCC::SignedLessThan, i, len)),
+            |l, i, state| {
+                let offset = l.b.ins().imul_imm_s(i, elem_size(elem) as i64);
+                let addr = l.b.ins().iadd(arr, offset);
+                let x =
+                    clif_type(elem).map(|t| l.b.ins().load(t, MemFlagsData::trusted(), addr, 8));
+                let next = l.b.ins().iadd_imm_s(i, 1);
+                Ok(step(l, i, x, state)?.map(|s| (next, s)))
+            },
+        )
+    }
+
+    /// A loop over a list's cells (`[1, head, tail]`, ended by the `[]`
+    /// block, tag 0): `step` gets the head (`None` for unit) and the loop
+    /// state, and gives the next state (or `None`, as for arrays).
+    pub(super) fn fold_cells(
+        &mut self,
+        list: Value,
+        elem: &Type,
+        state: &[Value],
+        mut step: impl FnMut(&mut Self, Val, &[Value]) -> R<Option<Vec<Value>>>,
+    ) -> R<Vec<Value>> {
+        self.loop_with(
+            list,
+            state,
+            |l, cell| Ok(l.b.ins().load(types::I64, MemFlagsData::trusted(), cell, 0)),
+            |l, cell, state| {
+                let x = l.load_slot(cell, 1, elem);
+                let tail =
+                    l.b.ins()
+                        .load(types::I64, MemFlagsData::trusted(), cell, 16);
+                Ok(step(l, x, state)?.map(|s| (tail, s)))
+            },
+        )
+    }
+
+    /// The loop both folds share: a header with a cursor and the state,
+    /// `more` deciding whether to run `body` again, `body` giving the next
+    /// cursor and state.
+    fn loop_with(
+        &mut self,
+        cursor: Value,
+        state: &[Value],
+        more: impl FnOnce(&mut Self, Value) -> R<Value>,
+        body: impl FnOnce(&mut Self, Value, &[Value]) -> R<Option<(Value, Vec<Value>)>>,
+    ) -> R<Vec<Value>> {
         let header = self.b.create_block();
-        let body = self.b.create_block();
+        let body_b = self.b.create_block();
         let done = self.b.create_block();
-        let i = self.b.append_block_param(header, types::I64);
-        let acc = self.b.append_block_param(header, t);
-        let result = self.b.append_block_param(done, t);
-        let start = self.b.ins().iconst(types::I64, start);
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(start), BlockArg::Value(init)]);
+        let cursor_t = self.b.func.dfg.value_type(cursor);
+        let c = self.b.append_block_param(header, cursor_t);
+        let mut params = Vec::new();
+        let mut results = Vec::new();
+        for &v in state {
+            let t = self.b.func.dfg.value_type(v);
+            params.push(self.b.append_block_param(header, t));
+            results.push(self.b.append_block_param(done, t));
+        }
+        let args: Vec<BlockArg> = std::iter::once(cursor)
+            .chain(state.iter().copied())
+            .map(BlockArg::Value)
+            .collect();
+        self.b.ins().jump(header, &args);
         self.switch_to(header);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, i, len);
-        self.b
-            .ins()
-            .brif(more, body, &[], done, &[BlockArg::Value(acc)]);
-        self.switch_to(body);
-        let offset = self.b.ins().imul_imm_s(i, size);
-        let addr = self.b.ins().iadd(arr, offset);
-        let x = self.b.ins().load(t, MemFlagsData::trusted(), addr, 8);
-        let next_acc = match (b, elem.is_float()) {
-            (Builtin::ArraySum, true) => self.b.ins().fadd(acc, x),
-            (Builtin::ArraySum, false) => self.b.ins().iadd(acc, x),
-            (Builtin::ArrayMax, true) => self.b.ins().fmax(acc, x),
-            (Builtin::ArrayMin, true) => self.b.ins().fmin(acc, x),
-            (Builtin::ArrayMax, false) if *elem == Type::Byte => self.b.ins().umax(acc, x),
-            (Builtin::ArrayMin, false) if *elem == Type::Byte => self.b.ins().umin(acc, x),
-            (Builtin::ArrayMax, false) => self.b.ins().smax(acc, x),
-            _ => self.b.ins().smin(acc, x),
-        };
-        let next_i = self.b.ins().iadd_imm_s(i, 1);
-        self.b.ins().jump(
-            header,
-            &[BlockArg::Value(next_i), BlockArg::Value(next_acc)],
-        );
+        let go = more(self, c)?;
+        let exit: Vec<BlockArg> = params.iter().copied().map(BlockArg::Value).collect();
+        self.b.ins().brif(go, body_b, &[], done, &exit);
+        self.switch_to(body_b);
+        if let Some((next, next_state)) = body(self, c, &params)? {
+            if !self.filled {
+                let args: Vec<BlockArg> = std::iter::once(next)
+                    .chain(next_state)
+                    .map(BlockArg::Value)
+                    .collect();
+                self.b.ins().jump(header, &args);
+            }
+        }
         self.switch_to(done);
-        Ok(Some(result))
+        Ok(results)
     }
 
     /// `for x in collection do body` over an array (by index) or a list
@@ -160,59 +240,24 @@ impl Lowering<'_, '_, '_> {
         let (var, collection, body) = (kids[0], kids[1], kids[2]);
         let ct = self.type_of(collection);
         let c = self.value(collection, false)?;
-        let header = self.b.create_block();
-        let body_b = self.b.create_block();
-        let done = self.b.create_block();
-        let cursor = self.b.append_block_param(header, types::I64);
+        let run_body = |l: &mut Self, x: Val| -> R<Option<Vec<Value>>> {
+            l.bind_local(var, x);
+            l.expr(body, false)?;
+            Ok((!l.filled).then(Vec::new))
+        };
         match &ct {
             Type::Array(elem) => {
-                let elem = (**elem).clone();
-                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), c, 0);
-                let zero = self.b.ins().iconst(types::I64, 0);
-                self.b.ins().jump(header, &[BlockArg::Value(zero)]);
-                self.switch_to(header);
-                let more = self.b.ins().icmp(IntCC::SignedLessThan, cursor, len);
-                self.b.ins().brif(more, body_b, &[], done, &[]);
-                self.switch_to(body_b);
-                let offset = self.b.ins().imul_imm_s(cursor, elem_size(&elem) as i64);
-                let addr = self.b.ins().iadd(c, offset);
-                let x = clif_type(&elem)
-                    .map(|t| self.b.ins().load(t, MemFlagsData::trusted(), addr, 8));
-                self.bind_local(var, x);
-                self.expr(body, false)?;
-                if !self.filled {
-                    let next = self.b.ins().iadd_imm_s(cursor, 1);
-                    self.b.ins().jump(header, &[BlockArg::Value(next)]);
-                }
+                self.fold_elements(c, elem, 0, &[], |l, _, x, _| run_body(l, x))?
             }
             Type::Named { args, .. } => {
-                let elem = args[0].clone();
-                self.b.ins().jump(header, &[BlockArg::Value(c)]);
-                self.switch_to(header);
-                let tag = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), cursor, 0);
-                self.b.ins().brif(tag, body_b, &[], done, &[]);
-                self.switch_to(body_b);
-                let x = self.load_slot(cursor, 1, &elem);
-                self.bind_local(var, x);
-                let tail = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), cursor, 16);
-                self.expr(body, false)?;
-                if !self.filled {
-                    self.b.ins().jump(header, &[BlockArg::Value(tail)]);
-                }
+                self.fold_cells(c, &args[0], &[], |l, x, _| run_body(l, x))?
             }
             _ => {
                 return Err(internal(
                     "`for … in` over a value that is not a list or an array",
                 ))
             }
-        }
-        self.switch_to(done);
+        };
         Ok(None)
     }
 
@@ -221,16 +266,11 @@ impl Lowering<'_, '_, '_> {
     /// for the first) before the list is returned, so there is one list
     /// and no reversal. Cells are `[1, head, tail]`; the end is the
     /// shared `[]` block.
-    fn list_map_filter(&mut self, b: Builtin, args: &[NodeId], result_ty: &Type) -> R<Val> {
+    fn list_map_filter(&mut self, b: Builtin, args: &[NodeId]) -> R<Val> {
         let map = b == Builtin::ListMapForward;
-        let fty = self.type_of(args[0]);
-        let Type::Fun(param, ret) = fty else {
+        let Type::Fun(param, ret) = self.type_of(args[0]) else {
             return Err(internal("map/filter of a non-function"));
         };
-        let Type::Named { args: out_args, .. } = result_ty else {
-            return Err(internal("map/filter result"));
-        };
-        let out_elem = out_args[0].clone();
         let f = self.value(args[0], false)?;
         let l = self.value(args[1], false)?;
         let nil = self.make_case(0, &[])?;
@@ -245,51 +285,33 @@ impl Lowering<'_, '_, '_> {
         self.b
             .ins()
             .store(MemFlagsData::trusted(), nil, first_link, 0);
-        let header = self.b.create_block();
-        let body = self.b.create_block();
-        let done = self.b.create_block();
-        let node = self.b.append_block_param(header, types::I64);
-        let link = self.b.append_block_param(header, types::I64);
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(l), BlockArg::Value(first_link)]);
-        self.switch_to(header);
-        let tag = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), node, 0);
-        self.b.ins().brif(tag, body, &[], done, &[]);
-        self.switch_to(body);
-        let x = self.load_slot(node, 1, &param);
-        let tail = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), node, 16);
-        let y = self.call_closure(f, &param, &ret, x);
-        let emit = self.b.create_block();
-        let skip = self.b.create_block();
-        if map {
-            self.b.ins().jump(emit, &[]);
-        } else {
+        self.fold_cells(l, &param, &[first_link], |l, x, state| {
+            let link = state[0];
+            let y = l.call_closure(f, &param, &ret, x);
+            // Link a new cell holding `value` into `link`; the next link is
+            // the new cell's tail slot.
+            let append = |l: &mut Self, value: Val| -> R<Value> {
+                let cell = l.alloc_block(&[None, value, Some(nil)])?;
+                let one = l.b.ins().iconst(types::I64, 1);
+                l.b.ins().store(MemFlagsData::trusted(), one, cell, 0);
+                l.b.ins().store(MemFlagsData::trusted(), cell, link, 0);
+                Ok(l.b.ins().iadd_imm_s(cell, 16))
+            };
+            if map {
+                return Ok(Some(vec![append(l, y)?]));
+            }
             let keep = y.ok_or_else(|| internal("filter predicate without a value"))?;
-            self.b.ins().brif(keep, emit, &[], skip, &[]);
-        }
-        self.switch_to(emit);
-        let value = if map { y } else { x };
-        let cell = self.alloc_block(&[None, value, Some(nil)])?;
-        let one = self.b.ins().iconst(types::I64, 1);
-        self.b.ins().store(MemFlagsData::trusted(), one, cell, 0);
-        self.b.ins().store(MemFlagsData::trusted(), cell, link, 0);
-        let next_link = self.b.ins().iadd_imm_s(cell, 16);
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next_link)]);
-        self.switch_to(skip);
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(link)]);
-        self.switch_to(done);
-        let _ = &out_elem;
+            let emit = l.b.create_block();
+            let join = l.b.create_block();
+            let next_link = l.b.append_block_param(join, types::I64);
+            l.b.ins()
+                .brif(keep, emit, &[], join, &[BlockArg::Value(link)]);
+            l.switch_to(emit);
+            let appended = append(l, x)?;
+            l.b.ins().jump(join, &[BlockArg::Value(appended)]);
+            l.switch_to(join);
+            Ok(Some(vec![next_link]))
+        })?;
         let result_addr = self.b.ins().stack_addr(types::I64, slot, 0);
         Ok(Some(self.b.ins().load(
             types::I64,
@@ -299,43 +321,20 @@ impl Lowering<'_, '_, '_> {
         )))
     }
 
-    /// `List.sum`: follow the cons cells (`[tag, head, tail]`).
+    /// `List.sum`: follow the cons cells.
     fn list_sum(&mut self, list: NodeId, elem: &Type) -> R<Val> {
         let t = clif_type(elem).ok_or_else(|| internal("summing a list of unit"))?;
         let l = self.value(list, false)?;
-        let header = self.b.create_block();
-        let body = self.b.create_block();
-        let done = self.b.create_block();
-        let node = self.b.append_block_param(header, types::I64);
-        let acc = self.b.append_block_param(header, t);
-        let result = self.b.append_block_param(done, t);
         let zero = self.zero(t);
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(l), BlockArg::Value(zero)]);
-        self.switch_to(header);
-        let tag = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), node, 0);
-        self.b
-            .ins()
-            .brif(tag, body, &[], done, &[BlockArg::Value(acc)]);
-        self.switch_to(body);
-        let x = self.b.ins().load(t, MemFlagsData::trusted(), node, 8);
-        let tail = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), node, 16);
-        let next = if elem.is_float() {
-            self.b.ins().fadd(acc, x)
-        } else {
-            self.b.ins().iadd(acc, x)
-        };
-        self.b
-            .ins()
-            .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next)]);
-        self.switch_to(done);
-        Ok(Some(result))
+        let result = self.fold_cells(l, elem, &[zero], |l, x, state| {
+            let x = x.ok_or_else(|| internal("element without a value"))?;
+            let next = if elem.is_float() {
+                l.b.ins().fadd(state[0], x)
+            } else {
+                l.b.ins().iadd(state[0], x)
+            };
+            Ok(Some(vec![next]))
+        })?;
+        Ok(Some(result[0]))
     }
 }

@@ -8,9 +8,8 @@ use crate::{internal, Codegen};
 use clef_psg::*;
 use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
 use cranelift_codegen::Context;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_module::{FuncId, Module};
-use std::collections::HashMap;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_module::FuncId;
 
 /// The entry a closure calls with its `k`-th argument (see
 /// `Codegen::closure_stub`): unpack the environment, then either call the
@@ -23,50 +22,38 @@ pub(crate) fn lower_closure_stub(
     k: usize,
 ) -> R<()> {
     let shape = cg.closure_shape(instance);
-    let mut l = Lowering::new(
-        cg,
-        FunctionBuilder::new(&mut ctx.func, fctx),
-        HashMap::new(),
-        HashMap::new(),
-    );
-    let entry = l.b.create_block();
-    l.b.append_block_params_for_function_params(entry);
-    l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
-    let params = l.b.block_params(entry).to_vec();
-    let env = params[0];
-    let arg = params.get(1).copied();
-    let mut values = Vec::new();
-    let stored = shape
-        .captures
-        .iter()
-        .chain(&shape.params[..k - 1])
-        .flatten();
-    for (i, &t) in stored.enumerate() {
-        values.push(
-            l.b.ins()
-                .load(t, MemFlagsData::trusted(), env, 8 * (i as i32 + 1)),
-        );
-    }
-    values.extend(arg);
-    if k == shape.params.len() {
-        let fref = l.func_ref(l.cg.instances[instance].func);
-        l.b.ins().return_call(fref, &values);
-    } else {
+    super::lower_generated(cg, ctx, fctx, |l, params| {
+        let env = params[0];
+        let arg = params.get(1).copied();
+        let stored = shape
+            .captures
+            .iter()
+            .chain(&shape.params[..k - 1])
+            .flatten();
+        let mut values = Vec::new();
+        for (i, &t) in stored.enumerate() {
+            values.push(
+                l.b.ins()
+                    .load(t, MemFlagsData::trusted(), env, 8 * (i as i32 + 1)),
+            );
+        }
+        values.extend(arg);
+        if k == shape.params.len() {
+            let fref = l.func_ref(l.cg.instances[instance].func);
+            l.b.ins().return_call(fref, &values);
+            l.filled = true;
+            return Ok(None);
+        }
         let ncaps = shape.captures.iter().flatten().count();
         let (captures, args) = values.split_at(ncaps);
-        let mut given: Vec<Val> = Vec::new();
         let mut typed_args = args.iter();
-        for t in &shape.params[..k] {
-            given.push(t.and_then(|_| typed_args.next().copied()));
-        }
-        let clo = l.make_closure(instance, captures.to_vec(), &given)?;
-        l.b.ins().return_(&[clo]);
-    }
-    l.b.seal_all_blocks();
-    let config = l.cg.module.target_config();
-    l.b.finalize(config);
-    Ok(())
+        let given: Vec<Val> = shape.params[..k]
+            .iter()
+            .map(|t| t.and_then(|_| typed_args.next().copied()))
+            .collect();
+        l.make_closure(instance, captures.to_vec(), &given)
+            .map(Some)
+    })
 }
 
 impl Lowering<'_, '_, '_> {

@@ -107,9 +107,10 @@ pub(crate) fn lower_function(
     Ok(())
 }
 
-/// A function codegen makes for itself (a union's relation, a `%A`
-/// printer): one entry block with the signature's parameters, a body that
-/// returns at most one value.
+/// A function codegen makes for itself (a closure entry, a union's
+/// relation, a `%A` printer): one entry block with the signature's
+/// parameters, a body that returns at most one value (or ends in a tail
+/// call).
 fn lower_generated(
     cg: &mut Codegen,
     ctx: &mut Context,
@@ -128,8 +129,10 @@ fn lower_generated(
     l.b.seal_block(entry);
     let params = l.b.block_params(entry).to_vec();
     let result = body(&mut l, &params)?;
-    let rets: Vec<Value> = result.into_iter().collect();
-    l.b.ins().return_(&rets);
+    if !l.filled {
+        let rets: Vec<Value> = result.into_iter().collect();
+        l.b.ins().return_(&rets);
+    }
     l.b.seal_all_blocks();
     let config = l.cg.module.target_config();
     l.b.finalize(config);

@@ -8,10 +8,9 @@
 use super::{Lowering, Val, R};
 use crate::internal;
 use crate::runtime_abi as rt;
-use crate::values::{clif_type, elem_size};
 use clef_psg::*;
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     pub(super) fn format(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
@@ -168,60 +167,21 @@ impl Lowering<'_, '_, '_> {
         match t {
             Type::Array(elem) => {
                 self.print_text("[|")?;
-                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0);
-                let size = elem_size(elem) as i64;
-                let header = self.b.create_block();
-                let body = self.b.create_block();
-                let done = self.b.create_block();
-                let i = self.b.append_block_param(header, types::I64);
-                let zero = self.b.ins().iconst(types::I64, 0);
-                self.b.ins().jump(header, &[BlockArg::Value(zero)]);
-                self.switch_to(header);
-                let more = self.b.ins().icmp(IntCC::SignedLessThan, i, len);
-                self.b.ins().brif(more, body, &[], done, &[]);
-                self.switch_to(body);
-                self.separator_unless_first(i, "; ")?;
-                let offset = self.b.ins().imul_imm_s(i, size);
-                let addr = self.b.ins().iadd(v, offset);
-                let x = clif_type(elem)
-                    .map(|ct| self.b.ins().load(ct, MemFlagsData::trusted(), addr, 8));
-                self.print_structured(elem, x)?;
-                let next = self.b.ins().iadd_imm_s(i, 1);
-                self.b.ins().jump(header, &[BlockArg::Value(next)]);
-                self.switch_to(done);
+                self.fold_elements(v, elem, 0, &[], |l, i, x, _| {
+                    l.separator_unless_first(i, "; ")?;
+                    l.print_structured(elem, x)?;
+                    Ok(Some(Vec::new()))
+                })?;
                 self.print_text("|]")?;
             }
             Type::Named { name, args, .. } if name == "List" => {
-                let elem = args[0].clone();
                 self.print_text("[")?;
-                let header = self.b.create_block();
-                let body = self.b.create_block();
-                let done = self.b.create_block();
-                let node = self.b.append_block_param(header, types::I64);
-                let i = self.b.append_block_param(header, types::I64);
                 let zero = self.b.ins().iconst(types::I64, 0);
-                self.b
-                    .ins()
-                    .jump(header, &[BlockArg::Value(v), BlockArg::Value(zero)]);
-                self.switch_to(header);
-                let tag = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), node, 0);
-                self.b.ins().brif(tag, body, &[], done, &[]);
-                self.switch_to(body);
-                self.separator_unless_first(i, "; ")?;
-                let x = self.load_slot(node, 1, &elem);
-                self.print_structured(&elem, x)?;
-                let tail = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), node, 16);
-                let next = self.b.ins().iadd_imm_s(i, 1);
-                self.b
-                    .ins()
-                    .jump(header, &[BlockArg::Value(tail), BlockArg::Value(next)]);
-                self.switch_to(done);
+                self.fold_cells(v, &args[0], &[zero], |l, x, state| {
+                    l.separator_unless_first(state[0], "; ")?;
+                    l.print_structured(&args[0], x)?;
+                    Ok(Some(vec![l.b.ins().iadd_imm_s(state[0], 1)]))
+                })?;
                 self.print_text("]")?;
             }
             _ => {

@@ -602,16 +602,7 @@ impl Infer<'_> {
         let kids = self.psg.children(id);
         let span = self.psg.span(id);
         match kind {
-            ExprKind::Lit(lit) => match lit {
-                Literal::Unit => Type::Unit,
-                Literal::Int(_, IntTy::Int) => Type::Int,
-                Literal::Int(_, IntTy::Int64) => Type::Int64,
-                Literal::Int(_, IntTy::Byte) => Type::Byte,
-                Literal::Float(_, false) => Type::Float,
-                Literal::Float(_, true) => Type::Float32,
-                Literal::Str(_) => Type::String,
-                Literal::Bool(_) => Type::Bool,
-            },
+            ExprKind::Lit(lit) => literal_type(&lit),
             ExprKind::Var(_) => self.var(id),
             ExprKind::Member(name) => {
                 let obj = self.expr(kids[0]);
