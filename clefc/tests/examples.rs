@@ -57,38 +57,30 @@ fn examples_build_run_and_print_what_they_should() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Write `source` as `NAME.clef` in a temporary folder and `clefc run` it
+/// with `args` after `--`.
+fn run_program(name: &str, source: &str, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join(format!("{name}.clef"));
+    std::fs::write(&src, source).expect("write");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clefc"));
+    cmd.arg("run").arg(&src);
+    if !args.is_empty() {
+        cmd.arg("--").args(args);
+    }
+    cmd.output().expect("run clefc")
+}
+
 #[test]
 fn run_passes_arguments_and_exit_code() {
-    let clefc = env!("CARGO_BIN_EXE_clefc");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("args.clef");
-    std::fs::write(
-        &src,
-        "module Args\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"%d %s\" argv.Length argv.[1]\n    argv.Length + 40\n",
-    )
-    .expect("write");
-    let out = Command::new(clefc)
-        .arg("run")
-        .arg(&src)
-        .args(["--", "a", "bcd"])
-        .output()
-        .expect("run clefc");
+    let out = run_program("args", "module Args\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"%d %s\" argv.Length argv.[1]\n    argv.Length + 40\n", &["a", "bcd"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "2 bcd\n");
     assert_eq!(out.status.code(), Some(42));
 }
 
 #[test]
 fn runtime_failures_are_clean_messages() {
-    let clefc = env!("CARGO_BIN_EXE_clefc");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("oob.clef");
-    std::fs::write(&src, "module Oob\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"before\"\n    printfn \"%s\" argv.[5]\n    0\n")
-        .expect("write");
-    let out = Command::new(clefc)
-        .arg("run")
-        .arg(&src)
-        .output()
-        .expect("run clefc");
+    let out = run_program("oob", "module Oob\n\n[<EntryPoint>]\nlet main argv =\n    printfn \"before\"\n    printfn \"%s\" argv.[5]\n    0\n", &[]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -128,22 +120,12 @@ fn usage_errors_exit_2_and_program_errors_exit_1() {
 fn deeply_nested_programs_compile_without_crashing() {
     // The compiler's passes recurse on nesting; the driver runs them on a
     // thread with a large stack, so this must not overflow.
-    let clefc = env!("CARGO_BIN_EXE_clefc");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("deep.clef");
     let sum = vec!["1"; 20_000].join(" + ");
     let negs = "-".repeat(10_000);
     let parens = format!("{}1{}", "(1 + ".repeat(10_000), ")".repeat(10_000));
-    std::fs::write(
-        &src,
-        format!("let a = {sum}\nlet b = {negs}1\nlet c = {parens}\nprintfn \"%d %d %d\" a b c\n"),
-    )
-    .expect("write");
-    let out = Command::new(clefc)
-        .arg("run")
-        .arg(&src)
-        .output()
-        .expect("run clefc");
+    let source =
+        format!("let a = {sum}\nlet b = {negs}1\nlet c = {parens}\nprintfn \"%d %d %d\" a b c\n");
+    let out = run_program("deep", &source, &[]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "20000 1 10001\n",
@@ -204,19 +186,7 @@ fn allocation_churn_runs_in_bounded_memory() {
 
 #[test]
 fn incomplete_match_warns_at_compile_time_and_fails_cleanly_at_run_time() {
-    let clefc = env!("CARGO_BIN_EXE_clefc");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("incomplete.clef");
-    std::fs::write(
-        &src,
-        "let sign n =\n    match n with\n    | 0 -> \"zero\"\n    | 1 -> \"one\"\n\nprintfn \"%s\" (sign 1)\nprintfn \"%s\" (sign 2)\n",
-    )
-    .expect("write");
-    let out = Command::new(clefc)
-        .arg("run")
-        .arg(&src)
-        .output()
-        .expect("run clefc");
+    let out = run_program("incomplete", "let sign n =\n    match n with\n    | 0 -> \"zero\"\n    | 1 -> \"one\"\n\nprintfn \"%s\" (sign 1)\nprintfn \"%s\" (sign 2)\n", &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning[W0025]"), "{err}");
     assert!(err.contains("the value `2` is not matched"), "{err}");
