@@ -615,6 +615,20 @@ impl Psg {
         )
     }
 
+    /// A type the prelude declares (`List`, `Option`), whatever the
+    /// program calls its own types.
+    pub fn prelude_type(&self, name: &str) -> Option<NodeId> {
+        self.children(self.prelude?)
+            .into_iter()
+            .find(|&n| matches!(self.kind(n), NodeKind::TypeDecl(info) if info.name == name))
+    }
+
+    /// Whether `ty` is the prelude's type `name` (not a program's type of
+    /// the same name).
+    pub fn is_prelude_type(&self, ty: &Type, name: &str) -> bool {
+        matches!(ty, Type::Named { decl, .. } if Some(NodeId::new(*decl as usize)) == self.prelude_type(name))
+    }
+
     /// The prelude's items, then the root module's.
     pub fn all_items(&self) -> Vec<NodeId> {
         let mut v = self.prelude.map(|p| self.children(p)).unwrap_or_default();

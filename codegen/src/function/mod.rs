@@ -369,7 +369,10 @@ impl Lowering<'_, '_, '_> {
                 }
             }
             ExprKind::Member(name)
-                if matches!(&self.type_of(kids[0]), Type::Named { name: n, .. } if n == "Option")
+                if self
+                    .cg
+                    .psg
+                    .is_prelude_type(&self.type_of(kids[0]), "Option")
                     && matches!(name.as_str(), "IsSome" | "IsNone" | "Value") =>
             {
                 let Type::Named { args, .. } = self.type_of(kids[0]) else {

@@ -328,8 +328,8 @@ impl Infer<'_> {
                 let decl = self
                     .type_names
                     .get(&name.name)
-                    .or(self.type_names.get(prelude_name))
                     .copied()
+                    .or(self.psg.prelude_type(prelude_name))
                     .expect("checked by the guard");
                 let arity = self.psg.node(decl).ann.generalized.len();
                 if args.len() != arity {
@@ -687,7 +687,9 @@ impl Infer<'_> {
                 let c = self.expr(collection);
                 let elem = match self.shallow(&c) {
                     Type::Array(e) => *e,
-                    Type::Named { name, args, .. } if name == "List" => args[0].clone(),
+                    ref t @ Type::Named { ref args, .. } if self.psg.is_prelude_type(t, "List") => {
+                        args[0].clone()
+                    }
                     Type::Error => Type::Error,
                     other => {
                         let other = self.zonk(&other);

@@ -17,7 +17,14 @@ impl Infer<'_> {
         let NodeKind::TypeDecl(info) = self.psg.kind(decl).clone() else {
             return;
         };
-        if let Some(&prev) = self.type_names.get(&info.name) {
+        // A program may reuse the prelude's names (`List`); only two of its
+        // own declarations clash.
+        let prelude = self.psg.prelude_type(&info.name);
+        if let Some(&prev) = self
+            .type_names
+            .get(&info.name)
+            .filter(|&&p| Some(p) != prelude)
+        {
             let prev_span = match self.psg.kind(prev) {
                 NodeKind::TypeDecl(p) => p.name_span,
                 _ => Span::default(),

@@ -193,37 +193,28 @@ impl Infer<'_> {
     /// `Some(())` when `head` is the `::` case applied to a pair expression.
     fn cons_parts(&self, head: NodeId, arg: NodeId) -> Option<()> {
         let (decl, index) = self.psg.node(head).ann.case?;
-        let is_cons = matches!(self.psg.kind(decl), NodeKind::TypeDecl(info) if info.name == "List")
-            && index == 1;
+        let is_cons = Some(decl) == self.psg.prelude_type("List") && index == 1;
         (is_cons && self.psg.expr(arg) == Some(&ExprKind::Tuple)).then_some(())
+    }
+
+    /// The prelude's `name` (`List`, `Option`) applied to `a`.
+    fn prelude_of(&self, name: &str, a: Type) -> Type {
+        let decl = self.psg.prelude_type(name).unwrap_or(NodeId::new(0));
+        Type::Named {
+            decl: decl.index() as u32,
+            name: name.into(),
+            args: vec![a],
+        }
     }
 
     /// `'a list` for a type `a`.
     pub(super) fn list_of(&mut self, a: Type) -> Type {
-        let decl = self
-            .type_names
-            .get("List")
-            .copied()
-            .unwrap_or(NodeId::new(0));
-        Type::Named {
-            decl: decl.index() as u32,
-            name: "List".into(),
-            args: vec![a],
-        }
+        self.prelude_of("List", a)
     }
 
     /// `'a option` for a type `a`.
     fn option_of(&mut self, a: Type) -> Type {
-        let decl = self
-            .type_names
-            .get("Option")
-            .copied()
-            .unwrap_or(NodeId::new(0));
-        Type::Named {
-            decl: decl.index() as u32,
-            name: "Option".into(),
-            args: vec![a],
-        }
+        self.prelude_of("Option", a)
     }
 
     /// The types of `defaultArg` and the `Option` module's functions.
@@ -251,7 +242,7 @@ impl Infer<'_> {
         else {
             return None;
         };
-        if tname != "Option" || !self.is_prelude_option(obj) {
+        if tname != "Option" || !self.psg.is_prelude_type(&self.shallow(obj), "Option") {
             return None;
         }
         match name {
@@ -259,14 +250,5 @@ impl Infer<'_> {
             "Value" => args.first().cloned(),
             _ => None,
         }
-    }
-
-    fn is_prelude_option(&self, ty: &Type) -> bool {
-        let Type::Named { decl, .. } = self.shallow(ty) else {
-            return false;
-        };
-        self.psg
-            .prelude
-            .is_some_and(|p| self.psg.children(p).contains(&NodeId::new(decl as usize)))
     }
 }
