@@ -22,13 +22,13 @@ pub fn lower(psg: &mut Psg) -> Vec<Diagnostic> {
 
 /// Defined at the top of a module (the program's, a nested one, or the
 /// prelude).
-fn is_top_level(psg: &Psg, _root: NodeId, id: NodeId) -> bool {
+fn is_top_level(psg: &Psg, id: NodeId) -> bool {
     psg.parent(id)
         .is_some_and(|p| matches!(psg.kind(p), NodeKind::Module(_)))
 }
 
-fn is_local_function(psg: &Psg, root: NodeId, id: NodeId) -> bool {
-    psg.binding(id).is_some_and(|b| b.is_function()) && !is_top_level(psg, root, id)
+fn is_local_function(psg: &Psg, id: NodeId) -> bool {
+    psg.binding(id).is_some_and(|b| b.is_function()) && !is_top_level(psg, id)
 }
 
 /// Builtins are compiled inline at their calls, so they must be called
@@ -162,7 +162,7 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
     let functions: Vec<NodeId> = psg
         .graph
         .node_indices()
-        .filter(|&n| is_local_function(psg, root, n))
+        .filter(|&n| is_local_function(psg, n))
         .collect();
     // Direct captures and local functions called, per local function.
     let mut captures: HashMap<NodeId, BTreeSet<NodeId>> = HashMap::new();
@@ -173,8 +173,8 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
         let mut stack = psg.children(f);
         while let Some(id) = stack.pop() {
             if let Some(def) = psg.definition(id) {
-                let top_level = is_top_level(psg, root, def);
-                if is_local_function(psg, root, def) {
+                let top_level = is_top_level(psg, def);
+                if is_local_function(psg, def) {
                     called.push(def);
                 } else if !top_level && !is_inside(&owner, def, f) {
                     caps.insert(def);
