@@ -9,11 +9,12 @@ static RUNTIME_LIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libbarewir
 
 /// System libraries: the garbage collector (linked statically, so programs
 /// do not need libgc installed to run), then what the Rust standard library
-/// inside the runtime needs.
+/// inside the runtime needs, and hwloc (the runtime's topology detection).
 const SYSTEM_LIBS: &[&str] = &[
     "-Wl,-Bstatic",
     "-lgc",
     "-Wl,-Bdynamic",
+    "-lhwloc",
     "-lgcc_s",
     "-lutil",
     "-lrt",

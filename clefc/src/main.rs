@@ -50,6 +50,22 @@ enum Command {
         #[arg(long, value_enum)]
         emit: Option<Stage>,
     },
+    /// Show the machine's memory: NUMA nodes, DAX and CXL devices, GPUs.
+    Platform {
+        /// Print JSON for tools instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Detect from a recorded tree: DIR holds `sys/` and `proc/`.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["platform", "hwloc_xml"])]
+        root: Option<PathBuf>,
+        /// Show a platform description file instead of detecting (`auto`
+        /// detects this machine).
+        #[arg(long, value_name = "auto|FILE", conflicts_with = "hwloc_xml")]
+        platform: Option<String>,
+        /// Show what an hwloc XML export describes.
+        #[arg(long, value_name = "FILE")]
+        hwloc_xml: Option<PathBuf>,
+    },
 }
 
 /// Deeply nested programs recurse deeply in the compiler: run it on a
@@ -130,6 +146,57 @@ fn real_main() -> ExitCode {
             status(&src, &c)
         }
         Command::Run { file, args } => run(&file, &args),
+        Command::Platform {
+            json,
+            root,
+            platform,
+            hwloc_xml,
+        } => show_platform(json, root, platform, hwloc_xml),
+    }
+}
+
+/// `clefc platform`: detect (or load) a platform and print it.
+fn show_platform(
+    json: bool,
+    root: Option<PathBuf>,
+    file: Option<String>,
+    hwloc_xml: Option<PathBuf>,
+) -> ExitCode {
+    use barewire::platform::{DetectOptions, HwlocSource, Platform};
+    let result = match (root, file, hwloc_xml) {
+        (Some(root), _, _) => {
+            if !root.join("sys").is_dir() {
+                eprintln!(
+                    "error: {} has no sys/ directory to detect from",
+                    root.display()
+                );
+                return ExitCode::from(2);
+            }
+            // hwloc reads the same tree. Setting the variable is sound here:
+            // this is the only thread that runs, the main thread only waits.
+            std::env::set_var("HWLOC_FSROOT", &root);
+            Platform::detect(&DetectOptions {
+                hwloc: HwlocSource::Live,
+                ..DetectOptions::recorded(&root)
+            })
+        }
+        (None, Some(file), _) if file != "auto" => Platform::load_file(Path::new(&file)),
+        (None, _, Some(xml)) => Platform::from_hwloc_xml(&xml),
+        _ => Platform::detect(&DetectOptions::this_machine()),
+    };
+    match result {
+        Ok(p) if json => {
+            println!("{}", p.to_json());
+            ExitCode::SUCCESS
+        }
+        Ok(p) => {
+            print!("{}", barewire::platform::render::render(&p));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -9,5 +9,6 @@
 pub mod abi;
 pub mod heap;
 pub mod io;
+pub mod platform;
 
 pub use abi::{ClefArray, ClefStr};

@@ -1,0 +1,335 @@
+//! What memory this machine has: the [`Platform`] value.
+//!
+//! Detection combines three sources, each optional:
+//! - hwloc (through hwlocality) for NUMA nodes, cpusets, capacities,
+//!   memory subtypes, distance matrices and memory attributes;
+//! - Linux sysfs, read directly through a root path ([`sysfs`]), for what
+//!   hwloc 2.9 does not report: CXL memory devices, decoders and regions,
+//!   DAX devices and their modes, the kernel's memory tiers, HMAT access
+//!   classes, PCI GPUs and their (resizable) BARs, and memory-only nodes
+//!   that hwloc hides;
+//! - CUDA, loaded with `dlopen` at run time ([`cuda`]).
+//!
+//! A platform description file ([`file`]) can replace detection to
+//! describe a machine that is not this one; `clefc --platform` uses the same
+//! type. [`Platform`] serialises to the JSON that `clefc platform --json`
+//! prints; that JSON is a contract (see docs/runtime.md).
+
+pub mod cuda;
+pub mod file;
+pub mod hwloc;
+mod merge;
+pub mod render;
+pub mod sysfs;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The memory, devices and GPUs of one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    /// Where this description came from, e.g. `detected:/` or `file:x.toml`.
+    #[serde(default)]
+    pub source: String,
+    /// Every memory node the kernel (or the description) reports, by id.
+    pub numa_nodes: Vec<NumaNode>,
+    #[serde(default)]
+    pub dax_devices: Vec<DaxDevice>,
+    #[serde(default)]
+    pub cxl_memdevs: Vec<CxlMemdev>,
+    #[serde(default)]
+    pub cxl_regions: Vec<CxlRegion>,
+    #[serde(default)]
+    pub gpus: Vec<Gpu>,
+    /// Facts about detection itself: a source that was absent or unreadable
+    /// and what was done instead.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// One NUMA node: a target that memory can be allocated on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumaNode {
+    /// The OS node number (`/sys/devices/system/node/nodeN`).
+    pub id: u32,
+    /// OS CPU numbers local to the node; empty for a memory-only node.
+    #[serde(default)]
+    pub cpus: Vec<u32>,
+    pub capacity_bytes: u64,
+    pub kind: MemoryKind,
+    /// Memory tier: lower is faster. The kernel's `memory_tierN` number
+    /// when the kernel has memory tiers, else hwloc's tier rank.
+    #[serde(default)]
+    pub tier: Option<u32>,
+    /// Distance to each node by id (10 = local), as the kernel or hwloc
+    /// reports them.
+    #[serde(default)]
+    pub distances: BTreeMap<u32, u32>,
+    /// Bandwidth and latency from the best initiator, when the firmware
+    /// (HMAT) reports them.
+    #[serde(default)]
+    pub access: Option<AccessCharacteristics>,
+    /// The DAX device whose memory this node is (`system-ram` mode).
+    #[serde(default)]
+    pub dax_device: Option<String>,
+    /// Whether hwloc reports this node (hwloc 2.9 leaves some memory-only
+    /// nodes out); `None` when hwloc was not consulted.
+    #[serde(default)]
+    pub hwloc_visible: Option<bool>,
+}
+
+/// The kinds of memory a node can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MemoryKind {
+    DRAM,
+    HBM,
+    CXL,
+    PMEM,
+    GPU,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl MemoryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MemoryKind::DRAM => "DRAM",
+            MemoryKind::HBM => "HBM",
+            MemoryKind::CXL => "CXL",
+            MemoryKind::PMEM => "PMEM",
+            MemoryKind::GPU => "GPU",
+            MemoryKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// HMAT-style access figures for a node, from its best initiator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCharacteristics {
+    /// MB/s.
+    pub read_bandwidth_mbps: Option<u64>,
+    pub write_bandwidth_mbps: Option<u64>,
+    /// Nanoseconds.
+    pub read_latency_ns: Option<u64>,
+    pub write_latency_ns: Option<u64>,
+}
+
+/// A DAX device (`/sys/bus/dax/devices/daxX.Y`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaxDevice {
+    pub name: String,
+    /// The node its memory becomes (or would become) in `system-ram` mode;
+    /// `None` when the kernel gives none.
+    pub target_node: Option<u32>,
+    pub size_bytes: u64,
+    pub mode: DaxMode,
+    /// Mapping alignment in bytes (2 MiB for most devices).
+    #[serde(default)]
+    pub align_bytes: Option<u64>,
+    /// What provides the memory: `cxl`, `nvdimm`, `hmem` or `unknown`.
+    #[serde(default = "unknown_string")]
+    pub provider: String,
+}
+
+fn unknown_string() -> String {
+    "unknown".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DaxMode {
+    /// A character device (`/dev/daxX.Y`) mapped by programs.
+    #[serde(rename = "devdax")]
+    Devdax,
+    /// Onlined as ordinary memory of a NUMA node (the `kmem` driver).
+    #[serde(rename = "system-ram")]
+    SystemRam,
+    /// Bound to no driver.
+    #[serde(rename = "unbound")]
+    Unbound,
+}
+
+impl DaxMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            DaxMode::Devdax => "devdax",
+            DaxMode::SystemRam => "system-ram",
+            DaxMode::Unbound => "unbound",
+        }
+    }
+}
+
+/// A CXL memory device (`/sys/bus/cxl/devices/memX`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CxlMemdev {
+    pub name: String,
+    pub ram_bytes: u64,
+    pub pmem_bytes: u64,
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// The node of the host bridge it hangs off.
+    #[serde(default)]
+    pub numa_node: Option<u32>,
+    /// CXL device type: 2 (coherent accelerator memory) or 3 (expander).
+    #[serde(default = "type3")]
+    pub device_type: u8,
+}
+
+fn type3() -> u8 {
+    3
+}
+
+/// A CXL region (`/sys/bus/cxl/devices/regionN`): decoded host physical
+/// memory backed by one or more memory devices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CxlRegion {
+    pub name: String,
+    pub size_bytes: u64,
+    /// `ram` or `pmem`.
+    pub mode: String,
+    #[serde(default)]
+    pub interleave_ways: Option<u32>,
+    /// Endpoint decoders (and through them memory devices) it spans.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// DAX devices made from it.
+    #[serde(default)]
+    pub dax_devices: Vec<String>,
+}
+
+/// A GPU: from PCI sysfs, from CUDA, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gpu {
+    /// CUDA device ordinal, when CUDA sees it.
+    #[serde(default)]
+    pub cuda_index: Option<u32>,
+    pub name: String,
+    /// PCI address `dddd:bb:dd.f`, when known.
+    #[serde(default)]
+    pub pci_address: Option<String>,
+    /// Device memory, when known (CUDA reports it).
+    #[serde(default)]
+    pub memory_bytes: Option<u64>,
+    /// Size of the CPU-visible VRAM aperture (the largest prefetchable BAR).
+    #[serde(default)]
+    pub bar_bytes: Option<u64>,
+    /// Whether the device supports Resizable BAR.
+    #[serde(default)]
+    pub bar_resizable: bool,
+    /// The node the device is attached to.
+    #[serde(default)]
+    pub numa_node: Option<u32>,
+}
+
+/// Where detection reads the topology through hwloc.
+#[derive(Debug, Clone)]
+pub enum HwlocSource {
+    /// This machine, as hwloc sees it (honours `HWLOC_FSROOT` etc.).
+    Live,
+    /// An hwloc XML export.
+    Xml(PathBuf),
+    /// Do not consult hwloc.
+    None,
+}
+
+/// How to detect a platform.
+#[derive(Debug, Clone)]
+pub struct DetectOptions {
+    /// The directory holding `sys/` and `proc/` (`/` for this machine).
+    pub root: PathBuf,
+    pub hwloc: HwlocSource,
+    /// Whether to load CUDA (only meaningful for this machine).
+    pub cuda: bool,
+}
+
+impl DetectOptions {
+    /// This machine: sysfs at `/`, hwloc live, CUDA.
+    pub fn this_machine() -> Self {
+        DetectOptions {
+            root: PathBuf::from("/"),
+            hwloc: HwlocSource::Live,
+            cuda: true,
+        }
+    }
+
+    /// A recorded tree at `root`: sysfs only (optionally with hwloc's XML
+    /// for the same machine).
+    pub fn recorded(root: &Path) -> Self {
+        DetectOptions {
+            root: root.to_path_buf(),
+            hwloc: HwlocSource::None,
+            cuda: false,
+        }
+    }
+}
+
+/// An error while detecting or loading a platform: it names the file and,
+/// where there is one, the field.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("hwloc: {0}")]
+    Hwloc(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Platform {
+    /// Detect the platform as `options` say.
+    pub fn detect(options: &DetectOptions) -> Result<Platform, PlatformError> {
+        let sys = sysfs::read_tree(&options.root)?;
+        let (hw, mut notes) = match &options.hwloc {
+            HwlocSource::None => (None, Vec::new()),
+            source => match hwloc::read(source) {
+                Ok(view) => (Some(view), Vec::new()),
+                Err(e) => (None, vec![format!("hwloc unavailable ({e}); sysfs only")]),
+            },
+        };
+        let cuda = if options.cuda {
+            match cuda::probe() {
+                Ok(gpus) => gpus,
+                Err(why) => {
+                    notes.push(format!("no CUDA GPUs: {why}"));
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let mut platform = merge::merge(&sys, hw.as_ref(), cuda);
+        platform.source = format!("detected:{}", options.root.display());
+        platform.notes.splice(0..0, notes);
+        Ok(platform)
+    }
+
+    /// The platform described by an hwloc XML export alone.
+    pub fn from_hwloc_xml(path: &Path) -> Result<Platform, PlatformError> {
+        let view = hwloc::read(&HwlocSource::Xml(path.to_path_buf()))?;
+        let mut platform = merge::from_hwloc_only(&view);
+        platform.source = format!("hwloc-xml:{}", path.display());
+        Ok(platform)
+    }
+
+    pub fn node(&self, id: u32) -> Option<&NumaNode> {
+        self.numa_nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Nodes with memory but no CPUs (how CXL expanders and other far
+    /// memory appear to Linux).
+    pub fn cpuless_nodes(&self) -> impl Iterator<Item = &NumaNode> {
+        self.numa_nodes.iter().filter(|n| n.cpus.is_empty())
+    }
+
+    /// The JSON that `clefc platform --json` prints.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a Platform always serialises")
+    }
+}
