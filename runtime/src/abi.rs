@@ -85,7 +85,7 @@ pub extern "C" fn barewire_rt_exit(code: i32) -> ! {
     std::process::exit(code)
 }
 
-fn fail(loc: *const ClefStr, msg: &str) -> ! {
+pub(crate) fn fail(loc: *const ClefStr, msg: &str) -> ! {
     io::flush();
     // SAFETY: codegen passes a string literal.
     let loc = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(loc) });

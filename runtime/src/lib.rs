@@ -7,6 +7,7 @@
 //! before any failure message, so the order of output is preserved.
 
 pub mod abi;
+pub mod alloc;
 pub mod heap;
 pub mod io;
 pub mod platform;

@@ -59,7 +59,7 @@ fn console_nodes(console: &str) -> Vec<(u32, String, u64, Option<String>)> {
             let rest = line.strip_prefix("NUMANode(")?;
             let (subtype, rest) = rest.split_once(')')?;
             let field = |key: &str| {
-                rest.split(|c: char| c == ' ' || c == '(' || c == ')')
+                rest.split([' ', '(', ')'])
                     .find_map(|w| w.strip_prefix(key))
                     .map(str::to_string)
             };
