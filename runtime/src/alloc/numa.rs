@@ -82,7 +82,7 @@ pub fn bind(base: *mut u8, len: usize, node: u32, strict: bool) -> io::Result<()
 
 /// Fault every page in now, so a strict binding that cannot be met fails
 /// here with `ENOMEM` instead of killing the program at first touch.
-pub fn populate(base: *mut u8, len: usize) -> io::Result<()> {
+pub(crate) fn populate(base: *mut u8, len: usize) -> io::Result<()> {
     // SAFETY: madvise on our own mapping.
     let rc = unsafe { libc::madvise(base as *mut c_void, len, MADV_POPULATE_WRITE) };
     if rc == 0 {
@@ -138,10 +138,10 @@ pub fn placement(base: *mut u8, len: usize, samples: usize) -> Vec<(Option<u32>,
     let page = page_size();
     let total = len.div_ceil(page).max(1);
     let step = total.div_ceil(samples.max(1)).max(1);
-    // SAFETY (pointer arithmetic): every offset is inside the mapping.
+    // Every offset is inside the mapping.
     let pages: Vec<*mut u8> = (0..total)
         .step_by(step)
-        .map(|i| unsafe { base.add(i * page) })
+        .map(|i| base.wrapping_add(i * page))
         .collect();
     let mut counts: std::collections::BTreeMap<Option<u32>, usize> = Default::default();
     for r in nodes_of(&pages) {
