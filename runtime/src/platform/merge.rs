@@ -26,21 +26,14 @@ pub(super) fn merge(sys: &SysfsView, hw: Option<&HwlocView>, cuda: Vec<Gpu>) -> 
         .nodes
         .iter()
         .filter(|n| !n.cpus.is_empty())
-        .filter(|n| {
-            !sys.dax_devices
-                .iter()
-                .any(|d| d.mode == DaxMode::SystemRam && d.target_node == Some(n.id))
-        })
+        .filter(|n| memory_from_dax(sys, n.id, n.mem_total_bytes).is_none())
         .filter_map(|n| n.access.and_then(|a| a.read_bandwidth_mbps))
         .max();
 
     let mut numa_nodes = Vec::new();
     for id in ids {
         let (s, h) = (sys_node(id), hw_node(id));
-        let dax = sys
-            .dax_devices
-            .iter()
-            .find(|d| d.mode == DaxMode::SystemRam && d.target_node == Some(id));
+        let dax = memory_from_dax(sys, id, s.and_then(|s| s.mem_total_bytes));
         let cpus = s
             .map(|s| s.cpus.clone())
             .or_else(|| h.map(|h| h.cpus.clone()))
@@ -104,6 +97,17 @@ pub(super) fn merge(sys: &SysfsView, hw: Option<&HwlocView>, cuda: Vec<Gpu>) -> 
         fill_devices_from_hwloc(&mut platform, hw);
     }
     platform
+}
+
+/// The `system-ram` DAX device that provides most of node `id`'s memory
+/// (at least half of it). Hot-added memory can also join a node that has
+/// its own DRAM; then the node stays what its DRAM is.
+fn memory_from_dax(sys: &SysfsView, id: u32, capacity: Option<u64>) -> Option<&DaxDevice> {
+    sys.dax_devices.iter().find(|d| {
+        d.mode == DaxMode::SystemRam
+            && d.target_node == Some(id)
+            && capacity.is_none_or(|c| d.size_bytes >= c / 2)
+    })
 }
 
 /// A platform from hwloc alone (an XML export with no sysfs tree).
