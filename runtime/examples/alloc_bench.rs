@@ -98,16 +98,20 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let node = Allocator::global().platform().numa_nodes[0].id;
-    let mut pool = Pool::new(Allocator::global(), &Request::new(1 << 20, Residency::Node(node)))
-        .expect("a 1 MiB pool");
+    let mut pool = Pool::new(
+        Allocator::global(),
+        &Request::new(1 << 20, Residency::Node(node)),
+    )
+    .expect("a 1 MiB pool");
     let mi = mimalloc::MiMalloc;
     let (mut p, mut g, mut m) = (vec![], vec![], vec![]);
     for _ in 0..ROUNDS {
         p.push(small_pool(&mut pool));
         // SAFETY: malloc/free pairs of the same pointer.
-        g.push(small_malloc(|n| unsafe { libc::malloc(n) as *mut u8 }, |q, _| unsafe {
-            libc::free(q as *mut libc::c_void)
-        }));
+        g.push(small_malloc(
+            |n| unsafe { libc::malloc(n) as *mut u8 },
+            |q, _| unsafe { libc::free(q as *mut libc::c_void) },
+        ));
         // SAFETY: GlobalAlloc pairs with the same layout.
         m.push(small_malloc(
             |n| unsafe { mi.alloc(Layout::from_size_align_unchecked(n, 8)) },
@@ -132,6 +136,9 @@ fn main() {
     println!("256 MiB bound to node {node}, first touch of every page, then free (ms, median of {ROUNDS} interleaved rounds)");
     println!("| allocation | ms | vs mmap+mbind |");
     println!("|---|---:|---:|");
-    println!("| BAREWire Allocator (node {node}, preferred) | {b:.1} | {:.3}× |", b / k);
+    println!(
+        "| BAREWire Allocator (node {node}, preferred) | {b:.1} | {:.3}× |",
+        b / k
+    );
     println!("| mmap + mbind(MPOL_PREFERRED) | {k:.1} | 1.000× |");
 }

@@ -173,16 +173,5 @@ pub fn current_node() -> u32 {
 pub fn node_free_bytes(node: u32) -> Option<u64> {
     let text =
         std::fs::read_to_string(format!("/sys/devices/system/node/node{node}/meminfo")).ok()?;
-    let prefix = format!("Node {node} MemFree:");
-    text.lines().find_map(|l| {
-        let kb: u64 = l
-            .trim()
-            .strip_prefix(&prefix)?
-            .trim()
-            .strip_suffix("kB")?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kb * 1024)
-    })
+    crate::platform::sysfs::node_meminfo_bytes(&text, node, "MemFree")
 }

@@ -259,16 +259,24 @@ fn read_nodes(tree: &Tree) -> Result<Vec<SysNode>, PlatformError> {
 
 fn read_node_memtotal(tree: &Tree, path: &Path, id: u32) -> Option<u64> {
     let text = tree.read(path)?;
-    let prefix = format!("Node {id} MemTotal:");
-    let found = text.lines().find_map(|line| {
+    let found = node_meminfo_bytes(&text, id, "MemTotal");
+    if found.is_none() {
+        tree.note(format!(
+            "{}: no `Node {id} MemTotal: … kB` line",
+            path.display()
+        ));
+    }
+    found
+}
+
+/// A field of a node's `meminfo` (`Node 0 MemFree:   123 kB`), in bytes.
+pub fn node_meminfo_bytes(text: &str, id: u32, field: &str) -> Option<u64> {
+    let prefix = format!("Node {id} {field}:");
+    text.lines().find_map(|line| {
         let rest = line.trim().strip_prefix(&prefix)?;
         let kb: u64 = rest.trim().strip_suffix("kB")?.trim().parse().ok()?;
         Some(kb * 1024)
-    });
-    if found.is_none() {
-        tree.note(format!("{}: no `{prefix} … kB` line", path.display()));
-    }
-    found
+    })
 }
 
 fn read_access(tree: &Tree, dir: &Path) -> Option<AccessCharacteristics> {
