@@ -147,8 +147,23 @@ fn types_listing(psg: &Psg, src: &str) -> String {
         if depth == 0 {
             names.clear();
         }
-        if let clef_psg::NodeKind::TypeDecl(info) = psg.kind(id) {
+        if let clef_psg::NodeKind::TypeDecl(info) = psg.kind(id).clone() {
             let (line, col) = lines.line_col(info.name_span.start);
+            if let Some(def) = &info.measure {
+                // Its meaning in base measures, which typeck records.
+                let meaning = match (def, psg.ty(id)) {
+                    (clef_psg::MeasureDef::Abbreviation(_), Some(t)) => format!(" = {t}"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{:>4}:{:<3} [<Measure>] type {}{meaning}",
+                    line + 1,
+                    col + 1,
+                    info.name
+                );
+                continue;
+            }
             let node = psg.node(id);
             let params: Vec<String> = node
                 .ann

@@ -185,10 +185,12 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
 }
 
 impl<'p> Codegen<'p> {
-    /// The concrete type of a node under an instance's substitution.
+    /// The concrete type of a node under an instance's substitution, with
+    /// units of measure erased (they have no run-time form).
     pub fn type_of(&self, id: NodeId, subst: &HashMap<TyVar, Type>) -> Type {
         let t = self.psg.ty(id).cloned().unwrap_or(Type::Unit);
         t.map_vars(&|v| Some(subst.get(&v).cloned().unwrap_or(Type::Unit)))
+            .erase_measures()
     }
 
     /// Type variables mentioned anywhere inside a function binding.
@@ -221,10 +223,11 @@ impl<'p> Codegen<'p> {
         subst: &[(TyVar, Type)],
     ) -> cranelift_module::ModuleResult<usize> {
         let relevant = self.vars_of_function(binding);
+        // Measures are erased: instances differ by types only.
         let mut key: Subst = subst
             .iter()
-            .filter(|(v, _)| relevant.contains(v))
-            .cloned()
+            .filter(|(v, t)| relevant.contains(v) && !matches!(t, Type::Measure(_)))
+            .map(|(v, t)| (*v, t.erase_measures()))
             .collect();
         key.sort_by_key(|(v, _)| *v);
         key.dedup_by_key(|(v, _)| *v);

@@ -22,7 +22,10 @@ pub fn clif_type(t: &Type) -> Option<types::Type> {
         Type::String | Type::Array(_) | Type::Fun(..) | Type::Tuple(_) | Type::Named { .. } => {
             Some(types::I64)
         }
-        Type::Unit | Type::Var(_) | Type::Error => None,
+        // Measures are erased before code generation; a measured number
+        // is its number.
+        Type::Measured(b, _) => clif_type(b),
+        Type::Unit | Type::Var(_) | Type::Measure(_) | Type::Error => None,
     }
 }
 

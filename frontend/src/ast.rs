@@ -56,6 +56,9 @@ pub enum TypeRepr {
     Record(Vec<FieldDecl>),
     /// `| A of int | B of x: float * y: float | C`
     Union(Vec<UnionCase>),
+    /// `[<Measure>] type kg` (a base measure, `None`) or
+    /// `[<Measure>] type N = kg m / s^2` (an abbreviation).
+    Measure(Option<TypeExpr>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,8 +186,15 @@ pub enum TypeExprKind {
     Array(Box<TypeExpr>),
     /// `A -> B`
     Fun(Box<TypeExpr>, Box<TypeExpr>),
-    /// `A * B`
+    /// `A * B` (in a measure: a product)
     Tuple(Vec<TypeExpr>),
+    /// Measures only: `m / s`
+    Quotient(Box<TypeExpr>, Box<TypeExpr>),
+    /// Measures only: `s ^ 2`, `s ^ -1`
+    Power(Box<TypeExpr>, i32),
+    /// Measures only: `1` (the dimensionless measure); other numbers are
+    /// rejected by the type checker.
+    Number(u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -256,8 +256,9 @@ impl Filter {
                 Some(Ctx::LetHead { col: lcol }) if *lcol >= col => {
                     self.stack.pop();
                 }
-                // `module A.B` (no `=`) ends with its line.
-                Some(Ctx::ModuleHead) => {
+                // `module A.B` and `[<Measure>] type kg` (no `=`) end with
+                // their line.
+                Some(Ctx::ModuleHead | Ctx::TypeHead) => {
                     self.stack.pop();
                 }
                 Some(&Ctx::Bracket {
@@ -368,7 +369,10 @@ fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
 /// arguments (`f<int * string>`), the index of the `>` that closes them.
 fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option<usize> {
     let prev = tokens.get(i.checked_sub(1)?)?;
-    if !matches!(prev.tok, Tok::Ident(_)) || prev.span.end != tokens[i].span.start {
+    // `f<int>`, and a literal's measure: `3.0<m/s>`, `1024L<bytes>`.
+    if !matches!(prev.tok, Tok::Ident(_) | Tok::Int(_) | Tok::Float(_))
+        || prev.span.end != tokens[i].span.start
+    {
         return None;
     }
     let line = lines.line_col(tokens[i].span.start).0;
@@ -393,7 +397,13 @@ fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option
             | Tok::LBrack
             | Tok::RBrack
             | Tok::LParen
-            | Tok::RParen => {}
+            | Tok::RParen
+            // measures: `m/s^-2`, `1/s`, `float<_>`
+            | Tok::Slash
+            | Tok::Hat
+            | Tok::Minus
+            | Tok::Int(_)
+            | Tok::Underscore => {}
             _ => return None,
         }
     }

@@ -345,6 +345,9 @@ pub enum Tok {
     /// A `-` that is preceded by whitespace and glued to its operand, as in
     /// `f -1`: F#'s ADJACENT_PREFIX_OP, which makes it an argument.
     PrefixMinus,
+    /// `[<Measure>]`, made one token by the parser's driver so the grammar
+    /// can tell a measure declaration from a union.
+    MeasureAttr,
 }
 
 impl Tok {
@@ -463,6 +466,7 @@ impl fmt::Display for Tok {
             Ge => "`>=`",
             Plus => "`+`",
             Minus | PrefixMinus => "`-`",
+            MeasureAttr => "`[<Measure>]`",
             Star => "`*`",
             Slash => "`/`",
             Percent => "`%`",

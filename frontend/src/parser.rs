@@ -20,6 +20,22 @@ pub fn bin(op: BinOp, a: Expr, b: Expr, l: usize, r: usize) -> Expr {
     Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), sp(l, r))
 }
 
+/// `3.0<m>` as `(3.0 : float<m>)`; `at` is the span of `<m>`.
+pub fn measured_literal(lit: Expr, base: &str, measure: TypeExpr, at: Span) -> Expr {
+    let span = lit.span.to(at);
+    let ty = TypeExpr {
+        kind: TypeExprKind::Named {
+            name: Ident {
+                name: base.into(),
+                span: lit.span,
+            },
+            args: vec![measure],
+        },
+        span: at,
+    };
+    Expr::new(ExprKind::Typed(Box::new(lit), ty), span)
+}
+
 /// An item of an offside block, before blocks become nested expressions.
 pub enum BlockItem {
     Let(LetDecl),
@@ -187,10 +203,35 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
 }
 
 /// Parse tokens that went through the layout filter.
+/// `[<` `Measure` `>]` → one `MeasureAttr` token: a measure declaration
+/// and a union both read `type X = Y`, and LALR(1) must know which it is in
+/// before it reaches `Y`.
+fn join_measure_attributes(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let n = out.len();
+        if t.tok == Tok::RAttr
+            && n >= 2
+            && out[n - 2].tok == Tok::LAttr
+            && out[n - 1].tok == Tok::Ident("Measure".into())
+        {
+            let start = out[n - 2].span;
+            out.truncate(n - 2);
+            out.push(Token {
+                tok: Tok::MeasureAttr,
+                span: start.to(t.span),
+            });
+        } else {
+            out.push(t);
+        }
+    }
+    out
+}
+
 #[allow(clippy::result_large_err)] // the token stream never fails
 pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let iter = tokens
+    let iter = join_measure_attributes(tokens)
         .into_iter()
         .map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok, t.span.end as usize)));
     let result = grammar::FileParser::new().parse(&mut diags, iter);

@@ -77,6 +77,8 @@ impl Printer {
                 };
                 self.line(format!("type {}{params}", d.name.name));
                 self.nested(|p| match &d.repr {
+                    TypeRepr::Measure(None) => p.line("measure"),
+                    TypeRepr::Measure(Some(m)) => p.line(format!("measure = {}", type_str(m))),
                     TypeRepr::Record(fields) => {
                         for f in fields {
                             p.line(format!("field {} : {}", f.name.name, type_str(&f.ty)));
@@ -366,6 +368,9 @@ pub fn type_str(t: &TypeExpr) -> String {
             "({})",
             items.iter().map(type_str).collect::<Vec<_>>().join(" * ")
         ),
+        TypeExprKind::Quotient(a, b) => format!("({} / {})", type_str(a), type_str(b)),
+        TypeExprKind::Power(a, n) => format!("{}^{n}", type_str(a)),
+        TypeExprKind::Number(n) => n.to_string(),
     }
 }
 

@@ -104,7 +104,15 @@ impl Builder {
                     }
                 }
                 ast::Item::Type(decl) => {
+                    let measure = match &decl.repr {
+                        ast::TypeRepr::Measure(None) => Some(MeasureDef::Base),
+                        ast::TypeRepr::Measure(Some(m)) => {
+                            Some(MeasureDef::Abbreviation(m.clone()))
+                        }
+                        _ => None,
+                    };
                     let (fields, cases) = match &decl.repr {
+                        ast::TypeRepr::Measure(_) => (Vec::new(), Vec::new()),
                         ast::TypeRepr::Record(fields) => (
                             fields
                                 .iter()
@@ -136,6 +144,7 @@ impl Builder {
                         params: decl.params.iter().map(|p| p.name.clone()).collect(),
                         fields,
                         cases,
+                        measure,
                     };
                     let n = self.psg.add_node(NodeKind::TypeDecl(info), decl.span);
                     self.psg.add_child(parent, n);
@@ -177,6 +186,7 @@ impl Builder {
                     fields: vec![(Some("Value".into()), t)],
                 },
             ],
+            measure: None,
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
@@ -216,6 +226,7 @@ impl Builder {
                     fields: vec![(Some("Head".into()), elem()), (Some("Tail".into()), list)],
                 },
             ],
+            measure: None,
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);

@@ -14,6 +14,12 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
         NodeKind::Module(name) => format!("module {name}"),
         NodeKind::Open(path) => format!("open {path}"),
         NodeKind::Init => "init".into(),
+        NodeKind::TypeDecl(t) if t.measure.is_some() => match &t.measure {
+            Some(crate::graph::MeasureDef::Abbreviation(m)) => {
+                format!("measure {} = {}", t.name, type_str(m))
+            }
+            _ => format!("measure {}", t.name),
+        },
         NodeKind::TypeDecl(t) => {
             let fields: Vec<String> = t
                 .fields

@@ -182,6 +182,16 @@ pub struct TypeDeclInfo {
     pub fields: Vec<(String, TypeExpr)>,
     /// Union cases: name, where it is written, and its fields (unions only).
     pub cases: Vec<UnionCaseInfo>,
+    /// `[<Measure>]` declarations: a base measure or an abbreviation.
+    pub measure: Option<MeasureDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureDef {
+    /// `[<Measure>] type kg`
+    Base,
+    /// `[<Measure>] type N = kg m / s^2`
+    Abbreviation(TypeExpr),
 }
 
 #[derive(Debug, Clone, PartialEq)]

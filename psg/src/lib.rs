@@ -5,6 +5,7 @@
 pub mod build;
 pub mod dump;
 pub mod graph;
+pub mod measure;
 pub mod types;
 
 pub use graph::*;

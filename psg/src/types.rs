@@ -1,5 +1,6 @@
 //! Clef types as the passes annotate them on the PSG.
 
+use crate::measure::Measure;
 use std::fmt;
 
 /// A type variable introduced by inference. Generalised variables are
@@ -34,6 +35,12 @@ pub enum Type {
         args: Vec<Type>,
     },
     Var(TyVar),
+    /// A numeric type with a unit of measure other than `1`: `float<m>`.
+    /// (The base may be a variable while inference runs.)
+    Measured(Box<Type>, Measure),
+    /// What a measure variable stands for, in substitutions and
+    /// instantiations (measures are a kind of their own).
+    Measure(Measure),
     /// The type of an expression that already failed to type-check; it
     /// unifies with everything, so one mistake gives one diagnostic.
     Error,
@@ -53,11 +60,45 @@ impl Type {
             .fold(ret, |acc, p| Type::fun(p, acc))
     }
 
+    /// `base<measure>`, or just `base` when the measure is `1`.
+    pub fn measured(base: Type, measure: Measure) -> Type {
+        if measure.is_one() {
+            base
+        } else {
+            Type::Measured(Box::new(base), measure)
+        }
+    }
+
+    /// The type without units of measure (what code generation sees).
+    pub fn erase_measures(&self) -> Type {
+        match self {
+            Type::Measured(b, _) => b.erase_measures(),
+            Type::Measure(_) => Type::Unit,
+            Type::Array(t) => Type::Array(Box::new(t.erase_measures())),
+            Type::Fun(a, b) => Type::fun(a.erase_measures(), b.erase_measures()),
+            Type::Tuple(items) => Type::Tuple(items.iter().map(Type::erase_measures).collect()),
+            Type::Named { decl, name, args } => Type::Named {
+                decl: *decl,
+                name: name.clone(),
+                args: args.iter().map(Type::erase_measures).collect(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// The numeric type under a measure (`float` for `float<m>`).
+    pub fn without_measure(&self) -> &Type {
+        match self {
+            Type::Measured(b, _) => b,
+            t => t,
+        }
+    }
+
     pub fn is_integer(&self) -> bool {
-        matches!(self, Type::Int | Type::Int64 | Type::Byte)
+        matches!(self.without_measure(), Type::Int | Type::Int64 | Type::Byte)
     }
     pub fn is_float(&self) -> bool {
-        matches!(self, Type::Float | Type::Float32)
+        matches!(self.without_measure(), Type::Float | Type::Float32)
     }
     pub fn is_numeric(&self) -> bool {
         self.is_integer() || self.is_float()
@@ -75,6 +116,31 @@ impl Type {
             Type::Tuple(items) | Type::Named { args: items, .. } => {
                 items.iter().for_each(|t| t.vars(out))
             }
+            Type::Measured(b, m) => {
+                b.vars(out);
+                m.vars(out);
+            }
+            Type::Measure(m) => m.vars(out),
+            _ => {}
+        }
+    }
+
+    /// Measure variables, in order of first appearance.
+    pub fn measure_vars(&self, out: &mut Vec<TyVar>) {
+        match self {
+            Type::Array(t) => t.measure_vars(out),
+            Type::Fun(a, b) => {
+                a.measure_vars(out);
+                b.measure_vars(out);
+            }
+            Type::Tuple(items) | Type::Named { args: items, .. } => {
+                items.iter().for_each(|t| t.measure_vars(out))
+            }
+            Type::Measured(b, m) => {
+                b.measure_vars(out);
+                m.vars(out);
+            }
+            Type::Measure(m) => m.vars(out),
             _ => {}
         }
     }
@@ -91,6 +157,8 @@ impl Type {
                 name: name.clone(),
                 args: args.iter().map(|t| t.map_vars(f)).collect(),
             },
+            Type::Measured(b, m) => Type::measured(b.map_vars(f), measure_map_vars(m, f)),
+            Type::Measure(m) => Type::Measure(measure_map_vars(m, f)),
             other => other.clone(),
         }
     }
@@ -121,12 +189,33 @@ impl Type {
     /// same variable the same way (as in one F# signature).
     pub fn display_in(&self, names: &mut Vec<TyVar>) -> String {
         self.vars(names);
+        // A measure variable is one in a measure position of this type;
+        // both lists keep the caller's order.
+        let mut in_measures = Vec::new();
+        self.measure_vars(&mut in_measures);
+        let measure_vars: Vec<TyVar> = names
+            .iter()
+            .filter(|v| in_measures.contains(v))
+            .copied()
+            .collect();
+        let type_vars: Vec<TyVar> = names
+            .iter()
+            .filter(|v| !measure_vars.contains(v))
+            .copied()
+            .collect();
         let mut s = String::new();
-        self.write(&mut s, names, Context::Top);
+        self.write(
+            &mut s,
+            &Names {
+                types: &type_vars,
+                measures: &measure_vars,
+            },
+            Context::Top,
+        );
         s
     }
 
-    fn write(&self, out: &mut String, vars: &[TyVar], ctx: Context) {
+    fn write(&self, out: &mut String, vars: &Names<'_>, ctx: Context) {
         match self {
             Type::Int => out.push_str("int"),
             Type::Int64 => out.push_str("int64"),
@@ -137,9 +226,14 @@ impl Type {
             Type::Unit => out.push_str("unit"),
             Type::String => out.push_str("string"),
             Type::Error => out.push_str("<error>"),
-            Type::Var(v) => out.push_str(&var_name(
-                vars.iter().position(|x| x == v).unwrap_or(v.0 as usize),
-            )),
+            Type::Var(v) => out.push_str(&vars.type_var(*v)),
+            Type::Measured(b, m) => {
+                b.write(out, vars, Context::Postfix);
+                out.push('<');
+                out.push_str(&m.display_with(&|v| vars.measure_var(v)));
+                out.push('>');
+            }
+            Type::Measure(m) => out.push_str(&m.display_with(&|v| vars.measure_var(v))),
             Type::Array(t) => {
                 t.write(out, vars, Context::Postfix);
                 out.push_str("[]");
@@ -195,6 +289,16 @@ impl Type {
     }
 }
 
+/// Substitute in a measure: a variable replaced by a variable or a
+/// measure; anything else leaves it.
+fn measure_map_vars(m: &Measure, f: &impl Fn(TyVar) -> Option<Type>) -> Measure {
+    m.substitute(&|v| match f(v) {
+        Some(Type::Var(w)) => Some(Measure::var(w)),
+        Some(Type::Measure(m)) => Some(m),
+        _ => None,
+    })
+}
+
 /// Where a type is printed, deciding its parentheses as F# does.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
@@ -202,6 +306,38 @@ enum Context {
     ArrowLeft,
     TupleItem,
     Postfix,
+}
+
+/// How variables print: type variables `'a`, `'b`…, measure variables
+/// `'u`, `'v`…, each by position in its list.
+struct Names<'a> {
+    types: &'a [TyVar],
+    measures: &'a [TyVar],
+}
+
+impl Names<'_> {
+    fn type_var(&self, v: TyVar) -> String {
+        var_name(
+            self.types
+                .iter()
+                .position(|x| *x == v)
+                .unwrap_or(v.0 as usize),
+        )
+    }
+
+    fn measure_var(&self, v: TyVar) -> String {
+        let i = self
+            .measures
+            .iter()
+            .position(|x| *x == v)
+            .unwrap_or(v.0 as usize);
+        let letter = (b'u' + (i % 6) as u8) as char;
+        if i < 6 {
+            format!("'{letter}")
+        } else {
+            format!("'{letter}{}", i / 6)
+        }
+    }
 }
 
 fn var_name(i: usize) -> String {

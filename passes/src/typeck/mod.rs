@@ -13,6 +13,7 @@
 //! fixes their type; `if` without `else` has type `unit`; a non-unit value
 //! in a sequence is a warning (W0020).
 
+mod measures;
 mod patterns;
 mod records;
 mod unions;
@@ -20,8 +21,9 @@ mod unions;
 use crate::format::parse_format;
 use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
 use clef_frontend::{Diagnostic, Span};
+use clef_psg::measure::Measure;
 use clef_psg::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
     let n = psg.graph.node_count();
@@ -39,6 +41,8 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
         type_names: HashMap::new(),
         records: Vec::new(),
         declared_params: HashMap::new(),
+        rigid: HashSet::new(),
+        measure_names: HashMap::new(),
         diags: Vec::new(),
     };
     inf.module();
@@ -95,6 +99,8 @@ enum UnifyError {
     Mismatch,
     /// The occurs check failed: `'a = … 'a …`.
     Infinite,
+    /// Units of measure that cannot be made equal: (actual, expected).
+    Measure(Measure, Measure),
 }
 
 struct Constraint {
@@ -103,6 +109,9 @@ struct Constraint {
     span: Span,
     /// What imposed it, e.g. "the operator `-`".
     origin: String,
+    /// Measures that become `1` when the type is defaulted: an operator
+    /// whose operands' type is never known is `int -> int -> int`, as in F#.
+    measures: Vec<Measure>,
 }
 
 struct Infer<'a> {
@@ -124,6 +133,10 @@ struct Infer<'a> {
     records: Vec<NodeId>,
     /// Bindings with explicit type parameters: their variables, in order.
     declared_params: HashMap<NodeId, Vec<TyVar>>,
+    /// Measure variables written in annotations: constants while unifying.
+    rigid: HashSet<TyVar>,
+    /// Declared measures by name, abbreviations expanded.
+    measure_names: HashMap<String, Measure>,
     diags: Vec<Diagnostic>,
 }
 
@@ -145,6 +158,15 @@ impl Infer<'_> {
                 None => return t,
             }
         }
+        // A measure that turned out to be `1` leaves the plain number.
+        if let Type::Measured(b, m) = &t {
+            let m = self.resolve_measure(m);
+            return if m.is_one() {
+                self.shallow(b)
+            } else {
+                Type::Measured(b.clone(), m)
+            };
+        }
         t
     }
 
@@ -158,6 +180,8 @@ impl Infer<'_> {
                 name,
                 args: args.iter().map(|t| self.zonk(t)).collect(),
             },
+            Type::Measured(b, m) => Type::measured(self.zonk(&b), self.resolve_measure(&m)),
+            Type::Measure(m) => Type::Measure(self.resolve_measure(&m)),
             other => other,
         }
     }
@@ -182,6 +206,20 @@ impl Infer<'_> {
                 Ok(())
             }
             (Type::Error, _) | (_, Type::Error) => Ok(()),
+            (Type::Measured(b1, m1), Type::Measured(b2, m2)) => {
+                self.unify(b1, b2)?;
+                self.unify_measures(m1, m2)
+            }
+            // A plain number is the same number with measure `1`.
+            (Type::Measured(b, m), t) if t.is_numeric() => {
+                self.unify(b, t)?;
+                self.unify_measures(m, &Measure::one())
+            }
+            (t, Type::Measured(b, m)) if t.is_numeric() => {
+                self.unify(t, b)?;
+                self.unify_measures(&Measure::one(), m)
+            }
+            (Type::Measure(m1), Type::Measure(m2)) => self.unify_measures(m1, m2),
             (Type::Fun(a1, r1), Type::Fun(a2, r2)) => {
                 self.unify(a1, a2)?;
                 self.unify(r1, r2)
@@ -244,6 +282,15 @@ impl Infer<'_> {
                         .with_help("a function probably returns itself or is applied to itself; check the arguments"),
                 );
             }
+            Err(UnifyError::Measure(actual_m, expected_m)) => {
+                let (exp, act) = (self.zonk(expected), self.zonk(actual));
+                let mut d =
+                    self.measure_mismatch(&expected_m, &actual_m, self.psg.span(at), &exp, &act);
+                if let Some((span, why)) = because {
+                    d = d.with_secondary(span, why);
+                }
+                self.diags.push(d);
+            }
             Err(UnifyError::Mismatch) => {
                 let (exp, act) = (self.zonk(expected), self.zonk(actual));
                 let mut d = Diagnostic::error(
@@ -267,6 +314,7 @@ impl Infer<'_> {
             class,
             span,
             origin: origin.into(),
+            measures: Vec::new(),
         });
     }
 
@@ -275,10 +323,17 @@ impl Infer<'_> {
     fn solve_constraints(&mut self, all: bool) {
         let pending = std::mem::take(&mut self.constraints);
         for c in pending {
-            match self.shallow(&c.ty) {
+            let base = match self.shallow(&c.ty) {
+                Type::Measured(b, _) => self.shallow(&b),
+                t => t,
+            };
+            match base {
                 Type::Var(v) => {
                     if all || self.levels[v.0 as usize] > self.level {
                         let _ = self.unify(&Type::Var(v), &c.class.default());
+                        for m in &c.measures {
+                            let _ = self.unify_measures(m, &Measure::one());
+                        }
                     } else {
                         self.constraints.push(c);
                     }
@@ -314,6 +369,45 @@ impl Infer<'_> {
 
     fn annotation(&mut self, t: &TypeExpr) -> Type {
         match &t.kind {
+            TypeExprKind::Named { name, args } if args.is_empty() && name.name == "_" => {
+                self.fresh()
+            }
+            // `float<m>`, `int64<bytes>`, `float<'u>`.
+            TypeExprKind::Named { name, args }
+                if args.len() == 1
+                    && matches!(
+                        name.name.as_str(),
+                        "int"
+                            | "int32"
+                            | "int64"
+                            | "byte"
+                            | "uint8"
+                            | "float"
+                            | "double"
+                            | "float32"
+                            | "single"
+                    ) =>
+            {
+                let base = self.annotation(&TypeExpr {
+                    kind: TypeExprKind::Named {
+                        name: name.clone(),
+                        args: Vec::new(),
+                    },
+                    span: name.span,
+                });
+                let m = self.measure_of(&args[0]);
+                Type::measured(base, m)
+            }
+            TypeExprKind::Quotient(..) | TypeExprKind::Power(..) | TypeExprKind::Number(_) => {
+                self.diags.push(
+                    Diagnostic::error("E0532", "a unit of measure is not a type", t.span)
+                        .with_label("a measure where a type belongs")
+                        .with_help(
+                            "put the measure on a number type: `float<m/s>`, `int64<bytes>`",
+                        ),
+                );
+                Type::Error
+            }
             TypeExprKind::Named { name, args }
                 if self.type_names.contains_key(&name.name)
                     || name.name == "option"
@@ -449,8 +543,14 @@ impl Infer<'_> {
                     }
                     i += 1;
                 }
-                NodeKind::TypeDecl(_) => {
-                    self.declare_type(item);
+                NodeKind::TypeDecl(info) => {
+                    match info.measure.clone() {
+                        Some(def) => {
+                            let info = info.clone();
+                            self.declare_measure(item, &info, &def)
+                        }
+                        None => self.declare_type(item),
+                    }
                     i += 1;
                 }
                 NodeKind::Module(_) => {
@@ -814,6 +914,20 @@ impl Infer<'_> {
             }
             ExprKind::Typed(annot) => {
                 let t = self.annotation(&annot);
+                // `3.0<m>`: the parser writes a measured literal as the
+                // literal typed with its measure glued right after it; the
+                // literal itself takes the measure.
+                let literal = matches!(self.psg.expr(kids[0]), Some(ExprKind::Lit(_)));
+                if literal && self.psg.span(kids[0]).end == annot.span.start {
+                    let inner = self.expr(kids[0]);
+                    let base = match &t {
+                        Type::Measured(b, _) => (**b).clone(),
+                        t => t.clone(),
+                    };
+                    self.expect(kids[0], &inner, &base, None);
+                    self.set_type(kids[0], t.clone());
+                    return t;
+                }
                 let inner = self.expr(kids[0]);
                 self.expect(
                     kids[0],
@@ -1235,6 +1349,36 @@ impl Infer<'_> {
             }
             BinOp::PipeRight | BinOp::PipeLeft | BinOp::ComposeRight | BinOp::ComposeLeft => {
                 unreachable!("pipes and compositions are desugared when the PSG is built")
+            }
+            // Measures multiply and divide: `float<m> * float<s>` is
+            // `float<m s>`. Both operands share the number type.
+            BinOp::Mul | BinOp::Div => {
+                let base = self.fresh();
+                let (ma, mb) = (self.fresh_measure(), self.fresh_measure());
+                let left = Type::Measured(Box::new(base.clone()), ma.clone());
+                let right = Type::Measured(Box::new(base.clone()), mb.clone());
+                let known = self.shallow(&a);
+                if !matches!(known, Type::Var(_) | Type::Error) && !Class::Numeric.accepts(&known) {
+                    // `"a" * 2`: one error, about the operator.
+                    self.constrain(a.clone(), Class::Numeric, self.psg.span(kids[0]), origin);
+                    return a;
+                }
+                self.expect(kids[0], &a, &left, None);
+                self.expect(kids[1], &b, &right, Some(why));
+                let result = if op == BinOp::Mul {
+                    ma.mul(&mb)
+                } else {
+                    ma.div(&mb)
+                };
+                let result = Type::Measured(Box::new(base), result);
+                self.constraints.push(Constraint {
+                    ty: result.clone(),
+                    class: Class::Numeric,
+                    span: self.psg.span(kids[0]),
+                    origin,
+                    measures: vec![ma, mb],
+                });
+                result
             }
             _ => {
                 let class = match op {
