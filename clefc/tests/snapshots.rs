@@ -78,3 +78,38 @@ fn invalid_programs_report_diagnostics() {
         settings("invalid").bind(|| insta::assert_snapshot!(name.clone(), snapshot));
     }
 }
+
+/// Units of measure, as F# documents them: accepted programs with their
+/// inferred types, rejected ones with their diagnostics.
+#[test]
+fn units_of_measure_conformance() {
+    let accepted = common::clef_files("snapshots/fixtures/measures/accepted");
+    let rejected = common::clef_files("snapshots/fixtures/measures/rejected");
+    assert!(
+        accepted.len() + rejected.len() >= 40,
+        "expected at least 40 measure fixtures"
+    );
+    for path in accepted {
+        let name = common::stem(&path);
+        let src = load(&path, "fixtures/measures/accepted");
+        let c = compile(&src, "Main", Goal::Emit(Stage::Types));
+        let types = match &c.outcome {
+            Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
+            _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
+        };
+        let snapshot = format!("----- SOURCE\n{}\n----- TYPES\n{types}", src.text);
+        settings("measures").bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
+    }
+    for path in rejected {
+        let name = common::stem(&path);
+        let src = load(&path, "fixtures/measures/rejected");
+        let c = compile(&src, "Main", Goal::Check);
+        assert!(c.has_errors(), "{name} should be rejected");
+        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+        }
+        let rendered = src.render(&c.diagnostics);
+        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
+        settings("measures").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
+    }
+}

@@ -304,13 +304,11 @@ fn in_pattern_or_type_body(f: &Filter) -> bool {
 /// `Box<Box<int>>`: the lexer reads `>>` (composition); where it closes two
 /// levels of type arguments, it is two `>`.
 fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
-    let mut splits = Vec::new();
+    // (index, the token after the `>`): `>>` closing two levels, and `>]`
+    // closing a literal's measure inside a list (`[1.0<m>]`).
+    let mut splits: Vec<(usize, Tok)> = Vec::new();
     for i in 0..tokens.len() {
-        let glued = i > 0
-            && tokens[i].tok == Tok::Lt
-            && matches!(tokens[i - 1].tok, Tok::Ident(_))
-            && tokens[i - 1].span.end == tokens[i].span.start;
-        if !glued {
+        if !glued_type_arguments(&tokens, i) {
             continue;
         }
         let line = lines.line_col(tokens[i].span.start).0;
@@ -325,16 +323,13 @@ fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
                 Tok::Gt => depth -= 1,
                 Tok::Compose if depth >= 2 => {
                     depth -= 2;
-                    pending.push(j);
+                    pending.push((j, Tok::Gt));
                 }
-                Tok::Ident(_)
-                | Tok::TypeVar(_)
-                | Tok::Comma
-                | Tok::Star
-                | Tok::Arrow
-                | Tok::LParen
-                | Tok::RParen => {}
-                Tok::LBrack | Tok::RBrack => {}
+                Tok::RAttr if depth == 1 => {
+                    depth = 0;
+                    pending.push((j, Tok::RBrack));
+                }
+                ref t if is_type_argument_token(t) => {}
                 _ => break,
             }
             if depth == 0 {
@@ -348,14 +343,14 @@ fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
     }
     let mut out = Vec::with_capacity(tokens.len() + splits.len());
     for (j, t) in tokens.into_iter().enumerate() {
-        if splits.contains(&j) {
+        if let Some((_, second)) = splits.iter().find(|(k, _)| *k == j) {
             let s = t.span.start as usize;
             out.push(Token {
                 tok: Tok::Gt,
                 span: Span::new(s, s + 1),
             });
             out.push(Token {
-                tok: Tok::Gt,
+                tok: second.clone(),
                 span: Span::new(s + 1, s + 2),
             });
         } else {
@@ -365,14 +360,44 @@ fn split_nested_closers(tokens: Vec<Token>, lines: &LineIndex) -> Vec<Token> {
     out
 }
 
+/// A `<` at `i` glued to what it applies to: a name (`f<int>`) or a
+/// numeric literal (`3.0<m/s>`, `1024L<bytes>`).
+fn glued_type_arguments(tokens: &[Token], i: usize) -> bool {
+    i > 0
+        && tokens[i].tok == Tok::Lt
+        && matches!(
+            tokens[i - 1].tok,
+            Tok::Ident(_) | Tok::Int(_) | Tok::Float(_)
+        )
+        && tokens[i - 1].span.end == tokens[i].span.start
+}
+
+/// Tokens that may stand between type-argument brackets, measures included
+/// (`m/s^-2`, `1/s`, `float<_>`).
+fn is_type_argument_token(t: &Tok) -> bool {
+    matches!(
+        t,
+        Tok::Ident(_)
+            | Tok::TypeVar(_)
+            | Tok::Comma
+            | Tok::Star
+            | Tok::Arrow
+            | Tok::LBrack
+            | Tok::RBrack
+            | Tok::LParen
+            | Tok::RParen
+            | Tok::Slash
+            | Tok::Hat
+            | Tok::Minus
+            | Tok::Int(_)
+            | Tok::Underscore
+    )
+}
+
 /// If the `<` at `i` is glued to a name and starts explicit type
 /// arguments (`f<int * string>`), the index of the `>` that closes them.
 fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option<usize> {
-    let prev = tokens.get(i.checked_sub(1)?)?;
-    // `f<int>`, and a literal's measure: `3.0<m/s>`, `1024L<bytes>`.
-    if !matches!(prev.tok, Tok::Ident(_) | Tok::Int(_) | Tok::Float(_))
-        || prev.span.end != tokens[i].span.start
-    {
+    if !glued_type_arguments(tokens, i) {
         return None;
     }
     let line = lines.line_col(tokens[i].span.start).0;
@@ -389,21 +414,7 @@ fn type_arguments_close(tokens: &[Token], i: usize, lines: &LineIndex) -> Option
                     return Some(j);
                 }
             }
-            Tok::Ident(_)
-            | Tok::TypeVar(_)
-            | Tok::Comma
-            | Tok::Star
-            | Tok::Arrow
-            | Tok::LBrack
-            | Tok::RBrack
-            | Tok::LParen
-            | Tok::RParen
-            // measures: `m/s^-2`, `1/s`, `float<_>`
-            | Tok::Slash
-            | Tok::Hat
-            | Tok::Minus
-            | Tok::Int(_)
-            | Tok::Underscore => {}
+            ref t if is_type_argument_token(t) => {}
             _ => return None,
         }
     }

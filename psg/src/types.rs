@@ -188,20 +188,34 @@ impl Type {
     /// ones not there yet: several types printed with one list name the
     /// same variable the same way (as in one F# signature).
     pub fn display_in(&self, names: &mut Vec<TyVar>) -> String {
-        self.vars(names);
-        // A measure variable is one in a measure position of this type;
-        // both lists keep the caller's order.
+        // Measure variables are listed with MEASURE_FLAG set, so several
+        // types printed with one list agree on which variables are measures
+        // (`'u`, `'v`…) and which are types (`'a`, `'b`…).
         let mut in_measures = Vec::new();
         self.measure_vars(&mut in_measures);
-        let measure_vars: Vec<TyVar> = names
-            .iter()
-            .filter(|v| in_measures.contains(v))
-            .copied()
-            .collect();
+        let mut all = Vec::new();
+        self.vars(&mut all);
+        for v in all {
+            let flagged = TyVar(v.0 | MEASURE_FLAG);
+            if in_measures.contains(&v) {
+                match names.iter().position(|n| *n == v) {
+                    Some(i) => names[i] = flagged,
+                    None if !names.contains(&flagged) => names.push(flagged),
+                    None => {}
+                }
+            } else if !names.contains(&v) && !names.contains(&flagged) {
+                names.push(v);
+            }
+        }
         let type_vars: Vec<TyVar> = names
             .iter()
-            .filter(|v| !measure_vars.contains(v))
+            .filter(|v| v.0 & MEASURE_FLAG == 0)
             .copied()
+            .collect();
+        let measure_vars: Vec<TyVar> = names
+            .iter()
+            .filter(|v| v.0 & MEASURE_FLAG != 0)
+            .map(|v| TyVar(v.0 & !MEASURE_FLAG))
             .collect();
         let mut s = String::new();
         self.write(
@@ -307,6 +321,10 @@ enum Context {
     TupleItem,
     Postfix,
 }
+
+/// Marks measure variables in a name list (see [`Type::display_in`]);
+/// inference never makes 2^31 variables.
+const MEASURE_FLAG: u32 = 1 << 31;
 
 /// How variables print: type variables `'a`, `'b`…, measure variables
 /// `'u`, `'v`…, each by position in its list.

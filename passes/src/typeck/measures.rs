@@ -221,10 +221,26 @@ impl Infer<'_> {
         exp_ty: &Type,
         act_ty: &Type,
     ) -> Diagnostic {
+        // One name list for everything printed, so `'u` and `'v` stay
+        // apart.
         let mut names = Vec::new();
-        exp_ty.vars(&mut names);
-        act_ty.vars(&mut names);
+        let exp_text = exp_ty.display_in(&mut names);
+        let act_text = act_ty.display_in(&mut names);
         let show = |m: &Measure| Type::Measure(m.clone()).display_in(&mut names.clone());
+        let factor = expected.div(actual);
+        let mut factor_vars = Vec::new();
+        factor.vars(&mut factor_vars);
+        let help = if factor_vars.is_empty() {
+            format!(
+                "expected `{exp_text}`: convert with a factor in `{}` (for example `x * 1.0<{}>`), or change the annotation",
+                show(&factor),
+                show(&factor)
+            )
+        } else {
+            format!(
+                "expected `{exp_text}`; a measure variable stands for any measure, so it cannot be made equal to a particular one: generalise the other side or change the annotation"
+            )
+        };
         Diagnostic::error(
             "E0530",
             format!(
@@ -234,15 +250,7 @@ impl Infer<'_> {
             ),
             at,
         )
-        .with_label(format!(
-            "this has type `{}`",
-            act_ty.display_in(&mut names.clone())
-        ))
-        .with_help(format!(
-            "expected `{}`; convert explicitly (multiply by a conversion factor such as `1.0<{}/{}>`), or change the annotation",
-            exp_ty.display_in(&mut names.clone()),
-            show(expected),
-            show(actual)
-        ))
+        .with_label(format!("this has type `{act_text}`"))
+        .with_help(help)
     }
 }

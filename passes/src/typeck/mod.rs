@@ -164,7 +164,7 @@ impl Infer<'_> {
             return if m.is_one() {
                 self.shallow(b)
             } else {
-                Type::Measured(b.clone(), m)
+                Type::Measured(Box::new(self.shallow(b)), m)
             };
         }
         t
