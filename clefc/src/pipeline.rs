@@ -21,6 +21,8 @@ pub enum Stage {
     PsgDot,
     /// The inferred type of every binding.
     Types,
+    /// Residency inference: each allocation's memory space and accesses.
+    Residency,
     /// Cranelift IR of every compiled function.
     Clif,
 }
@@ -101,7 +103,7 @@ fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilati
         return c;
     }
     let t = Instant::now();
-    let until_types = goal == Goal::Emit(Stage::Types);
+    let until_types = matches!(goal, Goal::Emit(Stage::Types | Stage::Residency));
     c.diagnostics
         .extend(clef_passes::run_all(&mut psg, until_types));
     c.timings.push(("passes", t.elapsed()));
@@ -112,6 +114,9 @@ fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilati
         Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),
         Goal::Emit(Stage::PsgDot) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg))),
         Goal::Emit(Stage::Types) => c.outcome = Some(Outcome::Emitted(types_listing(&psg, src))),
+        Goal::Emit(Stage::Residency) => {
+            c.outcome = Some(Outcome::Emitted(crate::residency::listing(&psg, src)))
+        }
         Goal::Check => c.outcome = Some(Outcome::Checked),
         Goal::Emit(Stage::Clif) | Goal::Object => {
             let t = Instant::now();

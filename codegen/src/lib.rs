@@ -223,11 +223,16 @@ impl<'p> Codegen<'p> {
         subst: &[(TyVar, Type)],
     ) -> cranelift_module::ModuleResult<usize> {
         let relevant = self.vars_of_function(binding);
-        // Measures are erased: instances differ by types only.
+        // Types are compared without measures; a memory space stays, as a
+        // function generic in its buffers' space allocates per instance.
         let mut key: Subst = subst
             .iter()
-            .filter(|(v, t)| relevant.contains(v) && !matches!(t, Type::Measure(_)))
-            .map(|(v, t)| (*v, t.erase_measures()))
+            .filter(|(v, _)| relevant.contains(v))
+            .map(|(v, t)| match t {
+                Type::Measure(m) if m.space().is_some() => (*v, t.clone()),
+                Type::Measure(_) => (*v, Type::Unit),
+                t => (*v, t.erase_measures()),
+            })
             .collect();
         key.sort_by_key(|(v, _)| *v);
         key.dedup_by_key(|(v, _)| *v);

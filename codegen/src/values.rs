@@ -19,9 +19,12 @@ pub fn clif_type(t: &Type) -> Option<types::Type> {
         Type::Byte | Type::Bool => Some(types::I8),
         Type::Float => Some(types::F64),
         Type::Float32 => Some(types::F32),
-        Type::String | Type::Array(_) | Type::Fun(..) | Type::Tuple(_) | Type::Named { .. } => {
-            Some(types::I64)
-        }
+        Type::String
+        | Type::Array(_)
+        | Type::Buffer(..)
+        | Type::Fun(..)
+        | Type::Tuple(_)
+        | Type::Named { .. } => Some(types::I64),
         // Measures are erased before code generation; a measured number
         // is its number.
         Type::Measured(b, _) => clif_type(b),

@@ -202,14 +202,34 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
     d
 }
 
-/// Parse tokens that went through the layout filter.
 /// `[<` `Measure` `>]` → one `MeasureAttr` token: a measure declaration
 /// and a union both read `type X = Y`, and LALR(1) must know which it is in
 /// before it reaches `Y`.
-fn join_measure_attributes(tokens: Vec<Token>) -> Vec<Token> {
+///
+/// Also `M.f<…>` → one name `M.f` before type arguments (as in
+/// `BAREWire.allocate<int, cxl_mem>`), which the grammar's `f<…>` rule
+/// then reads.
+fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     for t in tokens {
         let n = out.len();
+        if t.tok == Tok::TypeAppOpen && n >= 3 {
+            if let (Tok::Ident(m), Tok::Dot, Tok::Ident(f)) =
+                (&out[n - 3].tok, &out[n - 2].tok, &out[n - 1].tok)
+            {
+                let glued = out[n - 3].span.end == out[n - 2].span.start
+                    && out[n - 2].span.end == out[n - 1].span.start;
+                if glued {
+                    let name = format!("{m}.{f}");
+                    let span = out[n - 3].span.to(out[n - 1].span);
+                    out.truncate(n - 3);
+                    out.push(Token {
+                        tok: Tok::Ident(name),
+                        span,
+                    });
+                }
+            }
+        }
         if t.tok == Tok::RAttr
             && n >= 2
             && out[n - 2].tok == Tok::LAttr
@@ -228,10 +248,11 @@ fn join_measure_attributes(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// Parse tokens that went through the layout filter.
 #[allow(clippy::result_large_err)] // the token stream never fails
 pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let iter = join_measure_attributes(tokens)
+    let iter = join_tokens(tokens)
         .into_iter()
         .map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok, t.span.end as usize)));
     let result = grammar::FileParser::new().parse(&mut diags, iter);

@@ -90,7 +90,7 @@ impl Resolver<'_> {
                     i += 1;
                 }
                 NodeKind::Open(path) => {
-                    if path != "System" && path != module_name {
+                    if path != "System" && path != "BAREWire" && path != module_name {
                         self.diags.push(
                             Diagnostic::error("E0403", format!("unknown module `{path}`"), self.psg.span(item))
                                 .with_label("no module or namespace of this name")

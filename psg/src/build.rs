@@ -262,9 +262,12 @@ impl Builder {
 
     fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
         let mut is_entry = false;
+        let mut is_kernel = false;
         for attr in &decl.attributes {
             if attr.name.name == "EntryPoint" {
                 is_entry = true;
+            } else if attr.name.name == "Kernel" {
+                is_kernel = true;
             } else {
                 self.diags.push(
                     Diagnostic::error(
@@ -273,7 +276,7 @@ impl Builder {
                         attr.name.span,
                     )
                     .with_label("not an attribute clefc knows")
-                    .with_help("the supported attribute is `[<EntryPoint>]`"),
+                    .with_help("the supported attributes are `[<EntryPoint>]`, `[<Kernel>]` and `[<Measure>]`"),
                 );
             }
         }
@@ -282,7 +285,13 @@ impl Builder {
         decl.bindings
             .iter()
             .enumerate()
-            .map(|(i, bnd)| self.binding(bnd, decl.is_rec, decl.is_use, group, is_entry && i == 0))
+            .map(|(i, bnd)| {
+                let b = self.binding(bnd, decl.is_rec, decl.is_use, group, is_entry && i == 0);
+                if let NodeKind::Binding(info) = &mut self.psg.node_mut(b).kind {
+                    info.is_kernel = is_kernel;
+                }
+                b
+            })
             .collect()
     }
 
@@ -301,6 +310,7 @@ impl Builder {
             is_rec,
             group,
             is_entry,
+            is_kernel: false,
             arity: bnd.params.len(),
             annotation: bnd.return_type.clone(),
             type_params: bnd.type_params.iter().map(|t| t.name.clone()).collect(),
@@ -477,7 +487,7 @@ impl Builder {
                 n
             }
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String")) =>
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String" | "BAREWire")) =>
             {
                 let A::Var(m) = &obj.kind else {
                     unreachable!("checked by the guard")

@@ -60,6 +60,8 @@ pub struct BindingInfo {
     pub group: u32,
     /// `[<EntryPoint>]`
     pub is_entry: bool,
+    /// `[<Kernel>]`: a GPU kernel; its body runs in the GPU domain.
+    pub is_kernel: bool,
     /// Number of leading children that are parameters (functions only).
     pub arity: usize,
     /// Written type: the parameter's annotation, or a function's return type.
@@ -83,6 +85,7 @@ impl BindingInfo {
             is_rec: false,
             group: 0,
             is_entry: false,
+            is_kernel: false,
             arity: 0,
             annotation: None,
             type_params: Vec::new(),
@@ -259,10 +262,18 @@ pub enum Builtin {
     Sprintf,
     ToString,
     StringLength,
+    /// `BAREWire.allocate<'T, 'space> n`
+    BufferAllocate,
+    /// `BAREWire.allocateAuto<'T> n`: the space is left to inference.
+    BufferAllocateAuto,
+    /// `BAREWire.migrate<'dst> buf`: move the contents, free the old buffer.
+    BufferMigrate,
+    /// `BAREWire.copy<'dst> buf`: a copy in another space.
+    BufferCopy,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 35] = [
+    pub const ALL: [Builtin; 39] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -298,6 +309,10 @@ impl Builtin {
         Builtin::Sprintf,
         Builtin::ToString,
         Builtin::StringLength,
+        Builtin::BufferAllocate,
+        Builtin::BufferAllocateAuto,
+        Builtin::BufferMigrate,
+        Builtin::BufferCopy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -337,6 +352,10 @@ impl Builtin {
             Builtin::Sprintf => "sprintf",
             Builtin::ToString => "string",
             Builtin::StringLength => "String.length",
+            Builtin::BufferAllocate => "BAREWire.allocate",
+            Builtin::BufferAllocateAuto => "BAREWire.allocateAuto",
+            Builtin::BufferMigrate => "BAREWire.migrate",
+            Builtin::BufferCopy => "BAREWire.copy",
         }
     }
 
@@ -415,6 +434,21 @@ pub struct Annotations {
     /// On a `Match` whose arms can miss a value: an example of one, as
     /// the incomplete-match warning shows it.
     pub missing_case: Option<String>,
+    /// On a `BAREWire.allocate`/`allocateAuto` node: the buffer's space as
+    /// inference left it, and the accesses it must allow.
+    pub residency: Option<Residency>,
+}
+
+/// What residency inference found for one allocation site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Residency {
+    /// The memory space, or `None` when inference left it free (placement
+    /// decides).
+    pub space: Option<String>,
+    /// `allocateAuto`.
+    pub auto: bool,
+    /// The domains that index it and where (line-sorted).
+    pub accesses: Vec<(String, Span)>,
 }
 
 /// A piece of a `printf` format string.

@@ -38,6 +38,9 @@ pub enum Type {
     /// A numeric type with a unit of measure other than `1`: `float<m>`.
     /// (The base may be a variable while inference runs.)
     Measured(Box<Type>, Measure),
+    /// `SharedBuffer<'T, 'space>`: memory placed by BAREWire; the measure
+    /// is one memory space (`cxl_mem`) or a variable standing for one.
+    Buffer(Box<Type>, Measure),
     /// What a measure variable stands for, in substitutions and
     /// instantiations (measures are a kind of their own).
     Measure(Measure),
@@ -75,6 +78,7 @@ impl Type {
             Type::Measured(b, _) => b.erase_measures(),
             Type::Measure(_) => Type::Unit,
             Type::Array(t) => Type::Array(Box::new(t.erase_measures())),
+            Type::Buffer(t, _) => Type::Buffer(Box::new(t.erase_measures()), Measure::one()),
             Type::Fun(a, b) => Type::fun(a.erase_measures(), b.erase_measures()),
             Type::Tuple(items) => Type::Tuple(items.iter().map(Type::erase_measures).collect()),
             Type::Named { decl, name, args } => Type::Named {
@@ -109,6 +113,10 @@ impl Type {
         match self {
             Type::Var(v) if !out.contains(v) => out.push(*v),
             Type::Array(t) => t.vars(out),
+            Type::Buffer(t, m) => {
+                t.vars(out);
+                m.vars(out);
+            }
             Type::Fun(a, b) => {
                 a.vars(out);
                 b.vars(out);
@@ -129,6 +137,10 @@ impl Type {
     pub fn measure_vars(&self, out: &mut Vec<TyVar>) {
         match self {
             Type::Array(t) => t.measure_vars(out),
+            Type::Buffer(t, m) => {
+                t.measure_vars(out);
+                m.vars(out);
+            }
             Type::Fun(a, b) => {
                 a.measure_vars(out);
                 b.measure_vars(out);
@@ -150,6 +162,7 @@ impl Type {
         match self {
             Type::Var(v) => f(*v).unwrap_or(Type::Var(*v)),
             Type::Array(t) => Type::Array(Box::new(t.map_vars(f))),
+            Type::Buffer(t, m) => Type::Buffer(Box::new(t.map_vars(f)), measure_map_vars(m, f)),
             Type::Fun(a, b) => Type::fun(a.map_vars(f), b.map_vars(f)),
             Type::Tuple(items) => Type::Tuple(items.iter().map(|t| t.map_vars(f)).collect()),
             Type::Named { decl, name, args } => Type::Named {
@@ -248,6 +261,13 @@ impl Type {
                 out.push('>');
             }
             Type::Measure(m) => out.push_str(&m.display_with(&|v| vars.measure_var(v))),
+            Type::Buffer(t, m) => {
+                out.push_str("SharedBuffer<");
+                t.write(out, vars, Context::Top);
+                out.push_str(", ");
+                out.push_str(&m.display_with(&|v| vars.measure_var(v)));
+                out.push('>');
+            }
             Type::Array(t) => {
                 t.write(out, vars, Context::Postfix);
                 out.push_str("[]");

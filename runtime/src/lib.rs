@@ -8,6 +8,7 @@
 
 pub mod abi;
 pub mod alloc;
+pub mod buffers;
 pub mod heap;
 pub mod io;
 pub mod platform;

@@ -24,6 +24,9 @@ impl Lowering<'_, '_, '_> {
     ) -> R<Value> {
         let arr = self.value(array, false)?;
         let idx = self.value(index, false)?;
+        if matches!(self.type_of(array), Type::Buffer(..)) {
+            return self.buffer_element_address(arr, idx, elem, span);
+        }
         let idx64 = self.b.ins().sextend(types::I64, idx);
         let len = self
             .b

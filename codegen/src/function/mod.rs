@@ -21,6 +21,7 @@ use cranelift_module::{DataId, FuncId, Module};
 use std::collections::HashMap;
 
 mod arrays;
+mod buffers;
 mod closures;
 mod matching;
 mod printing;
@@ -508,7 +509,18 @@ impl Lowering<'_, '_, '_> {
                         self.bind_local(bnd, v);
                     }
                 }
-                self.expr(body[0], tail)?
+                let disposes = bindings
+                    .iter()
+                    .any(|&b| self.cg.psg.binding(b).is_some_and(|i| i.is_use));
+                if disposes {
+                    // The body is not in tail position: the buffers are
+                    // released after it.
+                    let v = self.expr(body[0], false)?;
+                    self.dispose(bindings)?;
+                    v
+                } else {
+                    self.expr(body[0], tail)?
+                }
             }
             ExprKind::Seq => {
                 let mut last = None;
@@ -927,6 +939,10 @@ impl Lowering<'_, '_, '_> {
             | Builtin::ListSum
             | Builtin::ListMapForward
             | Builtin::ListFilterForward => self.collection_builtin(apply, b, args),
+            Builtin::BufferAllocate
+            | Builtin::BufferAllocateAuto
+            | Builtin::BufferMigrate
+            | Builtin::BufferCopy => self.buffer_builtin(apply, b, args),
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {

@@ -13,6 +13,7 @@
 //! fixes their type; `if` without `else` has type `unit`; a non-unit value
 //! in a sequence is a warning (W0020).
 
+mod buffers;
 mod measures;
 mod patterns;
 mod records;
@@ -43,8 +44,14 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
         declared_params: HashMap::new(),
         rigid: HashSet::new(),
         measure_names: HashMap::new(),
+        domain: buffers::Domain::Cpu,
+        space_requirements: Vec::new(),
+        scheme_requirements: HashMap::new(),
+        allocation_sites: Vec::new(),
+        access_log: Vec::new(),
         diags: Vec::new(),
     };
+    inf.declare_spaces();
     inf.module();
     inf.finish();
     inf.diags
@@ -137,6 +144,15 @@ struct Infer<'a> {
     rigid: HashSet<TyVar>,
     /// Declared measures by name, abbreviations expanded.
     measure_names: HashMap<String, Measure>,
+    /// The domain of the code being checked (a `[<Kernel>]` runs on the GPU).
+    domain: buffers::Domain,
+    /// Buffer accesses whose space is not known yet.
+    space_requirements: Vec<buffers::SpaceRequirement>,
+    /// Requirements on a generic function's space variables.
+    scheme_requirements: HashMap<NodeId, Vec<buffers::SpaceRequirement>>,
+    allocation_sites: Vec<buffers::AllocationSite>,
+    /// Every buffer access: (space, domain, where), for the residency report.
+    access_log: Vec<(Measure, buffers::Domain, Span)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -181,6 +197,7 @@ impl Infer<'_> {
                 args: args.iter().map(|t| self.zonk(t)).collect(),
             },
             Type::Measured(b, m) => Type::measured(self.zonk(&b), self.resolve_measure(&m)),
+            Type::Buffer(t, m) => Type::Buffer(Box::new(self.zonk(&t)), self.resolve_measure(&m)),
             Type::Measure(m) => Type::Measure(self.resolve_measure(&m)),
             other => other,
         }
@@ -220,6 +237,10 @@ impl Infer<'_> {
                 self.unify_measures(&Measure::one(), m)
             }
             (Type::Measure(m1), Type::Measure(m2)) => self.unify_measures(m1, m2),
+            (Type::Buffer(t1, m1), Type::Buffer(t2, m2)) => {
+                self.unify(t1, t2)?;
+                self.unify_measures(m1, m2)
+            }
             (Type::Fun(a1, r1), Type::Fun(a2, r2)) => {
                 self.unify(a1, a2)?;
                 self.unify(r1, r2)
@@ -281,6 +302,16 @@ impl Infer<'_> {
                         .with_label(format!("`{act}` would have to equal `{exp}`, which contains it"))
                         .with_help("a function probably returns itself or is applied to itself; check the arguments"),
                 );
+            }
+            Err(UnifyError::Measure(_, _))
+                if matches!(
+                    (self.zonk(expected), self.zonk(actual)),
+                    (Type::Buffer(..), Type::Buffer(..))
+                ) =>
+            {
+                let (exp, act) = (self.zonk(expected), self.zonk(actual));
+                let d = self.space_mismatch(at, &exp, &act, because);
+                self.diags.push(d);
             }
             Err(UnifyError::Measure(actual_m, expected_m)) => {
                 let (exp, act) = (self.zonk(expected), self.zonk(actual));
@@ -372,6 +403,13 @@ impl Infer<'_> {
             TypeExprKind::Named { name, args } if args.is_empty() && name.name == "_" => {
                 self.fresh()
             }
+            TypeExprKind::Named { name, args }
+                if name.name == "SharedBuffer" && args.len() == 2 =>
+            {
+                let elem = self.annotation(&args[0]);
+                let space = self.measure_of(&args[1]);
+                self.buffer_annotation(elem, space, args[1].span)
+            }
             // `float<m>`, `int64<bytes>`, `float<'u>`.
             TypeExprKind::Named { name, args }
                 if args.len() == 1
@@ -396,6 +434,7 @@ impl Infer<'_> {
                     span: name.span,
                 });
                 let m = self.measure_of(&args[0]);
+                self.check_physical(&m, args[0].span);
                 Type::measured(base, m)
             }
             TypeExprKind::Quotient(..) | TypeExprKind::Power(..) | TypeExprKind::Number(_) => {
@@ -620,7 +659,12 @@ impl Infer<'_> {
         }
         for (_, info, body, ret, _) in &sigs {
             let Some(body) = *body else { continue };
+            let outer_domain = self.domain;
+            if info.is_kernel {
+                self.domain = buffers::Domain::Gpu;
+            }
             let body_ty = self.expr(body);
+            self.domain = outer_domain;
             let because = match &info.annotation {
                 Some(a) => Some((a.span, "the type is given here".to_string())),
                 None if info.is_entry => Some((
@@ -630,9 +674,9 @@ impl Infer<'_> {
                 None => None,
             };
             self.expect(body, &body_ty, ret, because);
-            if info.is_use {
-                // F#'s `use` needs a value with a disposal (IDisposable);
-                // runtime buffers will be the first such type.
+            if info.is_use && !matches!(self.zonk(&body_ty), Type::Buffer(..) | Type::Error) {
+                // F#'s `use` needs a value with a disposal (IDisposable):
+                // here, BAREWire's buffers.
                 let t = self.zonk(&body_ty);
                 self.diags.push(
                     Diagnostic::error("E0525", format!("`use` needs a value with a disposal, and `{t}` has none"), info.name_span)
@@ -650,6 +694,7 @@ impl Infer<'_> {
                 vars.retain(|v| self.levels[v.0 as usize] > self.level);
             }
             self.generalized.extend(&vars);
+            self.generalize_requirements(b, &vars);
             self.psg.node_mut(b).ann.generalized = vars.clone();
             self.schemes.insert(b, (vars, ty.clone()));
             self.set_type(b, ty);
@@ -713,7 +758,7 @@ impl Infer<'_> {
                     return t;
                 }
                 match (self.shallow(&obj), name.as_str()) {
-                    (Type::Array(_) | Type::String, "Length") => Type::Int,
+                    (Type::Array(_) | Type::String | Type::Buffer(..), "Length") => Type::Int,
                     (Type::Error, _) => Type::Error,
                     (Type::Var(_), _) => {
                         self.diags.push(
@@ -900,6 +945,13 @@ impl Infer<'_> {
                 self.expect(kids[1], &idx, &Type::Int, None);
                 match self.shallow(&arr) {
                     Type::Array(elem) => *elem,
+                    Type::Buffer(elem, space) => {
+                        let at = self.psg.span(kids[0]);
+                        let why = format!("this buffer is indexed in {}", self.domain.name());
+                        self.access_log.push((space.clone(), self.domain, at));
+                        self.require_access(&space, at, why);
+                        *elem
+                    }
                     Type::Error => Type::Error,
                     t => {
                         let t = self.zonk(&t);
@@ -966,6 +1018,15 @@ impl Infer<'_> {
         if self.psg.node(id).ann.builtin == Some(Builtin::Sizeof) {
             return self.sizeof(id);
         }
+        if let Some(
+            b @ (Builtin::BufferAllocate
+            | Builtin::BufferAllocateAuto
+            | Builtin::BufferMigrate
+            | Builtin::BufferCopy),
+        ) = self.psg.node(id).ann.builtin
+        {
+            return self.buffer_builtin(id, b);
+        }
         if let Some(b) = self.psg.node(id).ann.builtin {
             return self.builtin(b, self.psg.span(id));
         }
@@ -989,6 +1050,7 @@ impl Infer<'_> {
         self.instantiations.push((id, inst.clone()));
         let map: HashMap<TyVar, Type> = inst.into_iter().collect();
         self.explicit_type_args(id, def, &map);
+        self.instantiate_requirements(id, def, &map);
         self.zonk(&ty).map_vars(&|v| map.get(&v).cloned())
     }
 
@@ -1054,6 +1116,23 @@ impl Infer<'_> {
     fn builtin(&mut self, b: Builtin, span: Span) -> Type {
         let origin = format!("`{}`", b.name());
         match b {
+            // Typed with their type arguments by `buffer_builtin`; reached
+            // here only without a node to read them from.
+            Builtin::BufferAllocate
+            | Builtin::BufferAllocateAuto
+            | Builtin::BufferMigrate
+            | Builtin::BufferCopy => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0523",
+                        format!("`{}` needs its type arguments", b.name()),
+                        span,
+                    )
+                    .with_label("type arguments missing")
+                    .with_help("for example `BAREWire.allocate<float32, cxl_mem> n`"),
+                );
+                Type::Error
+            }
             Builtin::Printf | Builtin::Printfn => {
                 self.diags.push(
                     Diagnostic::error(
@@ -1404,6 +1483,8 @@ impl Infer<'_> {
 
     fn finish(&mut self) {
         self.solve_constraints(true);
+        self.check_space_requirements();
+        self.record_residency();
         let generalized: std::collections::HashSet<TyVar> =
             self.generalized.iter().copied().collect();
         // Variables neither resolved nor generalised have no observable

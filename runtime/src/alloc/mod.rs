@@ -219,6 +219,12 @@ impl Allocation {
     pub fn target(&self) -> &Target {
         &self.target
     }
+    /// Whether the memory reads as zero already (fresh anonymous mappings
+    /// do; device-DAX and CUDA memory need clearing).
+    pub fn zeroed(&self) -> bool {
+        matches!(self.backing, Backing::Anonymous { .. })
+    }
+
     /// Whether the CPU can read and write it through [`Allocation::as_ptr`].
     pub fn host_accessible(&self) -> bool {
         !matches!(self.backing, Backing::Cuda(_)) || matches!(self.target, Target::CudaManaged(_))

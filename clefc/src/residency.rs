@@ -1,0 +1,76 @@
+//! `--emit residency`: what residency inference decided for each buffer.
+//!
+//! One section per allocation site (source order): the call, the buffer's
+//! type, its space (fixed by the program, inferred from where the buffer
+//! goes, or left free for the placement pass) and, for buffers whose space
+//! is left to inference, every access with its execution domain. Then every
+//! binding whose type holds a buffer, with its space.
+
+use clef_frontend::layout::LineIndex;
+use clef_psg::{Builtin, NodeKind, Psg, Type};
+use std::fmt::Write;
+
+pub fn listing(psg: &Psg, src: &str) -> String {
+    let lines = LineIndex::new(src);
+    let at = |span: clef_frontend::Span| {
+        let (l, c) = lines.line_col(span.start);
+        format!("{}:{}", l + 1, c + 1)
+    };
+    let mut out = String::new();
+    let mut sites: Vec<_> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| psg.node(n).ann.residency.is_some())
+        .collect();
+    sites.sort_by_key(|&n| psg.span(n).start);
+    let _ = writeln!(out, "allocation sites: {}", sites.len());
+    for n in sites {
+        let node = psg.node(n);
+        let r = node.ann.residency.as_ref().expect("filtered above");
+        let call = match node.ann.builtin {
+            Some(Builtin::BufferAllocateAuto) => "BAREWire.allocateAuto",
+            _ => "BAREWire.allocate",
+        };
+        let ty = match psg.ty(n) {
+            Some(Type::Fun(_, result)) => result.display(),
+            Some(t) => t.display(),
+            None => "?".into(),
+        };
+        let space = match (&r.space, r.auto) {
+            (Some(s), false) => format!("{s} (written in the program)"),
+            (Some(s), true) => format!("{s} (inferred from where the buffer goes)"),
+            (None, _) => {
+                "free: the placement pass decides (until then the runtime uses cpu_mem)".into()
+            }
+        };
+        let _ = writeln!(out, "{:<8} {call} : {ty}", at(psg.span(n)));
+        let _ = writeln!(out, "         space: {space}");
+        for (domain, span) in &r.accesses {
+            let _ = writeln!(out, "         accessed at {} by {domain}", at(*span));
+        }
+    }
+    let _ = writeln!(out, "buffers:");
+    let mut bindings: Vec<_> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| matches!(psg.kind(n), NodeKind::Binding(_)))
+        .filter(|&n| psg.ty(n).is_some_and(holds_buffer))
+        .collect();
+    bindings.sort_by_key(|&n| psg.span(n).start);
+    for n in bindings {
+        let b = psg.binding(n).expect("filtered above");
+        let ty = psg.ty(n).map(Type::display).unwrap_or_default();
+        let _ = writeln!(out, "{:<8} {} : {ty}", at(b.name_span), b.name);
+    }
+    out
+}
+
+fn holds_buffer(t: &Type) -> bool {
+    match t {
+        Type::Buffer(..) => true,
+        Type::Fun(a, b) => holds_buffer(a) || holds_buffer(b),
+        Type::Tuple(items) | Type::Named { args: items, .. } => items.iter().any(holds_buffer),
+        Type::Array(t) => holds_buffer(t),
+        _ => false,
+    }
+}

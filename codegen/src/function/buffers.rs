@@ -1,0 +1,99 @@
+//! `SharedBuffer<'T, 'space>`: a pointer to the runtime's buffer header
+//! (`runtime/src/buffers.rs`: `len` at 0, `data` at 8, `host` at 24). The
+//! space decides the residency code passed to the runtime; it comes from
+//! the node's type before measures are erased, under the instance's
+//! substitution, so a function generic in the space allocates where each
+//! instance says.
+
+use super::{Lowering, Val, R};
+use crate::internal;
+use crate::runtime_abi as rt;
+use crate::values::elem_size;
+use clef_frontend::Span;
+use clef_psg::measure::residency_code;
+use clef_psg::*;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
+
+impl Lowering<'_, '_, '_> {
+    /// The residency code of the buffer type of `node` (6 when inference
+    /// left the space free).
+    fn space_code(&self, node: NodeId) -> i32 {
+        let ty = self.cg.psg.ty(node).cloned().unwrap_or(Type::Unit);
+        let ty = ty.map_vars(&|v| self.subst.get(&v).cloned());
+        match ty {
+            Type::Buffer(_, m) => residency_code(m.space()),
+            _ => 6,
+        }
+    }
+
+    fn buffer_elem(&self, node: NodeId) -> R<Type> {
+        match self.type_of(node) {
+            Type::Buffer(elem, _) => Ok(*elem),
+            t => Err(internal(format!("buffer builtin on `{t}`"))),
+        }
+    }
+
+    /// `BAREWire.allocate`, `allocateAuto`, `migrate` and `copy`.
+    pub(super) fn buffer_builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
+        let elem = self.buffer_elem(apply)?;
+        let size = self.b.ins().iconst(types::I64, elem_size(&elem) as i64);
+        let code = self.space_code(apply) as i64;
+        let code = self.b.ins().iconst(types::I32, code);
+        let loc = self.cg.location(self.cg.psg.span(apply));
+        let loc = self.string_ptr(&loc)?;
+        let arg = self.value(args[0], false)?;
+        let f = match b {
+            Builtin::BufferAllocate | Builtin::BufferAllocateAuto => {
+                let n = self.b.ins().sextend(types::I64, arg);
+                return self.runtime(&rt::BUFFER_NEW, &[n, size, code, loc]);
+            }
+            Builtin::BufferMigrate => &rt::BUFFER_MIGRATE,
+            _ => &rt::BUFFER_COPY,
+        };
+        self.runtime(f, &[arg, size, code, loc])
+    }
+
+    /// Like `element_address` for arrays (loads and stores at offset 8),
+    /// for a buffer: bounds-checked, and only into memory the CPU can
+    /// reach.
+    pub(super) fn buffer_element_address(
+        &mut self,
+        buffer: Value,
+        idx: Value,
+        elem: &Type,
+        span: Span,
+    ) -> R<Value> {
+        let idx64 = self.b.ins().sextend(types::I64, idx);
+        let flags = MemFlagsData::trusted();
+        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        let out = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
+        self.check(out, &rt::FAIL_INDEX, &[idx64, len], span)?;
+        let host = self.b.ins().load(types::I64, flags, buffer, 24);
+        let device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
+        self.check(device, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
+        let data = self.b.ins().load(types::I64, flags, buffer, 8);
+        let offset = self.b.ins().imul_imm_s(idx64, elem_size(elem) as i64);
+        let addr = self.b.ins().iadd(data, offset);
+        Ok(self.b.ins().iadd_imm_s(addr, -8))
+    }
+
+    /// The end of a `use` scope: release each buffer bound by `use`.
+    pub(super) fn dispose(&mut self, bindings: &[NodeId]) -> R<()> {
+        for &bnd in bindings.iter().rev() {
+            let is_use = self.cg.psg.binding(bnd).is_some_and(|i| i.is_use);
+            if !is_use || !matches!(self.type_of(bnd), Type::Buffer(..)) {
+                continue;
+            }
+            let Some(&place) = self.places.get(&bnd) else {
+                continue;
+            };
+            let buf = self.load_place(place);
+            self.runtime(&rt::BUFFER_FREE, &[buf])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,412 @@
+//! Memory residency in the types: `SharedBuffer<'T, 'space>`.
+//!
+//! Memory spaces (`cpu_mem`, `cxl_mem`, `gpu_mem`, `gpu_bar`, `unified`)
+//! are measures of their own kind: a buffer's measure is exactly one space
+//! or one variable, and a space never appears in a physical measure (E0534).
+//! Unification of spaces is measure unification, so a buffer's space is
+//! inferred along the data flow like any unit.
+//!
+//! Accessibility, checked at compile time: indexing a buffer requires its
+//! space to be reachable from the domain the code runs in (the table in
+//! docs/language.md). When the space is a variable the requirement waits;
+//! a function generic in the space carries it in its scheme, and each use
+//! checks it at the call (as F# checks member constraints). Requirements
+//! still open at the end describe `allocateAuto` buffers for placement.
+
+use super::Infer;
+use clef_frontend::{Diagnostic, Span};
+use clef_psg::measure::{Measure, MeasureAtom};
+use clef_psg::*;
+
+use clef_psg::measure::MEMORY_SPACES as SPACES;
+
+/// Where code runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Domain {
+    Cpu,
+    /// A `[<Kernel>]` function.
+    Gpu,
+}
+
+impl Domain {
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::Cpu => "CPU code",
+            Domain::Gpu => "a GPU kernel",
+        }
+    }
+
+    /// Whether code in this domain may read and write `space`.
+    pub fn can_access(self, space: &str) -> bool {
+        match self {
+            Domain::Cpu => matches!(space, "cpu_mem" | "cxl_mem" | "gpu_bar" | "unified"),
+            // cxl_mem needs a platform with coherent CXL Type 2 devices,
+            // which the placement pass (with --platform) will know.
+            Domain::Gpu => matches!(space, "gpu_mem" | "gpu_bar" | "unified"),
+        }
+    }
+
+    fn allowed(self) -> &'static str {
+        match self {
+            Domain::Cpu => "`cpu_mem`, `cxl_mem`, `gpu_bar` or `unified`",
+            Domain::Gpu => "`gpu_mem`, `gpu_bar` or `unified`",
+        }
+    }
+}
+
+/// "The buffer's space must be reachable from `domain`", from an access at
+/// `span`.
+#[derive(Debug, Clone)]
+pub struct SpaceRequirement {
+    pub space: Measure,
+    pub domain: Domain,
+    pub span: Span,
+    /// Why, e.g. "`fill` indexes its buffer".
+    pub why: String,
+    /// For a requirement a generic function passed on: where it indexes.
+    pub inside: Option<Span>,
+}
+
+/// One allocation site, for the residency report.
+#[derive(Debug, Clone)]
+pub struct AllocationSite {
+    pub node: NodeId,
+    pub elem: Type,
+    pub space: Measure,
+    pub auto: bool,
+}
+
+/// The single space a measure names, if it is one.
+pub fn space_name(m: &Measure) -> Option<&str> {
+    m.space()
+}
+
+pub fn is_space_atom(a: &MeasureAtom) -> bool {
+    matches!(a, MeasureAtom::Base(b) if SPACES.contains(&b.as_str()))
+}
+
+impl Infer<'_> {
+    /// The prelude's memory spaces, as measures.
+    pub(super) fn declare_spaces(&mut self) {
+        for s in SPACES {
+            self.measure_names.insert(s.to_string(), Measure::base(s));
+        }
+    }
+
+    /// A buffer's space: one space or one variable (E0534 otherwise).
+    pub(super) fn check_space(&mut self, m: &Measure, span: Span) -> Measure {
+        let mut atoms = m.atoms();
+        let ok = match (atoms.next(), atoms.next()) {
+            (Some((a, 1)), None) => is_space_atom(a) || matches!(a, MeasureAtom::Var(_)),
+            _ => false,
+        };
+        if ok {
+            return m.clone();
+        }
+        self.diags.push(
+            Diagnostic::error("E0534", format!("`{m}` is not a memory space"), span)
+                .with_label("a buffer lives in exactly one memory space")
+                .with_help("write one of cpu_mem, cxl_mem, gpu_mem, gpu_bar, unified, or a variable such as 'space"),
+        );
+        self.fresh_measure()
+    }
+
+    /// A physical measure must not mention a memory space (E0534).
+    pub(super) fn check_physical(&mut self, m: &Measure, span: Span) {
+        if let Some((a, _)) = m.atoms().find(|(a, _)| is_space_atom(a)) {
+            let MeasureAtom::Base(space) = a else { return };
+            self.diags.push(
+                Diagnostic::error(
+                    "E0534",
+                    format!("the memory space `{space}` is not a physical dimension"),
+                    span,
+                )
+                .with_label("a memory space inside a unit of measure")
+                .with_help("memory spaces only go in `SharedBuffer<'T, space>`; they cannot be multiplied, divided or put on numbers"),
+            );
+        }
+    }
+
+    /// `SharedBuffer<T, space>` in an annotation.
+    pub(super) fn buffer_annotation(&mut self, elem: Type, space: Measure, span: Span) -> Type {
+        let space = self.check_space(&space, span);
+        Type::Buffer(Box::new(elem), space)
+    }
+
+    /// The type of `BAREWire.allocate` and friends at node `id`.
+    pub(super) fn buffer_builtin(&mut self, id: NodeId, b: Builtin) -> Type {
+        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let span = self.psg.span(id);
+        let wanted = match b {
+            Builtin::BufferAllocate => 2,
+            _ => 1,
+        };
+        if args.len() != wanted {
+            let example = match b {
+                Builtin::BufferAllocate => "BAREWire.allocate<float32, cxl_mem> n",
+                Builtin::BufferAllocateAuto => "BAREWire.allocateAuto<float32> n",
+                Builtin::BufferMigrate => "BAREWire.migrate<cxl_mem> buf",
+                _ => "BAREWire.copy<gpu_mem> buf",
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "E0523",
+                    format!(
+                        "`{}` takes {wanted} type argument(s), not {}",
+                        b.name(),
+                        args.len()
+                    ),
+                    span,
+                )
+                .with_label("wrong number of type arguments")
+                .with_help(format!("for example `{example}`")),
+            );
+            return Type::Error;
+        }
+        match b {
+            Builtin::BufferAllocate | Builtin::BufferAllocateAuto => {
+                let elem = self.annotation(&args[0]);
+                let space = if b == Builtin::BufferAllocate {
+                    let m = self.measure_of(&args[1]);
+                    self.check_space(&m, args[1].span)
+                } else {
+                    self.fresh_measure()
+                };
+                self.allocation_sites.push(AllocationSite {
+                    node: id,
+                    elem: elem.clone(),
+                    space: space.clone(),
+                    auto: b == Builtin::BufferAllocateAuto,
+                });
+                Type::fun(Type::Int, Type::Buffer(Box::new(elem), space))
+            }
+            _ => {
+                let m = self.measure_of(&args[0]);
+                let dst = self.check_space(&m, args[0].span);
+                let elem = self.fresh();
+                let src = self.fresh_measure();
+                Type::fun(
+                    Type::Buffer(Box::new(elem.clone()), src),
+                    Type::Buffer(Box::new(elem), dst),
+                )
+            }
+        }
+    }
+
+    /// Indexing a buffer in the current domain.
+    pub(super) fn require_access(&mut self, space: &Measure, span: Span, why: String) {
+        self.space_requirements.push(SpaceRequirement {
+            space: space.clone(),
+            domain: self.domain,
+            span,
+            why,
+            inside: None,
+        });
+        self.check_space_requirements();
+    }
+
+    /// Check the requirements whose space is known now; keep the others.
+    pub(super) fn check_space_requirements(&mut self) {
+        let pending = std::mem::take(&mut self.space_requirements);
+        for r in pending {
+            let space = self.resolve_measure(&r.space);
+            match space_name(&space) {
+                Some(name) if r.domain.can_access(name) => {}
+                Some(name) => {
+                    let name = name.to_string();
+                    let mut d = Diagnostic::error(
+                        "E0535",
+                        format!("{} cannot access `{name}` memory", r.domain.name()),
+                        r.span,
+                    )
+                    .with_label(r.why.clone());
+                    if let Some(inside) = r.inside {
+                        d = d.with_secondary(
+                            inside,
+                            format!("indexed here, in {}", r.domain.name()),
+                        );
+                    }
+                    self.diags.push(d.with_help(format!(
+                            "{} may touch {}; move the data first (`BAREWire.migrate<unified> buf` or `BAREWire.copy<…> buf`), or allocate it elsewhere",
+                            r.domain.name(),
+                            r.domain.allowed()
+                        )));
+                }
+                None => self
+                    .space_requirements
+                    .push(SpaceRequirement { space, ..r }),
+            }
+        }
+    }
+
+    /// Requirements on variables generalised with binding `b` travel with
+    /// its scheme.
+    pub(super) fn generalize_requirements(&mut self, b: NodeId, vars: &[TyVar]) {
+        let pending = std::mem::take(&mut self.space_requirements);
+        let mut kept = Vec::new();
+        for r in pending {
+            let mut rv = Vec::new();
+            self.resolve_measure(&r.space).vars(&mut rv);
+            if rv.iter().any(|v| vars.contains(v)) {
+                // One requirement per space and domain is enough.
+                let space = self.resolve_measure(&r.space);
+                let list = self.scheme_requirements.entry(b).or_default();
+                if !list
+                    .iter()
+                    .any(|x| x.domain == r.domain && x.space == space)
+                {
+                    list.push(SpaceRequirement { space, ..r });
+                }
+            } else {
+                kept.push(r);
+            }
+        }
+        self.space_requirements = kept;
+    }
+
+    /// A use of `def` at `id`: its requirements, instantiated, apply here.
+    pub(super) fn instantiate_requirements(
+        &mut self,
+        id: NodeId,
+        def: NodeId,
+        map: &std::collections::HashMap<TyVar, Type>,
+    ) {
+        let Some(reqs) = self.scheme_requirements.get(&def).cloned() else {
+            return;
+        };
+        let name = self
+            .psg
+            .binding(def)
+            .map_or(String::new(), |b| b.name.clone());
+        let span = self.psg.span(id);
+        for r in reqs {
+            let space = self
+                .resolve_measure(&r.space)
+                .substitute(&|v| match map.get(&v) {
+                    Some(Type::Var(w)) => Some(Measure::var(*w)),
+                    Some(Type::Measure(m)) => Some(m.clone()),
+                    _ => None,
+                });
+            self.access_log.push((space.clone(), r.domain, span));
+            self.space_requirements.push(SpaceRequirement {
+                space,
+                domain: r.domain,
+                span,
+                why: format!("`{name}` indexes this buffer in {}", r.domain.name()),
+                inside: Some(r.inside.unwrap_or(r.span)),
+            });
+        }
+        self.check_space_requirements();
+    }
+}
+
+impl Infer<'_> {
+    /// Write what inference found for each allocation site into the PSG,
+    /// and reject element types a raw buffer cannot hold.
+    pub(super) fn record_residency(&mut self) {
+        let sites = std::mem::take(&mut self.allocation_sites);
+        for site in sites {
+            let space = self.resolve_measure(&site.space);
+            let elem = self.zonk(&site.elem);
+            if !(elem.is_numeric() || matches!(elem, Type::Bool | Type::Var(_) | Type::Error)) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0537",
+                        format!("a `SharedBuffer` cannot hold `{elem}`"),
+                        self.psg.span(site.node),
+                    )
+                    .with_label("buffers are raw memory outside the collected heap")
+                    .with_help(
+                        "buffers hold numbers and booleans; keep other values in arrays or lists",
+                    ),
+                );
+            }
+            let mut accesses: Vec<(String, Span)> = self
+                .access_log
+                .iter()
+                .filter(|(m, _, _)| self.resolve_measure(m) == space)
+                .map(|(_, d, at)| (d.name().to_string(), *at))
+                .collect();
+            if space_name(&space).is_some() && !site.auto {
+                // A fixed space: every buffer in it shares the measure, so
+                // the log cannot tell them apart.
+                accesses.clear();
+            }
+            accesses.sort_by_key(|(_, at)| at.start);
+            accesses.dedup();
+            self.psg.node_mut(site.node).ann.residency = Some(Residency {
+                space: space_name(&space).map(str::to_string),
+                auto: site.auto,
+                accesses,
+            });
+        }
+    }
+
+    /// Where a buffer's space came from: the allocation that made it, or
+    /// the signature that declared it, following a variable to its binding.
+    fn space_origin(&self, mut at: NodeId) -> Option<(Span, String)> {
+        for _ in 0..8 {
+            if let Some(b) = self.psg.node(at).ann.builtin {
+                if matches!(
+                    b,
+                    Builtin::BufferAllocate
+                        | Builtin::BufferAllocateAuto
+                        | Builtin::BufferMigrate
+                        | Builtin::BufferCopy
+                ) {
+                    return Some((self.psg.span(at), "the buffer's space is fixed here".into()));
+                }
+            }
+            match self.psg.kind(at) {
+                NodeKind::Expr(ExprKind::Var(_)) => {
+                    let def = self.psg.definition(at)?;
+                    let info = self.psg.binding(def)?;
+                    if let Some(a) = &info.annotation {
+                        if info.role == BindingRole::Param {
+                            return Some((a.span, "the buffer's space is declared here".into()));
+                        }
+                    }
+                    at = *self.psg.children(def).last()?;
+                }
+                NodeKind::Expr(ExprKind::Apply) => at = *self.psg.children(at).first()?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// E0536: a buffer in one space where another is required.
+    pub(super) fn space_mismatch(
+        &self,
+        at: NodeId,
+        expected: &Type,
+        actual: &Type,
+        because: Option<(Span, String)>,
+    ) -> Diagnostic {
+        let mut names = Vec::new();
+        let exp = expected.display_in(&mut names);
+        let act = actual.display_in(&mut names);
+        let space = |t: &Type| match t {
+            Type::Buffer(_, m) => Type::Measure(m.clone()).display_in(&mut names.clone()),
+            _ => "?".into(),
+        };
+        let (want, have) = (space(expected), space(actual));
+        let mut d = Diagnostic::error(
+            "E0536",
+            format!(
+                "memory space mismatch: expected a buffer in `{want}`, but this one is in `{have}`"
+            ),
+            self.psg.span(at),
+        )
+        .with_label(format!("this has type `{act}`"));
+        if let Some((span, why)) = self.space_origin(at) {
+            d = d.with_secondary(span, why);
+        }
+        if let Some((span, why)) = because {
+            d = d.with_secondary(span, why);
+        }
+        d.with_help(format!(
+            "expected `{exp}`: move it with `BAREWire.migrate<{want}> buf`, copy it with `BAREWire.copy<{want}> buf`, or allocate it in `{want}`"
+        ))
+    }
+}

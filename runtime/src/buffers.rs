@@ -1,0 +1,164 @@
+//! `SharedBuffer<'T, 'space>` for compiled programs: BAREWire placed
+//! memory behind a small header that generated code reads directly.
+//!
+//! Layout (`#[repr(C)]`, what codegen relies on): `len` (elements, i64) at
+//! offset 0, `data` at 8, the allocation handle at 16, `host` (1 when the
+//! CPU may touch `data`) at 24. Residency codes: 0 `cpu_mem`, 2 `cxl_mem`,
+//! 3 `gpu_mem`, 4 `gpu_bar`, 5 `unified`, 6 a space inference left free
+//! (placed as `cpu_mem` until the placement pass decides).
+
+use crate::abi::{fail, ClefStr};
+use crate::alloc::{Allocation, Allocator, Request, Residency};
+
+#[repr(C)]
+pub struct ClefBuffer {
+    pub len: i64,
+    pub data: *mut u8,
+    handle: *mut Allocation,
+    pub host: i64,
+}
+
+fn residency(code: i32) -> Residency {
+    match code {
+        2 => Residency::Cxl,
+        3 => Residency::GpuMem,
+        4 => Residency::GpuBar,
+        5 => Residency::Unified,
+        _ => Residency::CpuLocal,
+    }
+}
+
+fn location(loc: *const ClefStr) -> String {
+    // SAFETY: codegen passes a string literal.
+    String::from_utf8_lossy(unsafe { ClefStr::as_bytes(loc) }).into_owned()
+}
+
+fn place(elems: i64, elem_size: i64, code: i32, loc: *const ClefStr) -> *mut ClefBuffer {
+    if elems < 0 {
+        fail(
+            loc,
+            &format!("a buffer cannot have a negative size ({elems})"),
+        );
+    }
+    let Some(bytes) = (elems as u64).checked_mul(elem_size.max(1) as u64) else {
+        fail(loc, "buffer size overflows");
+    };
+    let mut label = location(loc);
+    if code == 6 {
+        label.push_str(" (space left to placement)");
+    }
+    let request = Request::new(bytes as usize, residency(code)).label(label);
+    let mut allocation = match Allocator::global().allocate(&request) {
+        Ok(a) => a,
+        Err(e) => fail(loc, &e.to_string()),
+    };
+    let host = allocation.host_accessible();
+    if !allocation.zeroed() {
+        if let Some(bytes) = allocation.as_mut_slice() {
+            bytes.fill(0);
+        }
+    }
+    let data = allocation.as_ptr();
+    Box::into_raw(Box::new(ClefBuffer {
+        len: elems,
+        data,
+        handle: Box::into_raw(Box::new(allocation)),
+        host: i64::from(host),
+    }))
+}
+
+/// `BAREWire.allocate<'T, space> n`: `n` zeroed elements of `elem_size`
+/// bytes, or a clear failure naming `loc`.
+#[no_mangle]
+pub extern "C" fn barewire_buffer_new(
+    elems: i64,
+    elem_size: i64,
+    code: i32,
+    loc: *const ClefStr,
+) -> *mut ClefBuffer {
+    place(elems, elem_size, code, loc)
+}
+
+/// The end of a `use` scope.
+///
+/// # Safety
+/// `buf` comes from `barewire_buffer_new` and is freed once.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_buffer_free(buf: *mut ClefBuffer) {
+    if buf.is_null() {
+        return;
+    }
+    // SAFETY: the caller's promise.
+    let b = unsafe { Box::from_raw(buf) };
+    if !b.handle.is_null() {
+        // SAFETY: made by Box::into_raw in `place`.
+        drop(unsafe { Box::from_raw(b.handle) });
+    }
+}
+
+fn copy_into(src: &ClefBuffer, code: i32, elem_size: i64, loc: *const ClefStr) -> *mut ClefBuffer {
+    let dst = place(src.len, elem_size, code, loc);
+    // SAFETY: `dst` was just made.
+    let d = unsafe { &*dst };
+    if src.host == 0 || d.host == 0 {
+        fail(
+            loc,
+            "copying between device memory and host memory needs the GPU runtime, which this build does not drive",
+        );
+    }
+    let bytes = (src.len * elem_size.max(1)) as usize;
+    // SAFETY: both are host memory of at least `bytes` bytes.
+    unsafe { std::ptr::copy_nonoverlapping(src.data, d.data, bytes) };
+    dst
+}
+
+/// `BAREWire.copy<space> buf`.
+///
+/// # Safety
+/// `buf` is a live buffer.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_buffer_copy(
+    buf: *mut ClefBuffer,
+    elem_size: i64,
+    code: i32,
+    loc: *const ClefStr,
+) -> *mut ClefBuffer {
+    // SAFETY: the caller's promise.
+    copy_into(unsafe { &*buf }, code, elem_size, loc)
+}
+
+/// `BAREWire.migrate<space> buf`: the contents move and the old memory is
+/// released at once. The old buffer stays a valid, empty header (length 0),
+/// so a later access fails cleanly as out of range and a `use` scope can
+/// still release it.
+///
+/// # Safety
+/// `buf` is a live buffer.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_buffer_migrate(
+    buf: *mut ClefBuffer,
+    elem_size: i64,
+    code: i32,
+    loc: *const ClefStr,
+) -> *mut ClefBuffer {
+    // SAFETY: the caller's promise.
+    let old = unsafe { &mut *buf };
+    let moved = copy_into(old, code, elem_size, loc);
+    if !old.handle.is_null() {
+        // SAFETY: made by Box::into_raw in `place`, released once.
+        drop(unsafe { Box::from_raw(old.handle) });
+    }
+    old.handle = std::ptr::null_mut();
+    old.data = std::ptr::null_mut();
+    old.len = 0;
+    moved
+}
+
+/// A kernel (compiled for the CPU) touched memory only the GPU can reach.
+#[no_mangle]
+pub extern "C" fn barewire_fail_device_memory(loc: *const ClefStr) -> ! {
+    fail(
+        loc,
+        "this buffer is GPU device memory, and this code runs on the CPU (kernels are compiled for the CPU until the GPU back end exists)",
+    )
+}
