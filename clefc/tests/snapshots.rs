@@ -113,3 +113,38 @@ fn units_of_measure_conformance() {
         settings("measures").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
     }
 }
+
+/// Memory residency: accepted programs with what residency inference found
+/// (`--emit residency`), rejected ones with their diagnostics.
+#[test]
+fn residency_corpus() {
+    let accepted = common::clef_files("snapshots/fixtures/residency/accepted");
+    let rejected = common::clef_files("snapshots/fixtures/residency/rejected");
+    assert!(
+        accepted.len() + rejected.len() >= 20,
+        "expected at least 20 residency fixtures"
+    );
+    for path in accepted {
+        let name = common::stem(&path);
+        let src = load(&path, "fixtures/residency/accepted");
+        let c = compile(&src, "Main", Goal::Emit(Stage::Residency));
+        let listing = match &c.outcome {
+            Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
+            _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
+        };
+        let snapshot = format!("----- SOURCE\n{}\n----- RESIDENCY\n{listing}", src.text);
+        settings("residency").bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
+    }
+    for path in rejected {
+        let name = common::stem(&path);
+        let src = load(&path, "fixtures/residency/rejected");
+        let c = compile(&src, "Main", Goal::Check);
+        assert!(c.has_errors(), "{name} should be rejected");
+        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+        }
+        let rendered = src.render(&c.diagnostics);
+        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
+        settings("residency").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
+    }
+}

@@ -119,7 +119,8 @@ impl Infer<'_> {
                                 name.name
                             )),
                         );
-                        Measure::one()
+                        // A fresh variable: no second error about it.
+                        self.fresh_measure()
                     }
                 }
             }
