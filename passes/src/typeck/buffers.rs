@@ -347,12 +347,15 @@ impl Infer<'_> {
     fn space_origin(&self, mut at: NodeId) -> Option<(Span, String)> {
         for _ in 0..8 {
             if let Some(b) = self.psg.node(at).ann.builtin {
+                if b == Builtin::BufferAllocateAuto {
+                    return Some((
+                        self.psg.span(at),
+                        "allocated here; an earlier use decided its space".into(),
+                    ));
+                }
                 if matches!(
                     b,
-                    Builtin::BufferAllocate
-                        | Builtin::BufferAllocateAuto
-                        | Builtin::BufferMigrate
-                        | Builtin::BufferCopy
+                    Builtin::BufferAllocate | Builtin::BufferMigrate | Builtin::BufferCopy
                 ) {
                     return Some((self.psg.span(at), "the buffer's space is fixed here".into()));
                 }
