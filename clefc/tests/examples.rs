@@ -195,3 +195,44 @@ fn incomplete_match_warns_at_compile_time_and_fails_cleanly_at_run_time() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "one\n");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn buffers_come_from_barewire_and_the_report_says_where() {
+    let source = "[<EntryPoint>]\nlet main argv =\n    use far = BAREWire.allocate<int64, cxl_mem> 4096\n    use near = BAREWire.allocate<int64, cpu_mem> 16\n    far.[4095] <- 7L\n    near.[0] <- far.[4095]\n    printfn \"%d %d\" far.Length near.[0]\n    0\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("report.clef");
+    std::fs::write(&src, source).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_clefc"))
+        .arg("run")
+        .arg(&src)
+        .env("BAREWIRE_REPORT", "1")
+        .output()
+        .expect("run clefc");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "4096 7\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("BAREWire allocation report: 2 request(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("report.clef:3:15): 32 KiB requested cxl_mem -> "),
+        "{err}"
+    );
+    assert!(
+        err.contains("report.clef:4:16): 128 B requested cpu_mem -> cpu_mem on node"),
+        "{err}"
+    );
+    // On a machine without far memory the CXL request falls back, and the
+    // report gives the reason; with far memory it lands there.
+    let far_memory = std::fs::read_to_string("/sys/devices/system/node/has_cpu")
+        .ok()
+        .zip(std::fs::read_to_string("/sys/devices/system/node/has_memory").ok())
+        .is_some_and(|(cpus, mem)| cpus.trim() != mem.trim());
+    if !far_memory {
+        assert!(err.contains("-> cpu_mem on node 0 [fallback]"), "{err}");
+        assert!(
+            err.contains("passed over: cxl_mem: no CXL or memory-only node"),
+            "{err}"
+        );
+    }
+}

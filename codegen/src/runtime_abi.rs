@@ -65,6 +65,7 @@ runtime_fns! {
     BUFFER_COPY = "barewire_buffer_copy"(I64, I64, I32, I64) -> I64;
     BUFFER_MIGRATE = "barewire_buffer_migrate"(I64, I64, I32, I64) -> I64;
     FAIL_DEVICE_MEMORY = "barewire_fail_device_memory"(I64);
+    FAIL_BUFFER_INDEX = "barewire_fail_buffer_index"(I64, I64, I64);
 }
 
 /// Declares runtime functions in a module on first use.

@@ -154,6 +154,15 @@ pub unsafe extern "C" fn barewire_buffer_migrate(
     moved
 }
 
+/// An index outside a buffer.
+#[no_mangle]
+pub extern "C" fn barewire_fail_buffer_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
+    fail(
+        loc,
+        &format!("index {index} is out of range for a buffer of length {len}"),
+    )
+}
+
 /// A kernel (compiled for the CPU) touched memory only the GPU can reach.
 #[no_mangle]
 pub extern "C" fn barewire_fail_device_memory(loc: *const ClefStr) -> ! {

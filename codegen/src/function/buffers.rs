@@ -71,7 +71,7 @@ impl Lowering<'_, '_, '_> {
             .b
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
-        self.check(out, &rt::FAIL_INDEX, &[idx64, len], span)?;
+        self.check(out, &rt::FAIL_BUFFER_INDEX, &[idx64, len], span)?;
         let host = self.b.ins().load(types::I64, flags, buffer, 24);
         let device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
         self.check(device, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
