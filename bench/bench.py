@@ -17,13 +17,19 @@
    median seconds, the ratio clefc/rust and the peak resident set size of
    each program.
 
+4. Units of measure: for each size N, a measure-heavy program from
+   gen_measures.py and a plain one from gen_program.py, each checked with
+   `clefc build --emit types --timings` (all stages up to and including type
+   inference) BUILD_RUNS times, interleaved; reports the median `passes`
+   time of both and their ratio.
+
 Prints markdown to stdout; progress goes to stderr.
 
 Environment: CLEFC (default target/release/clefc), CC (default gcc),
 RUSTC (default rustc), SIZES (default "1000 10000 100000"), BUILD_RUNS
 (default 3), KERNEL_RUNS (default 5), KEEP (a directory to keep build
 products in), ONLY (the parts to run, space- or comma-separated, from
-"compile kernels alloc"; default all three).
+"compile kernels alloc measures"; default all four).
 """
 
 import os
@@ -41,9 +47,10 @@ ROOT = os.path.dirname(HERE)
 CLEFC = os.environ.get("CLEFC", os.path.join(ROOT, "target", "release", "clefc"))
 CC = os.environ.get("CC", "gcc")
 RUSTC = os.environ.get("RUSTC", "rustc")
-PARTS = ("compile", "kernels", "alloc")
+PARTS = ("compile", "kernels", "alloc", "measures")
 ONLY = os.environ.get("ONLY", " ".join(PARTS)).replace(",", " ").split()
 SIZES = [int(s) for s in os.environ.get("SIZES", "1000 10000 100000").split()]
+MEASURE_SIZES = [int(s) for s in os.environ.get("MEASURE_SIZES", "1000 10000 20000").split()]
 BUILD_RUNS = int(os.environ.get("BUILD_RUNS", "3"))
 KERNEL_RUNS = int(os.environ.get("KERNEL_RUNS", "5"))
 STAGES = ["lex+layout", "parse", "psg", "passes", "cranelift"]
@@ -282,6 +289,40 @@ def alloc(work):
     return out, rows
 
 
+# ---------------------------------------------------------------- measures
+def type_check_ms(src):
+    p = run([CLEFC, "build", src, "--emit", "types", "--timings"])
+    if p.returncode != 0:
+        raise RuntimeError("clefc --emit types %s failed:\n%s" % (src, p.stderr[-4000:]))
+    for line in p.stderr.splitlines():
+        m = TIMING_RE.match(line)
+        if m and m.group(1) == "passes":
+            return float(m.group(2))
+    raise RuntimeError("no passes timing:\n" + p.stderr)
+
+
+def measures(work):
+    rows = []
+    for n in MEASURE_SIZES:
+        srcs = {}
+        for kind, gen in (("measures", "gen_measures.py"), ("plain", "gen_program.py")):
+            src = os.path.join(work, "%s%d.clef" % (kind, n))
+            p = run([sys.executable, os.path.join(HERE, gen), str(n), src])
+            if p.returncode != 0:
+                raise RuntimeError("%s failed:\n%s" % (gen, p.stderr))
+            srcs[kind] = src
+        log("measures: %d lines (%d runs)" % (n, BUILD_RUNS))
+        times = {"measures": [], "plain": []}
+        for _ in range(BUILD_RUNS):
+            for kind in ("measures", "plain"):
+                times[kind].append(type_check_ms(srcs[kind]))
+        rows.append((n, statistics.median(times["measures"]), statistics.median(times["plain"])))
+    out = ["| lines | measure-heavy: passes ms | plain: passes ms | ratio |", "|---:|---:|---:|---:|"]
+    for n, m, p in rows:
+        out.append("| %d | %s | %s | %.2f |" % (n, fmt_ms(m), fmt_ms(p), m / p))
+    return out, rows
+
+
 def main():
     bad = [p for p in ONLY if p not in PARTS]
     if bad or not ONLY:
@@ -295,7 +336,7 @@ def main():
     keep = os.environ.get("KEEP")
     work = keep or tempfile.mkdtemp(prefix="clef-bench-")
     os.makedirs(work, exist_ok=True)
-    ct_rows = k_rows = a_rows = None
+    ct_rows = k_rows = a_rows = m_rows = None
     try:
         if "compile" in ONLY:
             ct, ct_rows = compile_time(work)
@@ -303,6 +344,8 @@ def main():
             kt, k_rows = kernels(work)
         if "alloc" in ONLY:
             at, a_rows = alloc(work)
+        if "measures" in ONLY:
+            mt, m_rows = measures(work)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -313,6 +356,10 @@ def main():
     if ct_rows is not None:
         print("## Compile time (`clefc build --timings`, median of %d runs, milliseconds)\n" % BUILD_RUNS)
         print("\n".join(ct))
+        print()
+    if m_rows is not None:
+        print("## Type checking with units of measure (median of %d interleaved runs)\n" % BUILD_RUNS)
+        print("\n".join(mt))
         print()
     if k_rows is not None:
         print("## Run time (median of %d interleaved runs, seconds)\n" % KERNEL_RUNS)
@@ -339,6 +386,11 @@ def main():
         per_k = ", ".join("%s %.2f" % (r[0], r[4]) for r in k_rows)
         worst = max((r[4] for r in k_rows), default=0)
         print("- kernels within 1.25x of gcc -O2 (clefc/gcc: %s): %s" % (per_k, "met" if worst <= 1.25 else "NOT met"))
+    if m_rows:
+        ten_k = [(n, m) for n, m, _ in m_rows if n == 10000]
+        if ten_k:
+            print("- a 10k-line measure-heavy program type-checks in well under a second: %.1f ms, %s"
+                  % (ten_k[0][1], "met" if ten_k[0][1] < 500 else "NOT met"))
     if a_rows:
         idiomatic = [r for r in a_rows if r["label"] == "rust"]
         per_a = ", ".join("%s %.2f" % (r["name"], r["ratio"]) for r in idiomatic)

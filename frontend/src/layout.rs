@@ -433,7 +433,8 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
     };
     let mut prev: Option<(usize, Token)> = None; // (line, token)
                                                  // Indices of `>` tokens that close explicit type arguments.
-    let mut type_app_close: Vec<usize> = Vec::new();
+                                                 // Outermost ones only, so in increasing order: the front is the next.
+    let mut type_app_close: std::collections::VecDeque<usize> = Default::default();
     for (i, token) in tokens.iter().enumerate() {
         let (line, col) = lines.line_col(token.span.start);
         let at = token.span.start;
@@ -543,12 +544,13 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
 
         // `f<int>`: a `<` glued to a name, closed on the same line by a
         // `>` with only type tokens between, opens type arguments.
-        if type_app_close.contains(&i) {
+        if type_app_close.front() == Some(&i) {
+            type_app_close.pop_front();
             tok = Tok::TypeAppClose;
-        } else if tok == Tok::Lt && type_app_close.last().is_none_or(|&c| c < i) {
+        } else if tok == Tok::Lt && type_app_close.back().is_none_or(|&c| c < i) {
             if let Some(close) = type_arguments_close(&tokens, i, &lines) {
                 tok = Tok::TypeAppOpen;
-                type_app_close.push(close);
+                type_app_close.push_back(close);
             }
         }
 

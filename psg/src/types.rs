@@ -72,13 +72,22 @@ impl Type {
         }
     }
 
-    /// The type without units of measure (what code generation sees).
+    /// The type without units of measure (what code generation sees);
+    /// memory spaces stay.
     pub fn erase_measures(&self) -> Type {
         match self {
             Type::Measured(b, _) => b.erase_measures(),
             Type::Measure(_) => Type::Unit,
             Type::Array(t) => Type::Array(Box::new(t.erase_measures())),
-            Type::Buffer(t, _) => Type::Buffer(Box::new(t.erase_measures()), Measure::one()),
+            // A memory space is not a unit: it stays (codegen needs it).
+            Type::Buffer(t, m) => Type::Buffer(
+                Box::new(t.erase_measures()),
+                if m.space().is_some() {
+                    m.clone()
+                } else {
+                    Measure::one()
+                },
+            ),
             Type::Fun(a, b) => Type::fun(a.erase_measures(), b.erase_measures()),
             Type::Tuple(items) => Type::Tuple(items.iter().map(Type::erase_measures).collect()),
             Type::Named { decl, name, args } => Type::Named {

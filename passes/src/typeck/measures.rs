@@ -33,6 +33,12 @@ impl Infer<'_> {
 
     /// `m` with every bound variable replaced by what it stands for.
     pub(super) fn resolve_measure(&self, m: &Measure) -> Measure {
+        let bound = m
+            .atoms()
+            .any(|(a, _)| matches!(a, MeasureAtom::Var(v) if self.subst[v.0 as usize].is_some()));
+        if !bound {
+            return m.clone();
+        }
         m.substitute(&|v| match &self.subst[v.0 as usize] {
             Some(Type::Measure(bound)) => Some(self.resolve_measure(bound)),
             Some(Type::Var(w)) => Some(self.resolve_measure(&Measure::var(*w))),

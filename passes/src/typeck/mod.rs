@@ -292,10 +292,39 @@ impl Infer<'_> {
         expected: &Type,
         because: Option<(Span, String)>,
     ) {
+        if let Err(e) = self.unify(actual, expected) {
+            self.report_mismatch(at, actual, expected, because, e);
+        }
+    }
+
+    /// `expect`, with a secondary label from a template whose `{}` is the
+    /// type `shown`, written only if the types do not match (type checking
+    /// a large program formats no messages it does not show).
+    fn expect_because(
+        &mut self,
+        at: NodeId,
+        actual: &Type,
+        expected: &Type,
+        why: (Span, &str, &Type),
+    ) {
+        if let Err(e) = self.unify(actual, expected) {
+            let (span, template, shown) = why;
+            let because = Some((span, template.replace("{}", &self.zonk(shown).to_string())));
+            self.report_mismatch(at, actual, expected, because, e);
+        }
+    }
+
+    fn report_mismatch(
+        &mut self,
+        at: NodeId,
+        actual: &Type,
+        expected: &Type,
+        because: Option<(Span, String)>,
+        error: UnifyError,
+    ) {
         let at = self.result_node(at);
-        match self.unify(actual, expected) {
-            Ok(()) => {}
-            Err(UnifyError::Infinite) => {
+        match error {
+            UnifyError::Infinite => {
                 let (exp, act) = (self.zonk(expected), self.zonk(actual));
                 self.diags.push(
                     Diagnostic::error("E0514", "this expression would have an infinite type", self.psg.span(at))
@@ -303,7 +332,7 @@ impl Infer<'_> {
                         .with_help("a function probably returns itself or is applied to itself; check the arguments"),
                 );
             }
-            Err(UnifyError::Measure(_, _))
+            UnifyError::Measure(_, _)
                 if matches!(
                     (self.zonk(expected), self.zonk(actual)),
                     (Type::Buffer(..), Type::Buffer(..))
@@ -313,7 +342,7 @@ impl Infer<'_> {
                 let d = self.space_mismatch(at, &exp, &act, because);
                 self.diags.push(d);
             }
-            Err(UnifyError::Measure(actual_m, expected_m)) => {
+            UnifyError::Measure(actual_m, expected_m) => {
                 let (exp, act) = (self.zonk(expected), self.zonk(actual));
                 let mut d =
                     self.measure_mismatch(&expected_m, &actual_m, self.psg.span(at), &exp, &act);
@@ -322,7 +351,7 @@ impl Infer<'_> {
                 }
                 self.diags.push(d);
             }
-            Err(UnifyError::Mismatch) => {
+            UnifyError::Mismatch => {
                 let (exp, act) = (self.zonk(expected), self.zonk(actual));
                 let mut d = Diagnostic::error(
                     "E0501",
@@ -1286,11 +1315,8 @@ impl Infer<'_> {
             let a = self.expr(arg);
             match self.shallow(&f) {
                 Type::Fun(p, r) => {
-                    let why = (
-                        self.psg.span(head),
-                        format!("this function takes `{}` here", self.zonk(&p)),
-                    );
-                    self.expect(arg, &a, &p, Some(why));
+                    let why = (self.psg.span(head), "this function takes `{}` here", &*p);
+                    self.expect_because(arg, &a, &p, why);
                     f = *r;
                 }
                 Type::Var(_) => {
@@ -1400,9 +1426,11 @@ impl Infer<'_> {
         let a = self.expr(kids[0]);
         let b = self.expr(kids[1]);
         let origin = format!("the operator `{}`", op.symbol());
+        let left = a.clone();
         let why = (
             self.psg.span(kids[0]),
-            format!("the left operand has type `{}`", self.zonk(&a)),
+            "the left operand has type `{}`",
+            &left,
         );
         match op {
             BinOp::And | BinOp::Or => {
@@ -1411,7 +1439,7 @@ impl Infer<'_> {
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge => {
-                self.expect(kids[1], &b, &a, Some(why));
+                self.expect_because(kids[1], &b, &a, why);
                 if let Type::Fun(..) = self.shallow(&a) {
                     self.diags.push(
                         Diagnostic::error("E0513", "functions cannot be compared", span)
@@ -1432,6 +1460,25 @@ impl Infer<'_> {
             // Measures multiply and divide: `float<m> * float<s>` is
             // `float<m s>`. Both operands share the number type.
             BinOp::Mul | BinOp::Div => {
+                // Both operands already known numbers of one type: the
+                // result's measure is computed directly (the common case).
+                let parts = |t: Type| match t {
+                    Type::Measured(b, m) if b.is_numeric() => Some((*b, m)),
+                    t if t.is_numeric() => Some((t, Measure::one())),
+                    _ => None,
+                };
+                if let (Some((ba, ma)), Some((bb, mb))) =
+                    (parts(self.shallow(&a)), parts(self.shallow(&b)))
+                {
+                    if ba == bb {
+                        let m = if op == BinOp::Mul {
+                            ma.mul(&mb)
+                        } else {
+                            ma.div(&mb)
+                        };
+                        return Type::measured(ba, m);
+                    }
+                }
                 let base = self.fresh();
                 let (ma, mb) = (self.fresh_measure(), self.fresh_measure());
                 let left = Type::Measured(Box::new(base.clone()), ma.clone());
@@ -1443,7 +1490,7 @@ impl Infer<'_> {
                     return a;
                 }
                 self.expect(kids[0], &a, &left, None);
-                self.expect(kids[1], &b, &right, Some(why));
+                self.expect_because(kids[1], &b, &right, why);
                 let result = if op == BinOp::Mul {
                     ma.mul(&mb)
                 } else {
@@ -1471,7 +1518,7 @@ impl Infer<'_> {
                 // only add a second.
                 let known = self.shallow(&a);
                 if matches!(known, Type::Var(_) | Type::Error) || class.accepts(&known) {
-                    self.expect(kids[1], &b, &a, Some(why));
+                    self.expect_because(kids[1], &b, &a, why);
                 }
                 self.constrain(a.clone(), class, self.psg.span(kids[0]), origin);
                 a
