@@ -174,7 +174,18 @@ fn types_listing(psg: &Psg, src: &str) -> String {
                 .ann
                 .generalized
                 .iter()
-                .map(|v| clef_psg::Type::Var(*v).display_in(&mut names))
+                .zip(&info.params)
+                .map(|(v, p)| {
+                    if info.measure_params.contains(p) {
+                        let m = clef_psg::measure::Measure::var(*v);
+                        format!(
+                            "[<Measure>] {}",
+                            clef_psg::Type::Measure(m).display_in(&mut names)
+                        )
+                    } else {
+                        clef_psg::Type::Var(*v).display_in(&mut names)
+                    }
+                })
                 .collect();
             let params = if params.is_empty() {
                 String::new()

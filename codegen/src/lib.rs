@@ -185,6 +185,28 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
 }
 
 impl<'p> Codegen<'p> {
+    /// A record type's fields, measures erased (see `Psg::record_fields`).
+    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
+        let fields = self.psg.record_fields(ty)?;
+        Some(
+            fields
+                .into_iter()
+                .map(|(n, t)| (n, t.erase_measures()))
+                .collect(),
+        )
+    }
+
+    /// A union type's cases, measures erased (see `Psg::union_cases`).
+    pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
+        let cases = self.psg.union_cases(ty)?;
+        Some(
+            cases
+                .into_iter()
+                .map(|(n, ts)| (n, ts.iter().map(Type::erase_measures).collect()))
+                .collect(),
+        )
+    }
+
     /// The concrete type of a node under an instance's substitution, with
     /// units of measure erased (they have no run-time form).
     pub fn type_of(&self, id: NodeId, subst: &HashMap<TyVar, Type>) -> Type {

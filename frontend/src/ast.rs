@@ -46,6 +46,8 @@ pub struct TypeDecl {
     pub name: Ident,
     /// `'T` parameters, without the quote.
     pub params: Vec<Ident>,
+    /// The parameters marked `[<Measure>]` (units of measure).
+    pub measure_params: Vec<String>,
     pub repr: TypeRepr,
     pub span: Span,
 }

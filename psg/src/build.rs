@@ -142,6 +142,7 @@ impl Builder {
                         name: decl.name.name.clone(),
                         name_span: decl.name.span,
                         params: decl.params.iter().map(|p| p.name.clone()).collect(),
+                        measure_params: decl.measure_params.clone(),
                         fields,
                         cases,
                         measure,
@@ -187,6 +188,7 @@ impl Builder {
                 },
             ],
             measure: None,
+            measure_params: Vec::new(),
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
@@ -227,6 +229,7 @@ impl Builder {
                 },
             ],
             measure: None,
+            measure_params: Vec::new(),
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);

@@ -181,6 +181,8 @@ pub struct TypeDeclInfo {
     pub name_span: Span,
     /// Type parameters (`'T` without the quote).
     pub params: Vec<String>,
+    /// The parameters that are units of measure (`[<Measure>] 'u`).
+    pub measure_params: Vec<String>,
     /// Record fields as written, in declaration order (records only).
     pub fields: Vec<(String, TypeExpr)>,
     /// Union cases: name, where it is written, and its fields (unions only).

@@ -132,7 +132,6 @@ impl Lowering<'_, '_, '_> {
                 PatternKind::Record(names) => {
                     let fields = self
                         .cg
-                        .psg
                         .record_fields(t)
                         .ok_or_else(|| internal("record pattern on a non-record"))?;
                     let block = v.ok_or_else(|| internal("record without a value"))?;
@@ -158,7 +157,6 @@ impl Lowering<'_, '_, '_> {
             Type::Tuple(items) => Some(items.clone()),
             _ => self
                 .cg
-                .psg
                 .record_fields(t)
                 .map(|fs| fs.into_iter().map(|(_, t)| t).collect()),
         }

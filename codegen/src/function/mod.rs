@@ -382,12 +382,9 @@ impl Lowering<'_, '_, '_> {
                 let obj = self.value(kids[0], false)?;
                 self.option_member(&name, obj, &args[0], span)?
             }
-            ExprKind::Member(name)
-                if self.cg.psg.record_fields(&self.type_of(kids[0])).is_some() =>
-            {
+            ExprKind::Member(name) if self.cg.record_fields(&self.type_of(kids[0])).is_some() => {
                 let fields = self
                     .cg
-                    .psg
                     .record_fields(&self.type_of(kids[0]))
                     .unwrap_or_default();
                 let i = fields
@@ -563,7 +560,6 @@ impl Lowering<'_, '_, '_> {
                 // Evaluated in written order, stored in declaration order.
                 let fields = self
                     .cg
-                    .psg
                     .record_fields(&ty)
                     .ok_or_else(|| internal("record of a non-record type"))?;
                 let mut written = Vec::new();
@@ -579,7 +575,6 @@ impl Lowering<'_, '_, '_> {
             ExprKind::RecordUpdate(names) => {
                 let fields = self
                     .cg
-                    .psg
                     .record_fields(&ty)
                     .ok_or_else(|| internal("update of a non-record type"))?;
                 let base = self.value(kids[0], false)?;
@@ -735,7 +730,7 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
-        if self.slot_types(t).is_some() || self.cg.psg.union_cases(t).is_some() {
+        if self.slot_types(t).is_some() || self.cg.union_cases(t).is_some() {
             return Ok(Some(match op {
                 Eq => self.equal(t, a, b)?,
                 Ne => {

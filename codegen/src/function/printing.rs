@@ -135,13 +135,13 @@ impl Lowering<'_, '_, '_> {
                 }
                 self.print_text(")")?;
             }
-            Type::Named { .. } | Type::Array(_) if self.cg.psg.record_fields(t).is_none() => {
+            Type::Named { .. } | Type::Array(_) if self.cg.record_fields(t).is_none() => {
                 let f = self.cg.printer_fn(t).map_err(internal)?;
                 let fref = self.func_ref(f);
                 self.b.ins().call(fref, &[v]);
             }
             Type::Named { .. } => {
-                let fields = self.cg.psg.record_fields(t).unwrap_or_default();
+                let fields = self.cg.record_fields(t).unwrap_or_default();
                 let column = self
                     .runtime(&rt::COLUMN, &[])?
                     .ok_or_else(|| internal("column"))?;
@@ -187,7 +187,6 @@ impl Lowering<'_, '_, '_> {
             _ => {
                 let cases = self
                     .cg
-                    .psg
                     .union_cases(t)
                     .ok_or_else(|| internal("printing a non-union"))?;
                 let done = self.b.create_block();
@@ -204,7 +203,7 @@ impl Lowering<'_, '_, '_> {
                         1 => {
                             self.print_text(" ")?;
                             let x = self.load_slot(v, 1, &fields[0]);
-                            let wrap = self.cg.psg.union_cases(&fields[0]).is_some();
+                            let wrap = self.cg.union_cases(&fields[0]).is_some();
                             self.print_argument(&fields[0], x, wrap)?;
                         }
                         _ => {
@@ -235,7 +234,7 @@ impl Lowering<'_, '_, '_> {
         let Some(value) = x.filter(|_| may_wrap) else {
             return self.print_structured(t, x);
         };
-        let cases = self.cg.psg.union_cases(t).unwrap_or_default();
+        let cases = self.cg.union_cases(t).unwrap_or_default();
         let tag = self
             .b
             .ins()

@@ -62,7 +62,6 @@ impl Lowering<'_, '_, '_> {
 
     fn case_field_types(&self, ty: &Type, index: usize) -> R<Vec<Type>> {
         self.cg
-            .psg
             .union_cases(ty)
             .and_then(|cases| cases.into_iter().nth(index))
             .map(|(_, fields)| fields)
@@ -122,7 +121,7 @@ impl Lowering<'_, '_, '_> {
         b: Value,
         equality: bool,
     ) -> R<Option<Value>> {
-        if self.cg.psg.union_cases(t).is_none() {
+        if self.cg.union_cases(t).is_none() {
             return Ok(None);
         }
         let f = self.cg.relation_fn(t, equality).map_err(internal)?;
@@ -140,7 +139,7 @@ impl Lowering<'_, '_, '_> {
         b: Value,
         equality: bool,
     ) -> R<Option<Value>> {
-        let Some(cases) = self.cg.psg.union_cases(t) else {
+        let Some(cases) = self.cg.union_cases(t) else {
             return Ok(None);
         };
         let result_ty = if equality { types::I8 } else { types::I32 };

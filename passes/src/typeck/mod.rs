@@ -513,11 +513,32 @@ impl Infer<'_> {
                     );
                     return Type::Error;
                 }
-                let args = args.iter().map(|a| self.annotation(a)).collect();
-                let name = match self.psg.kind(decl) {
-                    NodeKind::TypeDecl(info) => info.name.clone(),
-                    _ => name.name.clone(),
+                // A `[<Measure>] 'u` parameter takes a measure: `Vec2<m/s>`.
+                let (decl_name, measure_params) = match self.psg.kind(decl) {
+                    NodeKind::TypeDecl(info) => (info.name.clone(), info.measure_params.clone()),
+                    _ => (name.name.clone(), Vec::new()),
                 };
+                let param_names = match self.psg.kind(decl) {
+                    NodeKind::TypeDecl(info) => info.params.clone(),
+                    _ => Vec::new(),
+                };
+                let args = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let is_measure = param_names
+                            .get(i)
+                            .is_some_and(|p| measure_params.contains(p));
+                        if is_measure {
+                            let m = self.measure_of(a);
+                            self.check_physical(&m, a.span);
+                            Type::Measure(m)
+                        } else {
+                            self.annotation(a)
+                        }
+                    })
+                    .collect();
+                let name = decl_name;
                 Type::Named {
                     decl: decl.index() as u32,
                     name,
