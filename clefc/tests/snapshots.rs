@@ -79,30 +79,31 @@ fn invalid_programs_report_diagnostics() {
     }
 }
 
-/// Units of measure, as F# documents them: accepted programs with their
-/// inferred types, rejected ones with their diagnostics.
-#[test]
-fn units_of_measure_conformance() {
-    let accepted = common::clef_files("snapshots/fixtures/measures/accepted");
-    let rejected = common::clef_files("snapshots/fixtures/measures/rejected");
+/// A corpus of accepted and rejected programs: `FIXTURES/accepted/*.clef`
+/// snapshot the source and `stage`'s output, `FIXTURES/rejected/*.clef` the
+/// rendered diagnostics (every error with help text).
+fn corpus(fixtures: &str, snapshots: &str, stage: Stage, section: &str, at_least: usize) {
+    let accepted = common::clef_files(&format!("{fixtures}/accepted"));
+    let rejected = common::clef_files(&format!("{fixtures}/rejected"));
     assert!(
-        accepted.len() + rejected.len() >= 40,
-        "expected at least 40 measure fixtures"
+        accepted.len() + rejected.len() >= at_least,
+        "expected at least {at_least} fixtures in {fixtures}"
     );
+    let shown = fixtures.trim_start_matches("snapshots/");
     for path in accepted {
         let name = common::stem(&path);
-        let src = load(&path, "fixtures/measures/accepted");
-        let c = compile(&src, "Main", Goal::Emit(Stage::Types));
-        let types = match &c.outcome {
+        let src = load(&path, &format!("{shown}/accepted"));
+        let c = compile(&src, "Main", Goal::Emit(stage));
+        let output = match &c.outcome {
             Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
             _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
         };
-        let snapshot = format!("----- SOURCE\n{}\n----- TYPES\n{types}", src.text);
-        settings("measures").bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
+        let snapshot = format!("----- SOURCE\n{}\n----- {section}\n{output}", src.text);
+        settings(snapshots).bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
     }
     for path in rejected {
         let name = common::stem(&path);
-        let src = load(&path, "fixtures/measures/rejected");
+        let src = load(&path, &format!("{shown}/rejected"));
         let c = compile(&src, "Main", Goal::Check);
         assert!(c.has_errors(), "{name} should be rejected");
         for d in c.diagnostics.iter().filter(|d| d.is_error()) {
@@ -110,41 +111,32 @@ fn units_of_measure_conformance() {
         }
         let rendered = src.render(&c.diagnostics);
         let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
-        settings("measures").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
+        settings(snapshots).bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
     }
+}
+
+/// Units of measure, as F# documents them: accepted programs with their
+/// inferred types, rejected ones with their diagnostics.
+#[test]
+fn units_of_measure_conformance() {
+    corpus(
+        "snapshots/fixtures/measures",
+        "measures",
+        Stage::Types,
+        "TYPES",
+        40,
+    );
 }
 
 /// Memory residency: accepted programs with what residency inference found
 /// (`--emit residency`), rejected ones with their diagnostics.
 #[test]
 fn residency_corpus() {
-    let accepted = common::clef_files("snapshots/fixtures/residency/accepted");
-    let rejected = common::clef_files("snapshots/fixtures/residency/rejected");
-    assert!(
-        accepted.len() + rejected.len() >= 20,
-        "expected at least 20 residency fixtures"
+    corpus(
+        "snapshots/fixtures/residency",
+        "residency",
+        Stage::Residency,
+        "RESIDENCY",
+        20,
     );
-    for path in accepted {
-        let name = common::stem(&path);
-        let src = load(&path, "fixtures/residency/accepted");
-        let c = compile(&src, "Main", Goal::Emit(Stage::Residency));
-        let listing = match &c.outcome {
-            Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
-            _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
-        };
-        let snapshot = format!("----- SOURCE\n{}\n----- RESIDENCY\n{listing}", src.text);
-        settings("residency").bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
-    }
-    for path in rejected {
-        let name = common::stem(&path);
-        let src = load(&path, "fixtures/residency/rejected");
-        let c = compile(&src, "Main", Goal::Check);
-        assert!(c.has_errors(), "{name} should be rejected");
-        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
-            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
-        }
-        let rendered = src.render(&c.diagnostics);
-        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
-        settings("residency").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
-    }
 }
