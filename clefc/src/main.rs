@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use clef_frontend::SourceFile;
 use clefc::link;
-use clefc::pipeline::{self, Compilation, Goal, Outcome, Stage};
+use clefc::pipeline::{self, Compilation, Goal, Outcome, PlacementOptions, Stage};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,6 +19,37 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The machine a program is compiled for.
+#[derive(clap::Args, Clone)]
+struct TargetArgs {
+    /// `auto` (decide on the machine that runs the program), a preset
+    /// (workstation, datacenter-cxl2, datacenter-cxl3, edge), or a platform
+    /// description file.
+    #[arg(long, value_name = "auto|PRESET|FILE", default_value = "auto")]
+    platform: String,
+    /// Buffers larger than this many bytes prefer far (CXL) memory.
+    #[arg(long, value_name = "BYTES", default_value_t = 512 << 20)]
+    large_threshold: u64,
+}
+
+impl TargetArgs {
+    /// The placement options, or the usage error (exit code 2).
+    fn options(&self) -> Result<PlacementOptions, ExitCode> {
+        match barewire::platform::Platform::from_argument(&self.platform) {
+            Ok(platform) => Ok(PlacementOptions {
+                platform,
+                config: barewire::placement::PlacementConfig {
+                    large_threshold: self.large_threshold,
+                },
+            }),
+            Err(e) => {
+                eprintln!("error: --platform: {e}");
+                Err(ExitCode::from(2))
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -36,10 +67,17 @@ enum Command {
         /// Print the time each stage took to stderr.
         #[arg(long)]
         timings: bool,
+        /// Print where each allocation goes, and why, to stderr.
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        target: TargetArgs,
     },
     /// Compile and run a program; arguments after `--` go to the program.
     Run {
         file: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -49,6 +87,8 @@ enum Command {
         /// Print a stage's output to stdout.
         #[arg(long, value_enum)]
         emit: Option<Stage>,
+        #[command(flatten)]
+        target: TargetArgs,
     },
     /// Show the machine's memory: NUMA nodes, DAX and CXL devices, GPUs.
     Platform {
@@ -100,9 +140,24 @@ fn real_main() -> ExitCode {
             output,
             emit,
             timings,
+            explain,
+            target,
         } => {
+            let options = match target.options() {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            if explain {
+                if let Ok((src, c)) = compile_file(&file, Goal::Emit(Stage::Placement), &options) {
+                    if let Some(Outcome::Emitted(report)) = &c.outcome {
+                        eprint!("{report}");
+                    } else {
+                        return status(&src, &c);
+                    }
+                }
+            }
             let goal = emit.map_or(Goal::Object, Goal::Emit);
-            let (src, c) = match compile_file(&file, goal) {
+            let (src, c) = match compile_file(&file, goal, &options) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
@@ -134,9 +189,13 @@ fn real_main() -> ExitCode {
                 _ => status(&src, &c),
             }
         }
-        Command::Check { file, emit } => {
+        Command::Check { file, emit, target } => {
+            let options = match target.options() {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
             let goal = emit.map_or(Goal::Check, Goal::Emit);
-            let (src, c) = match compile_file(&file, goal) {
+            let (src, c) = match compile_file(&file, goal, &options) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
@@ -145,7 +204,10 @@ fn real_main() -> ExitCode {
             }
             status(&src, &c)
         }
-        Command::Run { file, args } => run(&file, &args),
+        Command::Run { file, target, args } => match target.options() {
+            Ok(options) => run(&file, &args, &options),
+            Err(code) => code,
+        },
         Command::Platform {
             json,
             root,
@@ -180,7 +242,11 @@ fn show_platform(
                 ..DetectOptions::recorded(&root)
             })
         }
-        (None, Some(file), _) if file != "auto" => Platform::load_file(Path::new(&file)),
+        (None, Some(file), _) if file != "auto" => match Platform::from_argument(&file) {
+            Ok(Some(p)) => Ok(p),
+            Ok(None) => Platform::detect(&DetectOptions::this_machine()),
+            Err(e) => Err(e),
+        },
         (None, _, Some(xml)) => Platform::from_hwloc_xml(&xml),
         _ => Platform::detect(&DetectOptions::this_machine()),
     };
@@ -215,7 +281,11 @@ fn default_output(file: &Path) -> PathBuf {
 
 /// Read, compile, and print diagnostics. `Err` carries the exit code when
 /// the file cannot be read.
-fn compile_file(file: &Path, goal: Goal) -> Result<(SourceFile, Compilation), ExitCode> {
+fn compile_file(
+    file: &Path,
+    goal: Goal,
+    options: &PlacementOptions,
+) -> Result<(SourceFile, Compilation), ExitCode> {
     let text = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -234,7 +304,7 @@ fn compile_file(file: &Path, goal: Goal) -> Result<(SourceFile, Compilation), Ex
         .file_stem()
         .map(|s| capitalize(&s.to_string_lossy()))
         .unwrap_or_else(|| "Program".into());
-    let c = pipeline::compile(&src, &module, goal);
+    let c = pipeline::compile_for(&src, &module, goal, options);
     eprint!("{}", src.render(&c.diagnostics));
     Ok((src, c))
 }
@@ -245,8 +315,8 @@ fn capitalize(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
-fn run(file: &Path, args: &[String]) -> ExitCode {
-    let (src, c) = match compile_file(file, Goal::Object) {
+fn run(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {
+    let (src, c) = match compile_file(file, Goal::Object, options) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -4,6 +4,7 @@
 //! relies on its invariants.
 
 use clef_frontend::{layout, lexer, parser, print, Diagnostic, SourceFile};
+pub use clef_passes::placement::PlacementOptions;
 use clef_psg::{dump, Psg};
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -23,6 +24,8 @@ pub enum Stage {
     Types,
     /// Residency inference: each allocation's memory space and accesses.
     Residency,
+    /// The placement pass: where each allocation goes, and why.
+    Placement,
     /// Cranelift IR of every compiled function.
     Clif,
 }
@@ -59,15 +62,30 @@ pub enum Goal {
     Object,
 }
 
-/// Run the pipeline on one file as far as `goal` needs. Diagnostics come
-/// back in source order.
+/// Run the pipeline on one file as far as `goal` needs, for `--platform
+/// auto`. Diagnostics come back in source order.
 pub fn compile(file: &SourceFile, module_name: &str, goal: Goal) -> Compilation {
-    let mut c = compile_stages(file, module_name, goal);
+    compile_for(file, module_name, goal, &PlacementOptions::default())
+}
+
+/// `compile` for a given platform and placement configuration.
+pub fn compile_for(
+    file: &SourceFile,
+    module_name: &str,
+    goal: Goal,
+    placement: &PlacementOptions,
+) -> Compilation {
+    let mut c = compile_stages(file, module_name, goal, placement);
     c.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     c
 }
 
-fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilation {
+fn compile_stages(
+    file: &SourceFile,
+    module_name: &str,
+    goal: Goal,
+    placement: &PlacementOptions,
+) -> Compilation {
     let mut c = Compilation {
         outcome: None,
         diagnostics: Vec::new(),
@@ -105,7 +123,7 @@ fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilati
     let t = Instant::now();
     let until_types = matches!(goal, Goal::Emit(Stage::Types | Stage::Residency));
     c.diagnostics
-        .extend(clef_passes::run_all(&mut psg, until_types));
+        .extend(clef_passes::run_all(&mut psg, until_types, placement));
     c.timings.push(("passes", t.elapsed()));
     if c.has_errors() {
         return c;
@@ -116,6 +134,11 @@ fn compile_stages(file: &SourceFile, module_name: &str, goal: Goal) -> Compilati
         Goal::Emit(Stage::Types) => c.outcome = Some(Outcome::Emitted(types_listing(&psg, src))),
         Goal::Emit(Stage::Residency) => {
             c.outcome = Some(Outcome::Emitted(crate::residency::listing(&psg, src)))
+        }
+        Goal::Emit(Stage::Placement) => {
+            c.outcome = Some(Outcome::Emitted(crate::residency::placement_report(
+                &psg, src,
+            )))
         }
         Goal::Check => c.outcome = Some(Outcome::Checked),
         Goal::Emit(Stage::Clif) | Goal::Object => {

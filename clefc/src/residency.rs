@@ -65,6 +65,45 @@ pub fn listing(psg: &Psg, src: &str) -> String {
     out
 }
 
+/// `--emit placement` and `--explain`: one line per allocation site (where,
+/// size, domains, decision, fallback) and the reason in words.
+pub fn placement_report(psg: &Psg, src: &str) -> String {
+    let lines = LineIndex::new(src);
+    let mut sites: Vec<_> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| psg.node(n).ann.placement.is_some())
+        .collect();
+    sites.sort_by_key(|&n| psg.span(n).start);
+    let mut out = String::new();
+    let _ = writeln!(out, "placement: {} allocation site(s)", sites.len());
+    for n in sites {
+        let p = psg.node(n).ann.placement.as_ref().expect("filtered above");
+        let (l, c) = lines.line_col(psg.span(n).start);
+        let size = p.size_bytes.map_or(
+            "size known at run time".to_string(),
+            barewire::platform::render::bytes,
+        );
+        let domains = if p.gpu_access { "CPU and GPU" } else { "CPU" };
+        let decision = match &p.space {
+            Some(space) if p.fallback.is_empty() => space.clone(),
+            Some(space) => format!("{space} (falls back to {})", p.fallback.join(", then ")),
+            None if p.rule == "platform auto" || p.rule == "size known at run time" => {
+                "at run time".to_string()
+            }
+            None => "cannot be placed".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{}:{:<6} {size:>10}  {domains:<11}  -> {decision}",
+            l + 1,
+            c + 1
+        );
+        let _ = writeln!(out, "           rule: {}; {}", p.rule, p.reason);
+    }
+    out
+}
+
 fn holds_buffer(t: &Type) -> bool {
     match t {
         Type::Buffer(..) => true,

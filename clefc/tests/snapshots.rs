@@ -5,7 +5,7 @@
 mod common;
 
 use clef_frontend::SourceFile;
-use clefc::pipeline::{compile, Goal, Outcome, Stage};
+use clefc::pipeline::{compile, compile_for, Goal, Outcome, PlacementOptions, Stage};
 
 fn settings(dir: &str) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
@@ -139,4 +139,75 @@ fn residency_corpus() {
         "RESIDENCY",
         20,
     );
+}
+
+/// The presets every example is placed for.
+const PRESETS: [&str; 3] = ["workstation", "datacenter-cxl2", "edge"];
+
+/// Every example that allocates buffers, placed for three presets: the
+/// placement report, or the diagnostics when it cannot be placed.
+#[test]
+fn examples_placed_for_presets() {
+    let mut placed = 0;
+    for path in common::clef_files("examples") {
+        let name = common::stem(&path);
+        let src = load(&path, "examples");
+        if !src.text.contains("BAREWire.allocate") {
+            continue;
+        }
+        placed += 1;
+        for preset in PRESETS {
+            let options = PlacementOptions {
+                platform: barewire::platform::Platform::preset(preset),
+                ..PlacementOptions::default()
+            };
+            let c = compile_for(&src, "Main", Goal::Emit(Stage::Placement), &options);
+            let output = match &c.outcome {
+                Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
+                _ => src.render(&c.diagnostics),
+            };
+            let snapshot = format!(
+                "----- SOURCE\n{}\n----- PLACEMENT ({preset})\n{output}",
+                src.text
+            );
+            settings("placement")
+                .bind(|| insta::assert_snapshot!(format!("{name}@{preset}"), snapshot));
+        }
+    }
+    assert!(placed >= 4, "expected at least 4 examples with buffers");
+}
+
+/// Unsatisfiable placements and conflicting requirements, each for the
+/// platform its first line names (`// platform: NAME-OR-FILE`).
+#[test]
+fn unsatisfiable_placements_report_diagnostics() {
+    for path in common::clef_files("snapshots/fixtures/placement") {
+        let name = common::stem(&path);
+        let src = load(&path, "fixtures/placement");
+        let platform = src
+            .text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// platform: "))
+            .expect("first line names the platform")
+            .trim();
+        let platform = if platform.ends_with(".toml") {
+            let file = path.parent().unwrap().join(platform);
+            barewire::platform::Platform::load_file(&file).expect("description file")
+        } else {
+            barewire::platform::Platform::preset(platform).expect("preset")
+        };
+        let options = PlacementOptions {
+            platform: Some(platform),
+            ..PlacementOptions::default()
+        };
+        let c = compile_for(&src, "Main", Goal::Check, &options);
+        assert!(c.has_errors(), "{name} should be rejected");
+        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+        }
+        let rendered = src.render(&c.diagnostics);
+        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
+        settings("placement").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
+    }
 }

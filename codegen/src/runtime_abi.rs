@@ -61,6 +61,7 @@ runtime_fns! {
     STRING_OF_F32 = "barewire_string_of_f32"(F64) -> I64;
     STRING_OF_BOOL = "barewire_string_of_bool"(I8) -> I64;
     BUFFER_NEW = "barewire_buffer_new"(I64, I64, I32, I64) -> I64;
+    BUFFER_NEW_POLICY = "barewire_buffer_new_policy"(I64, I64, I32, I64, I64) -> I64;
     BUFFER_FREE = "barewire_buffer_free"(I64);
     BUFFER_COPY = "barewire_buffer_copy"(I64, I64, I32, I64) -> I64;
     BUFFER_MIGRATE = "barewire_buffer_migrate"(I64, I64, I32, I64) -> I64;

@@ -439,6 +439,28 @@ pub struct Annotations {
     /// On a `BAREWire.allocate`/`allocateAuto` node: the buffer's space as
     /// inference left it, and the accesses it must allow.
     pub residency: Option<Residency>,
+    /// On an allocation site, after the placement pass: where it goes.
+    pub placement: Option<Placement>,
+}
+
+/// The placement pass's decision for one allocation site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// The memory space requested from the runtime, or `None` when the
+    /// runtime decides at start of the allocation (`--platform auto`, or a
+    /// size known only then).
+    pub space: Option<String>,
+    /// What the runtime falls back to if the hardware is absent.
+    pub fallback: Vec<String>,
+    /// The rule that decided, and why, in words.
+    pub rule: String,
+    pub reason: String,
+    /// Bytes, when the size is a constant.
+    pub size_bytes: Option<u64>,
+    /// A GPU kernel indexes the buffer.
+    pub gpu_access: bool,
+    /// The large-buffer threshold in force (for run-time decisions).
+    pub large_threshold: u64,
 }
 
 /// What residency inference found for one allocation site.
@@ -577,6 +599,14 @@ impl Psg {
     /// The binding a reference names (its `DefUse` edge), if any.
     pub fn definition(&self, id: NodeId) -> Option<NodeId> {
         self.targets(id, EdgeKind::DefUse).next()
+    }
+
+    /// The variable nodes that refer to binding `def`.
+    pub fn uses(&self, def: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.graph
+            .edges_directed(def, Direction::Incoming)
+            .filter(|e| *e.weight() == EdgeKind::DefUse)
+            .map(|e| petgraph::visit::EdgeRef::source(&e))
     }
 
     /// Targets of outgoing edges of a kind.

@@ -34,6 +34,21 @@ fn location(loc: *const ClefStr) -> String {
 }
 
 fn place(elems: i64, elem_size: i64, code: i32, loc: *const ClefStr) -> *mut ClefBuffer {
+    let note = if code == 6 {
+        " (space left to placement)"
+    } else {
+        ""
+    };
+    place_labelled(elems, elem_size, code, loc, note)
+}
+
+fn place_labelled(
+    elems: i64,
+    elem_size: i64,
+    code: i32,
+    loc: *const ClefStr,
+    note: &str,
+) -> *mut ClefBuffer {
     if elems < 0 {
         fail(
             loc,
@@ -44,9 +59,7 @@ fn place(elems: i64, elem_size: i64, code: i32, loc: *const ClefStr) -> *mut Cle
         fail(loc, "buffer size overflows");
     };
     let mut label = location(loc);
-    if code == 6 {
-        label.push_str(" (space left to placement)");
-    }
+    label.push_str(note);
     let request = Request::new(bytes as usize, residency(code)).label(label);
     let mut allocation = match Allocator::global().allocate(&request) {
         Ok(a) => a,
@@ -77,6 +90,42 @@ pub extern "C" fn barewire_buffer_new(
     loc: *const ClefStr,
 ) -> *mut ClefBuffer {
     place(elems, elem_size, code, loc)
+}
+
+/// An allocation whose space the placement pass left to run time: the
+/// same rules (`crate::placement`) on this machine and the real size.
+#[no_mangle]
+pub extern "C" fn barewire_buffer_new_policy(
+    elems: i64,
+    elem_size: i64,
+    gpu_access: i32,
+    large_threshold: i64,
+    loc: *const ClefStr,
+) -> *mut ClefBuffer {
+    use crate::placement::{decide, PlacementConfig, SiteFacts, Verdict};
+    let facts = SiteFacts {
+        space: None,
+        size_bytes: Some((elems.max(0) as u64).saturating_mul(elem_size.max(1) as u64)),
+        gpu_access: gpu_access != 0,
+    };
+    let config = PlacementConfig {
+        large_threshold: large_threshold.max(0) as u64,
+    };
+    match decide(&facts, Allocator::global().platform(), &config) {
+        Verdict::Decided(d) => {
+            let code = crate::placement::residency_code(d.space);
+            place_labelled(
+                elems,
+                elem_size,
+                code,
+                loc,
+                &format!(" (placed at run time: {})", d.reason),
+            )
+        }
+        Verdict::AtRunTime { reason, .. } | Verdict::Unsatisfiable { reason, .. } => {
+            fail(loc, &reason)
+        }
+    }
 }
 
 /// The end of a `use` scope.

@@ -11,6 +11,7 @@ pub mod alloc;
 pub mod buffers;
 pub mod heap;
 pub mod io;
+pub mod placement;
 pub mod platform;
 
 pub use abi::{ClefArray, ClefStr};

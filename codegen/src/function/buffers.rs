@@ -38,7 +38,15 @@ impl Lowering<'_, '_, '_> {
     pub(super) fn buffer_builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
         let elem = self.buffer_elem(apply)?;
         let size = self.b.ins().iconst(types::I64, elem_size(&elem) as i64);
-        let code = self.space_code(apply) as i64;
+        // The placement pass's decision, on the allocation's head node.
+        let head = self.cg.psg.children(apply).first().copied();
+        let placement = head.and_then(|h| self.cg.psg.node(h).ann.placement.clone());
+        let code = match &placement {
+            Some(Placement {
+                space: Some(space), ..
+            }) => residency_code(Some(space)),
+            _ => self.space_code(apply),
+        } as i64;
         let code = self.b.ins().iconst(types::I32, code);
         let loc = self.cg.location(self.cg.psg.span(apply));
         let loc = self.string_ptr(&loc)?;
@@ -46,6 +54,12 @@ impl Lowering<'_, '_, '_> {
         let f = match b {
             Builtin::BufferAllocate | Builtin::BufferAllocateAuto => {
                 let n = self.b.ins().sextend(types::I64, arg);
+                if let Some(p @ Placement { space: None, .. }) = &placement {
+                    // Decided at run time by BAREWire's copy of the rules.
+                    let gpu = self.b.ins().iconst(types::I32, i64::from(p.gpu_access));
+                    let threshold = self.b.ins().iconst(types::I64, p.large_threshold as i64);
+                    return self.runtime(&rt::BUFFER_NEW_POLICY, &[n, size, gpu, threshold, loc]);
+                }
                 return self.runtime(&rt::BUFFER_NEW, &[n, size, code, loc]);
             }
             Builtin::BufferMigrate => &rt::BUFFER_MIGRATE,

@@ -329,8 +329,9 @@ impl Infer<'_> {
                 .collect();
             if space_name(&space).is_some() && !site.auto {
                 // A fixed space: every buffer in it shares the measure, so
-                // the log cannot tell them apart.
-                accesses.clear();
+                // the log cannot tell them apart; follow the variable the
+                // buffer is bound to instead.
+                accesses = self.accesses_through_binding(site.node);
             }
             accesses.sort_by_key(|(_, at)| at.start);
             accesses.dedup();
@@ -340,6 +341,58 @@ impl Infer<'_> {
                 accesses,
             });
         }
+    }
+
+    /// Where the buffer made at allocation head `site` is indexed, found
+    /// through the `let` that binds it: indexing in a function (CPU or
+    /// kernel), or passing it to a `[<Kernel>]` function.
+    fn accesses_through_binding(&self, site: NodeId) -> Vec<(String, Span)> {
+        let mut out = Vec::new();
+        let Some(apply) = self.psg.parent(site) else {
+            return out;
+        };
+        let Some(binding) = self.psg.parent(apply) else {
+            return out;
+        };
+        if !matches!(self.psg.kind(binding), NodeKind::Binding(_)) {
+            return out;
+        }
+        for u in self.psg.uses(binding) {
+            let Some(parent) = self.psg.parent(u) else {
+                continue;
+            };
+            match self.psg.expr(parent) {
+                Some(ExprKind::Index) if self.psg.children(parent).first() == Some(&u) => {
+                    out.push((self.domain_of(parent).name().to_string(), self.psg.span(u)));
+                }
+                Some(ExprKind::Apply) => {
+                    let head = self.psg.children(parent)[0];
+                    let kernel = self
+                        .psg
+                        .definition(head)
+                        .and_then(|d| self.psg.binding(d))
+                        .is_some_and(|b| b.is_kernel);
+                    if kernel {
+                        out.push((Domain::Gpu.name().to_string(), self.psg.span(parent)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The domain code at `node` runs in: GPU inside a `[<Kernel>]`.
+    fn domain_of(&self, mut node: NodeId) -> Domain {
+        while let Some(p) = self.psg.parent(node) {
+            if let Some(b) = self.psg.binding(p) {
+                if b.is_kernel {
+                    return Domain::Gpu;
+                }
+            }
+            node = p;
+        }
+        Domain::Cpu
     }
 
     /// Where a buffer's space came from: the allocation that made it, or

@@ -91,6 +91,8 @@ pub(super) fn merge(sys: &SysfsView, hw: Option<&HwlocView>, cuda: Vec<Gpu>) -> 
         cxl_memdevs: sys.cxl_memdevs.clone(),
         cxl_regions: sys.cxl_regions.clone(),
         gpus: merge_gpus(sys, cuda),
+        cxl_version: None,
+        cxl_pooling: false,
         notes: sys.notes.clone(),
     };
     if let Some(hw) = hw {

@@ -19,12 +19,16 @@ pub mod cuda;
 pub mod file;
 pub mod hwloc;
 mod merge;
+pub mod presets;
 pub mod render;
 pub mod sysfs;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The memory spaces of `SharedBuffer`, as the compiler names them.
+pub const MEMORY_SPACES: [&str; 5] = ["cpu_mem", "cxl_mem", "gpu_mem", "gpu_bar", "unified"];
 
 /// The memory, devices and GPUs of one machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +47,13 @@ pub struct Platform {
     pub cxl_regions: Vec<CxlRegion>,
     #[serde(default)]
     pub gpus: Vec<Gpu>,
+    /// The CXL version the platform's fabric supports (`"2.0"`, `"3.0"`),
+    /// when known (descriptions and presets; detection leaves it empty).
+    #[serde(default)]
+    pub cxl_version: Option<String>,
+    /// CXL memory pooled between hosts (CXL 3).
+    #[serde(default)]
+    pub cxl_pooling: bool,
     /// Facts about detection itself: a source that was absent or unreadable
     /// and what was done instead.
     #[serde(default)]
@@ -320,6 +331,21 @@ impl Platform {
 
     pub fn node(&self, id: u32) -> Option<&NumaNode> {
         self.numa_nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Whether a GPU kernel may touch CXL memory coherently: the platform
+    /// has a CXL Type 2 (coherent accelerator) device.
+    pub fn coherent_cxl_type2(&self) -> bool {
+        self.cxl_memdevs.iter().any(|d| d.device_type == 2)
+    }
+
+    /// Far memory a `cxl_mem` request can use: a CXL or other memory-only
+    /// node, or a devdax device.
+    pub fn has_far_memory(&self) -> bool {
+        self.numa_nodes
+            .iter()
+            .any(|n| n.capacity_bytes > 0 && (n.kind == MemoryKind::CXL || n.cpus.is_empty()))
+            || self.dax_devices.iter().any(|d| d.mode == DaxMode::Devdax)
     }
 
     /// Nodes with memory but no CPUs (how CXL expanders and other far

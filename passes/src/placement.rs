@@ -1,0 +1,185 @@
+//! Placement: where each allocation goes.
+//!
+//! Input: a typed PSG whose allocation sites carry `ann.residency` (their
+//! space as inference left it, and the domains that index them), and the
+//! target platform (`None` for `--platform auto`).
+//! Output: every allocation site carries `ann.placement`: the space to
+//! request (or "at run time"), the runtime's fallback chain, and the rule
+//! and reason in words. The rules are BAREWire's table
+//! (`barewire::placement::RULES`), shared with the runtime, which applies
+//! them at start-up to decisions left to it. A site no memory of an
+//! explicit platform can serve is E0701.
+
+use barewire::placement::{decide, PlacementConfig, SiteFacts, Verdict};
+use barewire::platform::Platform;
+use clef_frontend::ast::BinOp;
+use clef_frontend::Diagnostic;
+use clef_psg::*;
+
+/// What the placement pass needs from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct PlacementOptions {
+    /// `None`: `--platform auto`.
+    pub platform: Option<Platform>,
+    pub config: PlacementConfig,
+}
+
+pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let sites: Vec<NodeId> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| psg.node(n).ann.residency.is_some())
+        .collect();
+    for site in sites {
+        let residency = psg
+            .node(site)
+            .ann
+            .residency
+            .clone()
+            .expect("filtered above");
+        let elem_bytes = match psg.ty(site) {
+            Some(Type::Fun(_, buffer)) => match &**buffer {
+                Type::Buffer(elem, _) => elem_size(elem),
+                _ => 8,
+            },
+            _ => 8,
+        };
+        let elems = psg
+            .parent(site)
+            .filter(|&p| matches!(psg.expr(p), Some(ExprKind::Apply)))
+            .and_then(|apply| psg.children(apply).get(1).copied())
+            .and_then(|arg| constant_int(psg, arg, 0));
+        let facts = SiteFacts {
+            space: residency.space.clone(),
+            size_bytes: elems.map(|n| n.max(0) as u64 * elem_bytes),
+            gpu_access: residency.accesses.iter().any(|(d, _)| d.contains("GPU")),
+        };
+        let auto_reason = "--platform auto: decided on the machine that runs it, by the same rules";
+        let verdict = match (&options.platform, &facts.space) {
+            (Some(platform), _) => decide(&facts, platform, &options.config),
+            // On `auto`, a written space is kept (the runtime falls back if
+            // the hardware is absent); a free one is decided at start-up.
+            (None, Some(space)) => {
+                let space = barewire::placement::space_name(space);
+                Verdict::Decided(barewire::placement::Decision {
+                    space,
+                    fallback: barewire::placement::fallback_of(space),
+                    rule: "written space",
+                    reason:
+                        "the program asks for it; the runtime falls back if the hardware is absent"
+                            .into(),
+                })
+            }
+            (None, None) => Verdict::AtRunTime {
+                rule: "platform auto",
+                reason: auto_reason.into(),
+            },
+        };
+        let placement = match verdict {
+            Verdict::Decided(d) => Placement {
+                space: Some(d.space.to_string()),
+                fallback: d.fallback.iter().map(|s| s.to_string()).collect(),
+                rule: d.rule.to_string(),
+                reason: d.reason,
+                size_bytes: facts.size_bytes,
+                gpu_access: facts.gpu_access,
+                large_threshold: options.config.large_threshold,
+            },
+            Verdict::AtRunTime { rule, reason } => Placement {
+                space: None,
+                fallback: Vec::new(),
+                rule: rule.to_string(),
+                reason,
+                size_bytes: facts.size_bytes,
+                gpu_access: facts.gpu_access,
+                large_threshold: options.config.large_threshold,
+            },
+            Verdict::Unsatisfiable { rule, reason } => {
+                // A description file by its name only: messages stay the
+                // same wherever the file is.
+                let platform = options
+                    .platform
+                    .as_ref()
+                    .map_or("this platform".to_string(), |p| {
+                        match p.source.strip_prefix("file:") {
+                            Some(path) => format!(
+                                "`{}`",
+                                std::path::Path::new(path)
+                                    .file_name()
+                                    .map_or(path.into(), |f| f.to_string_lossy())
+                            ),
+                            None => format!("`{}`", p.source),
+                        }
+                    });
+                diags.push(
+                    Diagnostic::error(
+                        "E0701",
+                        format!("this allocation cannot be placed on {platform}"),
+                        psg.span(site),
+                    )
+                    .with_label(reason.clone())
+                    .with_help("compile for a platform that has the memory (`--platform datacenter-cxl2`, a description file, or `auto` to decide at run time), or allocate in `unified` or `cpu_mem`"),
+                );
+                Placement {
+                    space: None,
+                    fallback: Vec::new(),
+                    rule: rule.to_string(),
+                    reason,
+                    size_bytes: facts.size_bytes,
+                    gpu_access: facts.gpu_access,
+                    large_threshold: options.config.large_threshold,
+                }
+            }
+        };
+        psg.node_mut(site).ann.placement = Some(placement);
+    }
+    diags
+}
+
+/// Bytes of one element of a buffer.
+fn elem_size(t: &Type) -> u64 {
+    match t.without_measure() {
+        Type::Int | Type::Float32 => 4,
+        Type::Int64 | Type::Float => 8,
+        Type::Byte | Type::Bool => 1,
+        _ => 8,
+    }
+}
+
+/// The value of an integer expression made of literals, arithmetic and
+/// references to top-level values bound to such expressions.
+fn constant_int(psg: &Psg, id: NodeId, depth: u32) -> Option<i64> {
+    if depth > 16 {
+        return None;
+    }
+    match psg.expr(id)? {
+        ExprKind::Lit(Literal::Int(v, _)) => Some(*v),
+        ExprKind::Typed(_) => constant_int(psg, psg.children(id)[0], depth + 1),
+        ExprKind::Binary(op) => {
+            let kids = psg.children(id);
+            let (a, b) = (
+                constant_int(psg, kids[0], depth + 1)?,
+                constant_int(psg, kids[1], depth + 1)?,
+            );
+            match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                BinOp::Mul => a.checked_mul(b),
+                BinOp::Div if b != 0 => a.checked_div(b),
+                BinOp::Shl if (0..63).contains(&b) => a.checked_shl(b as u32),
+                _ => None,
+            }
+        }
+        ExprKind::Var(_) => {
+            let def = psg.definition(id)?;
+            let info = psg.binding(def)?;
+            if info.is_mutable || info.is_function() || info.role != BindingRole::Let {
+                return None;
+            }
+            let (_, value) = psg.function_parts(def);
+            constant_int(psg, value?, depth + 1)
+        }
+        _ => None,
+    }
+}
