@@ -123,10 +123,19 @@ fn compile_stages(
     let t = Instant::now();
     let until_types = matches!(goal, Goal::Emit(Stage::Types | Stage::Residency));
     c.diagnostics
-        .extend(clef_passes::run_all(&mut psg, until_types, placement));
+        .extend(clef_passes::run_all(&mut psg, until_types));
     c.timings.push(("passes", t.elapsed()));
     if c.has_errors() {
         return c;
+    }
+    if !until_types {
+        let t = Instant::now();
+        c.diagnostics
+            .extend(clef_passes::placement::place(&mut psg, placement));
+        c.timings.push(("placement", t.elapsed()));
+        if c.has_errors() {
+            return c;
+        }
     }
     match goal {
         Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),

@@ -1,7 +1,8 @@
 //! Compiler passes over the PSG. Each pass is one module with one entry
 //! point; it reads the PSG, annotates it in place and returns diagnostics.
 //! Order: [`resolve::resolve`] → [`eta::expand`] → [`typeck::infer`] →
-//! [`patterns::check_matches`] → [`lower::lower`] → [`placement::place`].
+//! [`patterns::check_matches`] → [`lower::lower`]; then, timed on its own by
+//! the driver, [`placement::place`].
 
 pub mod eta;
 pub mod format;
@@ -16,11 +17,7 @@ use clef_psg::Psg;
 
 /// Run the passes in order, stopping after the first one that reports an
 /// error (later passes assume the earlier invariants hold).
-pub fn run_all(
-    psg: &mut Psg,
-    until_types: bool,
-    placement: &placement::PlacementOptions,
-) -> Vec<Diagnostic> {
+pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
     let mut diags = resolve::resolve(psg);
     if diags.iter().any(|d| d.is_error()) {
         return diags;
@@ -32,6 +29,5 @@ pub fn run_all(
     }
     diags.extend(patterns::check_matches(psg));
     diags.extend(lower::lower(psg));
-    diags.extend(placement::place(psg, placement));
     diags
 }

@@ -195,20 +195,27 @@ impl Infer<'_> {
 
     /// Indexing a buffer in the current domain.
     pub(super) fn require_access(&mut self, space: &Measure, span: Span, why: String) {
-        self.space_requirements.push(SpaceRequirement {
+        let r = SpaceRequirement {
             space: space.clone(),
             domain: self.domain,
             span,
             why,
             inside: None,
-        });
-        self.check_space_requirements();
+        };
+        self.check_requirements(vec![r]);
     }
 
-    /// Check the requirements whose space is known now; keep the others.
+    /// Check every pending requirement again (after unifications that may
+    /// have fixed their spaces).
     pub(super) fn check_space_requirements(&mut self) {
         let pending = std::mem::take(&mut self.space_requirements);
-        for r in pending {
+        self.check_requirements(pending);
+    }
+
+    /// Check `reqs`: report those whose space is known and not reachable,
+    /// keep those whose space is still a variable.
+    fn check_requirements(&mut self, reqs: Vec<SpaceRequirement>) {
+        for r in reqs {
             let space = self.resolve_measure(&r.space);
             match space_name(&space) {
                 Some(name) if r.domain.can_access(name) => {}
@@ -242,11 +249,22 @@ impl Infer<'_> {
     /// Requirements on variables generalised with binding `b` travel with
     /// its scheme.
     pub(super) fn generalize_requirements(&mut self, b: NodeId, vars: &[TyVar]) {
+        self.check_space_requirements();
         let pending = std::mem::take(&mut self.space_requirements);
         let mut kept = Vec::new();
         for r in pending {
             let mut rv = Vec::new();
             self.resolve_measure(&r.space).vars(&mut rv);
+            // A variable local to the group just checked, and not in its
+            // type, can never be fixed by later code: the requirement is
+            // the placement pass's now (it is in the access log), and
+            // checking it again would only cost time.
+            let local = rv
+                .iter()
+                .all(|v| self.levels[v.0 as usize] > self.level && !vars.contains(v));
+            if local && !rv.is_empty() {
+                continue;
+            }
             if rv.iter().any(|v| vars.contains(v)) {
                 // One requirement per space and domain is enough.
                 let space = self.resolve_measure(&r.space);
@@ -279,6 +297,7 @@ impl Infer<'_> {
             .binding(def)
             .map_or(String::new(), |b| b.name.clone());
         let span = self.psg.span(id);
+        let mut fresh = Vec::new();
         for r in reqs {
             let space = self
                 .resolve_measure(&r.space)
@@ -288,7 +307,7 @@ impl Infer<'_> {
                     _ => None,
                 });
             self.access_log.push((space.clone(), r.domain, span));
-            self.space_requirements.push(SpaceRequirement {
+            fresh.push(SpaceRequirement {
                 space,
                 domain: r.domain,
                 span,
@@ -296,7 +315,7 @@ impl Infer<'_> {
                 inside: Some(r.inside.unwrap_or(r.span)),
             });
         }
-        self.check_space_requirements();
+        self.check_requirements(fresh);
     }
 }
 
@@ -305,6 +324,15 @@ impl Infer<'_> {
     /// and reject element types a raw buffer cannot hold.
     pub(super) fn record_residency(&mut self) {
         let sites = std::mem::take(&mut self.allocation_sites);
+        // The accesses by the space they resolved to.
+        let mut by_space: std::collections::HashMap<Measure, Vec<(String, Span)>> =
+            Default::default();
+        for (m, d, at) in &self.access_log {
+            by_space
+                .entry(self.resolve_measure(m))
+                .or_default()
+                .push((d.name().to_string(), *at));
+        }
         for site in sites {
             let space = self.resolve_measure(&site.space);
             let elem = self.zonk(&site.elem);
@@ -321,18 +349,14 @@ impl Infer<'_> {
                     ),
                 );
             }
-            let mut accesses: Vec<(String, Span)> = self
-                .access_log
-                .iter()
-                .filter(|(m, _, _)| self.resolve_measure(m) == space)
-                .map(|(_, d, at)| (d.name().to_string(), *at))
-                .collect();
-            if space_name(&space).is_some() && !site.auto {
-                // A fixed space: every buffer in it shares the measure, so
-                // the log cannot tell them apart; follow the variable the
-                // buffer is bound to instead.
-                accesses = self.accesses_through_binding(site.node);
-            }
+            // A fixed space: every buffer in it shares the measure, so the
+            // log cannot tell them apart; follow the variable the buffer is
+            // bound to instead.
+            let mut accesses = if space_name(&space).is_some() && !site.auto {
+                self.accesses_through_binding(site.node)
+            } else {
+                by_space.get(&space).cloned().unwrap_or_default()
+            };
             accesses.sort_by_key(|(_, at)| at.start);
             accesses.dedup();
             self.psg.node_mut(site.node).ann.residency = Some(Residency {
