@@ -55,7 +55,7 @@ SIZES = [int(s) for s in os.environ.get("SIZES", "1000 10000 100000").split()]
 MEASURE_SIZES = [int(s) for s in os.environ.get("MEASURE_SIZES", "1000 10000 20000").split()]
 BUILD_RUNS = int(os.environ.get("BUILD_RUNS", "3"))
 KERNEL_RUNS = int(os.environ.get("KERNEL_RUNS", "5"))
-STAGES = ["lex+layout", "parse", "psg", "passes", "placement", "cranelift"]
+STAGES = ["lex+layout", "parse", "psg", "passes", "placement", "coherency", "cranelift"]
 TIMING_RE = re.compile(r"^\s*([\w+-]+):\s+([0-9.]+) ms\s*$")
 
 

@@ -26,6 +26,9 @@ pub enum Stage {
     Residency,
     /// The placement pass: where each allocation goes, and why.
     Placement,
+    /// The coherency pass: each CPU → GPU hand-off, its mode and inserted
+    /// operations, then the PSG with them.
+    Coherency,
     /// Cranelift IR of every compiled function.
     Clif,
 }
@@ -136,6 +139,12 @@ fn compile_stages(
         if c.has_errors() {
             return c;
         }
+        let t = Instant::now();
+        c.diagnostics.extend(clef_passes::coherency::cohere(
+            &mut psg,
+            placement.platform.as_ref(),
+        ));
+        c.timings.push(("coherency", t.elapsed()));
     }
     match goal {
         Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),
@@ -147,6 +156,13 @@ fn compile_stages(
         Goal::Emit(Stage::Placement) => {
             c.outcome = Some(Outcome::Emitted(crate::residency::placement_report(
                 &psg, src,
+            )))
+        }
+        Goal::Emit(Stage::Coherency) => {
+            let report = crate::residency::coherency_report(&psg, src);
+            c.outcome = Some(Outcome::Emitted(format!(
+                "{report}\n{}",
+                dump::text(&psg, src)
             )))
         }
         Goal::Check => c.outcome = Some(Outcome::Checked),

@@ -104,6 +104,51 @@ pub fn placement_report(psg: &Psg, src: &str) -> String {
     out
 }
 
+/// `--emit coherency`: each CPU call of a GPU kernel, its mode, and the
+/// operations inserted around it.
+pub fn coherency_report(psg: &Psg, src: &str) -> String {
+    let lines = LineIndex::new(src);
+    let mut calls: Vec<_> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| psg.node(n).ann.coherency.is_some())
+        .collect();
+    calls.sort_by_key(|&n| psg.span(n).start);
+    let mut out = String::new();
+    let _ = writeln!(out, "coherency: {} hand-off(s)", calls.len());
+    for n in calls {
+        let c = psg.node(n).ann.coherency.as_ref().expect("filtered above");
+        let (l, col) = lines.line_col(psg.span(n).start);
+        let kernel = psg
+            .children(n)
+            .first()
+            .and_then(|&h| psg.definition(h))
+            .and_then(|d| psg.binding(d))
+            .map_or("?".to_string(), |b| b.name.clone());
+        let mode = if c.hardware { "Hardware" } else { "Software" };
+        let _ = writeln!(
+            out,
+            "{}:{} CPU -> `{kernel}` (GPU) -> CPU: {mode}",
+            l + 1,
+            col + 1
+        );
+        for (name, space, rule, reason) in &c.buffers {
+            let _ = writeln!(out, "    {name} in {space}: {rule}; {reason}");
+        }
+        let ops =
+            |v: &[clef_psg::SyncOp]| v.iter().map(|o| o.name()).collect::<Vec<_>>().join(", ");
+        if !c.hardware {
+            let _ = writeln!(
+                out,
+                "    inserted: before [{}], after [{}]",
+                ops(&c.before),
+                ops(&c.after)
+            );
+        }
+    }
+    out
+}
+
 fn holds_buffer(t: &Type) -> bool {
     match t {
         Type::Buffer(..) => true,

@@ -211,3 +211,69 @@ fn unsatisfiable_placements_report_diagnostics() {
         settings("placement").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
     }
 }
+
+/// Every example that calls a GPU kernel: its hand-offs for three presets
+/// (the report, then the PSG with the inserted operations).
+#[test]
+fn examples_coherency_for_presets() {
+    let mut seen = 0;
+    for path in common::clef_files("examples") {
+        let name = common::stem(&path);
+        let src = load(&path, "examples");
+        if !src.text.contains("[<Kernel>]") {
+            continue;
+        }
+        seen += 1;
+        for preset in PRESETS {
+            let options = PlacementOptions {
+                platform: barewire::platform::Platform::preset(preset),
+                ..PlacementOptions::default()
+            };
+            let c = compile_for(&src, "Main", Goal::Emit(Stage::Coherency), &options);
+            let output = match &c.outcome {
+                Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
+                _ => src.render(&c.diagnostics),
+            };
+            let snapshot = format!(
+                "----- SOURCE\n{}\n----- COHERENCY ({preset})\n{output}",
+                src.text
+            );
+            settings("coherency")
+                .bind(|| insta::assert_snapshot!(format!("{name}@{preset}"), snapshot));
+        }
+    }
+    assert!(seen >= 1, "expected an example with a kernel");
+}
+
+/// The CLIF of `main` in `gpu_unified_view` on a platform where the
+/// hand-off is Hardware-coherent (`datacenter-cxl3`: no call besides the
+/// kernel's) and where it is not (`workstation`: a device sync after it).
+#[test]
+fn hardware_coherent_handoff_compiles_to_no_call() {
+    let path = common::repo_root().join("examples/gpu_unified_view.clef");
+    let src = load(&path, "examples");
+    let main_clif = |preset: &str| {
+        let options = PlacementOptions {
+            platform: barewire::platform::Platform::preset(preset),
+            ..PlacementOptions::default()
+        };
+        let c = compile_for(&src, "Main", Goal::Emit(Stage::Clif), &options);
+        let Some(Outcome::Emitted(clif)) = c.outcome else {
+            panic!("{}", src.render(&c.diagnostics))
+        };
+        let start = clif.find("; main :").expect("main's CLIF");
+        // The function ends with its closing brace on a line of its own.
+        let end = clif[start..]
+            .find("\n}\n")
+            .map_or(clif.len(), |e| start + e + 2);
+        clif[start..end].to_string()
+    };
+    let hardware = main_clif("datacenter-cxl3");
+    let software = main_clif("workstation");
+    assert!(!hardware.contains("barewire_sync"), "{hardware}");
+    assert!(software.contains("barewire_sync_device"), "{software}");
+    settings("coherency").bind(|| {
+        insta::assert_snapshot!("gpu_unified_view_main@datacenter-cxl3.clif", hardware);
+        insta::assert_snapshot!("gpu_unified_view_main@workstation.clif", software);
+    });
+}

@@ -67,6 +67,8 @@ runtime_fns! {
     BUFFER_MIGRATE = "barewire_buffer_migrate"(I64, I64, I32, I64) -> I64;
     FAIL_DEVICE_MEMORY = "barewire_fail_device_memory"(I64);
     FAIL_BUFFER_INDEX = "barewire_fail_buffer_index"(I64, I64, I64);
+    SYNC_FENCE = "barewire_sync_fence"();
+    SYNC_DEVICE = "barewire_sync_device"();
 }
 
 /// Declares runtime functions in a module on first use.

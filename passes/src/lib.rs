@@ -2,8 +2,9 @@
 //! point; it reads the PSG, annotates it in place and returns diagnostics.
 //! Order: [`resolve::resolve`] → [`eta::expand`] → [`typeck::infer`] →
 //! [`patterns::check_matches`] → [`lower::lower`]; then, timed on its own by
-//! the driver, [`placement::place`].
+//! the driver, [`placement::place`] and [`coherency::cohere`].
 
+pub mod coherency;
 pub mod eta;
 pub mod format;
 pub mod lower;

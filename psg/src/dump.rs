@@ -93,6 +93,8 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Lambda => "lambda".into(),
             ExprKind::Index => "index".into(),
             ExprKind::Typed(t) => format!("typed {}", type_str(t)),
+            ExprKind::Handoff { .. } => "handoff CPU -> GPU kernel -> CPU".into(),
+            ExprKind::Sync(op) => format!("sync {} (inserted by coherency)", op.name()),
             ExprKind::Error => "error".into(),
         },
     }

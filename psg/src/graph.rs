@@ -148,8 +148,36 @@ pub enum ExprKind {
     Index,
     /// `(e : T)` — children [e]
     Typed(TypeExpr),
+    /// A hand-off between execution domains (a CPU call of a GPU kernel),
+    /// made by the coherency pass: children [syncs before…, the call, syncs
+    /// after…]; `call` is the call's index. Its value is the call's.
+    Handoff {
+        call: usize,
+    },
+    /// An explicit coherency operation the coherency pass inserted.
+    Sync(SyncOp),
     /// A part of the program that failed to parse.
     Error,
+}
+
+/// Operations that keep memory coherent across a hand-off when the
+/// hardware does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyncOp {
+    /// Before the device reads: drain CPU stores (write-combining BAR
+    /// writes, store buffers) with a fence.
+    Fence,
+    /// After a kernel: wait for it, so its writes are visible to the CPU.
+    DeviceSync,
+}
+
+impl SyncOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            SyncOp::Fence => "fence",
+            SyncOp::DeviceSync => "device-sync",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -441,6 +469,21 @@ pub struct Annotations {
     pub residency: Option<Residency>,
     /// On an allocation site, after the placement pass: where it goes.
     pub placement: Option<Placement>,
+    /// On a CPU call of a GPU kernel, after the coherency pass: how the
+    /// hand-off stays coherent.
+    pub coherency: Option<Coherency>,
+}
+
+/// The coherency pass's decision for one hand-off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coherency {
+    /// `Hardware` (nothing inserted) or `Software` (syncs inserted).
+    pub hardware: bool,
+    /// Per buffer argument: its name as written, its space, the rule and
+    /// the reason.
+    pub buffers: Vec<(String, String, String, String)>,
+    pub before: Vec<SyncOp>,
+    pub after: Vec<SyncOp>,
 }
 
 /// The placement pass's decision for one allocation site.

@@ -203,6 +203,29 @@ pub unsafe extern "C" fn barewire_buffer_migrate(
     moved
 }
 
+/// Coherency (inserted by the compiler's coherency pass where the hardware
+/// does not keep memory coherent): drain this CPU's stores before a device
+/// reads them.
+#[no_mangle]
+pub extern "C" fn barewire_sync_fence() {
+    std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Coherency: wait for the GPU's work, so its writes are visible to the
+/// CPU. Without a CUDA driver (kernels compiled for the CPU have already
+/// finished) there is nothing to wait for.
+#[no_mangle]
+pub extern "C" fn barewire_sync_device() {
+    if let Ok(cuda) = crate::platform::cuda::driver() {
+        if let Err(e) = cuda.synchronize() {
+            crate::io::flush();
+            eprintln!("error: waiting for the GPU failed: {e}");
+            std::process::exit(1);
+        }
+    }
+    std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
+}
+
 /// An index outside a buffer.
 #[no_mangle]
 pub extern "C" fn barewire_fail_buffer_index(index: i64, len: i64, loc: *const ClefStr) -> ! {

@@ -548,6 +548,25 @@ impl Lowering<'_, '_, '_> {
                 None
             }
             ExprKind::Typed(_) => self.expr(kids[0], tail)?,
+            // The call's value; the syncs around it are statements.
+            ExprKind::Handoff { call } => {
+                let mut value = None;
+                for (i, &k) in kids.iter().enumerate() {
+                    let v = self.expr(k, false)?;
+                    if i == call {
+                        value = v;
+                    }
+                }
+                value
+            }
+            ExprKind::Sync(op) => {
+                let f = match op {
+                    SyncOp::Fence => &rt::SYNC_FENCE,
+                    SyncOp::DeviceSync => &rt::SYNC_DEVICE,
+                };
+                self.runtime(f, &[])?;
+                None
+            }
             ExprKind::Tuple => {
                 let mut values = Vec::new();
                 for &k in &kids {

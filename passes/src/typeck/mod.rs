@@ -1039,6 +1039,8 @@ impl Infer<'_> {
                 );
                 t
             }
+            // Made after type checking, by the coherency pass.
+            ExprKind::Handoff { .. } | ExprKind::Sync(_) => Type::Unit,
             ExprKind::Error => Type::Error,
         }
     }

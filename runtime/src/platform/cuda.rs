@@ -27,6 +27,8 @@ pub struct Cuda {
     mem_alloc_managed: unsafe extern "C" fn(*mut CuDevicePtr, usize, c_uint) -> CuResult,
     mem_host_alloc: unsafe extern "C" fn(*mut *mut c_void, usize, c_uint) -> CuResult,
     mem_free_host: unsafe extern "C" fn(*mut c_void) -> CuResult,
+    ctx_synchronize: unsafe extern "C" fn() -> CuResult,
+    ctx_get_current: unsafe extern "C" fn(*mut CuContext) -> CuResult,
 }
 
 // SAFETY: the struct holds only function pointers into the driver, which
@@ -86,6 +88,8 @@ fn load() -> Result<Cuda, String> {
             mem_alloc_managed: std::mem::transmute(sym("cuMemAllocManaged")?),
             mem_host_alloc: std::mem::transmute(sym("cuMemHostAlloc")?),
             mem_free_host: std::mem::transmute(sym("cuMemFreeHost")?),
+            ctx_synchronize: std::mem::transmute(sym("cuCtxSynchronize")?),
+            ctx_get_current: std::mem::transmute(sym("cuCtxGetCurrent")?),
         };
         let rc = init(0);
         if rc != 0 {
@@ -198,6 +202,21 @@ impl Cuda {
             )
         })?;
         Ok(p)
+    }
+
+    /// Wait for the current context's work; nothing to do when this
+    /// thread has no context (no GPU memory was ever allocated).
+    pub fn synchronize(&self) -> Result<(), String> {
+        let mut ctx: CuContext = std::ptr::null_mut();
+        // SAFETY: an out-pointer to a local.
+        check("cuCtxGetCurrent", unsafe {
+            (self.ctx_get_current)(&mut ctx)
+        })?;
+        if ctx.is_null() {
+            return Ok(());
+        }
+        // SAFETY: a current context exists.
+        check("cuCtxSynchronize", unsafe { (self.ctx_synchronize)() })
     }
 
     pub fn free_device(&self, p: CuDevicePtr) -> Result<(), String> {

@@ -1,0 +1,196 @@
+//! Coherency: how each hand-off between execution domains stays coherent.
+//!
+//! Input: a placed PSG and the target platform (`None` for `auto`).
+//! A hand-off is a call of a `[<Kernel>]` function from CPU code: the
+//! buffers passed go from the CPU to the GPU and come back. For each buffer
+//! argument the first rule of [`RULES`] that applies gives the mode:
+//! Hardware (the platform keeps the memory coherent; nothing is inserted)
+//! or Software (explicit operations at the boundary).
+//! Output: every such call carries `ann.coherency`; where Software
+//! operations are needed, the call is wrapped in a `Handoff` node whose
+//! other children are `Sync` nodes (a fence before, a wait for the device
+//! after), which codegen lowers to runtime calls. Where the hardware keeps
+//! coherence nothing is inserted, so the call compiles to the call alone.
+
+use barewire::platform::Platform;
+use clef_frontend::Diagnostic;
+use clef_psg::*;
+
+/// What a rule sees about one buffer crossing a hand-off.
+struct Crossing<'a> {
+    /// Its space, when the type fixes it.
+    space: Option<&'a str>,
+    platform: Option<&'a Platform>,
+}
+
+/// One rule of the coherency table.
+pub struct CoherencyRule {
+    pub name: &'static str,
+    applies: fn(&Crossing) -> bool,
+    pub before: &'static [SyncOp],
+    pub after: &'static [SyncOp],
+    pub reason: &'static str,
+}
+
+fn coherent_fabric(p: &Platform) -> bool {
+    p.coherent_cxl_type2() || p.cxl_version.as_deref() == Some("3.0")
+}
+
+/// The table, in order; the first rule that applies decides. A rule with
+/// no operations is a Hardware hand-off.
+pub const RULES: &[CoherencyRule] = &[
+    CoherencyRule {
+        name: "no GPU",
+        applies: |c| c.platform.is_some_and(|p| p.gpus.is_empty()),
+        before: &[],
+        after: &[],
+        reason: "the platform has no GPU: kernels run on the CPU, in the same memory and caches",
+    },
+    CoherencyRule {
+        name: "coherent fabric",
+        applies: |c| {
+            c.platform.is_some_and(coherent_fabric)
+                && matches!(c.space, Some("unified" | "gpu_bar" | "cxl_mem"))
+        },
+        before: &[],
+        after: &[],
+        reason: "CXL 3 / a CXL Type 2 device keeps host and device caches coherent (CXL.cache)",
+    },
+    CoherencyRule {
+        name: "device memory",
+        applies: |c| c.space == Some("gpu_mem"),
+        before: &[],
+        after: &[],
+        reason: "device memory: the CPU never reads it, so nothing crosses",
+    },
+    CoherencyRule {
+        name: "BAR writes",
+        applies: |c| c.space == Some("gpu_bar"),
+        before: &[SyncOp::Fence],
+        after: &[SyncOp::DeviceSync],
+        reason: "CPU stores through the BAR are write-combined: fence before the kernel, wait for it after",
+    },
+    CoherencyRule {
+        name: "managed memory",
+        applies: |c| c.space == Some("unified"),
+        before: &[],
+        after: &[SyncOp::DeviceSync],
+        reason: "managed memory: the CPU may touch it again only after the kernel has finished",
+    },
+    CoherencyRule {
+        name: "space decided at run time",
+        applies: |_| true,
+        before: &[SyncOp::Fence],
+        after: &[SyncOp::DeviceSync],
+        reason: "the space is decided at run time: fence and wait (the runtime's syncs cost nothing without a GPU)",
+    },
+];
+
+pub fn cohere(psg: &mut Psg, platform: Option<&Platform>) -> Vec<Diagnostic> {
+    let calls: Vec<NodeId> = psg
+        .graph
+        .node_indices()
+        .filter(|&n| is_kernel_call(psg, n) && !inside_kernel(psg, n))
+        .collect();
+    for call in calls {
+        let kids = psg.children(call);
+        let mut buffers = Vec::new();
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for &arg in &kids[1..] {
+            let Some(Type::Buffer(_, m)) = psg.ty(arg) else {
+                continue;
+            };
+            let crossing = Crossing {
+                space: m.space(),
+                platform,
+            };
+            let rule = RULES
+                .iter()
+                .find(|r| (r.applies)(&crossing))
+                .expect("the last rule always applies");
+            let name = match psg.expr(arg) {
+                Some(ExprKind::Var(v)) => v.clone(),
+                _ => "(expression)".into(),
+            };
+            let space = m
+                .space()
+                .map_or("decided at run time".to_string(), str::to_string);
+            buffers.push((name, space, rule.name.to_string(), rule.reason.to_string()));
+            for op in rule.before {
+                if !before.contains(op) {
+                    before.push(*op);
+                }
+            }
+            for op in rule.after {
+                if !after.contains(op) {
+                    after.push(*op);
+                }
+            }
+        }
+        if buffers.is_empty() {
+            continue;
+        }
+        let hardware = before.is_empty() && after.is_empty();
+        psg.node_mut(call).ann.coherency = Some(Coherency {
+            hardware,
+            buffers,
+            before: before.clone(),
+            after: after.clone(),
+        });
+        if !hardware {
+            wrap(psg, call, &before, &after);
+        }
+    }
+    Vec::new()
+}
+
+fn is_kernel_call(psg: &Psg, n: NodeId) -> bool {
+    matches!(psg.expr(n), Some(ExprKind::Apply))
+        && psg
+            .children(n)
+            .first()
+            .and_then(|&head| psg.definition(head))
+            .and_then(|d| psg.binding(d))
+            .is_some_and(|b| b.is_kernel)
+}
+
+fn inside_kernel(psg: &Psg, mut n: NodeId) -> bool {
+    while let Some(p) = psg.parent(n) {
+        if psg.binding(p).is_some_and(|b| b.is_kernel) {
+            return true;
+        }
+        n = p;
+    }
+    false
+}
+
+/// Replace `call` in its parent by `Handoff [before…, call, after…]`.
+fn wrap(psg: &mut Psg, call: NodeId, before: &[SyncOp], after: &[SyncOp]) {
+    let Some(parent) = psg.parent(call) else {
+        return;
+    };
+    let span = psg.span(call);
+    let handoff = psg.add_node(
+        NodeKind::Expr(ExprKind::Handoff { call: before.len() }),
+        span,
+    );
+    psg.node_mut(handoff).ann.ty = psg.ty(call).cloned();
+    let siblings = psg.take_children(parent);
+    for s in siblings {
+        psg.add_child(parent, if s == call { handoff } else { s });
+    }
+    let sync = |psg: &mut Psg, op: SyncOp| {
+        let n = psg.add_node(NodeKind::Expr(ExprKind::Sync(op)), span);
+        psg.node_mut(n).ann.ty = Some(Type::Unit);
+        n
+    };
+    for &op in before {
+        let n = sync(psg, op);
+        psg.add_child(handoff, n);
+    }
+    psg.add_child(handoff, call);
+    for &op in after {
+        let n = sync(psg, op);
+        psg.add_child(handoff, n);
+    }
+}
