@@ -183,7 +183,7 @@ fn real_main() -> ExitCode {
                     }
                 }
                 Some(Outcome::Emitted(text)) => {
-                    print!("{text}");
+                    write_stdout(text);
                     status(&src, &c)
                 }
                 _ => status(&src, &c),
@@ -200,7 +200,7 @@ fn real_main() -> ExitCode {
                 Err(code) => return code,
             };
             if let Some(Outcome::Emitted(text)) = &c.outcome {
-                print!("{text}");
+                write_stdout(text);
             }
             status(&src, &c)
         }
@@ -252,17 +252,31 @@ fn show_platform(
     };
     match result {
         Ok(p) if json => {
-            println!("{}", p.to_json());
+            write_stdout(&format!("{}\n", p.to_json()));
             ExitCode::SUCCESS
         }
         Ok(p) => {
-            print!("{}", barewire::platform::render::render(&p));
+            write_stdout(&barewire::platform::render::render(&p));
             ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Write to stdout; a reader that went away (`clefc … | head`) is not an
+/// error worth more than stopping quietly.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
     }
 }
 

@@ -236,3 +236,25 @@ fn buffers_come_from_barewire_and_the_report_says_where() {
         );
     }
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    // `clefc check x.clef --emit psg-dot | head -1`: stdout closes early.
+    let src = common::repo_root().join("examples/gpu_unified_view.clef");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clefc"))
+        .args(["check", "--emit", "psg-dot"])
+        .arg(&src)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run clefc");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

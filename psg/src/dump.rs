@@ -194,6 +194,26 @@ pub fn text(psg: &Psg, src: &str) -> String {
 
 /// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
 /// data flow blue.
+/// Nodes whose value is a buffer (or makes one) are coloured by its
+/// memory space, as placement decided it where it did.
+fn residency_colour(psg: &Psg, id: NodeId) -> Option<&'static str> {
+    let space = match &psg.node(id).ann.placement {
+        Some(p) => p.space.clone(),
+        None => match psg.ty(id)? {
+            crate::Type::Buffer(_, m) => m.space().map(str::to_string),
+            _ => return None,
+        },
+    };
+    Some(match space.as_deref() {
+        Some("cpu_mem") => "lightblue",
+        Some("cxl_mem") => "gold",
+        Some("gpu_mem") => "palegreen",
+        Some("gpu_bar") => "lightpink",
+        Some("unified") => "plum",
+        _ => "lightgrey",
+    })
+}
+
 pub fn dot(psg: &Psg) -> String {
     let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
     for id in psg.graph.node_indices() {
@@ -206,9 +226,17 @@ pub fn dot(psg: &Psg) -> String {
         let shape = match psg.kind(id) {
             NodeKind::Module(_) => ", shape=folder",
             NodeKind::Binding(_) => ", shape=ellipse",
+            // Operations the coherency pass inserted stand out.
+            NodeKind::Expr(ExprKind::Sync(_)) => {
+                ", shape=octagon, style=\"filled,bold\", fillcolor=salmon"
+            }
+            NodeKind::Expr(ExprKind::Handoff { .. }) => ", style=\"bold,dashed\", color=red",
             _ => "",
         };
-        let _ = writeln!(out, "  n{} [label={:?}{shape}];", id.index(), label);
+        let fill = residency_colour(psg, id)
+            .map(|c| format!(", style=filled, fillcolor={c}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  n{} [label={:?}{shape}{fill}];", id.index(), label);
     }
     for e in psg.graph.raw_edges() {
         let style = match e.weight {
