@@ -1,0 +1,178 @@
+//! Type annotations as written (`int`, `'a list`, `float<m/s>`,
+//! `SharedBuffer<int, cxl_mem>`, `Vec2<m>`) → types.
+
+use super::*;
+
+impl Infer<'_> {
+    pub(super) fn annotation(&mut self, t: &TypeExpr) -> Type {
+        match &t.kind {
+            TypeExprKind::Named { name, args } if args.is_empty() && name.name == "_" => {
+                self.fresh()
+            }
+            TypeExprKind::Named { name, args }
+                if name.name == "SharedBuffer" && args.len() == 2 =>
+            {
+                let elem = self.annotation(&args[0]);
+                let space = self.measure_of(&args[1]);
+                self.buffer_annotation(elem, space, args[1].span)
+            }
+            // `float<m>`, `int64<bytes>`, `float<'u>`.
+            TypeExprKind::Named { name, args }
+                if args.len() == 1
+                    && matches!(
+                        name.name.as_str(),
+                        "int"
+                            | "int32"
+                            | "int64"
+                            | "byte"
+                            | "uint8"
+                            | "float"
+                            | "double"
+                            | "float32"
+                            | "single"
+                    ) =>
+            {
+                let base = self.annotation(&TypeExpr {
+                    kind: TypeExprKind::Named {
+                        name: name.clone(),
+                        args: Vec::new(),
+                    },
+                    span: name.span,
+                });
+                let m = self.measure_of(&args[0]);
+                self.check_physical(&m, args[0].span);
+                Type::measured(base, m)
+            }
+            TypeExprKind::Quotient(..) | TypeExprKind::Power(..) | TypeExprKind::Number(_) => {
+                self.diags.push(
+                    Diagnostic::error("E0532", "a unit of measure is not a type", t.span)
+                        .with_label("a measure where a type belongs")
+                        .with_help(
+                            "put the measure on a number type: `float<m/s>`, `int64<bytes>`",
+                        ),
+                );
+                Type::Error
+            }
+            TypeExprKind::Named { name, args }
+                if self.type_names.contains_key(&name.name)
+                    || name.name == "option"
+                    || name.name == "list" =>
+            {
+                // `int option` and `int list` name the prelude's unions.
+                let prelude_name = if name.name == "list" {
+                    "List"
+                } else {
+                    "Option"
+                };
+                let decl = self
+                    .type_names
+                    .get(&name.name)
+                    .copied()
+                    .or(self.psg.prelude_type(prelude_name))
+                    .expect("checked by the guard");
+                let arity = self.psg.node(decl).ann.generalized.len();
+                if args.len() != arity {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0517",
+                            format!(
+                                "the type `{}` takes {arity} type argument(s), not {}",
+                                name.name,
+                                args.len()
+                            ),
+                            t.span,
+                        )
+                        .with_label("wrong number of type arguments")
+                        .with_help(format!(
+                            "write `{}` with {arity} type argument(s)",
+                            name.name
+                        )),
+                    );
+                    return Type::Error;
+                }
+                // A `[<Measure>] 'u` parameter takes a measure: `Vec2<m/s>`.
+                let (decl_name, measure_params) = match self.psg.kind(decl) {
+                    NodeKind::TypeDecl(info) => (info.name.clone(), info.measure_params.clone()),
+                    _ => (name.name.clone(), Vec::new()),
+                };
+                let param_names = match self.psg.kind(decl) {
+                    NodeKind::TypeDecl(info) => info.params.clone(),
+                    _ => Vec::new(),
+                };
+                let args = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let is_measure = param_names
+                            .get(i)
+                            .is_some_and(|p| measure_params.contains(p));
+                        if is_measure {
+                            let m = self.measure_of(a);
+                            self.check_physical(&m, a.span);
+                            Type::Measure(m)
+                        } else {
+                            self.annotation(a)
+                        }
+                    })
+                    .collect();
+                let name = decl_name;
+                Type::Named {
+                    decl: decl.index() as u32,
+                    name,
+                    args,
+                }
+            }
+            TypeExprKind::Named { name, args } if args.is_empty() => match name.name.as_str() {
+                "int" | "int32" => Type::Int,
+                "int64" => Type::Int64,
+                "byte" | "uint8" => Type::Byte,
+                "float" | "double" => Type::Float,
+                "float32" | "single" => Type::Float32,
+                "bool" => Type::Bool,
+                "unit" => Type::Unit,
+                "string" => Type::String,
+                other => {
+                    self.diags.push(
+                        Diagnostic::error("E0506", format!("unknown type `{other}`"), t.span)
+                            .with_label("not a type clefc knows")
+                            .with_help("the types are int, int64, byte, float, float32, bool, unit, string, and arrays `T[]`"),
+                    );
+                    Type::Error
+                }
+            },
+            TypeExprKind::Named { name, args } => {
+                if name.name == "array" && args.len() == 1 {
+                    let inner = self.annotation(&args[0]);
+                    return Type::Array(Box::new(inner));
+                }
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0506",
+                        format!("unknown generic type `{}`", name.name),
+                        t.span,
+                    )
+                    .with_label("not supported yet")
+                    .with_help("generic types other than arrays come in a later version"),
+                );
+                Type::Error
+            }
+            TypeExprKind::Var(v) => {
+                if let Some(tv) = self.named_vars.get(&v.name) {
+                    return Type::Var(*tv);
+                }
+                let fresh = self.fresh();
+                if let Type::Var(tv) = fresh {
+                    self.named_vars.insert(v.name.clone(), tv);
+                }
+                fresh
+            }
+            TypeExprKind::Array(inner) => Type::Array(Box::new(self.annotation(inner))),
+            TypeExprKind::Fun(a, b) => Type::fun(self.annotation(a), self.annotation(b)),
+            TypeExprKind::Tuple(items) => {
+                Type::Tuple(items.iter().map(|t| self.annotation(t)).collect())
+            }
+        }
+    }
+
+    // ---- declarations ----
+}

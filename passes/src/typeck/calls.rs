@@ -1,0 +1,392 @@
+//! Names, builtins and applications: instantiating schemes (with explicit
+//! type arguments and the space requirements they carry), the builtins'
+//! types, function application, and `printf` formats checked against
+//! their arguments.
+
+use super::*;
+
+impl Infer<'_> {
+    pub(super) fn var(&mut self, id: NodeId) -> Type {
+        if self.psg.node(id).ann.builtin == Some(Builtin::Sizeof) {
+            return self.sizeof(id);
+        }
+        if let Some(
+            b @ (Builtin::BufferAllocate
+            | Builtin::BufferAllocateAuto
+            | Builtin::BufferMigrate
+            | Builtin::BufferCopy),
+        ) = self.psg.node(id).ann.builtin
+        {
+            return self.buffer_builtin(id, b);
+        }
+        if let Some(b) = self.psg.node(id).ann.builtin {
+            return self.builtin(b, self.psg.span(id));
+        }
+        if let Some((decl, index)) = self.psg.node(id).ann.case {
+            return self.case_constructor(decl, index);
+        }
+        let Some(def) = self.psg.definition(id) else {
+            return Type::Error;
+        };
+        let Some((vars, ty)) = self.schemes.get(&def).cloned() else {
+            // A binding whose type is not known yet: only possible for
+            // recursive references, which have a monomorphic entry, so this
+            // is a reference to a binding that failed earlier.
+            return Type::Error;
+        };
+        if vars.is_empty() {
+            self.explicit_type_args(id, def, &HashMap::new());
+            return ty;
+        }
+        let inst: Vec<(TyVar, Type)> = vars.iter().map(|&v| (v, self.fresh())).collect();
+        self.instantiations.push((id, inst.clone()));
+        let map: HashMap<TyVar, Type> = inst.into_iter().collect();
+        self.explicit_type_args(id, def, &map);
+        self.instantiate_requirements(id, def, &map);
+        self.zonk(&ty).map_vars(&|v| map.get(&v).cloned())
+    }
+
+    /// `sizeof<T>`: an int; `T` is recorded as the node's instantiation.
+    pub(super) fn sizeof(&mut self, id: NodeId) -> Type {
+        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let [arg] = &args[..] else {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0523",
+                    "`sizeof` takes one type argument",
+                    self.psg.span(id),
+                )
+                .with_label("write the type in angle brackets")
+                .with_help("for example `sizeof<float32>`"),
+            );
+            return Type::Int;
+        };
+        let t = self.annotation(arg);
+        let Type::Var(v) = self.fresh() else {
+            unreachable!("fresh gives a variable")
+        };
+        let _ = self.unify(&Type::Var(v), &t);
+        self.instantiations.push((id, vec![(v, Type::Var(v))]));
+        Type::Int
+    }
+
+    /// `f<int>`: each explicit type argument fixes the instance of the
+    /// corresponding declared parameter (`let f<'T> …`).
+    pub(super) fn explicit_type_args(
+        &mut self,
+        id: NodeId,
+        def: NodeId,
+        inst: &HashMap<TyVar, Type>,
+    ) {
+        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        if args.is_empty() {
+            return;
+        }
+        let declared = self.declared_params.get(&def).cloned().unwrap_or_default();
+        if declared.len() != args.len() {
+            let name = self
+                .psg
+                .binding(def)
+                .map_or(String::new(), |b| b.name.clone());
+            self.diags.push(
+                Diagnostic::error("E0523", format!("`{name}` takes {} explicit type argument(s), not {}", declared.len(), args.len()), self.psg.span(id))
+                    .with_label("wrong number of type arguments")
+                    .with_help("declare type parameters with `let f<'T> …`, or leave the arguments to inference"),
+            );
+            return;
+        }
+        for (dv, arg) in declared.iter().zip(&args) {
+            let given = self.annotation(arg);
+            let target = match self.zonk(&Type::Var(*dv)) {
+                Type::Var(v) => inst.get(&v).cloned().unwrap_or(Type::Var(v)),
+                t => t,
+            };
+            self.expect(
+                id,
+                &target,
+                &given,
+                Some((arg.span, "the type argument is given here".into())),
+            );
+        }
+    }
+
+    pub(super) fn builtin(&mut self, b: Builtin, span: Span) -> Type {
+        let origin = format!("`{}`", b.name());
+        match b {
+            // Typed with their type arguments by `buffer_builtin`; reached
+            // here only without a node to read them from.
+            Builtin::BufferAllocate
+            | Builtin::BufferAllocateAuto
+            | Builtin::BufferMigrate
+            | Builtin::BufferCopy => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0523",
+                        format!("`{}` needs its type arguments", b.name()),
+                        span,
+                    )
+                    .with_label("type arguments missing")
+                    .with_help("for example `BAREWire.allocate<float32, cxl_mem> n`"),
+                );
+                Type::Error
+            }
+            Builtin::Printf | Builtin::Printfn => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        format!("`{}` must be applied to a literal format string", b.name()),
+                        span,
+                    )
+                    .with_label("used without its format")
+                    .with_help(format!("write `{} \"…%d…\" value`", b.name())),
+                );
+                Type::Error
+            }
+            Builtin::ToInt
+            | Builtin::ToInt64
+            | Builtin::ToByte
+            | Builtin::ToFloat
+            | Builtin::ToFloat32 => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                let r = match b {
+                    Builtin::ToInt => Type::Int,
+                    Builtin::ToInt64 => Type::Int64,
+                    Builtin::ToByte => Type::Byte,
+                    Builtin::ToFloat => Type::Float,
+                    _ => Type::Float32,
+                };
+                Type::fun(a, r)
+            }
+            Builtin::Not => Type::fun(Type::Bool, Type::Bool),
+            Builtin::Failwith => {
+                let a = self.fresh();
+                Type::fun(Type::String, a)
+            }
+            Builtin::Sizeof => Type::Int,
+            Builtin::ToString => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Stringable, span, origin);
+                Type::fun(a, Type::String)
+            }
+            Builtin::StringLength => Type::fun(Type::String, Type::Int),
+            Builtin::Sprintf => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        "`sprintf` must be applied to a literal format string",
+                        span,
+                    )
+                    .with_label("used without its format")
+                    .with_help("write `sprintf \"…%d…\" value`"),
+                );
+                Type::Error
+            }
+            Builtin::ArrayZeroCreate => {
+                let a = self.fresh();
+                Type::fun(Type::Int, Type::Array(Box::new(a)))
+            }
+            Builtin::ArrayLength => {
+                let a = self.fresh();
+                Type::fun(Type::Array(Box::new(a)), Type::Int)
+            }
+            Builtin::ArraySum | Builtin::ArrayMax | Builtin::ArrayMin => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                Type::fun(Type::Array(Box::new(a.clone())), a)
+            }
+            Builtin::ListMapForward | Builtin::ListFilterForward => {
+                let a = self.fresh();
+                let r = if b == Builtin::ListMapForward {
+                    self.fresh()
+                } else {
+                    Type::Bool
+                };
+                let input = self.list_of(a.clone());
+                let output = if b == Builtin::ListMapForward {
+                    self.list_of(r.clone())
+                } else {
+                    input.clone()
+                };
+                Type::curried([Type::fun(a, r), input], output)
+            }
+            Builtin::ListSum => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                let list = self.list_of(a.clone());
+                Type::fun(list, a)
+            }
+            Builtin::Ignore => {
+                let a = self.fresh();
+                Type::fun(a, Type::Unit)
+            }
+            Builtin::Exit => {
+                let a = self.fresh();
+                Type::fun(Type::Int, a)
+            }
+            Builtin::Sqrt => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Floating, span, origin);
+                Type::fun(a.clone(), a)
+            }
+            Builtin::Abs => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Signed, span, origin);
+                Type::fun(a.clone(), a)
+            }
+            Builtin::DefaultArg
+            | Builtin::OptionMap
+            | Builtin::OptionDefaultValue
+            | Builtin::OptionIsSome
+            | Builtin::OptionIsNone
+            | Builtin::OptionGet => self.option_builtin(b),
+            Builtin::Fst | Builtin::Snd => {
+                let (first, second) = (self.fresh(), self.fresh());
+                let r = if b == Builtin::Fst {
+                    first.clone()
+                } else {
+                    second.clone()
+                };
+                Type::fun(Type::Tuple(vec![first, second]), r)
+            }
+            Builtin::Min | Builtin::Max => {
+                let a = self.fresh();
+                self.constrain(a.clone(), Class::Numeric, span, origin);
+                Type::curried([a.clone(), a.clone()], a)
+            }
+        }
+    }
+
+    pub(super) fn apply(&mut self, id: NodeId, kids: &[NodeId]) -> Type {
+        let (head, args) = (kids[0], &kids[1..]);
+        let head_builtin = self.psg.node(head).ann.builtin;
+        if let Some(t) = self.cons(head, args) {
+            return t;
+        }
+        let mut f = if matches!(
+            head_builtin,
+            Some(Builtin::Printf | Builtin::Printfn | Builtin::Sprintf)
+        ) {
+            let t = self.printf(id, head, args);
+            self.set_type(head, t.clone());
+            // The format string is the first argument; it is typed there.
+            return self.apply_args(head, t, &args[1.min(args.len())..]);
+        } else {
+            self.expr(head)
+        };
+        f = self.apply_args(head, f, args);
+        f
+    }
+
+    pub(super) fn apply_args(&mut self, head: NodeId, mut f: Type, args: &[NodeId]) -> Type {
+        for (i, &arg) in args.iter().enumerate() {
+            let a = self.expr(arg);
+            match self.shallow(&f) {
+                Type::Fun(p, r) => {
+                    let why = (self.psg.span(head), "this function takes `{}` here", &*p);
+                    self.expect_because(arg, &a, &p, why);
+                    f = *r;
+                }
+                Type::Var(_) => {
+                    let r = self.fresh();
+                    let _ = self.unify(&f, &Type::fun(a, r.clone()));
+                    f = r;
+                }
+                Type::Error => f = Type::Error,
+                other => {
+                    let other = self.zonk(&other);
+                    let name = match self.psg.expr(head) {
+                        Some(ExprKind::Var(n)) => format!("`{n}`"),
+                        _ => "this expression".to_string(),
+                    };
+                    let (msg, secondary, help) = if i == 0 {
+                        (
+                            "this value is not a function and cannot be applied".to_string(),
+                            format!("{name} has type `{other}`"),
+                            "remove the argument, or check the spelling of the function"
+                                .to_string(),
+                        )
+                    } else {
+                        (
+                            format!("{name} is applied to too many arguments ({})", args.len()),
+                            format!("{name} takes {i} argument(s) and then gives `{other}`"),
+                            format!("pass {i} argument(s)"),
+                        )
+                    };
+                    self.diags.push(
+                        Diagnostic::error("E0503", msg, self.psg.span(arg))
+                            .with_label("unexpected argument")
+                            .with_secondary(self.psg.span(head), secondary)
+                            .with_help(help),
+                    );
+                    for &rest in &args[i + 1..] {
+                        self.expr(rest);
+                    }
+                    return Type::Error;
+                }
+            }
+        }
+        f
+    }
+
+    /// The type of `printf fmt` (without the format argument): one curried
+    /// parameter per hole, returning unit.
+    pub(super) fn printf(&mut self, apply: NodeId, head: NodeId, args: &[NodeId]) -> Type {
+        let Some(&fmt_node) = args.first() else {
+            return self.builtin(Builtin::Printf, self.psg.span(head));
+        };
+        self.set_type(fmt_node, Type::String);
+        let Some(ExprKind::Lit(Literal::Str(fmt))) = self.psg.expr(fmt_node).cloned() else {
+            self.expr(fmt_node);
+            self.diags.push(
+                Diagnostic::error(
+                    "E0512",
+                    "the format must be a string literal",
+                    self.psg.span(fmt_node),
+                )
+                .with_label("not a literal")
+                .with_help("formats are checked at compile time; write the string in place"),
+            );
+            return Type::Error;
+        };
+        let pieces = match parse_format(&fmt) {
+            Ok(p) => p,
+            Err((_, msg)) => {
+                self.diags.push(
+                    Diagnostic::error("E0508", "invalid format string", self.psg.span(fmt_node))
+                        .with_label(msg)
+                        .with_help(
+                            "the specifiers are %d %i %f %.Nf %s %b %A and %% for a percent sign",
+                        ),
+                );
+                return Type::Error;
+            }
+        };
+        let span = self.psg.span(fmt_node);
+        let mut holes = Vec::new();
+        for p in &pieces {
+            if let FormatPiece::Hole { conv, .. } = p {
+                let t = match conv {
+                    'd' | 'i' => {
+                        let t = self.fresh();
+                        self.constrain(t.clone(), Class::Integer, span, "`%d`");
+                        t
+                    }
+                    'f' => {
+                        let t = self.fresh();
+                        self.constrain(t.clone(), Class::Floating, span, "`%f`");
+                        t
+                    }
+                    's' => Type::String,
+                    // `%A` prints any value, structurally.
+                    'A' => self.fresh(),
+                    _ => Type::Bool,
+                };
+                holes.push(t);
+            }
+        }
+        self.psg.node_mut(apply).ann.format = Some(pieces);
+        let is_sprintf = self.psg.node(head).ann.builtin == Some(Builtin::Sprintf);
+        Type::curried(holes, if is_sprintf { Type::String } else { Type::Unit })
+    }
+}
