@@ -151,11 +151,14 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
         Some(e) => Some(cg.instance(e, &[]).map_err(internal)?),
         None => None,
     };
-    // Every function that is not generic is compiled, called or not, as
-    // F# compiles every top-level function; generic ones are compiled per
-    // instantiation when used.
+    // Every function of the program that is not generic is compiled,
+    // called or not, as F# compiles every top-level function; generic ones,
+    // and the prelude's, are compiled when used.
     for id in psg.graph.node_indices() {
-        if psg.binding(id).is_some_and(|b| b.is_function()) && cg.vars_of_function(id).is_empty() {
+        if psg.binding(id).is_some_and(|b| b.is_function())
+            && cg.vars_of_function(id).is_empty()
+            && !psg.in_prelude(id)
+        {
             cg.instance(id, &[]).map_err(internal)?;
         }
     }

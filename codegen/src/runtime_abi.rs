@@ -68,6 +68,11 @@ runtime_fns! {
     FAIL_DEVICE_MEMORY = "barewire_fail_device_memory"(I64);
     FAIL_BUFFER_INDEX = "barewire_fail_buffer_index"(I64, I64, I64);
     SYNC_FENCE = "barewire_sync_fence"();
+    DETECTED_CXL_VERSION = "barewire_detected_cxl_version"() -> I32;
+    DETECTED_NUMA_NODES = "barewire_detected_numa_nodes"() -> I32;
+    DETECTED_FAR_NODES = "barewire_detected_far_nodes"() -> I64;
+    DETECTED_GPUS = "barewire_detected_gpus"() -> I32;
+    DETECTED_RESIZABLE_BAR = "barewire_detected_resizable_bar"() -> I8;
     SYNC_DEVICE = "barewire_sync_device"();
 }
 

@@ -104,50 +104,7 @@ impl Builder {
                     }
                 }
                 ast::Item::Type(decl) => {
-                    let measure = match &decl.repr {
-                        ast::TypeRepr::Measure(None) => Some(MeasureDef::Base),
-                        ast::TypeRepr::Measure(Some(m)) => {
-                            Some(MeasureDef::Abbreviation(m.clone()))
-                        }
-                        _ => None,
-                    };
-                    let (fields, cases) = match &decl.repr {
-                        ast::TypeRepr::Measure(_) => (Vec::new(), Vec::new()),
-                        ast::TypeRepr::Record(fields) => (
-                            fields
-                                .iter()
-                                .map(|f| (f.name.name.clone(), f.ty.clone()))
-                                .collect(),
-                            Vec::new(),
-                        ),
-                        ast::TypeRepr::Union(cases) => (
-                            Vec::new(),
-                            cases
-                                .iter()
-                                .map(|c| UnionCaseInfo {
-                                    name: c.name.name.clone(),
-                                    span: c.name.span,
-                                    fields: c
-                                        .fields
-                                        .iter()
-                                        .map(|(n, t)| {
-                                            (n.as_ref().map(|n| n.name.clone()), t.clone())
-                                        })
-                                        .collect(),
-                                })
-                                .collect(),
-                        ),
-                    };
-                    let info = TypeDeclInfo {
-                        name: decl.name.name.clone(),
-                        name_span: decl.name.span,
-                        params: decl.params.iter().map(|p| p.name.clone()).collect(),
-                        measure_params: decl.measure_params.clone(),
-                        fields,
-                        cases,
-                        measure,
-                    };
-                    let n = self.psg.add_node(NodeKind::TypeDecl(info), decl.span);
+                    let n = self.type_decl(decl);
                     self.psg.add_child(parent, n);
                 }
                 ast::Item::Do(e) => {
@@ -245,10 +202,17 @@ impl Builder {
         );
         let first = self.psg.graph.node_count();
         for item in &parsed.file.items {
-            if let ast::Item::Let(decl) = item {
-                for binding in self.let_decl(decl) {
-                    self.psg.add_child(prelude, binding);
+            match item {
+                ast::Item::Let(decl) => {
+                    for binding in self.let_decl(decl) {
+                        self.psg.add_child(prelude, binding);
+                    }
                 }
+                ast::Item::Type(decl) => {
+                    let n = self.type_decl(decl);
+                    self.psg.add_child(prelude, n);
+                }
+                _ => {}
             }
         }
         // `List__map` (definitions and references) becomes `List.map`.
@@ -261,6 +225,50 @@ impl Builder {
                 _ => {}
             }
         }
+    }
+
+    /// A `type` declaration (a record, a union or a measure).
+    fn type_decl(&mut self, decl: &ast::TypeDecl) -> NodeId {
+        let measure = match &decl.repr {
+            ast::TypeRepr::Measure(None) => Some(MeasureDef::Base),
+            ast::TypeRepr::Measure(Some(m)) => Some(MeasureDef::Abbreviation(m.clone())),
+            _ => None,
+        };
+        let (fields, cases) = match &decl.repr {
+            ast::TypeRepr::Measure(_) => (Vec::new(), Vec::new()),
+            ast::TypeRepr::Record(fields) => (
+                fields
+                    .iter()
+                    .map(|f| (f.name.name.clone(), f.ty.clone()))
+                    .collect(),
+                Vec::new(),
+            ),
+            ast::TypeRepr::Union(cases) => (
+                Vec::new(),
+                cases
+                    .iter()
+                    .map(|c| UnionCaseInfo {
+                        name: c.name.name.clone(),
+                        span: c.name.span,
+                        fields: c
+                            .fields
+                            .iter()
+                            .map(|(n, t)| (n.as_ref().map(|n| n.name.clone()), t.clone()))
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        };
+        let info = TypeDeclInfo {
+            name: decl.name.name.clone(),
+            name_span: decl.name.span,
+            params: decl.params.iter().map(|p| p.name.clone()).collect(),
+            measure_params: decl.measure_params.clone(),
+            fields,
+            cases,
+            measure,
+        };
+        self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }
 
     fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
@@ -490,7 +498,7 @@ impl Builder {
                 n
             }
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String" | "BAREWire")) =>
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String" | "BAREWire" | "PlatformConfig" | "AppConfig")) =>
             {
                 let A::Var(m) = &obj.kind else {
                     unreachable!("checked by the guard")

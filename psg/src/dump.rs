@@ -175,6 +175,8 @@ pub fn text(psg: &Psg, src: &str) -> String {
         .semantic_edges()
         .into_iter()
         .filter(|(_, _, k)| !matches!(k, EdgeKind::DefUse))
+        // The program's edges; the prelude's are the same in every dump.
+        .filter(|(a, b, _)| !psg.in_prelude(*a) && !psg.in_prelude(*b))
         .collect();
     if !edges.is_empty() {
         out.push_str("edges:\n");
@@ -192,8 +194,6 @@ pub fn text(psg: &Psg, src: &str) -> String {
     out
 }
 
-/// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
-/// data flow blue.
 /// Nodes whose value is a buffer (or makes one) are coloured by its
 /// memory space, as placement decided it where it did.
 fn residency_colour(psg: &Psg, id: NodeId) -> Option<&'static str> {
@@ -214,6 +214,9 @@ fn residency_colour(psg: &Psg, id: NodeId) -> Option<&'static str> {
     })
 }
 
+/// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
+/// data flow blue; buffers coloured by memory space, inserted coherency
+/// operations marked.
 pub fn dot(psg: &Psg) -> String {
     let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
     for id in psg.graph.node_indices() {

@@ -300,10 +300,17 @@ pub enum Builtin {
     BufferMigrate,
     /// `BAREWire.copy<'dst> buf`: a copy in another space.
     BufferCopy,
+    /// `BAREWire.detectedCxlVersion ()` and friends: the machine the
+    /// program runs on (for `AppConfig.autoDetect`).
+    DetectedCxlVersion,
+    DetectedNumaNodes,
+    DetectedFarNodes,
+    DetectedGpus,
+    DetectedResizableBar,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 39] = [
+    pub const ALL: [Builtin; 44] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -343,6 +350,11 @@ impl Builtin {
         Builtin::BufferAllocateAuto,
         Builtin::BufferMigrate,
         Builtin::BufferCopy,
+        Builtin::DetectedCxlVersion,
+        Builtin::DetectedNumaNodes,
+        Builtin::DetectedFarNodes,
+        Builtin::DetectedGpus,
+        Builtin::DetectedResizableBar,
     ];
 
     pub fn name(self) -> &'static str {
@@ -386,6 +398,11 @@ impl Builtin {
             Builtin::BufferAllocateAuto => "BAREWire.allocateAuto",
             Builtin::BufferMigrate => "BAREWire.migrate",
             Builtin::BufferCopy => "BAREWire.copy",
+            Builtin::DetectedCxlVersion => "BAREWire.detectedCxlVersion",
+            Builtin::DetectedNumaNodes => "BAREWire.detectedNumaNodes",
+            Builtin::DetectedFarNodes => "BAREWire.detectedFarNodes",
+            Builtin::DetectedGpus => "BAREWire.detectedGpus",
+            Builtin::DetectedResizableBar => "BAREWire.detectedResizableBar",
         }
     }
 
@@ -642,6 +659,22 @@ impl Psg {
     /// The binding a reference names (its `DefUse` edge), if any.
     pub fn definition(&self, id: NodeId) -> Option<NodeId> {
         self.targets(id, EdgeKind::DefUse).next()
+    }
+
+    /// Whether `id` belongs to the prelude (not to the program).
+    pub fn in_prelude(&self, mut id: NodeId) -> bool {
+        let Some(prelude) = self.prelude else {
+            return false;
+        };
+        loop {
+            if id == prelude {
+                return true;
+            }
+            match self.parent(id) {
+                Some(p) => id = p,
+                None => return false,
+            }
+        }
     }
 
     /// The variable nodes that refer to binding `def`.

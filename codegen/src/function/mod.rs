@@ -957,6 +957,21 @@ impl Lowering<'_, '_, '_> {
             | Builtin::BufferAllocateAuto
             | Builtin::BufferMigrate
             | Builtin::BufferCopy => self.buffer_builtin(apply, b, args),
+            Builtin::DetectedCxlVersion
+            | Builtin::DetectedNumaNodes
+            | Builtin::DetectedFarNodes
+            | Builtin::DetectedGpus
+            | Builtin::DetectedResizableBar => {
+                self.expr(args[0], false)?; // `()`
+                let f = match b {
+                    Builtin::DetectedCxlVersion => &rt::DETECTED_CXL_VERSION,
+                    Builtin::DetectedNumaNodes => &rt::DETECTED_NUMA_NODES,
+                    Builtin::DetectedFarNodes => &rt::DETECTED_FAR_NODES,
+                    Builtin::DetectedGpus => &rt::DETECTED_GPUS,
+                    _ => &rt::DETECTED_RESIZABLE_BAR,
+                };
+                self.runtime(f, &[])
+            }
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {

@@ -115,6 +115,11 @@ impl Infer<'_> {
         match b {
             // Typed with their type arguments by `buffer_builtin`; reached
             // here only without a node to read them from.
+            Builtin::DetectedCxlVersion | Builtin::DetectedNumaNodes | Builtin::DetectedGpus => {
+                Type::fun(Type::Unit, Type::Int)
+            }
+            Builtin::DetectedFarNodes => Type::fun(Type::Unit, Type::Array(Box::new(Type::Int))),
+            Builtin::DetectedResizableBar => Type::fun(Type::Unit, Type::Bool),
             Builtin::BufferAllocate
             | Builtin::BufferAllocateAuto
             | Builtin::BufferMigrate
