@@ -101,7 +101,12 @@ impl Infer<'_> {
         let Type::Named { decl, .. } = ty else {
             return None;
         };
-        let NodeKind::TypeDecl(info) = self.psg.kind(NodeId::new(*decl as usize)) else {
+        let decl = NodeId::new(*decl as usize);
+        // A prelude type's declaration is not in the program's file.
+        if self.psg.in_prelude(decl) {
+            return None;
+        }
+        let NodeKind::TypeDecl(info) = self.psg.kind(decl) else {
             return None;
         };
         let (_, texpr) = info.fields.iter().find(|(n, _)| n == field)?;
