@@ -144,37 +144,48 @@ fn residency_corpus() {
 /// The presets every example is placed for.
 const PRESETS: [&str; 3] = ["workstation", "datacenter-cxl2", "edge"];
 
-/// Every example that allocates buffers, placed for three presets: the
-/// placement report, or the diagnostics when it cannot be placed.
-#[test]
-fn examples_placed_for_presets() {
-    let mut placed = 0;
+/// Each example containing `marker`, compiled for each preset to `stage`:
+/// its output, or the diagnostics when it fails. Returns how many.
+fn examples_for_presets(marker: &str, stage: Stage, snapshots: &str, section: &str) -> usize {
+    let mut seen = 0;
     for path in common::clef_files("examples") {
         let name = common::stem(&path);
         let src = load(&path, "examples");
-        if !src.text.contains("BAREWire.allocate") {
+        if !src.text.contains(marker) {
             continue;
         }
-        placed += 1;
+        seen += 1;
         for preset in PRESETS {
             let options = PlacementOptions {
                 platform: barewire::platform::Platform::preset(preset),
                 ..PlacementOptions::default()
             };
-            let c = compile_for(&src, "Main", Goal::Emit(Stage::Placement), &options);
+            let c = compile_for(&src, "Main", Goal::Emit(stage), &options);
             let output = match &c.outcome {
                 Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
                 _ => src.render(&c.diagnostics),
             };
             let snapshot = format!(
-                "----- SOURCE\n{}\n----- PLACEMENT ({preset})\n{output}",
+                "----- SOURCE\n{}\n----- {section} ({preset})\n{output}",
                 src.text
             );
-            settings("placement")
+            settings(snapshots)
                 .bind(|| insta::assert_snapshot!(format!("{name}@{preset}"), snapshot));
         }
     }
-    assert!(placed >= 4, "expected at least 4 examples with buffers");
+    seen
+}
+
+/// Every example that allocates buffers, placed for three presets.
+#[test]
+fn examples_placed_for_presets() {
+    let n = examples_for_presets(
+        "BAREWire.allocate",
+        Stage::Placement,
+        "placement",
+        "PLACEMENT",
+    );
+    assert!(n >= 4, "expected at least 4 examples with buffers");
 }
 
 /// Unsatisfiable placements and conflicting requirements, each for the
@@ -216,33 +227,8 @@ fn unsatisfiable_placements_report_diagnostics() {
 /// (the report, then the PSG with the inserted operations).
 #[test]
 fn examples_coherency_for_presets() {
-    let mut seen = 0;
-    for path in common::clef_files("examples") {
-        let name = common::stem(&path);
-        let src = load(&path, "examples");
-        if !src.text.contains("[<Kernel>]") {
-            continue;
-        }
-        seen += 1;
-        for preset in PRESETS {
-            let options = PlacementOptions {
-                platform: barewire::platform::Platform::preset(preset),
-                ..PlacementOptions::default()
-            };
-            let c = compile_for(&src, "Main", Goal::Emit(Stage::Coherency), &options);
-            let output = match &c.outcome {
-                Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
-                _ => src.render(&c.diagnostics),
-            };
-            let snapshot = format!(
-                "----- SOURCE\n{}\n----- COHERENCY ({preset})\n{output}",
-                src.text
-            );
-            settings("coherency")
-                .bind(|| insta::assert_snapshot!(format!("{name}@{preset}"), snapshot));
-        }
-    }
-    assert!(seen >= 1, "expected an example with a kernel");
+    let n = examples_for_presets("[<Kernel>]", Stage::Coherency, "coherency", "COHERENCY");
+    assert!(n >= 1, "expected an example with a kernel");
 }
 
 /// The CLIF of `main` in `gpu_unified_view` on a platform where the

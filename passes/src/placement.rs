@@ -76,65 +76,61 @@ pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
                 reason: auto_reason.into(),
             },
         };
-        let placement = match verdict {
-            Verdict::Decided(d) => Placement {
-                space: Some(d.space.to_string()),
-                fallback: d.fallback.iter().map(|s| s.to_string()).collect(),
-                rule: d.rule.to_string(),
-                reason: d.reason,
-                size_bytes: facts.size_bytes,
-                gpu_access: facts.gpu_access,
-                large_threshold: options.config.large_threshold,
-            },
-            Verdict::AtRunTime { rule, reason } => Placement {
-                space: None,
-                fallback: Vec::new(),
-                rule: rule.to_string(),
-                reason,
-                size_bytes: facts.size_bytes,
-                gpu_access: facts.gpu_access,
-                large_threshold: options.config.large_threshold,
-            },
+        // (space, fallback, rule, reason); no space: decided at run time,
+        // or (with a diagnostic) not at all.
+        let (space, fallback, rule, reason) = match verdict {
+            Verdict::Decided(d) => (
+                Some(d.space.to_string()),
+                d.fallback.iter().map(|s| s.to_string()).collect(),
+                d.rule,
+                d.reason,
+            ),
+            Verdict::AtRunTime { rule, reason } => (None, Vec::new(), rule, reason),
             Verdict::Unsatisfiable { rule, reason } => {
-                // A description file by its name only: messages stay the
-                // same wherever the file is.
-                let platform = options
-                    .platform
-                    .as_ref()
-                    .map_or("this platform".to_string(), |p| {
-                        match p.source.strip_prefix("file:") {
-                            Some(path) => format!(
-                                "`{}`",
-                                std::path::Path::new(path)
-                                    .file_name()
-                                    .map_or(path.into(), |f| f.to_string_lossy())
-                            ),
-                            None => format!("`{}`", p.source),
-                        }
-                    });
                 diags.push(
                     Diagnostic::error(
                         "E0701",
-                        format!("this allocation cannot be placed on {platform}"),
+                        format!(
+                            "this allocation cannot be placed on {}",
+                            platform_name(options.platform.as_ref())
+                        ),
                         psg.span(site),
                     )
                     .with_label(reason.clone())
                     .with_help("compile for a platform that has the memory (`--platform datacenter-cxl2`, a description file, or `auto` to decide at run time), or allocate in `unified` or `cpu_mem`"),
                 );
-                Placement {
-                    space: None,
-                    fallback: Vec::new(),
-                    rule: rule.to_string(),
-                    reason,
-                    size_bytes: facts.size_bytes,
-                    gpu_access: facts.gpu_access,
-                    large_threshold: options.config.large_threshold,
-                }
+                (None, Vec::new(), rule, reason)
             }
+        };
+        let placement = Placement {
+            space,
+            fallback,
+            rule: rule.to_string(),
+            reason,
+            size_bytes: facts.size_bytes,
+            gpu_access: facts.gpu_access,
+            large_threshold: options.config.large_threshold,
         };
         psg.node_mut(site).ann.placement = Some(placement);
     }
     diags
+}
+
+/// A platform as messages name it; a description file by its name only,
+/// so messages stay the same wherever the file is.
+fn platform_name(platform: Option<&Platform>) -> String {
+    let Some(p) = platform else {
+        return "this platform".into();
+    };
+    match p.source.strip_prefix("file:") {
+        Some(path) => format!(
+            "`{}`",
+            std::path::Path::new(path)
+                .file_name()
+                .map_or(path.into(), |f| f.to_string_lossy())
+        ),
+        None => format!("`{}`", p.source),
+    }
 }
 
 /// Bytes of one element of a buffer.
