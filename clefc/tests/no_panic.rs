@@ -93,6 +93,26 @@ const TOKENS: &[&str] = &[
     "not",
     "exit",
     "ignore",
+    // units of measure and memory residency
+    "[<Measure>]",
+    "Measure",
+    "Kernel",
+    "type",
+    "m",
+    "s",
+    "^",
+    "^-2",
+    "'u",
+    "3.0<m>",
+    "float<m/s>",
+    "SharedBuffer<int, cxl_mem>",
+    "BAREWire.allocate<int, gpu_mem>",
+    "BAREWire.allocateAuto<float>",
+    "BAREWire.migrate<unified>",
+    "cxl_mem",
+    "use",
+    "withCXLSupport",
+    "AppConfig.autoDetect",
 ];
 
 fn check_no_panic(src: String) {
@@ -128,6 +148,43 @@ fn random_token_soups_never_panic() {
             src.push(' ');
         }
         check_no_panic(src);
+    }
+}
+
+/// A program with units of measure, buffers, a kernel and a platform
+/// configuration, to mutate like the one below.
+const MEASURES_AND_BUFFERS: &str = "[<Measure>] type m\n[<Measure>] type s\n[<Measure>] type N = m / s^2\ntype V<[<Measure>] 'u> = { X: float<'u> }\nlet sq (x: float<'u>) = x * x\n[<Kernel>]\nlet k (b: SharedBuffer<float32, unified>) =\n    for i in 0 .. b.Length - 1 do\n        b.[i] <- b.[i] * 2.0f\nlet fill (b: SharedBuffer<int, 'space>) = b.[0] <- 1\n[<EntryPoint>]\nlet main argv =\n    use a = BAREWire.allocate<float32, unified> 8\n    use c = BAREWire.allocateAuto<int> 4\n    fill c\n    k a\n    let v = { X = 3.0<m/s> }\n    let cfg = PlatformConfig.base () |> withCXLSupport CXL3_0\n    printfn \"%f %f\" (sq v.X) (float a.[0])\n    0\n";
+
+#[test]
+fn mutated_measure_and_buffer_programs_never_panic() {
+    let base = MEASURES_AND_BUFFERS;
+    // The base itself compiles: the mutations start from a valid program.
+    let file = SourceFile::new("base.clef", base.to_string());
+    let c = compile(&file, "Main", Goal::Check);
+    assert!(!c.has_errors(), "{}", file.render(&c.diagnostics));
+    let mut rng = StdRng::seed_from_u64(0xB0FF);
+    let chars: Vec<char> = base.chars().collect();
+    for _ in 0..1200 {
+        let mut v = chars.clone();
+        for _ in 0..rng.random_range(1..4) {
+            let i = rng.random_range(0..v.len());
+            match rng.random_range(0..3) {
+                0 => {
+                    v.remove(i);
+                }
+                1 => {
+                    let t = TOKENS[rng.random_range(0..TOKENS.len())];
+                    for (k, ch) in t.chars().enumerate() {
+                        v.insert(i + k, ch);
+                    }
+                }
+                _ => {
+                    let j = rng.random_range(0..v.len());
+                    v.swap(i, j)
+                }
+            }
+        }
+        check_no_panic(v.into_iter().collect());
     }
 }
 
