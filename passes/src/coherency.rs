@@ -87,6 +87,14 @@ pub const RULES: &[CoherencyRule] = &[
 ];
 
 pub fn cohere(psg: &mut Psg, platform: Option<&Platform>) -> Vec<Diagnostic> {
+    // Most programs have no kernel: then there is no hand-off to look for.
+    let any_kernel = psg
+        .graph
+        .node_indices()
+        .any(|n| psg.binding(n).is_some_and(|b| b.is_kernel));
+    if !any_kernel {
+        return Vec::new();
+    }
     let calls: Vec<NodeId> = psg
         .graph
         .node_indices()
