@@ -116,6 +116,25 @@ impl Infer<'_> {
         ))
     }
 
+    /// A field's value `v` (of type `t`) against the record type `ty`.
+    fn check_field_value(
+        &mut self,
+        ty: &Type,
+        fields: &HashMap<String, Type>,
+        name: &str,
+        v: NodeId,
+        t: &Type,
+    ) {
+        match fields.get(name) {
+            Some(ft) => {
+                let ft = ft.clone();
+                let why = self.field_reason(ty, name);
+                self.expect(v, t, &ft, why);
+            }
+            None => self.unknown_field(ty, name, self.psg.span(v)),
+        }
+    }
+
     fn field_names(&self, decl: NodeId) -> Vec<String> {
         self.psg
             .node(decl)
@@ -186,14 +205,7 @@ impl Infer<'_> {
         let fields = self.fields_of(&ty);
         for (name, &v) in names.iter().zip(values) {
             let t = self.expr(v);
-            match fields.get(name) {
-                Some(ft) => {
-                    let ft = ft.clone();
-                    let why = self.field_reason(&ty, name);
-                    self.expect(v, &t, &ft, why);
-                }
-                None => self.unknown_field(&ty, name, self.psg.span(v)),
-            }
+            self.check_field_value(&ty, &fields, name, v, &t);
         }
         let missing: Vec<String> = self
             .field_names(decl)
@@ -266,14 +278,7 @@ impl Infer<'_> {
             if ty == Type::Error {
                 continue;
             }
-            match fields.get(name) {
-                Some(ft) => {
-                    let ft = ft.clone();
-                    let why = self.field_reason(&ty, name);
-                    self.expect(v, &t, &ft, why);
-                }
-                None => self.unknown_field(&ty, name, self.psg.span(v)),
-            }
+            self.check_field_value(&ty, &fields, name, v, &t);
         }
         let _ = id;
         ty
