@@ -155,16 +155,12 @@ fn random_token_soups_never_panic() {
 /// configuration, to mutate like the one below.
 const MEASURES_AND_BUFFERS: &str = "[<Measure>] type m\n[<Measure>] type s\n[<Measure>] type N = m / s^2\ntype V<[<Measure>] 'u> = { X: float<'u> }\nlet sq (x: float<'u>) = x * x\n[<Kernel>]\nlet k (b: SharedBuffer<float32, unified>) =\n    for i in 0 .. b.Length - 1 do\n        b.[i] <- b.[i] * 2.0f\nlet fill (b: SharedBuffer<int, 'space>) = b.[0] <- 1\n[<EntryPoint>]\nlet main argv =\n    use a = BAREWire.allocate<float32, unified> 8\n    use c = BAREWire.allocateAuto<int> 4\n    fill c\n    k a\n    let v = { X = 3.0<m/s> }\n    let cfg = PlatformConfig.base () |> withCXLSupport CXL3_0\n    printfn \"%f %f\" (sq v.X) (float a.[0])\n    0\n";
 
-#[test]
-fn mutated_measure_and_buffer_programs_never_panic() {
-    let base = MEASURES_AND_BUFFERS;
-    // The base itself compiles: the mutations start from a valid program.
-    let file = SourceFile::new("base.clef", base.to_string());
-    let c = compile(&file, "Main", Goal::Check);
-    assert!(!c.has_errors(), "{}", file.render(&c.diagnostics));
-    let mut rng = StdRng::seed_from_u64(0xB0FF);
+/// Mutate `base` `rounds` times (1–3 edits each: delete a character,
+/// insert a token, or swap two characters) and compile every mutant.
+fn mutants_never_panic(base: &str, seed: u64, rounds: usize, whole_tokens: bool) {
+    let mut rng = StdRng::seed_from_u64(seed);
     let chars: Vec<char> = base.chars().collect();
-    for _ in 0..1200 {
+    for _ in 0..rounds {
         let mut v = chars.clone();
         for _ in 0..rng.random_range(1..4) {
             let i = rng.random_range(0..v.len());
@@ -174,7 +170,9 @@ fn mutated_measure_and_buffer_programs_never_panic() {
                 }
                 1 => {
                     let t = TOKENS[rng.random_range(0..TOKENS.len())];
-                    for (k, ch) in t.chars().enumerate() {
+                    // The whole token, or only its first character.
+                    let take = if whole_tokens { t.len() } else { 1 };
+                    for (k, ch) in t.chars().take(take).enumerate() {
                         v.insert(i + k, ch);
                     }
                 }
@@ -189,31 +187,16 @@ fn mutated_measure_and_buffer_programs_never_panic() {
 }
 
 #[test]
+fn mutated_measure_and_buffer_programs_never_panic() {
+    // The base itself compiles: the mutations start from a valid program.
+    let file = SourceFile::new("base.clef", MEASURES_AND_BUFFERS.to_string());
+    let c = compile(&file, "Main", Goal::Check);
+    assert!(!c.has_errors(), "{}", file.render(&c.diagnostics));
+    mutants_never_panic(MEASURES_AND_BUFFERS, 0xB0FF, 1200, true);
+}
+
+#[test]
 fn mutated_valid_programs_never_panic() {
     let base = "module M\n\ntype P = { X: int; Y: int }\ntype S = | A of int | B\n\nlet rec fib n =\n    if n < 2 then n\n    else fib (n - 1) + fib (n - 2)\n\nlet sq (x: float) : float = x * x\nlet f s = match s with | A n -> n | B -> 0\nlet g = List.map (fun x -> x + 1) [1; 2]\n\n[<EntryPoint>]\nlet main argv =\n    let mutable s = 0\n    for i in 1 .. 10 do\n        s <- s + fib i\n    let p = { X = 1; Y = 2 }\n    let arr = [| 1; 2 |]\n    arr.[0] <- f (A 3)\n    printfn \"%d %f %d\" s (sq 2.0) ({ p with X = 3 }).X\n    0\n";
-    let mut rng = StdRng::seed_from_u64(0xF1B);
-    let chars: Vec<char> = base.chars().collect();
-    for _ in 0..1500 {
-        let mut v = chars.clone();
-        for _ in 0..rng.random_range(1..4) {
-            let i = rng.random_range(0..v.len());
-            match rng.random_range(0..3) {
-                0 => {
-                    v.remove(i);
-                }
-                1 => v.insert(
-                    i,
-                    TOKENS[rng.random_range(0..TOKENS.len())]
-                        .chars()
-                        .next()
-                        .unwrap_or(' '),
-                ),
-                _ => {
-                    let j = rng.random_range(0..v.len());
-                    v.swap(i, j)
-                }
-            }
-        }
-        check_no_panic(v.into_iter().collect());
-    }
+    mutants_never_panic(base, 0xF1B, 1500, false);
 }
