@@ -76,6 +76,18 @@ pub struct AllocationSite {
     pub auto: bool,
 }
 
+/// Whether the `Index` node `index` is written (`b.[i] <- v`) or read.
+pub fn access_kind(psg: &Psg, index: NodeId) -> &'static str {
+    let written = psg.parent(index).is_some_and(|p| {
+        matches!(psg.expr(p), Some(ExprKind::Assign)) && psg.children(p).first() == Some(&index)
+    });
+    if written {
+        "write"
+    } else {
+        "read"
+    }
+}
+
 /// The single space a measure names, if it is one.
 pub fn space_name(m: &Measure) -> Option<&str> {
     m.space()
@@ -306,7 +318,11 @@ impl Infer<'_> {
                     Some(Type::Measure(m)) => Some(m.clone()),
                     _ => None,
                 });
-            self.access_log.push((space.clone(), r.domain, span));
+            self.access_log.push((
+                space.clone(),
+                format!("{} (through `{name}`)", r.domain.name()),
+                span,
+            ));
             fresh.push(SpaceRequirement {
                 space,
                 domain: r.domain,
@@ -327,11 +343,11 @@ impl Infer<'_> {
         // The accesses by the space they resolved to.
         let mut by_space: std::collections::HashMap<Measure, Vec<(String, Span)>> =
             Default::default();
-        for (m, d, at) in &self.access_log {
+        for (m, who, at) in &self.access_log {
             by_space
                 .entry(self.resolve_measure(m))
                 .or_default()
-                .push((d.name().to_string(), *at));
+                .push((who.clone(), *at));
         }
         for site in sites {
             let space = self.resolve_measure(&site.space);
@@ -387,7 +403,9 @@ impl Infer<'_> {
             };
             match self.psg.expr(parent) {
                 Some(ExprKind::Index) if self.psg.children(parent).first() == Some(&u) => {
-                    out.push((self.domain_of(parent).name().to_string(), self.psg.span(u)));
+                    let how = access_kind(self.psg, parent);
+                    let who = format!("{} ({how})", self.domain_of(parent).name());
+                    out.push((who, self.psg.span(u)));
                 }
                 Some(ExprKind::Apply) => {
                     let head = self.psg.children(parent)[0];
@@ -397,7 +415,12 @@ impl Infer<'_> {
                         .and_then(|d| self.psg.binding(d))
                         .is_some_and(|b| b.is_kernel);
                     if kernel {
-                        out.push((Domain::Gpu.name().to_string(), self.psg.span(parent)));
+                        let name = self.psg.expr(head).map_or(String::new(), |e| match e {
+                            ExprKind::Var(n) => n.clone(),
+                            _ => String::new(),
+                        });
+                        let who = format!("{} (through `{name}`)", Domain::Gpu.name());
+                        out.push((who, self.psg.span(parent)));
                     }
                 }
                 _ => {}

@@ -155,8 +155,9 @@ struct Infer<'a> {
     /// Requirements on a generic function's space variables.
     scheme_requirements: HashMap<NodeId, Vec<buffers::SpaceRequirement>>,
     allocation_sites: Vec<buffers::AllocationSite>,
-    /// Every buffer access: (space, domain, where), for the residency report.
-    access_log: Vec<(Measure, buffers::Domain, Span)>,
+    /// Every buffer access: (space, who and how, where), for the residency
+    /// report and placement ("CPU code (write)").
+    access_log: Vec<(Measure, String, Span)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -693,7 +694,12 @@ impl Infer<'_> {
                     Type::Buffer(elem, space) => {
                         let at = self.psg.span(kids[0]);
                         let why = format!("this buffer is indexed in {}", self.domain.name());
-                        self.access_log.push((space.clone(), self.domain, at));
+                        let how = buffers::access_kind(self.psg, id);
+                        self.access_log.push((
+                            space.clone(),
+                            format!("{} ({how})", self.domain.name()),
+                            at,
+                        ));
                         self.require_access(&space, at, why);
                         *elem
                     }
