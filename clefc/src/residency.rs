@@ -7,7 +7,7 @@
 //! binding whose type holds a buffer, with its space.
 
 use clef_frontend::layout::LineIndex;
-use clef_psg::{Builtin, NodeKind, Psg, Type};
+use clef_psg::{Builtin, NodeId, NodeKind, Psg, Type};
 use std::fmt::Write;
 
 pub fn listing(psg: &Psg, src: &str) -> String {
@@ -17,12 +17,7 @@ pub fn listing(psg: &Psg, src: &str) -> String {
         format!("{}:{}", l + 1, c + 1)
     };
     let mut out = String::new();
-    let mut sites: Vec<_> = psg
-        .graph
-        .node_indices()
-        .filter(|&n| psg.node(n).ann.residency.is_some())
-        .collect();
-    sites.sort_by_key(|&n| psg.span(n).start);
+    let sites = in_source_order(psg, |n| psg.node(n).ann.residency.is_some());
     let _ = writeln!(out, "allocation sites: {}", sites.len());
     for n in sites {
         let node = psg.node(n);
@@ -50,13 +45,9 @@ pub fn listing(psg: &Psg, src: &str) -> String {
         }
     }
     let _ = writeln!(out, "buffers:");
-    let mut bindings: Vec<_> = psg
-        .graph
-        .node_indices()
-        .filter(|&n| matches!(psg.kind(n), NodeKind::Binding(_)))
-        .filter(|&n| psg.ty(n).is_some_and(holds_buffer))
-        .collect();
-    bindings.sort_by_key(|&n| psg.span(n).start);
+    let bindings = in_source_order(psg, |n| {
+        matches!(psg.kind(n), NodeKind::Binding(_)) && psg.ty(n).is_some_and(holds_buffer)
+    });
     for n in bindings {
         let b = psg.binding(n).expect("filtered above");
         let ty = psg.ty(n).map(Type::display).unwrap_or_default();
@@ -69,12 +60,7 @@ pub fn listing(psg: &Psg, src: &str) -> String {
 /// size, domains, decision, fallback) and the reason in words.
 pub fn placement_report(psg: &Psg, src: &str) -> String {
     let lines = LineIndex::new(src);
-    let mut sites: Vec<_> = psg
-        .graph
-        .node_indices()
-        .filter(|&n| psg.node(n).ann.placement.is_some())
-        .collect();
-    sites.sort_by_key(|&n| psg.span(n).start);
+    let sites = in_source_order(psg, |n| psg.node(n).ann.placement.is_some());
     let mut out = String::new();
     let _ = writeln!(out, "placement: {} allocation site(s)", sites.len());
     for n in sites {
@@ -108,12 +94,7 @@ pub fn placement_report(psg: &Psg, src: &str) -> String {
 /// operations inserted around it.
 pub fn coherency_report(psg: &Psg, src: &str) -> String {
     let lines = LineIndex::new(src);
-    let mut calls: Vec<_> = psg
-        .graph
-        .node_indices()
-        .filter(|&n| psg.node(n).ann.coherency.is_some())
-        .collect();
-    calls.sort_by_key(|&n| psg.span(n).start);
+    let calls = in_source_order(psg, |n| psg.node(n).ann.coherency.is_some());
     let mut out = String::new();
     let _ = writeln!(out, "coherency: {} hand-off(s)", calls.len());
     for n in calls {
@@ -147,6 +128,13 @@ pub fn coherency_report(psg: &Psg, src: &str) -> String {
         }
     }
     out
+}
+
+/// The nodes `keep` selects, in the order they appear in the source.
+fn in_source_order(psg: &Psg, keep: impl Fn(NodeId) -> bool) -> Vec<NodeId> {
+    let mut nodes: Vec<NodeId> = psg.graph.node_indices().filter(|&n| keep(n)).collect();
+    nodes.sort_by_key(|&n| psg.span(n).start);
+    nodes
 }
 
 fn holds_buffer(t: &Type) -> bool {

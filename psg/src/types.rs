@@ -119,46 +119,29 @@ impl Type {
 
     /// Free type variables, in order of first appearance.
     pub fn vars(&self, out: &mut Vec<TyVar>) {
-        match self {
-            Type::Var(v) if !out.contains(v) => out.push(*v),
-            Type::Array(t) => t.vars(out),
-            Type::Buffer(t, m) => {
-                t.vars(out);
-                m.vars(out);
-            }
-            Type::Fun(a, b) => {
-                a.vars(out);
-                b.vars(out);
-            }
-            Type::Tuple(items) | Type::Named { args: items, .. } => {
-                items.iter().for_each(|t| t.vars(out))
-            }
-            Type::Measured(b, m) => {
-                b.vars(out);
-                m.vars(out);
-            }
-            Type::Measure(m) => m.vars(out),
-            _ => {}
-        }
+        self.collect_vars(out, false);
     }
 
     /// Measure variables, in order of first appearance.
     pub fn measure_vars(&self, out: &mut Vec<TyVar>) {
+        self.collect_vars(out, true);
+    }
+
+    /// Variables in measure positions, plus (unless `measures_only`) type
+    /// variables.
+    fn collect_vars(&self, out: &mut Vec<TyVar>, measures_only: bool) {
         match self {
-            Type::Array(t) => t.measure_vars(out),
-            Type::Buffer(t, m) => {
-                t.measure_vars(out);
-                m.vars(out);
-            }
+            Type::Var(v) if !measures_only && !out.contains(v) => out.push(*v),
+            Type::Array(t) => t.collect_vars(out, measures_only),
             Type::Fun(a, b) => {
-                a.measure_vars(out);
-                b.measure_vars(out);
+                a.collect_vars(out, measures_only);
+                b.collect_vars(out, measures_only);
             }
-            Type::Tuple(items) | Type::Named { args: items, .. } => {
-                items.iter().for_each(|t| t.measure_vars(out))
-            }
-            Type::Measured(b, m) => {
-                b.measure_vars(out);
+            Type::Tuple(items) | Type::Named { args: items, .. } => items
+                .iter()
+                .for_each(|t| t.collect_vars(out, measures_only)),
+            Type::Buffer(t, m) | Type::Measured(t, m) => {
+                t.collect_vars(out, measures_only);
                 m.vars(out);
             }
             Type::Measure(m) => m.vars(out),
