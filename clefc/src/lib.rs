@@ -2,5 +2,6 @@
 //! stage's output, shared by the command line and the tests.
 
 pub mod link;
+pub mod output;
 pub mod pipeline;
 pub mod residency;

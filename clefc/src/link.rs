@@ -36,7 +36,7 @@ pub enum LinkError {
 
 /// Link `object` into an executable at `output`.
 pub fn link(object: &[u8], output: &Path) -> Result<(), LinkError> {
-    let dir = tempfile::tempdir()?;
+    let dir = crate::output::TempDir::new()?;
     let obj_path = dir.path().join("program.o");
     let lib_path = dir.path().join("libbarewire.a");
     std::fs::write(&obj_path, object)?;

@@ -127,6 +127,7 @@ fn main() -> ExitCode {
 }
 
 fn real_main() -> ExitCode {
+    clefc::output::install_interrupt_cleanup();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -157,6 +158,19 @@ fn real_main() -> ExitCode {
                 }
             }
             let goal = emit.map_or(Goal::Object, Goal::Emit);
+            // The output is checked (and reserved) before compiling.
+            let pending = if emit.is_none() {
+                let out = output.unwrap_or_else(|| default_output(&file));
+                match clefc::output::check_output(&file, &out) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                None
+            };
             let (src, c) = match compile_file(&file, goal, &options) {
                 Ok(r) => r,
                 Err(code) => return code,
@@ -168,9 +182,12 @@ fn real_main() -> ExitCode {
             }
             match &c.outcome {
                 Some(Outcome::Object(obj)) => {
-                    let out = output.unwrap_or_else(|| default_output(&file));
+                    let Some(pending) = pending else {
+                        unreachable!("an object is only made when building")
+                    };
                     let t = std::time::Instant::now();
-                    let result = link::link(obj, &out);
+                    let result = link::link(obj, pending.temp_path())
+                        .and_then(|()| pending.commit().map_err(link::LinkError::Io));
                     if timings {
                         eprintln!("{:>12}: {:.3} ms", "link", t.elapsed().as_secs_f64() * 1e3);
                     }
@@ -300,20 +317,26 @@ fn compile_file(
     goal: Goal,
     options: &PlacementOptions,
 ) -> Result<(SourceFile, Compilation), ExitCode> {
-    let text = match std::fs::read(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                eprintln!("error: {} is not valid UTF-8 text", file.display());
-                return Err(ExitCode::from(1));
-            }
-        },
+    if file.is_dir() {
+        eprintln!(
+            "error: {} is a directory; give a Clef source file",
+            file.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", file.display());
             return Err(ExitCode::from(2));
         }
     };
-    let src = SourceFile::new(file.display().to_string(), text);
+    let name = file.display().to_string();
+    let (src, not_utf8) = SourceFile::decode(name, bytes);
+    if let Some(diag) = not_utf8 {
+        eprint!("{}", src.render(&[diag]));
+        return Err(ExitCode::from(1));
+    }
     let module = file
         .file_stem()
         .map(|s| capitalize(&s.to_string_lossy()))
@@ -337,7 +360,7 @@ fn run(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {
     let Some(Outcome::Object(obj)) = c.outcome else {
         return status(&src, &c);
     };
-    let dir = match tempfile::tempdir() {
+    let dir = match clefc::output::TempDir::new() {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: cannot create a temporary directory: {e}");

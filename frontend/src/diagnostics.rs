@@ -100,6 +100,30 @@ impl SourceFile {
         }
     }
 
+    /// Source bytes as text; when they are not UTF-8, the file with the
+    /// invalid bytes replaced (for showing) and the E0109 diagnostic that
+    /// points at the first of them.
+    pub fn decode(name: impl Into<String>, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
+        match String::from_utf8(bytes) {
+            Ok(text) => (SourceFile::new(name, text), None),
+            Err(e) => {
+                let start = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[start];
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                // The first invalid sequence is now one U+FFFD (3 bytes).
+                let span = Span::new(start, start + '\u{FFFD}'.len_utf8());
+                let diag = Diagnostic::error(
+                    "E0109",
+                    format!("the file is not valid UTF-8: byte 0x{byte:02x} here starts no character"),
+                    span,
+                )
+                .with_label("not UTF-8")
+                .with_help("clefc reads UTF-8 source text; is this a source file? If so, convert it, e.g. with `iconv -t UTF-8`");
+                (SourceFile::new(name, text), Some(diag))
+            }
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());

@@ -314,6 +314,8 @@ impl Builder {
         group: u32,
         is_entry: bool,
     ) -> NodeId {
+        let rewritten = as_function_binding(bnd);
+        let bnd = rewritten.as_ref().unwrap_or(bnd);
         let info = BindingInfo {
             name: bnd.name.name.clone(),
             role: BindingRole::Let,
@@ -828,6 +830,43 @@ impl Builder {
         let v = value as i128;
         Literal::Int(if negative { -v } else { v } as i64, ty)
     }
+}
+
+/// `let f = fun x y -> e` is `let f x y = e`, and `let f = function arms`
+/// is `let f x = match x with arms`: F# treats a binding whose body is a
+/// syntactic function as a function (it is generalised, since the value
+/// restriction does not apply, and compiled as a function, also under
+/// `let rec`). Bindings with a pattern, `mutable` or a type annotation on
+/// the whole stay values.
+fn as_function_binding(bnd: &ast::Binding) -> Option<ast::Binding> {
+    if !bnd.params.is_empty()
+        || bnd.pattern.is_some()
+        || bnd.is_mutable
+        || bnd.return_type.is_some()
+    {
+        return None;
+    }
+    let (params, body) = match &bnd.body.kind {
+        ast::ExprKind::Lambda(params, body) => (params.clone(), (**body).clone()),
+        ast::ExprKind::Function(arms) => {
+            let span = bnd.body.span;
+            let x = ast::Ident {
+                name: "x@function".into(),
+                span,
+            };
+            let body = ast::Expr::new(
+                ast::ExprKind::Match(Box::new(var_expr("x@function", span)), arms.clone()),
+                span,
+            );
+            (vec![ast::Param::Named { name: x, ty: None }], body)
+        }
+        _ => return None,
+    };
+    Some(ast::Binding {
+        params,
+        body,
+        ..bnd.clone()
+    })
 }
 
 fn var_expr(name: &str, span: Span) -> ast::Expr {

@@ -55,7 +55,13 @@ static ARGS: OnceLock<usize> = OnceLock::new();
 /// `argv` must be the `argv` the C runtime passed to `main`.
 #[no_mangle]
 pub unsafe extern "C" fn barewire_rt_start(argc: i32, argv: *const *const c_char) {
+    crate::fault::install();
     crate::heap::init();
+    // A bug in the runtime: say so, after the program's own output.
+    std::panic::set_hook(Box::new(|info| {
+        io::flush();
+        eprintln!("internal error in the BAREWire runtime: {info}");
+    }));
     // F#'s `argv` excludes the program name.
     let mut args: Vec<u64> = Vec::with_capacity(argc.max(1) as usize);
     args.push(0);

@@ -19,7 +19,12 @@ extern "C" {
     fn GC_malloc_atomic(size: usize) -> *mut c_void;
     fn GC_get_heap_size() -> usize;
     fn GC_gcollect();
+    fn GC_set_warn_proc(proc_: extern "C" fn(*const std::ffi::c_char, usize));
 }
+
+/// The collector's warnings ("Failed to expand heap", …) are not for the
+/// program's user: a failed allocation is reported by [`out_of_memory`].
+extern "C" fn ignore_warning(_message: *const std::ffi::c_char, _arg: usize) {}
 
 /// Bytes the collected heap starts with.
 const INITIAL_HEAP: usize = 8 << 20;
@@ -32,6 +37,7 @@ pub fn init() {
     // allocation; the collector is only used from that thread.
     START.call_once(|| unsafe {
         GC_init();
+        GC_set_warn_proc(ignore_warning);
         // Start with a heap large enough that short-lived garbage does not
         // trigger a collection every few hundred kilobytes (the collector
         // otherwise starts at 128 KiB and sizes to the live data).
@@ -41,7 +47,11 @@ pub fn init() {
 
 fn out_of_memory(size: usize) -> ! {
     crate::io::flush();
-    eprintln!("error: out of memory (allocating {size} bytes)");
+    // .NET's OutOfMemoryException message, with the request.
+    eprintln!(
+        "error: insufficient memory to continue the execution of the program \
+         (out of memory allocating {size} bytes)"
+    );
     std::process::exit(1)
 }
 

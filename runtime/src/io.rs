@@ -15,6 +15,11 @@ static CAPTURES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 /// Characters since the last newline written (for `%A` layout).
 static COLUMN: AtomicUsize = AtomicUsize::new(0);
 
+/// Print through the buffered stdout (as `printf` in compiled programs).
+pub fn print(bytes: &[u8]) {
+    write(bytes)
+}
+
 fn write(bytes: &[u8]) {
     match bytes.iter().rposition(|&b| b == b'\n') {
         Some(i) => COLUMN.store(bytes.len() - i - 1, Ordering::Relaxed),
@@ -42,6 +47,15 @@ fn flush_buffer(buf: &mut Vec<u8>) {
     let _ = out.write_all(buf);
     let _ = out.flush();
     buf.clear();
+}
+
+/// From a fault handler: write out the buffered output with `write(2)`,
+/// unless the fault interrupted a writer holding the buffer.
+pub(crate) fn flush_for_fault() {
+    if let Ok(mut buf) = STDOUT.try_lock() {
+        crate::fault::write_fd(1, &buf);
+        buf.clear();
+    }
 }
 
 /// Write out everything buffered so far.

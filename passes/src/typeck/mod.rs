@@ -435,9 +435,17 @@ impl Infer<'_> {
         self.solve_constraints(false);
         for (b, info, _, _, ty) in sigs {
             let mut vars = Vec::new();
+            self.zonk(&ty).vars(&mut vars);
             if info.is_function() {
-                self.zonk(&ty).vars(&mut vars);
                 vars.retain(|v| self.levels[v.0 as usize] > self.level);
+            } else {
+                // A value is not generalised (the value restriction): its
+                // variables now belong to the enclosing scope, so a later
+                // binding that uses the value cannot generalise them either.
+                for v in vars.drain(..) {
+                    let l = &mut self.levels[v.0 as usize];
+                    *l = (*l).min(self.level);
+                }
             }
             self.generalized.extend(&vars);
             self.generalize_requirements(b, &vars);

@@ -26,6 +26,8 @@ pub struct Record {
     pub freed: bool,
     /// Base and mapped length of host memory whose pages can be queried.
     host_range: Option<(usize, usize)>,
+    /// Base and length of the memory, whatever backs it (for fault reports).
+    span: (usize, usize),
 }
 
 static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
@@ -57,6 +59,31 @@ fn push(record: Record) {
     records().push(record);
 }
 
+/// For a fault report: the allocation `addr` falls in (live or freed),
+/// written to `out`. Never waits: `false` if the records are busy or no
+/// allocation holds the address.
+pub(crate) fn describe_address(addr: usize, out: &mut impl Write) -> bool {
+    let Ok(records) = RECORDS.try_lock() else {
+        return false;
+    };
+    let Some(r) = records.iter().rev().find(|r| {
+        let (base, len) = r.span;
+        (base..base + len).contains(&addr)
+    }) else {
+        return false;
+    };
+    let _ = write!(
+        out,
+        " in BAREWire allocation #{} ({} bytes requested as {}",
+        r.id, r.len, r.requested
+    );
+    if let Some(label) = &r.label {
+        let _ = write!(out, ", {label}");
+    }
+    let _ = write!(out, "{})", if r.freed { ", already freed" } else { "" });
+    true
+}
+
 pub(super) fn allocated(a: &Allocation, request: &Request, reasons: &[String]) {
     push(Record {
         id: a.id,
@@ -68,6 +95,7 @@ pub(super) fn allocated(a: &Allocation, request: &Request, reasons: &[String]) {
         pages: Vec::new(),
         freed: false,
         host_range: a.mapped_range(),
+        span: (a.base as usize, a.len),
     });
 }
 
@@ -82,6 +110,7 @@ pub(super) fn failed(request: &Request, error: &AllocError) {
         pages: Vec::new(),
         freed: false,
         host_range: None,
+        span: (0, 0),
     });
 }
 

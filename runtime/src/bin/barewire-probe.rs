@@ -13,19 +13,21 @@
 //! or `ALLOC <spec> -> FAILED: <why>`. `--platform` first prints the
 //! detected platform's JSON between `PLATFORM-BEGIN`/`PLATFORM-END` lines.
 //! The exit status is 0 when every allocation succeeded and verified.
+//!
+//! `barewire-probe --fault KIND` instead prints a line through the
+//! runtime's buffered stdout and then faults for real, to show how the
+//! runtime's fault handlers end a program: `segv-in-buffer` (a read from a
+//! BAREWire allocation made inaccessible), `segv-wild` (a read of an
+//! unmapped address), `bus-truncated` (a read past the end of a file
+//! mapping whose file shrank, as a DAX mapping that goes away), `stack`
+//! (endless recursion), `stack-thread` (the same on a second thread).
 
 use barewire::alloc::{numa, Allocator, Request, Residency};
 use barewire::platform::render::bytes;
 use std::process::ExitCode;
 
 fn parse_size(s: &str) -> Option<usize> {
-    let (digits, mult) = match s.chars().last()? {
-        'K' | 'k' => (&s[..s.len() - 1], 1 << 10),
-        'M' | 'm' => (&s[..s.len() - 1], 1 << 20),
-        'G' | 'g' => (&s[..s.len() - 1], 1 << 30),
-        _ => (s, 1),
-    };
-    digits.parse::<usize>().ok().map(|n| n * mult)
+    barewire::fault::parse_size(s)
 }
 
 fn parse_spec(spec: &str) -> Result<Request, String> {
@@ -58,8 +60,82 @@ fn limit_address_space(bytes: u64) {
     }
 }
 
+/// Make the fault `kind` happen after printing a line (never returns
+/// normally unless `kind` is unknown).
+fn fault(kind: &str) -> ExitCode {
+    barewire::fault::install();
+    barewire::io::print(b"printed before the fault\n");
+    match kind {
+        "segv-in-buffer" => {
+            let request = Request::new(1 << 20, Residency::CpuLocal).label("probe buffer");
+            let allocation = Allocator::global()
+                .allocate(&request)
+                .expect("1 MiB of cpu_mem");
+            let p = allocation.as_ptr();
+            // SAFETY: deliberately made inaccessible, then read: the fault
+            // under test.
+            unsafe {
+                libc::mprotect(p.cast(), allocation.len(), libc::PROT_NONE);
+                std::ptr::read_volatile(p.add(4096));
+            }
+        }
+        "segv-wild" => unsafe {
+            // SAFETY: deliberately invalid; the fault under test.
+            std::ptr::read_volatile(16 as *const u8);
+        },
+        "bus-truncated" => {
+            let path = std::env::temp_dir().join(format!("barewire-probe-{}", std::process::id()));
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&path)
+                .expect("temporary file");
+            let _ = std::fs::remove_file(&path);
+            file.set_len(1 << 16).expect("size");
+            // SAFETY: a shared file mapping, read after the file shrank:
+            // SIGBUS, the fault under test.
+            unsafe {
+                let map = memmap2::Mmap::map(&file).expect("map");
+                file.set_len(0).expect("truncate");
+                std::ptr::read_volatile(map.as_ptr().add(8192));
+            }
+        }
+        "stack" => return ExitCode::from(endless_recursion(0) as u8),
+        "stack-thread" => {
+            let worker = std::thread::Builder::new()
+                .stack_size(1 << 20)
+                .spawn(|| {
+                    barewire::fault::guard_this_thread();
+                    endless_recursion(0)
+                })
+                .expect("spawn");
+            return ExitCode::from(worker.join().unwrap_or(0) as u8);
+        }
+        _ => {
+            eprintln!("error: unknown fault {kind}");
+            return ExitCode::from(2);
+        }
+    }
+    eprintln!("error: the fault did not happen");
+    ExitCode::from(3)
+}
+
+fn endless_recursion(n: u64) -> u64 {
+    let frame = [n; 64];
+    std::hint::black_box(&frame);
+    if std::hint::black_box(n) == u64::MAX {
+        return 0;
+    }
+    1 + endless_recursion(n + 1)
+}
+
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--fault") {
+        return fault(args.get(1).map_or("", |s| s.as_str()));
+    }
     let show_platform = args.first().is_some_and(|a| a == "--platform");
     if show_platform {
         args.remove(0);
