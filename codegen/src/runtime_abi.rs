@@ -62,11 +62,12 @@ runtime_fns! {
     STRING_OF_BOOL = "barewire_string_of_bool"(I8) -> I64;
     BUFFER_NEW = "barewire_buffer_new"(I64, I64, I32, I64) -> I64;
     BUFFER_NEW_POLICY = "barewire_buffer_new_policy"(I64, I64, I32, I64, I64) -> I64;
-    BUFFER_FREE = "barewire_buffer_free"(I64);
+    BUFFER_FREE = "barewire_buffer_free"(I64, I64);
     BUFFER_COPY = "barewire_buffer_copy"(I64, I64, I32, I64) -> I64;
     BUFFER_MIGRATE = "barewire_buffer_migrate"(I64, I64, I32, I64) -> I64;
     FAIL_DEVICE_MEMORY = "barewire_fail_device_memory"(I64);
-    FAIL_BUFFER_INDEX = "barewire_fail_buffer_index"(I64, I64, I64);
+    FAIL_BUFFER_INDEX = "barewire_fail_buffer_index"(I64, I64, I64, I64);
+    FAIL_BUFFER_ENDED = "barewire_fail_buffer_ended"(I64, I64);
     SYNC_FENCE = "barewire_sync_fence"();
     DETECTED_CXL_VERSION = "barewire_detected_cxl_version"() -> I32;
     DETECTED_NUMA_NODES = "barewire_detected_numa_nodes"() -> I32;

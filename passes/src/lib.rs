@@ -1,10 +1,12 @@
 //! Compiler passes over the PSG. Each pass is one module with one entry
 //! point; it reads the PSG, annotates it in place and returns diagnostics.
 //! Order: [`resolve::resolve`] → [`eta::expand`] → [`typeck::infer`] →
-//! [`patterns::check_matches`] → [`lower::lower`]; then, timed on its own by
+//! [`patterns::check_matches`] → [`lower::lower`] →
+//! [`escape::check_escapes`]; then, timed on its own by
 //! the driver, [`placement::place`] and [`coherency::cohere`].
 
 pub mod coherency;
+pub mod escape;
 pub mod eta;
 pub mod format;
 pub mod lower;
@@ -30,5 +32,6 @@ pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
     }
     diags.extend(patterns::check_matches(psg));
     diags.extend(lower::lower(psg));
+    diags.extend(escape::check_escapes(psg));
     diags
 }

@@ -3,9 +3,18 @@
 //!
 //! Layout (`#[repr(C)]`, what codegen relies on): `len` (elements, i64) at
 //! offset 0, `data` at 8, the allocation handle at 16, `host` (1 when the
-//! CPU may touch `data`) at 24. Residency codes: 0 `cpu_mem`, 2 `cxl_mem`,
-//! 3 `gpu_mem`, 4 `gpu_bar`, 5 `unified`, 6 a space inference left free
-//! (placed as `cpu_mem` until the placement pass decides).
+//! CPU may touch `data`) at 24, `state` at 32 (0 live, 1 released, 2
+//! migrated), the allocation site at 40 and the site that released or
+//! migrated it at 48 (Clef strings). Residency codes: 0 `cpu_mem`, 2
+//! `cxl_mem`, 3 `gpu_mem`, 4 `gpu_bar`, 5 `unified`, 6 a space inference
+//! left free (placed as `cpu_mem` until the placement pass decides).
+//!
+//! Invariant: no access to released memory, ever. The header lives on the
+//! collected heap and outlives the memory it describes: releasing or
+//! migrating a buffer sets its length to 0 and its data to null and records
+//! where, so any later access fails the bounds check, whose failure path
+//! ([`barewire_fail_buffer_index`]) tells a released buffer from an index
+//! out of range and names both sites (.NET's `ObjectDisposedException`).
 
 use crate::abi::{fail, ClefStr};
 use crate::alloc::{Allocation, Allocator, Request, Residency};
@@ -16,6 +25,44 @@ pub struct ClefBuffer {
     pub data: *mut u8,
     handle: *mut Allocation,
     pub host: i64,
+    state: i64,
+    site: *const ClefStr,
+    ended_at: *const ClefStr,
+}
+
+const LIVE: i64 = 0;
+const RELEASED: i64 = 1;
+const MIGRATED: i64 = 2;
+
+impl ClefBuffer {
+    /// Fail cleanly (naming both sites) unless the buffer is live.
+    fn expect_live(&self, loc: *const ClefStr, doing: &str) {
+        let (site, ended) = (location(self.site), location(self.ended_at));
+        let why = match self.state {
+            LIVE => return,
+            MIGRATED => format!(
+                "it was migrated at {ended} (allocated at {site}); use the buffer `BAREWire.migrate` returned"
+            ),
+            _ => format!(
+                "it was released at the end of the `use` scope of {ended} (allocated at {site}); bind it with `let` to keep it longer"
+            ),
+        };
+        fail(loc, &format!("cannot {doing}: {why}"))
+    }
+
+    /// Release the memory now; the header stays, empty.
+    fn end(&mut self, state: i64, loc: *const ClefStr) {
+        if !self.handle.is_null() {
+            // SAFETY: made by Box::into_raw in `place_labelled`, released
+            // once (the handle is cleared here).
+            drop(unsafe { Box::from_raw(self.handle) });
+        }
+        self.handle = std::ptr::null_mut();
+        self.data = std::ptr::null_mut();
+        self.len = 0;
+        self.state = state;
+        self.ended_at = loc;
+    }
 }
 
 fn residency(code: i32) -> Residency {
@@ -72,12 +119,20 @@ fn place_labelled(
         }
     }
     let data = allocation.as_ptr();
-    Box::into_raw(Box::new(ClefBuffer {
-        len: elems,
-        data,
-        handle: Box::into_raw(Box::new(allocation)),
-        host: i64::from(host),
-    }))
+    let header = crate::heap::alloc(std::mem::size_of::<ClefBuffer>()) as *mut ClefBuffer;
+    // SAFETY: a fresh collected block of the header's size (8-aligned).
+    unsafe {
+        header.write(ClefBuffer {
+            len: elems,
+            data,
+            handle: Box::into_raw(Box::new(allocation)),
+            host: i64::from(host),
+            state: LIVE,
+            site: loc,
+            ended_at: std::ptr::null(),
+        })
+    };
+    header
 }
 
 /// `BAREWire.allocate<'T, space> n`: `n` zeroed elements of `elem_size`
@@ -128,24 +183,28 @@ pub extern "C" fn barewire_buffer_new_policy(
     }
 }
 
-/// The end of a `use` scope.
+/// The end of a `use` scope (`loc`: the `use` binding). Releasing a
+/// buffer twice is a clean error; releasing one that was migrated does
+/// nothing, since its memory moved with the buffer `migrate` returned.
 ///
 /// # Safety
-/// `buf` comes from `barewire_buffer_new` and is freed once.
+/// `buf` comes from `barewire_buffer_new` (or copy, migrate).
 #[no_mangle]
-pub unsafe extern "C" fn barewire_buffer_free(buf: *mut ClefBuffer) {
+pub unsafe extern "C" fn barewire_buffer_free(buf: *mut ClefBuffer, loc: *const ClefStr) {
     if buf.is_null() {
         return;
     }
     // SAFETY: the caller's promise.
-    let b = unsafe { Box::from_raw(buf) };
-    if !b.handle.is_null() {
-        // SAFETY: made by Box::into_raw in `place`.
-        drop(unsafe { Box::from_raw(b.handle) });
+    let b = unsafe { &mut *buf };
+    match b.state {
+        LIVE => b.end(RELEASED, loc),
+        MIGRATED => {}
+        _ => b.expect_live(loc, "release the buffer again"),
     }
 }
 
 fn copy_into(src: &ClefBuffer, code: i32, elem_size: i64, loc: *const ClefStr) -> *mut ClefBuffer {
+    src.expect_live(loc, "copy the buffer");
     let dst = place(src.len, elem_size, code, loc);
     // SAFETY: `dst` was just made.
     let d = unsafe { &*dst };
@@ -177,9 +236,9 @@ pub unsafe extern "C" fn barewire_buffer_copy(
 }
 
 /// `BAREWire.migrate<space> buf`: the contents move and the old memory is
-/// released at once. The old buffer stays a valid, empty header (length 0),
-/// so a later access fails cleanly as out of range and a `use` scope can
-/// still release it.
+/// released at once. The old buffer stays an empty header that says it was
+/// migrated, so a later access fails cleanly naming the migration, and the
+/// end of its `use` scope releases nothing.
 ///
 /// # Safety
 /// `buf` is a live buffer.
@@ -192,14 +251,9 @@ pub unsafe extern "C" fn barewire_buffer_migrate(
 ) -> *mut ClefBuffer {
     // SAFETY: the caller's promise.
     let old = unsafe { &mut *buf };
+    old.expect_live(loc, "migrate the buffer");
     let moved = copy_into(old, code, elem_size, loc);
-    if !old.handle.is_null() {
-        // SAFETY: made by Box::into_raw in `place`, released once.
-        drop(unsafe { Box::from_raw(old.handle) });
-    }
-    old.handle = std::ptr::null_mut();
-    old.data = std::ptr::null_mut();
-    old.len = 0;
+    old.end(MIGRATED, loc);
     moved
 }
 
@@ -226,13 +280,42 @@ pub extern "C" fn barewire_sync_device() {
     std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
 }
 
-/// An index outside a buffer.
+/// An index outside a buffer, or any access to one that was released or
+/// migrated (its length is 0).
+///
+/// # Safety
+/// `buf` is a buffer header.
 #[no_mangle]
-pub extern "C" fn barewire_fail_buffer_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
+pub unsafe extern "C" fn barewire_fail_buffer_index(
+    buf: *const ClefBuffer,
+    index: i64,
+    len: i64,
+    loc: *const ClefStr,
+) -> ! {
+    // SAFETY: the caller's promise.
+    if let Some(b) = unsafe { buf.as_ref() } {
+        b.expect_live(loc, "access the buffer");
+    }
     fail(
         loc,
         &format!("index {index} is out of range for a buffer of length {len}"),
     )
+}
+
+/// `.Length` of a buffer that was released or migrated.
+///
+/// # Safety
+/// `buf` is a buffer header.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_fail_buffer_ended(
+    buf: *const ClefBuffer,
+    loc: *const ClefStr,
+) -> ! {
+    // SAFETY: the caller's promise.
+    if let Some(b) = unsafe { buf.as_ref() } {
+        b.expect_live(loc, "access the buffer");
+    }
+    fail(loc, "the buffer is no longer usable")
 }
 
 /// A kernel (compiled for the CPU) touched memory only the GPU can reach.

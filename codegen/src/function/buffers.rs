@@ -85,7 +85,9 @@ impl Lowering<'_, '_, '_> {
             .b
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, idx64, len);
-        self.check(out, &rt::FAIL_BUFFER_INDEX, &[idx64, len], span)?;
+        // A released or migrated buffer has length 0: its accesses fail
+        // here too, and the runtime tells which it was.
+        self.check(out, &rt::FAIL_BUFFER_INDEX, &[buffer, idx64, len], span)?;
         let host = self.b.ins().load(types::I64, flags, buffer, 24);
         let device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
         self.check(device, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
@@ -93,6 +95,16 @@ impl Lowering<'_, '_, '_> {
         let offset = self.b.ins().imul_imm_s(idx64, elem_size(elem) as i64);
         let addr = self.b.ins().iadd(data, offset);
         Ok(self.b.ins().iadd_imm_s(addr, -8))
+    }
+
+    /// `buf.Length`: the length header, once the buffer is known to be
+    /// live (state 0 at offset 32; a released or migrated buffer fails).
+    pub(super) fn buffer_length(&mut self, buffer: Value, span: Span) -> R<Value> {
+        let flags = MemFlagsData::trusted();
+        let state = self.b.ins().load(types::I64, flags, buffer, 32);
+        self.check(state, &rt::FAIL_BUFFER_ENDED, &[buffer], span)?;
+        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        Ok(self.b.ins().ireduce(types::I32, len))
     }
 
     /// The end of a `use` scope: release each buffer bound by `use`.
@@ -106,7 +118,10 @@ impl Lowering<'_, '_, '_> {
                 continue;
             };
             let buf = self.load_place(place);
-            self.runtime(&rt::BUFFER_FREE, &[buf])?;
+            let name_span = self.cg.psg.binding(bnd).map(|b| b.name_span);
+            let loc = self.cg.location(name_span.unwrap_or(self.cg.psg.span(bnd)));
+            let loc = self.string_ptr(&loc)?;
+            self.runtime(&rt::BUFFER_FREE, &[buf, loc])?;
         }
         Ok(())
     }

@@ -398,6 +398,10 @@ impl Lowering<'_, '_, '_> {
                 let obj = self.value(kids[0], false)?;
                 self.load_slot(obj, i, &fields[i].1)
             }
+            ExprKind::Member(_) if matches!(self.type_of(kids[0]), Type::Buffer(..)) => {
+                let obj = self.value(kids[0], false)?;
+                Some(self.buffer_length(obj, span)?)
+            }
             ExprKind::Member(_) => {
                 // `.Length` of an array or string: the length header.
                 let obj = self.value(kids[0], false)?;
