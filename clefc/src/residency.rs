@@ -24,6 +24,8 @@ pub fn listing(psg: &Psg, src: &str) -> String {
         let r = node.ann.residency.as_ref().expect("filtered above");
         let call = match node.ann.builtin {
             Some(Builtin::BufferAllocateAuto) => "BAREWire.allocateAuto",
+            Some(Builtin::BufferCopy) => "BAREWire.copy",
+            Some(Builtin::BufferMigrate) => "BAREWire.migrate",
             _ => "BAREWire.allocate",
         };
         let ty = match psg.ty(n) {

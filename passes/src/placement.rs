@@ -47,9 +47,7 @@ pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
         };
         let elems = psg
             .parent(site)
-            .filter(|&p| matches!(psg.expr(p), Some(ExprKind::Apply)))
-            .and_then(|apply| psg.children(apply).get(1).copied())
-            .and_then(|arg| constant_int(psg, arg, 0));
+            .and_then(|apply| constant_elements(psg, apply, 0));
         let facts = SiteFacts {
             space: residency.space.clone(),
             size_bytes: elems.map(|n| n.max(0) as u64 * elem_bytes),
@@ -57,7 +55,11 @@ pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
         };
         let auto_reason = "--platform auto: decided on the machine that runs it, by the same rules";
         let verdict = match (&options.platform, &facts.space) {
-            (Some(platform), _) => decide(&facts, platform, &options.config),
+            (Some(platform), _) => barewire::placement::check_capacity(
+                decide(&facts, platform, &options.config),
+                facts.size_bytes,
+                platform,
+            ),
             // On `auto`, a written space is kept (the runtime falls back if
             // the hardware is absent); a free one is decided at start-up.
             (None, Some(space)) => {
@@ -97,7 +99,11 @@ pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
                         psg.span(site),
                     )
                     .with_label(reason.clone())
-                    .with_help("compile for a platform that has the memory (`--platform datacenter-cxl2`, a description file, or `auto` to decide at run time), or allocate in `unified` or `cpu_mem`"),
+                    .with_help(if rule == "capacity" {
+                        "allocate less, or compile for a platform with a memory this large (a description file, or `auto` to decide at run time)"
+                    } else {
+                        "compile for a platform that has the memory (`--platform datacenter-cxl2`, a description file, or `auto` to decide at run time), or allocate in `unified` or `cpu_mem`"
+                    }),
                 );
                 (None, Vec::new(), rule, reason)
             }
@@ -140,6 +146,30 @@ fn elem_size(t: &Type) -> u64 {
         Type::Int64 | Type::Float => 8,
         Type::Byte | Type::Bool => 1,
         _ => 8,
+    }
+}
+
+/// The number of elements an allocation `apply` makes, when it is a
+/// constant: the argument of `allocate`, or for `copy` and `migrate` the
+/// size of the buffer they are given, when that names an allocation.
+fn constant_elements(psg: &Psg, apply: NodeId, depth: u32) -> Option<i64> {
+    if depth > 16 || !matches!(psg.expr(apply), Some(ExprKind::Apply)) {
+        return None;
+    }
+    let kids = psg.children(apply);
+    let arg = *kids.get(1)?;
+    match psg.node(kids[0]).ann.builtin? {
+        Builtin::BufferAllocate | Builtin::BufferAllocateAuto => constant_int(psg, arg, 0),
+        Builtin::BufferCopy | Builtin::BufferMigrate => {
+            let def = psg.definition(arg)?;
+            let info = psg.binding(def)?;
+            if info.is_mutable || info.is_function() {
+                return None;
+            }
+            let (_, value) = psg.function_parts(def);
+            constant_elements(psg, value?, depth + 1)
+        }
+        _ => None,
     }
 }
 

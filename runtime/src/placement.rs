@@ -277,6 +277,74 @@ pub fn space_name(space: &str) -> &'static str {
         .unwrap_or("cpu_mem")
 }
 
+/// The largest single memory of `platform` that a request for `space`
+/// (or, failing it, its fallback chain) could be served from, with its
+/// name; `None` when the platform says nothing of capacities.
+pub fn largest_memory_for(space: &str, platform: &Platform) -> Option<(u64, String)> {
+    let mut best: Option<(u64, String)> = None;
+    let mut consider = |bytes: u64, what: String| {
+        if bytes > 0 && best.as_ref().is_none_or(|(b, _)| bytes > *b) {
+            best = Some((bytes, what));
+        }
+    };
+    for s in std::iter::once(space).chain(fallback_of(space)) {
+        match s {
+            "gpu_mem" => {
+                for g in &platform.gpus {
+                    consider(
+                        g.memory_bytes.unwrap_or(0),
+                        format!("the memory of {}", g.name),
+                    );
+                }
+            }
+            "cxl_mem" => {
+                for n in platform.cpuless_nodes() {
+                    consider(n.capacity_bytes, format!("node {}", n.id));
+                }
+                for d in &platform.dax_devices {
+                    consider(d.size_bytes, d.name.clone());
+                }
+            }
+            // cpu_mem, pinned host memory (gpu_bar without a BAR) and
+            // managed memory come from nodes with CPUs.
+            _ => {
+                for n in platform.numa_nodes.iter().filter(|n| !n.cpus.is_empty()) {
+                    consider(n.capacity_bytes, format!("node {}", n.id));
+                }
+                if s == "unified" {
+                    for g in &platform.gpus {
+                        consider(
+                            g.memory_bytes.unwrap_or(0),
+                            format!("the memory of {}", g.name),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A decision for a buffer of known size checked against the platform's
+/// memories: a buffer larger than every memory that could hold it (the
+/// space and its fallbacks) cannot be placed.
+pub fn check_capacity(verdict: Verdict, size: Option<u64>, platform: &Platform) -> Verdict {
+    let (Verdict::Decided(d), Some(size)) = (&verdict, size) else {
+        return verdict;
+    };
+    match largest_memory_for(d.space, platform) {
+        Some((largest, what)) if size > largest => Verdict::Unsatisfiable {
+            rule: "capacity",
+            reason: format!(
+                "{} is more than any memory that could hold it (the largest is {what}, {})",
+                mib(size),
+                mib(largest)
+            ),
+        },
+        _ => verdict,
+    }
+}
+
 /// Apply the rules.
 pub fn decide(facts: &SiteFacts, platform: &Platform, config: &PlacementConfig) -> Verdict {
     let input = (facts, platform, config);

@@ -197,6 +197,13 @@ impl Infer<'_> {
                 let dst = self.check_space(&m, args[0].span);
                 let elem = self.fresh();
                 let src = self.fresh_measure();
+                // A copy or a migration allocates: placement sees it too.
+                self.allocation_sites.push(AllocationSite {
+                    node: id,
+                    elem: elem.clone(),
+                    space: dst.clone(),
+                    auto: false,
+                });
                 Type::fun(
                     Type::Buffer(Box::new(elem.clone()), src),
                     Type::Buffer(Box::new(elem), dst),
