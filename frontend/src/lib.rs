@@ -5,6 +5,7 @@
 //! any input.
 
 pub mod ast;
+pub mod depth;
 pub mod diagnostics;
 pub mod layout;
 pub mod lexer;

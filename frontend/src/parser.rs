@@ -257,7 +257,15 @@ pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
         .map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok, t.span.end as usize)));
     let result = grammar::FileParser::new().parse(&mut diags, iter);
     match result {
-        Ok(file) => (file, diags),
+        Ok(file) => match crate::depth::check(&file) {
+            None => (file, diags),
+            Some(too_deep) => {
+                diags.push(too_deep);
+                // Dropping it would recurse as deep as it is nested.
+                std::mem::forget(file);
+                (File { items: Vec::new() }, diags)
+            }
+        },
         Err(e) => {
             diags.push(parse_error_diagnostic(e));
             (File { items: Vec::new() }, diags)

@@ -9,8 +9,9 @@ impl Infer<'_> {
     /// Record each case's field types on the declaration.
     pub(super) fn declare_union(&mut self, decl: NodeId, info: &TypeDeclInfo) {
         let mut cases: Vec<(String, Vec<Type>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for case in &info.cases {
-            if cases.iter().any(|(n, _)| *n == case.name) {
+            if !seen.insert(case.name.as_str()) {
                 self.diags.push(
                     Diagnostic::error(
                         "E0518",
