@@ -50,10 +50,7 @@ fn place_labelled(
     note: &str,
 ) -> *mut ClefBuffer {
     if elems < 0 {
-        fail(
-            loc,
-            &format!("a buffer cannot have a negative size ({elems})"),
-        );
+        fail(loc, &crate::abi::messages::buffer_negative_size(elems));
     }
     let Some(bytes) = (elems as u64).checked_mul(elem_size.max(1) as u64) else {
         fail(loc, "buffer size overflows");
@@ -229,10 +226,7 @@ pub extern "C" fn barewire_sync_device() {
 /// An index outside a buffer.
 #[no_mangle]
 pub extern "C" fn barewire_fail_buffer_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
-    fail(
-        loc,
-        &format!("index {index} is out of range for a buffer of length {len}"),
-    )
+    fail(loc, &crate::abi::messages::buffer_index(index, len))
 }
 
 /// A kernel (compiled for the CPU) touched memory only the GPU can reach.
