@@ -113,7 +113,7 @@ impl Interp<'_> {
                 if n < 0 {
                     return self.fail(messages::NEGATIVE_SIZE, span);
                 }
-                Value::array(vec![Value::zero(&elem); n as usize])
+                Value::array(filled(n, &elem)?)
             }
             Builtin::ArrayLength => match next()? {
                 Value::Array(a) => Value::Int(a.borrow().len() as i32),
@@ -162,7 +162,7 @@ impl Interp<'_> {
                 if n < 0 {
                     return self.fail(&messages::buffer_negative_size(n as i64), span);
                 }
-                Value::Buffer(Rc::new(RefCell::new(vec![Value::zero(&elem); n as usize])))
+                Value::Buffer(Rc::new(RefCell::new(filled(n, &elem)?)))
             }
             Builtin::BufferMigrate | Builtin::BufferCopy => {
                 let Value::Buffer(old) = next()? else {
@@ -206,6 +206,19 @@ impl Interp<'_> {
             t => internal(format!("a buffer builtin of type `{t}`")),
         }
     }
+}
+
+/// `n` (not negative) zeroed slots of type `elem`; running out of memory
+/// stops the program as the runtime's allocator does.
+fn filled(n: i32, elem: &Type) -> R<Vec<Value>> {
+    let n = n.max(0) as usize;
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        let bytes = 8 + n * std::mem::size_of::<Value>();
+        return Err(Stop::Fail(barewire::heap::out_of_memory_message(bytes)));
+    }
+    v.resize(n, Value::zero(elem));
+    Ok(v)
 }
 
 fn int_arg(v: Value) -> R<i32> {
