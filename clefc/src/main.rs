@@ -81,6 +81,15 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Run a program in the reference interpreter (no code generation);
+    /// arguments after `--` go to the program.
+    Interp {
+        file: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Check a program for errors without generating code.
     Check {
         file: PathBuf,
@@ -225,6 +234,10 @@ fn real_main() -> ExitCode {
             Ok(options) => run(&file, &args, &options),
             Err(code) => code,
         },
+        Command::Interp { file, target, args } => match target.options() {
+            Ok(options) => interpret(&file, &args, &options),
+            Err(code) => code,
+        },
         Command::Platform {
             json,
             root,
@@ -350,6 +363,20 @@ fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+/// `clefc interp`: check the program, then run its PSG in the
+/// interpreter; the exit code is the program's.
+fn interpret(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {
+    let (src, c) = match compile_file(file, Goal::Analyse, options) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let Some(Outcome::Analysed(psg)) = &c.outcome else {
+        return status(&src, &c);
+    };
+    let code = clefc::interp::run(psg, &src, args);
+    ExitCode::from(code as u8)
 }
 
 fn run(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {

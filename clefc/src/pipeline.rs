@@ -41,6 +41,8 @@ pub enum Outcome {
     Object(Vec<u8>),
     /// `check` succeeded.
     Checked,
+    /// The PSG after every pass, without errors (for `clefc interp`).
+    Analysed(Box<Psg>),
 }
 
 /// The result of running the pipeline: an outcome (absent when errors
@@ -62,6 +64,8 @@ impl Compilation {
 pub enum Goal {
     Emit(Stage),
     Check,
+    /// The PSG after every pass (placement and coherency included).
+    Analyse,
     Object,
 }
 
@@ -166,6 +170,10 @@ fn compile_stages(
             )))
         }
         Goal::Check => c.outcome = Some(Outcome::Checked),
+        Goal::Analyse => {
+            c.outcome = Some(Outcome::Analysed(Box::new(psg)));
+            return c;
+        }
         Goal::Emit(Stage::Clif) | Goal::Object => {
             let t = Instant::now();
             match clef_codegen::compile(&psg, file, goal != Goal::Object) {

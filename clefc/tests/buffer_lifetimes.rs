@@ -7,7 +7,8 @@
 //! compiler, says what each program prints and where (if anywhere) it must
 //! stop with a clean error. Each program is compiled and run; its stdout,
 //! error and exit status must match the model's exactly: never a crash,
-//! never a read of freed memory.
+//! never a read of freed memory. The reference interpreter (`clefc
+//! interp`) must print the same, byte for byte.
 //!
 //! `BUFFER_PROGRAMS=N` runs N programs instead of the default;
 //! `BUFFER_PROGRAMS_SHOW=1` prints each.
@@ -338,6 +339,28 @@ fn random_buffer_programs_never_touch_released_memory() {
             continue;
         }
         let run = Command::new(&exe).output().expect("run");
+        // The reference interpreter must agree byte for byte.
+        let interp = Command::new(env!("CARGO_BIN_EXE_clefc"))
+            .arg("interp")
+            .arg(&src)
+            .output()
+            .expect("clefc interp");
+        if interp.stdout != run.stdout
+            || interp.status.code() != run.status.code()
+            || !String::from_utf8_lossy(&interp.stderr)
+                .ends_with(&*String::from_utf8_lossy(&run.stderr))
+        {
+            failures.push(format!(
+                "seed {seed}: the interpreter differs:\n{}\ncompiled {:?} {:?} {:?}\ninterpreted {:?} {:?} {:?}",
+                program.source,
+                run.status.code(),
+                String::from_utf8_lossy(&run.stdout),
+                String::from_utf8_lossy(&run.stderr),
+                interp.status.code(),
+                String::from_utf8_lossy(&interp.stdout),
+                String::from_utf8_lossy(&interp.stderr),
+            ));
+        }
         let (stdout, stderr) = (
             String::from_utf8_lossy(&run.stdout),
             String::from_utf8_lossy(&run.stderr),

@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Span};
 
 /// The deepest nesting clefc accepts (expressions, patterns, and list
 /// literals' elements).
-pub const MAX_NESTING: usize = 20_000;
+pub const MAX_NESTING: usize = 25_000;
 
 /// E0310 when some part of `file` is nested deeper than [`MAX_NESTING`].
 pub fn check(file: &File) -> Option<Diagnostic> {

@@ -91,30 +91,75 @@ pub extern "C" fn barewire_rt_exit(code: i32) -> ! {
     std::process::exit(code)
 }
 
+/// The failure messages, shared with `clefc interp` so the two cannot
+/// drift.
+pub mod messages {
+    pub const DIV_BY_ZERO: &str = "attempted to divide by zero";
+    pub const OVERFLOW: &str = "arithmetic operation resulted in an overflow";
+    pub const MATCH: &str = "the match cases were incomplete: no arm matched the value";
+    pub const NEGATIVE_SIZE: &str = "the array size must not be negative";
+    pub const EMPTY: &str = "the input array was empty";
+    pub const NONE: &str = "the option value was None (`.Value` of `None`)";
+
+    pub fn index(index: i64, len: i64) -> String {
+        format!("index {index} is out of range for an array of length {len}")
+    }
+
+    pub fn buffer_index(index: i64, len: i64) -> String {
+        format!("index {index} is out of range for a buffer of length {len}")
+    }
+
+    /// An operation (`doing`: "access the buffer", …) on a buffer that was
+    /// migrated (`migrated`) or released at `ended`, allocated at `site`.
+    pub fn buffer_ended(doing: &str, migrated: bool, site: &str, ended: &str) -> String {
+        let why = if migrated {
+            format!(
+                "it was migrated at {ended} (allocated at {site}); use the buffer `BAREWire.migrate` returned"
+            )
+        } else {
+            format!(
+                "it was released at the end of the `use` scope of {ended} (allocated at {site}); bind it with `let` to keep it longer"
+            )
+        };
+        format!("cannot {doing}: {why}")
+    }
+
+    pub fn buffer_negative_size(elems: i64) -> String {
+        format!("a buffer cannot have a negative size ({elems})")
+    }
+
+    /// What stderr shows for a failure at `loc` (`file:line:col`).
+    pub fn at(msg: &str, loc: &str) -> String {
+        format!("error: {msg}\n  at {loc}")
+    }
+
+    /// What stderr shows for `failwith message`.
+    pub fn failwith(message: &str) -> String {
+        format!("error: {message}")
+    }
+}
+
 pub(crate) fn fail(loc: *const ClefStr, msg: &str) -> ! {
     io::flush();
     // SAFETY: codegen passes a string literal.
     let loc = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(loc) });
-    eprintln!("error: {msg}\n  at {loc}");
+    eprintln!("{}", messages::at(msg, &loc));
     std::process::exit(1)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_div_by_zero(loc: *const ClefStr) -> ! {
-    fail(loc, "attempted to divide by zero")
+    fail(loc, messages::DIV_BY_ZERO)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_overflow(loc: *const ClefStr) -> ! {
-    fail(loc, "arithmetic operation resulted in an overflow")
+    fail(loc, messages::OVERFLOW)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
-    fail(
-        loc,
-        "the match cases were incomplete: no arm matched the value",
-    )
+    fail(loc, messages::MATCH)
 }
 
 /// F#'s `failwith message`: the message on stderr, exit status 1.
@@ -125,33 +170,30 @@ pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
 pub unsafe extern "C" fn barewire_failwith(message: *const ClefStr) -> ! {
     io::flush();
     eprintln!(
-        "error: {}",
-        String::from_utf8_lossy(ClefStr::as_bytes(message))
+        "{}",
+        messages::failwith(&String::from_utf8_lossy(ClefStr::as_bytes(message)))
     );
     std::process::exit(1)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_negative_size(loc: *const ClefStr) -> ! {
-    fail(loc, "the array size must not be negative")
+    fail(loc, messages::NEGATIVE_SIZE)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_empty(loc: *const ClefStr) -> ! {
-    fail(loc, "the input array was empty")
+    fail(loc, messages::EMPTY)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_none(loc: *const ClefStr) -> ! {
-    fail(loc, "the option value was None (`.Value` of `None`)")
+    fail(loc, messages::NONE)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
-    fail(
-        loc,
-        &format!("index {index} is out of range for an array of length {len}"),
-    )
+    fail(loc, &messages::index(index, len))
 }
 
 /// # Safety

@@ -37,17 +37,14 @@ const MIGRATED: i64 = 2;
 impl ClefBuffer {
     /// Fail cleanly (naming both sites) unless the buffer is live.
     fn expect_live(&self, loc: *const ClefStr, doing: &str) {
+        if self.state == LIVE {
+            return;
+        }
         let (site, ended) = (location(self.site), location(self.ended_at));
-        let why = match self.state {
-            LIVE => return,
-            MIGRATED => format!(
-                "it was migrated at {ended} (allocated at {site}); use the buffer `BAREWire.migrate` returned"
-            ),
-            _ => format!(
-                "it was released at the end of the `use` scope of {ended} (allocated at {site}); bind it with `let` to keep it longer"
-            ),
-        };
-        fail(loc, &format!("cannot {doing}: {why}"))
+        fail(
+            loc,
+            &crate::abi::messages::buffer_ended(doing, self.state == MIGRATED, &site, &ended),
+        )
     }
 
     /// Release the memory now; the header stays, empty.
@@ -97,10 +94,7 @@ fn place_labelled(
     note: &str,
 ) -> *mut ClefBuffer {
     if elems < 0 {
-        fail(
-            loc,
-            &format!("a buffer cannot have a negative size ({elems})"),
-        );
+        fail(loc, &crate::abi::messages::buffer_negative_size(elems));
     }
     let Some(bytes) = (elems as u64).checked_mul(elem_size.max(1) as u64) else {
         fail(loc, "buffer size overflows");
@@ -296,10 +290,7 @@ pub unsafe extern "C" fn barewire_fail_buffer_index(
     if let Some(b) = unsafe { buf.as_ref() } {
         b.expect_live(loc, "access the buffer");
     }
-    fail(
-        loc,
-        &format!("index {index} is out of range for a buffer of length {len}"),
-    )
+    fail(loc, &crate::abi::messages::buffer_index(index, len))
 }
 
 /// `.Length` of a buffer that was released or migrated.

@@ -36,22 +36,27 @@ pub extern "C" fn barewire_detected_numa_nodes() -> i32 {
 /// The nodes far memory lives on (CXL or memory-only), as an `int[]`.
 #[no_mangle]
 pub extern "C" fn barewire_detected_far_nodes() -> *mut ClefArray {
-    let far: Vec<u32> = platform()
-        .numa_nodes
-        .iter()
-        .filter(|n| n.capacity_bytes > 0 && (n.kind == MemoryKind::CXL || n.cpus.is_empty()))
-        .map(|n| n.id)
-        .collect();
+    let far = far_nodes();
     // `{ len: i64, elements: i32… }` on the collected heap.
     let block = crate::heap::alloc(8 + 4 * far.len());
     // SAFETY: a fresh block of 8 + 4n bytes, 8-aligned.
     unsafe {
         (block as *mut i64).write(far.len() as i64);
         for (i, id) in far.iter().enumerate() {
-            (block.add(8 + 4 * i) as *mut i32).write(*id as i32);
+            (block.add(8 + 4 * i) as *mut i32).write(*id);
         }
     }
     block as *mut ClefArray
+}
+
+/// The ids of the nodes far memory lives on (CXL or memory-only).
+pub fn far_nodes() -> Vec<i32> {
+    platform()
+        .numa_nodes
+        .iter()
+        .filter(|n| n.capacity_bytes > 0 && (n.kind == MemoryKind::CXL || n.cpus.is_empty()))
+        .map(|n| n.id as i32)
+        .collect()
 }
 
 #[no_mangle]

@@ -205,6 +205,9 @@ enum Stack {
     Thread(usize),
 }
 
+/// The first line of a stack overflow report (.NET's words).
+pub const STACK_OVERFLOW: &str = "Stack overflow.";
+
 fn describe(
     out: &mut Message,
     signal: i32,
@@ -215,7 +218,7 @@ fn describe(
     match (signal, stack) {
         (libc::SIGSEGV, Some(stack)) => {
             // .NET's words for the same failure.
-            writeln!(out, "Stack overflow.")?;
+            writeln!(out, "{STACK_OVERFLOW}")?;
             write!(
                 out,
                 "error: the stack is exhausted (deep or endless recursion); "

@@ -47,12 +47,16 @@ pub fn init() {
 
 fn out_of_memory(size: usize) -> ! {
     crate::io::flush();
-    // .NET's OutOfMemoryException message, with the request.
-    eprintln!(
+    eprintln!("{}", out_of_memory_message(size));
+    std::process::exit(1)
+}
+
+/// .NET's OutOfMemoryException message, with the request.
+pub fn out_of_memory_message(size: usize) -> String {
+    format!(
         "error: insufficient memory to continue the execution of the program \
          (out of memory allocating {size} bytes)"
-    );
-    std::process::exit(1)
+    )
 }
 
 /// Allocate `size` zeroed bytes that may hold pointers to other objects.

@@ -139,8 +139,13 @@ pub extern "C" fn barewire_print_newline_to(column: i64) {
 /// `s` must be a valid Clef string.
 #[no_mangle]
 pub unsafe extern "C" fn barewire_print_quoted(s: *const ClefStr) {
-    let text = String::from_utf8_lossy(ClefStr::as_bytes(s));
-    write(format!("{text:?}").as_bytes());
+    write(quoted(ClefStr::as_bytes(s)).as_bytes());
+}
+
+/// A string as `%A` shows it: quoted, with `"` and `\` escaped.
+pub fn quoted(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    format!("{text:?}")
 }
 
 /// A float as `%A` shows it: shortest round-trip digits, always with a
@@ -185,6 +190,11 @@ pub extern "C" fn barewire_print_float_structured(v: f64, single: i8) {
 /// Start capturing printed text (`sprintf`).
 #[no_mangle]
 pub extern "C" fn barewire_capture_begin() {
+    capture_begin()
+}
+
+/// Start capturing printed text (`sprintf`).
+pub fn capture_begin() {
     CAPTURES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -194,12 +204,16 @@ pub extern "C" fn barewire_capture_begin() {
 /// Stop the innermost capture and return its text as a Clef string.
 #[no_mangle]
 pub extern "C" fn barewire_capture_end() -> *const ClefStr {
-    let text = CAPTURES
+    ClefStr::alloc(&capture_end())
+}
+
+/// Stop the innermost capture and return its text.
+pub fn capture_end() -> Vec<u8> {
+    CAPTURES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .pop()
-        .unwrap_or_default();
-    ClefStr::alloc(&text)
+        .unwrap_or_default()
 }
 
 /// .NET's `Double.ToString()`: the shortest text that reads back the
@@ -232,14 +246,27 @@ pub extern "C" fn barewire_string_of_f64(v: f64) -> *const ClefStr {
 /// `float32` values print with single precision's shortest digits.
 #[no_mangle]
 pub extern "C" fn barewire_string_of_f32(v: f64) -> *const ClefStr {
-    let s = dotnet_float((v as f32).to_string().parse::<f64>().unwrap_or(v));
-    ClefStr::alloc(s.as_bytes())
+    ClefStr::alloc(dotnet_float32(v).as_bytes())
+}
+
+/// `string` of a `float32` (passed widened to `f64`).
+pub fn dotnet_float32(v: f64) -> String {
+    dotnet_float((v as f32).to_string().parse::<f64>().unwrap_or(v))
 }
 
 /// `string true` is `"True"` in F#.
 #[no_mangle]
 pub extern "C" fn barewire_string_of_bool(v: i8) -> *const ClefStr {
-    ClefStr::alloc(if v != 0 { b"True" } else { b"False" })
+    ClefStr::alloc(string_of_bool(v != 0).as_bytes())
+}
+
+/// `string true` is `"True"` in F#.
+pub fn string_of_bool(v: bool) -> &'static str {
+    if v {
+        "True"
+    } else {
+        "False"
+    }
 }
 
 #[cfg(test)]
