@@ -1,10 +1,13 @@
 //! Random well-typed Clef programs (in the spirit of Csmith): integers of
 //! every width with wrapping arithmetic, floats, booleans, records,
 //! unions, tuples, lists, arrays, closures, matches, loops and bounded
-//! recursion. Every program terminates, never divides by zero or
-//! overflows a checked operation, and prints each value it makes, so a
-//! difference between two implementations shows at the first line where
-//! they disagree.
+//! recursion, options, closure values, and side effects in arguments
+//! (`tr k x` prints `k` and returns `x`), so the order of evaluation is
+//! compared too. Every program terminates and prints each value it makes,
+//! so a difference between two implementations shows at the first line
+//! where they disagree; one in five ends with a run-time failure (an index
+//! out of range, a division by zero, `failwith`, an incomplete match), so
+//! failure messages are compared as well.
 //!
 //! Invariants: generation is type-directed (every expression is built for
 //! a wanted type from productions of that type), so the programs are
@@ -29,9 +32,14 @@ enum Ty {
     IntArray,
     Pair,
     IntFun,
+    IntOption,
+    /// `int -> int -> int`, as a closure value (not a named function).
+    IntFun2,
 }
 
 const ALL: &[Ty] = &[
+    Ty::IntOption,
+    Ty::IntFun2,
     Ty::Int,
     Ty::Int64,
     Ty::Byte,
@@ -51,7 +59,7 @@ impl Ty {
             Ty::Int | Ty::Int64 | Ty::Byte => "%d",
             Ty::Float => "%f",
             Ty::Bool => "%b",
-            Ty::IntFun => "",
+            Ty::IntFun | Ty::IntFun2 => "",
             _ => "%A",
         }
     }
@@ -94,6 +102,9 @@ let safeMod (a: int) (b: int) = if b = 0 || b = -1 then a else a % b
 let safeDiv64 (a: int64) (b: int64) = if b = 0L || b = -1L then a else a / b
 let idx (i: int) (n: int) = ((i % n) + n) % n
 let clampF (x: float) = if x > 1000000.0 then 1000000.0 elif x < -1000000.0 then -1000000.0 else x
+let tr (k: int) (x: int) =
+    printfn \"tr %d\" k
+    x
 ";
 
 /// A whole program for `seed`.
@@ -115,6 +126,10 @@ pub fn program(seed: u64) -> String {
     }
     for _ in 0..g.rng.random_range(6..16) {
         g.statement(&mut out);
+    }
+    if g.rng.random_bool(0.2) {
+        out.push_str("// fails\n");
+        g.failure(&mut out);
     }
     out
 }
@@ -223,6 +238,10 @@ impl Gen {
                 let arg = self.int_literal();
                 let _ = writeln!(out, "printfn \"{v} %d\" ({v} {arg})");
             }
+            Ty::IntFun2 => {
+                let (a, b) = (self.int_literal(), self.int_literal());
+                let _ = writeln!(out, "printfn \"{v} %d\" ({v} {a} {b})");
+            }
             _ => {
                 let _ = writeln!(out, "printfn \"{v} {}\" {v}", ty.format());
             }
@@ -232,6 +251,33 @@ impl Gen {
             ty,
             mutable: false,
         });
+    }
+
+    /// A last statement that fails at run time, after output and with
+    /// side effects around the failing operation, so both the message and
+    /// the order of evaluation up to the failure are compared.
+    fn failure(&mut self, out: &mut String) {
+        let e = self.expr(Ty::Int, 2);
+        let k = self.rng.random_range(0..100);
+        match self.rng.random_range(0..4) {
+            0 => {
+                let a = self.name("a");
+                let _ = writeln!(out, "let {a} = [| 1; 2; 3 |]");
+                let _ = writeln!(out, "{a}.[(tr {k} 3) + 2] <- tr {} ({e})", k + 1);
+            }
+            1 => {
+                let _ = writeln!(out, "printfn \"%d\" ((tr {k} ({e})) / (tr {} 0))", k + 1);
+            }
+            2 => {
+                let _ = writeln!(out, "failwith (sprintf \"failed with %d\" (tr {k} ({e})))");
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "printfn \"%d\" (match tr {k} ({e}) with | 0 -> 1 | 1 -> 2)"
+                );
+            }
+        }
     }
 
     fn var_of(&mut self, ty: Ty) -> Option<String> {
@@ -308,6 +354,17 @@ impl Gen {
             Ty::IntFun => {
                 let k = self.leaf(Ty::Int);
                 format!("(fun x -> x + {k})")
+            }
+            Ty::IntOption => {
+                if self.rng.random_bool(0.3) {
+                    "(None : int option)".into()
+                } else {
+                    format!("(Some {})", self.leaf(Ty::Int))
+                }
+            }
+            Ty::IntFun2 => {
+                let c = self.leaf(Ty::Bool);
+                format!("(if {c} then (fun a b -> a - b) else (fun a b -> a * b))")
             }
         }
     }
@@ -481,11 +538,54 @@ impl Gen {
                 }
                 _ => self.leaf(Ty::IntFun),
             },
+            Ty::IntOption => match self.rng.random_range(0..4) {
+                0 => format!("(Some {})", self.expr(Ty::Int, d)),
+                1 => self.if_expr(Ty::IntOption, d),
+                2 => {
+                    let body = self.lambda_body(Ty::Int, d);
+                    format!(
+                        "(Option.map (fun x -> {body}) {})",
+                        self.expr(Ty::IntOption, d)
+                    )
+                }
+                _ => self.leaf(Ty::IntOption),
+            },
+            Ty::IntFun2 => {
+                let c = self.expr(Ty::Bool, d);
+                let outer = self.in_lambda;
+                self.in_lambda = true;
+                let f = self.bound_expr(&[("a", Ty::Int), ("b", Ty::Int)], Ty::Int, d);
+                let g = self.bound_expr(&[("a", Ty::Int), ("b", Ty::Int)], Ty::Int, d);
+                self.in_lambda = outer;
+                format!("(if {c} then (fun a b -> {f}) else (fun a b -> {g}))")
+            }
         }
     }
 
     fn int_expr(&mut self, d: u32) -> String {
-        match self.rng.random_range(0..22) {
+        match self.rng.random_range(0..26) {
+            22 => {
+                let k = self.rng.random_range(0..100);
+                format!("(tr {k} {})", self.expr(Ty::Int, d))
+            }
+            23 => {
+                let (o, k) = (self.expr(Ty::IntOption, d), self.rng.random_range(0..100));
+                format!("(defaultArg {o} (tr {k} {}))", self.expr(Ty::Int, d))
+            }
+            24 => {
+                let f = self.expr(Ty::IntFun2, d);
+                let (k1, k2) = (self.rng.random_range(0..100), self.rng.random_range(0..100));
+                let (a, b) = (self.expr(Ty::Int, d), self.expr(Ty::Int, d));
+                format!("({f} (tr {k1} {a}) (tr {k2} {b}))")
+            }
+            25 => {
+                let o = self.expr(Ty::IntOption, d);
+                let (a, b) = (
+                    self.expr(Ty::Int, d),
+                    self.bound_expr(&[("v", Ty::Int)], Ty::Int, d),
+                );
+                format!("(match {o} with | None -> {a} | Some v -> {b})")
+            }
             0 => format!("({} + {})", self.expr(Ty::Int, d), self.expr(Ty::Int, d)),
             1 => format!("({} - {})", self.expr(Ty::Int, d), self.expr(Ty::Int, d)),
             2 => format!("({} * {})", self.expr(Ty::Int, d), self.expr(Ty::Int, d)),
@@ -627,6 +727,8 @@ fn type_name(t: Ty) -> &'static str {
         Ty::IntArray => "int[]",
         Ty::Pair => "int * float",
         Ty::IntFun => "int -> int",
+        Ty::IntOption => "int option",
+        Ty::IntFun2 => "int -> int -> int",
     }
 }
 

@@ -62,9 +62,9 @@ fn compiled_programs_agree_with_the_reference_interpreter() {
                 String::from_utf8_lossy(&interpreted.stdout),
                 String::from_utf8_lossy(&interpreted.stderr),
             ));
-        } else if compiled.status.code() != Some(0) {
+        } else if compiled.status.code() != Some(0) && !source.contains("\n// fails\n") {
             failures.push(format!(
-                "seed {seed}: the program failed (it should always run to the end):\n{source}\n{}",
+                "seed {seed}: the program failed (it should run to the end):\n{source}\n{}",
                 String::from_utf8_lossy(&compiled.stderr)
             ));
         }

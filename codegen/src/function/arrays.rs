@@ -24,6 +24,19 @@ impl Lowering<'_, '_, '_> {
     ) -> R<Value> {
         let arr = self.value(array, false)?;
         let idx = self.value(index, false)?;
+        self.checked_element_address(array, arr, idx, elem, span)
+    }
+
+    /// The address of element `idx` of the array (or buffer) `arr`, the
+    /// value of node `array`, after the bounds check.
+    pub(super) fn checked_element_address(
+        &mut self,
+        array: NodeId,
+        arr: Value,
+        idx: Value,
+        elem: &Type,
+        span: Span,
+    ) -> R<Value> {
         if matches!(self.type_of(array), Type::Buffer(..)) {
             return self.buffer_element_address(arr, idx, elem, span);
         }

@@ -117,6 +117,12 @@ impl Lowering<'_, '_, '_> {
                 values.push(v);
             }
         }
+        // Over-application (`f a b` where `f a` returns a function): every
+        // argument is evaluated before the call, as in F#.
+        let rest_values = rest
+            .iter()
+            .map(|&a| self.expr(a, false))
+            .collect::<R<Vec<Val>>>()?;
         let tail = tail && rest.is_empty();
         if tail {
             if let Some((me, header)) = self.this {
@@ -143,7 +149,7 @@ impl Lowering<'_, '_, '_> {
         // Over-application: the result is a function value.
         let clo = result.ok_or_else(|| internal("a function result without a value"))?;
         let (_, result_ty) = self.type_of(head).uncurry(arity);
-        self.apply_closure(clo, result_ty, rest)
+        self.apply_closure_to(clo, result_ty, rest_values)
     }
 
     /// A closure of `instance` holding its captured values and the first
@@ -179,20 +185,25 @@ impl Lowering<'_, '_, '_> {
     }
 
     /// Apply a closure of type `fty` to arguments, one at a time.
-    pub(super) fn apply_closure(
-        &mut self,
-        mut clo: Value,
-        mut fty: Type,
-        args: &[NodeId],
-    ) -> R<Val> {
+    pub(super) fn apply_closure(&mut self, clo: Value, fty: Type, args: &[NodeId]) -> R<Val> {
+        // F# evaluates every argument, left to right, before applying.
+        let values = args
+            .iter()
+            .map(|&a| self.expr(a, false))
+            .collect::<R<Vec<Val>>>()?;
+        self.apply_closure_to(clo, fty, values)
+    }
+
+    /// Apply a closure of type `fty` to argument values, one at a time.
+    fn apply_closure_to(&mut self, mut clo: Value, mut fty: Type, values: Vec<Val>) -> R<Val> {
+        let len = values.len();
         let mut result = None;
-        for (i, &a) in args.iter().enumerate() {
+        for (i, arg) in values.into_iter().enumerate() {
             let Type::Fun(param, ret) = fty else {
                 return Err(internal("applying a value that is not a function"));
             };
-            let arg = self.expr(a, false)?;
             result = self.call_closure(clo, &param, &ret, arg);
-            if i + 1 < args.len() {
+            if i + 1 < len {
                 clo = result.ok_or_else(|| internal("a curried result without a value"))?;
             }
             fty = *ret;

@@ -535,12 +535,16 @@ impl Lowering<'_, '_, '_> {
                 last
             }
             ExprKind::Assign if self.cg.psg.expr(kids[0]) == Some(&ExprKind::Index) => {
-                // `a.[i] <- v`: the index is checked before the store.
+                // `a.[i] <- v`: `a`, `i` and `v` are evaluated in that order
+                // (as in F#), then the index is checked and `v` stored.
                 let target = self.cg.psg.children(kids[0]);
                 let elem = self.type_of(kids[0]);
-                let addr =
-                    self.element_address(target[0], target[1], &elem, self.cg.psg.span(kids[0]))?;
-                if let Some(v) = self.expr(kids[1], false)? {
+                let arr = self.value(target[0], false)?;
+                let idx = self.value(target[1], false)?;
+                let v = self.expr(kids[1], false)?;
+                let span = self.cg.psg.span(kids[0]);
+                let addr = self.checked_element_address(target[0], arr, idx, &elem, span)?;
+                if let Some(v) = v {
                     self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
                 }
                 None

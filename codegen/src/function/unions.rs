@@ -189,12 +189,18 @@ impl Lowering<'_, '_, '_> {
             Builtin::OptionMap | Builtin::OptionDefaultValue => (args[1], Some(args[0])),
             _ => (args[0], None),
         };
-        let other_val = match other {
-            Some(o) => self.expr(o, false)?,
-            None => None,
-        };
+        // Arguments are evaluated in the order they are written, as in F#
+        // (`defaultArg o d`: `o` first; `Option.map f o`: `f` first).
+        let other_first = other.is_some_and(|o| o == args[0]);
+        let mut other_val = None;
+        if other_first {
+            other_val = self.expr(args[0], false)?;
+        }
         let opt_ty = self.type_of(opt_node);
         let opt = self.value(opt_node, false)?;
+        if let (Some(o), false) = (other, other_first) {
+            other_val = self.expr(o, false)?;
+        }
         let Type::Named { args: targs, .. } = &opt_ty else {
             return Err(internal("option of a non-option"));
         };
