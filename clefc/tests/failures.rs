@@ -98,6 +98,23 @@ fn output_printed_before_any_abnormal_end_is_never_lost() {
 }
 
 #[test]
+fn a_stack_overflow_names_the_clef_function_that_was_running() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = "let rec descend (n: int) : int = 1 + descend (n + 1)\n\
+                  printfn \"start\"\n\
+                  printfn \"%d\" (descend 0)\n";
+    let out = run(&build(dir.path(), "descend", source));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "start\n");
+    assert!(stderr.starts_with("Stack overflow.\n"), "{stderr}");
+    assert!(
+        stderr.contains("in the Clef function `descend`"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn recursion_100_000_frames_deep_works_with_the_default_stack() {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = "let rec depth n = if n = 0 then 0 else 1 + depth (n - 1)\n\

@@ -176,7 +176,22 @@ pub(crate) fn write_fd(fd: i32, mut bytes: &[u8]) {
     }
 }
 
-extern "C" fn handler(signal: i32, info: *mut libc::siginfo_t, _context: *mut libc::c_void) {
+/// The instruction address the fault happened at, from the signal context.
+fn fault_pc(context: *mut libc::c_void) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: the kernel passes a ucontext_t to SA_SIGINFO handlers.
+        let uc = unsafe { (context as *const libc::ucontext_t).as_ref()? };
+        Some(uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = context;
+        None
+    }
+}
+
+extern "C" fn handler(signal: i32, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers.
     let (addr, code) = unsafe { ((*info).si_addr() as usize, (*info).si_code) };
     crate::io::flush_for_fault();
@@ -192,7 +207,11 @@ extern "C" fn handler(signal: i32, info: *mut libc::siginfo_t, _context: *mut li
             Stack::Thread(high - low)
         }
     });
-    let _ = describe(&mut msg, signal, code, addr, stack);
+    let mut name = [0u8; 128];
+    let function = fault_pc(context)
+        .and_then(|pc| crate::symbols::clef_function_at(pc, &mut name))
+        .and_then(|n| std::str::from_utf8(&name[..n]).ok());
+    let _ = describe(&mut msg, signal, code, addr, stack, function);
     write_fd(2, &msg.bytes[..msg.len]);
     // SAFETY: _exit is async-signal-safe and ends the process at once.
     unsafe { libc::_exit(FAULT_EXIT) }
@@ -214,14 +233,23 @@ fn describe(
     code: i32,
     addr: usize,
     stack: Option<Stack>,
+    function: Option<&str>,
 ) -> std::fmt::Result {
+    let mut inside = Message {
+        bytes: [0; 1024],
+        len: 0,
+    };
+    if let Some(f) = function {
+        let _ = write!(inside, " in the Clef function `{f}`");
+    }
+    let inside = std::str::from_utf8(&inside.bytes[..inside.len]).unwrap_or("");
     match (signal, stack) {
         (libc::SIGSEGV, Some(stack)) => {
             // .NET's words for the same failure.
             writeln!(out, "{STACK_OVERFLOW}")?;
             write!(
                 out,
-                "error: the stack is exhausted (deep or endless recursion); "
+                "error: the stack is exhausted{inside} (deep or endless recursion); "
             )?;
             match stack {
                 Stack::Main(size) => writeln!(
@@ -240,7 +268,7 @@ fn describe(
             };
             write!(
                 out,
-                "error: {what}: invalid memory access at address {addr:#x}"
+                "error: {what}{inside}: invalid memory access at address {addr:#x}"
             )?;
             if !crate::alloc::registry::describe_address(addr, out) {
                 write!(out, " (not in any BAREWire allocation)")?;
@@ -263,7 +291,7 @@ fn describe(
                 FPE_INTOVF => "integer overflow",
                 _ => "arithmetic trap",
             };
-            writeln!(out, "error: arithmetic fault (SIGFPE): {why}")
+            writeln!(out, "error: arithmetic fault (SIGFPE){inside}: {why}")
         }
         _ => writeln!(
             out,

@@ -15,5 +15,6 @@ pub mod heap;
 pub mod io;
 pub mod placement;
 pub mod platform;
+pub mod symbols;
 
 pub use abi::{ClefArray, ClefStr};
