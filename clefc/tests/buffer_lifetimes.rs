@@ -323,13 +323,7 @@ fn random_buffer_programs_never_touch_released_memory() {
         let src = dir.path().join(format!("p{seed}.clef"));
         std::fs::write(&src, &program.source).expect("write");
         let exe = dir.path().join(format!("p{seed}"));
-        let build = Command::new(env!("CARGO_BIN_EXE_clefc"))
-            .arg("build")
-            .arg(&src)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .expect("clefc");
+        let build = common::clefc_build(&src, &exe);
         if !build.status.success() {
             failures.push(format!(
                 "seed {seed}: does not compile:\n{}\n{}",

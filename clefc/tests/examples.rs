@@ -8,7 +8,6 @@ use std::process::Command;
 
 #[test]
 fn examples_build_run_and_print_what_they_should() {
-    let clefc = env!("CARGO_BIN_EXE_clefc");
     let out_dir = tempfile::tempdir().expect("temp dir");
     let examples = common::clef_files("examples");
     assert!(
@@ -20,13 +19,7 @@ fn examples_build_run_and_print_what_they_should() {
     for src in &examples {
         let name = common::stem(src);
         let exe = out_dir.path().join(&name);
-        let build = Command::new(clefc)
-            .arg("build")
-            .arg(src)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .expect("run clefc");
+        let build = common::clefc_build(src, &exe);
         if !build.status.success() {
             failures.push(format!(
                 "{name}: build failed:\n{}",
@@ -35,24 +28,7 @@ fn examples_build_run_and_print_what_they_should() {
             continue;
         }
         let run = Command::new(&exe).output().expect("run the example");
-        let expected_out = std::fs::read_to_string(src.with_extension("stdout"))
-            .unwrap_or_else(|_| panic!("{name}.stdout is missing"));
-        let expected_code: i32 = std::fs::read_to_string(src.with_extension("exitcode"))
-            .map(|s| s.trim().parse().expect("exit code is a number"))
-            .unwrap_or(0);
-        let stdout = String::from_utf8_lossy(&run.stdout);
-        if stdout != expected_out {
-            failures.push(format!(
-                "{name}: stdout differs\n--- expected\n{expected_out}--- actual\n{stdout}"
-            ));
-        }
-        if run.status.code() != Some(expected_code) {
-            failures.push(format!(
-                "{name}: exit code {:?}, expected {expected_code}; stderr:\n{}",
-                run.status.code(),
-                String::from_utf8_lossy(&run.stderr)
-            ));
-        }
+        failures.extend(common::check_run(&name, src, &run));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -162,22 +138,10 @@ fn run_measuring_peak_rss(exe: &std::path::Path) -> (std::process::ExitStatus, S
 fn allocation_churn_runs_in_bounded_memory() {
     // A million closures and strings made and dropped: about 150 MB in
     // all, so without a working collector the peak would be far above 32 MB.
-    let clefc = env!("CARGO_BIN_EXE_clefc");
     let dir = tempfile::tempdir().expect("temp dir");
     let exe = dir.path().join("churn");
     let src = common::repo_root().join("examples/allocation_churn.clef");
-    let build = Command::new(clefc)
-        .arg("build")
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .expect("run clefc");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::build_ok(&src, &exe);
     let (status, out, peak_kib) = run_measuring_peak_rss(&exe);
     assert!(status.success());
     assert_eq!(out, "1000000 strings made\n");

@@ -11,18 +11,7 @@ fn build(dir: &Path, name: &str, source: &str) -> PathBuf {
     let src = dir.join(format!("{name}.clef"));
     std::fs::write(&src, source).expect("write source");
     let exe = dir.join(name);
-    let out = Command::new(env!("CARGO_BIN_EXE_clefc"))
-        .arg("build")
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .expect("run clefc");
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::build_ok(&src, &exe);
     exe
 }
 

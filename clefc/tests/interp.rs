@@ -39,24 +39,7 @@ fn examples_interpret_as_they_run() {
             continue;
         }
         let run = interp(src, &[]);
-        let expected_out = std::fs::read_to_string(src.with_extension("stdout"))
-            .unwrap_or_else(|_| panic!("{name}.stdout is missing"));
-        let expected_code: i32 = std::fs::read_to_string(src.with_extension("exitcode"))
-            .map(|s| s.trim().parse().expect("exit code is a number"))
-            .unwrap_or(0);
-        let stdout = String::from_utf8_lossy(&run.stdout);
-        if stdout != expected_out {
-            failures.push(format!(
-                "{name}: stdout differs\n--- expected\n{expected_out}--- actual\n{stdout}"
-            ));
-        }
-        if run.status.code() != Some(expected_code) {
-            failures.push(format!(
-                "{name}: exit code {:?}, expected {expected_code}; stderr:\n{}",
-                run.status.code(),
-                String::from_utf8_lossy(&run.stderr)
-            ));
-        }
+        failures.extend(common::check_run(&name, src, &run));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -107,18 +90,7 @@ fn failures_and_values_match_the_compiled_program() {
     for (name, source) in SAME_AS_COMPILED {
         let src = write(dir.path(), name, source);
         let exe = dir.path().join(name);
-        let build = Command::new(env!("CARGO_BIN_EXE_clefc"))
-            .arg("build")
-            .arg(&src)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .expect("run clefc build");
-        assert!(
-            build.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&build.stderr)
-        );
+        common::build_ok(&src, &exe);
         let compiled = Command::new(&exe).output().expect("run the program");
         let interpreted = interp(&src, &[]);
         // The interpreter's stderr starts with the compiler's warnings.

@@ -8,6 +8,8 @@
 //! seed S (default 0), `DIFF_SHOW=1` prints each program:
 //! `DIFF_PROGRAMS=5000 DIFF_SEED=100000 cargo test -p clefc --test differential`.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod generator;
 
 use std::process::{Command, Output};
@@ -40,7 +42,7 @@ fn compiled_programs_agree_with_the_reference_interpreter() {
         let src = dir.path().join(format!("p{seed}.clef"));
         std::fs::write(&src, &source).expect("write");
         let exe = dir.path().join(format!("p{seed}"));
-        let build = clefc(&["build".as_ref(), src.as_ref(), "-o".as_ref(), exe.as_ref()]);
+        let build = common::clefc_build(&src, &exe);
         if !build.status.success() {
             failures.push(format!(
                 "seed {seed}: the generated program does not compile:\n{source}\n{}",
