@@ -223,18 +223,7 @@ impl<'p> Codegen<'p> {
         if let Some(v) = self.function_vars.get(&binding) {
             return v.clone();
         }
-        let mut vars = Vec::new();
-        let mut stack = vec![binding];
-        while let Some(id) = stack.pop() {
-            let node = self.psg.node(id);
-            if let Some(t) = &node.ann.ty {
-                t.vars(&mut vars);
-            }
-            for (_, t) in &node.ann.instantiation {
-                t.vars(&mut vars);
-            }
-            stack.extend(self.psg.children(id));
-        }
+        let vars = self.psg.vars_within(binding);
         let set: BTreeSet<TyVar> = vars.into_iter().collect();
         self.function_vars.insert(binding, set.clone());
         set

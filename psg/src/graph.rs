@@ -734,6 +734,45 @@ impl Psg {
         Some((node, subst))
     }
 
+    /// Type variables mentioned anywhere inside a node (a function
+    /// binding: its parameters, body and the instantiations in it), in no
+    /// particular order, possibly repeated.
+    pub fn vars_within(&self, root: NodeId) -> Vec<TyVar> {
+        let mut vars = Vec::new();
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            let node = self.node(id);
+            if let Some(t) = &node.ann.ty {
+                t.vars(&mut vars);
+            }
+            for (_, t) in &node.ann.instantiation {
+                t.vars(&mut vars);
+            }
+            stack.extend(self.children(id));
+        }
+        vars
+    }
+
+    /// The field names of a record type, in declaration order; `None` if
+    /// `ty` is not a record.
+    pub fn record_field_names(&self, ty: &Type) -> Option<Vec<&str>> {
+        let Type::Named { decl, .. } = ty.without_measure() else {
+            return None;
+        };
+        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        match &node.kind {
+            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
+            _ => return None,
+        }
+        Some(
+            node.ann
+                .record_fields
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect(),
+        )
+    }
+
     /// The fields of a record type, with its type arguments substituted
     /// for the declaration's parameters; `None` if `ty` is not a record.
     pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {

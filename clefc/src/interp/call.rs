@@ -195,18 +195,7 @@ impl Interp<'_> {
     /// Type variables mentioned anywhere inside a function binding.
     fn function_vars(&mut self, binding: NodeId) -> &BTreeSet<TyVar> {
         if !self.function_vars.contains_key(&binding) {
-            let mut vars = Vec::new();
-            let mut stack = vec![binding];
-            while let Some(id) = stack.pop() {
-                let node = self.psg.node(id);
-                if let Some(t) = &node.ann.ty {
-                    t.vars(&mut vars);
-                }
-                for (_, t) in &node.ann.instantiation {
-                    t.vars(&mut vars);
-                }
-                stack.extend(self.kids(id).iter().copied());
-            }
+            let vars = self.psg.vars_within(binding);
             self.function_vars
                 .insert(binding, vars.into_iter().collect());
         }

@@ -296,21 +296,7 @@ impl<'p> Interp<'p> {
 
     /// The record fields of a (static) type's declaration, in order.
     pub fn record_field_names(&self, ty: Option<&Type>) -> Option<Vec<&'p str>> {
-        let Some(Type::Named { decl, .. }) = ty.map(Type::without_measure) else {
-            return None;
-        };
-        let node = self.psg.graph.node_weight(NodeId::new(*decl as usize))?;
-        match &node.kind {
-            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
-            _ => return None,
-        }
-        Some(
-            node.ann
-                .record_fields
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect(),
-        )
+        self.psg.record_field_names(ty?)
     }
 }
 
