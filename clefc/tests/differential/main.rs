@@ -73,6 +73,10 @@ fn compiled_programs_agree_with_the_reference_interpreter() {
         if failures.len() >= 5 {
             break;
         }
+        let done = seed - first + 1;
+        if done % 100 == 0 {
+            eprintln!("{done} programs, {} differences", failures.len());
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
