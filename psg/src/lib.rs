@@ -3,10 +3,12 @@
 //! [`build::build`], annotated in place by the passes, read by codegen.
 
 pub mod build;
+pub mod builtins;
 pub mod dump;
 pub mod graph;
 pub mod measure;
 pub mod types;
 
+pub use builtins::Builtin;
 pub use graph::*;
 pub use types::{TyVar, Type};

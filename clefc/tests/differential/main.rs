@@ -74,7 +74,7 @@ fn compiled_programs_agree_with_the_reference_interpreter() {
             break;
         }
         let done = seed - first + 1;
-        if done % 100 == 0 {
+        if done.is_multiple_of(100) {
             eprintln!("{done} programs, {} differences", failures.len());
         }
     }
