@@ -189,11 +189,10 @@ fn real_main() -> ExitCode {
                     eprintln!("{stage:>12}: {:.3} ms", d.as_secs_f64() * 1e3);
                 }
             }
-            match &c.outcome {
-                Some(Outcome::Object(obj)) => {
-                    let Some(pending) = pending else {
-                        unreachable!("an object is only made when building")
-                    };
+            match (&c.outcome, pending) {
+                // An object is only made when building, with the output
+                // reserved.
+                (Some(Outcome::Object(obj)), Some(pending)) => {
                     let t = std::time::Instant::now();
                     let result = link::link(obj, pending.temp_path())
                         .and_then(|()| pending.commit().map_err(link::LinkError::Io));
@@ -208,7 +207,7 @@ fn real_main() -> ExitCode {
                         }
                     }
                 }
-                Some(Outcome::Emitted(text)) => {
+                (Some(Outcome::Emitted(text)), _) => {
                     write_stdout(text);
                     status(&src, &c)
                 }

@@ -660,23 +660,8 @@ impl Builder {
                 self.node(ExprKind::Match, span, &kids)
             }
             A::Function(arms) => {
-                // `function arms` is `fun x -> match x with arms`.
-                let x = ast::Ident {
-                    name: "x@function".into(),
-                    span,
-                };
-                let body = ast::Expr::new(
-                    A::Match(Box::new(var_expr("x@function", span)), arms.clone()),
-                    span,
-                );
-                let lambda = ast::Expr::new(
-                    A::Lambda(
-                        vec![ast::Param::Named { name: x, ty: None }],
-                        Box::new(body),
-                    ),
-                    span,
-                );
-                self.expr(&lambda)
+                let (params, body) = function_as_lambda(arms, span);
+                self.expr(&ast::Expr::new(A::Lambda(params, Box::new(body)), span))
             }
             A::Lambda(params, body) => {
                 self.groups += 1;
@@ -848,18 +833,7 @@ fn as_function_binding(bnd: &ast::Binding) -> Option<ast::Binding> {
     }
     let (params, body) = match &bnd.body.kind {
         ast::ExprKind::Lambda(params, body) => (params.clone(), (**body).clone()),
-        ast::ExprKind::Function(arms) => {
-            let span = bnd.body.span;
-            let x = ast::Ident {
-                name: "x@function".into(),
-                span,
-            };
-            let body = ast::Expr::new(
-                ast::ExprKind::Match(Box::new(var_expr("x@function", span)), arms.clone()),
-                span,
-            );
-            (vec![ast::Param::Named { name: x, ty: None }], body)
-        }
+        ast::ExprKind::Function(arms) => function_as_lambda(arms, bnd.body.span),
         _ => return None,
     };
     Some(ast::Binding {
@@ -867,6 +841,20 @@ fn as_function_binding(bnd: &ast::Binding) -> Option<ast::Binding> {
         body,
         ..bnd.clone()
     })
+}
+
+/// `function arms` is `fun x -> match x with arms`: the lambda's
+/// parameters and body. The name contains `@`, so no program can use it.
+fn function_as_lambda(arms: &[ast::MatchArm], span: Span) -> (Vec<ast::Param>, ast::Expr) {
+    let x = ast::Ident {
+        name: "x@function".into(),
+        span,
+    };
+    let body = ast::Expr::new(
+        ast::ExprKind::Match(Box::new(var_expr("x@function", span)), arms.to_vec()),
+        span,
+    );
+    (vec![ast::Param::Named { name: x, ty: None }], body)
 }
 
 fn var_expr(name: &str, span: Span) -> ast::Expr {

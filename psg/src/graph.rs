@@ -589,34 +589,26 @@ impl Psg {
             return None;
         };
         let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
-        match &node.kind {
-            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
-            _ => return None,
-        }
-        Some(
+        is_record(node).then(|| {
             node.ann
                 .record_fields
                 .iter()
                 .map(|(n, _)| n.as_str())
-                .collect(),
-        )
+                .collect()
+        })
     }
 
     /// The fields of a record type, with its type arguments substituted
     /// for the declaration's parameters; `None` if `ty` is not a record.
     pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
         let (node, subst) = self.declared(ty)?;
-        match &node.kind {
-            NodeKind::TypeDecl(info) if info.cases.is_empty() => {}
-            _ => return None,
-        }
-        Some(
+        is_record(node).then(|| {
             node.ann
                 .record_fields
                 .iter()
                 .map(|(n, t)| (n.clone(), t.map_vars(&subst)))
-                .collect(),
-        )
+                .collect()
+        })
     }
 
     /// The cases of a union type, with its type arguments substituted for
@@ -680,4 +672,10 @@ impl Psg {
     pub fn items(&self) -> Vec<NodeId> {
         self.root.map(|r| self.children(r)).unwrap_or_default()
     }
+}
+
+/// Whether a type's declaration is a record (a type declaration without
+/// cases).
+fn is_record(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::TypeDecl(info) if info.cases.is_empty())
 }

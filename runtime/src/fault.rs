@@ -217,6 +217,18 @@ extern "C" fn handler(signal: i32, info: *mut libc::siginfo_t, context: *mut lib
     unsafe { libc::_exit(FAULT_EXIT) }
 }
 
+/// ` in the Clef function `f`` when the faulting function is known.
+struct InFunction<'a>(Option<&'a str>);
+
+impl std::fmt::Display for InFunction<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, " in the Clef function `{name}`"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The stack a fault address lies in, with its size in bytes.
 #[derive(Clone, Copy)]
 enum Stack {
@@ -235,14 +247,7 @@ fn describe(
     stack: Option<Stack>,
     function: Option<&str>,
 ) -> std::fmt::Result {
-    let mut inside = Message {
-        bytes: [0; 1024],
-        len: 0,
-    };
-    if let Some(f) = function {
-        let _ = write!(inside, " in the Clef function `{f}`");
-    }
-    let inside = std::str::from_utf8(&inside.bytes[..inside.len]).unwrap_or("");
+    let inside = InFunction(function);
     match (signal, stack) {
         (libc::SIGSEGV, Some(stack)) => {
             // .NET's words for the same failure.

@@ -23,12 +23,9 @@
 //! (endless recursion), `stack-thread` (the same on a second thread).
 
 use barewire::alloc::{numa, Allocator, Request, Residency};
+use barewire::fault::parse_size;
 use barewire::platform::render::bytes;
 use std::process::ExitCode;
-
-fn parse_size(s: &str) -> Option<usize> {
-    barewire::fault::parse_size(s)
-}
 
 fn parse_spec(spec: &str) -> Result<Request, String> {
     let mut parts = spec.split(':');
