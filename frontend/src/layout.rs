@@ -242,7 +242,9 @@ impl Filter {
     }
 
     /// Offside processing for a token that starts a line at column `col`.
-    fn offside(&mut self, tok: &Tok, col: usize, at: u32) {
+    fn offside(&mut self, tok: &Tok, col: usize, at: u32, span: Span) {
+        // The column of the innermost block this line closed.
+        let mut closed: Option<usize> = None;
         loop {
             match self.stack.last() {
                 Some(Ctx::Block { col: bcol, kind }) if *bcol > col && *kind != BlockKind::File => {
@@ -250,6 +252,7 @@ impl Filter {
                     if infix_ok {
                         return;
                     }
+                    closed = Some(*bcol);
                     self.stack.pop();
                     self.virt(Tok::VEnd, at);
                 }
@@ -278,9 +281,27 @@ impl Filter {
                 ..
             })
         );
-        if let Some(Ctx::Block { col: bcol, .. }) = self.stack.last() {
-            if *bcol == col && !continues_item(tok) && !prev_is_attr {
+        if let Some(&Ctx::Block { col: bcol, .. }) = self.stack.last() {
+            if bcol == col && !continues_item(tok) && !prev_is_attr {
                 self.virt(Tok::VSep, at);
+            }
+            // A line left of the block it closed but right of the block
+            // around it belongs to neither: F#'s "possible incorrect
+            // indentation" (FS0058), which would otherwise surface as a
+            // confusing syntax error further on.
+            if let Some(inner) = closed {
+                let continues = continues_item(tok) || closer_of(tok).is_some() || tok.is_infix();
+                if bcol < col && !continues {
+                    self.diags.push(
+                        Diagnostic::error("E0311", "this line is offside: it is indented less than the block above it, and more than the block around that", span)
+                            .with_label(format!("starts at column {}", col + 1))
+                            .with_help(format!(
+                                "indent it to column {} to continue the block above, or to column {} to start a new item of the enclosing block",
+                                inner + 1,
+                                bcol + 1
+                            )),
+                    );
+                }
             }
         }
     }
@@ -476,7 +497,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             });
             f.virt(Tok::VBegin, at);
         } else if starts_line {
-            f.offside(&tok, col, at);
+            f.offside(&tok, col, at, token.span);
         }
 
         // Tokens that close blocks on the same line.

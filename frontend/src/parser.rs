@@ -93,6 +93,37 @@ pub fn build_block(items: Vec<BlockItem>, span: Span, diags: &mut Vec<Diagnostic
     rest.unwrap_or_else(|| Expr::new(ExprKind::Error, span))
 }
 
+/// A record field label written before `=`: `X` or `Geo.X`, as one
+/// identifier with dots.
+pub fn field_label(label: &Expr) -> Option<Ident> {
+    fn path(e: &Expr, out: &mut String) -> bool {
+        match &e.kind {
+            ExprKind::Var(i) => {
+                out.push_str(&i.name);
+                true
+            }
+            ExprKind::Dot(inner, n) if path(inner, out) => {
+                out.push('.');
+                out.push_str(&n.name);
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut name = String::new();
+    path(label, &mut name).then_some(Ident {
+        name,
+        span: label.span,
+    })
+}
+
+/// What is wrong with a record label that [`field_label`] rejects.
+pub fn not_a_field_label(span: Span) -> Diagnostic {
+    Diagnostic::error("E0301", "expected a field name before `=`", span)
+        .with_label("not a field name")
+        .with_help("a record is written `{ Field = value; … }`")
+}
+
 pub fn recovery_diagnostic(e: ErrorRecovery<usize, Tok, Diagnostic>) -> Diagnostic {
     parse_error_diagnostic(e.error)
 }
