@@ -99,6 +99,11 @@ enum Command {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Explain a diagnostic code (`clefc explain E0536`).
+    Explain {
+        /// The code, as in `error[E0536]`.
+        code: String,
+    },
     /// Show the machine's memory: NUMA nodes, DAX and CXL devices, GPUs.
     Platform {
         /// Print JSON for tools instead of a table.
@@ -243,6 +248,26 @@ fn real_main() -> ExitCode {
             platform,
             hwloc_xml,
         } => show_platform(json, root, platform, hwloc_xml),
+        Command::Explain { code } => explain(&code),
+    }
+}
+
+/// `clefc explain CODE`: the code's section of docs/errors.md.
+fn explain(code: &str) -> ExitCode {
+    match clef_frontend::codes::explain(code) {
+        Some(entry) => {
+            write_stdout(&format!(
+                "{}: {}\n\n{}\n",
+                entry.code, entry.title, entry.text
+            ));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: `{code}` is not a diagnostic code of clefc (they look like E0536 or W0020; see docs/errors.md)"
+            );
+            ExitCode::from(2)
+        }
     }
 }
 

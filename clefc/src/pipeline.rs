@@ -18,8 +18,11 @@ pub enum Stage {
     Ast,
     /// The Program Semantic Graph after all passes, as text.
     Psg,
-    /// The Program Semantic Graph as Graphviz DOT.
+    /// The program's part of the Program Semantic Graph as Graphviz DOT
+    /// (prelude definitions it uses appear as single nodes).
     PsgDot,
+    /// The whole Program Semantic Graph as Graphviz DOT, prelude included.
+    PsgDotAll,
     /// The inferred type of every binding.
     Types,
     /// Residency inference: each allocation's memory space and accesses.
@@ -111,6 +114,7 @@ fn compile_stages(
     }
     let t = Instant::now();
     let (ast, diags) = parser::parse(tokens);
+    let diags = clef_frontend::not_offside_consequences(&c.diagnostics, diags);
     c.diagnostics.extend(diags);
     c.timings.push(("parse", t.elapsed()));
     if goal == Goal::Emit(Stage::Ast) {
@@ -152,7 +156,8 @@ fn compile_stages(
     }
     match goal {
         Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),
-        Goal::Emit(Stage::PsgDot) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg))),
+        Goal::Emit(Stage::PsgDot) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg, false))),
+        Goal::Emit(Stage::PsgDotAll) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg, true))),
         Goal::Emit(Stage::Types) => c.outcome = Some(Outcome::Emitted(types_listing(&psg, src))),
         Goal::Emit(Stage::Residency) => {
             c.outcome = Some(Outcome::Emitted(crate::residency::listing(&psg, src)))

@@ -222,3 +222,55 @@ fn a_reader_that_goes_away_is_not_a_crash() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// `--emit psg-dot` draws the program's own graph (with the prelude
+/// definitions it uses as single nodes, and a legend of the memory-space
+/// colours); `psg-dot-all` draws the prelude too.
+#[test]
+fn psg_dot_shows_the_program_and_the_prelude_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("small.clef");
+    std::fs::write(
+        &src,
+        "let xs = List.map (fun x -> x + 1) [1; 2]\nprintfn \"%A\" xs\n",
+    )
+    .expect("write");
+    let dot = |stage: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_clefc"))
+            .args(["check", "--emit", stage])
+            .arg(&src)
+            .output()
+            .expect("run clefc");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let nodes = |text: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('n') && l.contains("[label="))
+            .count()
+    };
+    let own = dot("psg-dot");
+    let all = dot("psg-dot-all");
+    assert!(
+        own.contains("cluster_legend") && own.contains("cxl_mem"),
+        "{own}"
+    );
+    assert!(
+        own.contains("prelude: "),
+        "the prelude's List.map is not shown:\n{own}"
+    );
+    assert!(
+        nodes(&own) < 40,
+        "{} nodes for a two-line program:\n{own}",
+        nodes(&own)
+    );
+    assert!(
+        nodes(&all) > 10 * nodes(&own),
+        "psg-dot-all has {} nodes",
+        nodes(&all)
+    );
+}

@@ -71,13 +71,14 @@ pub(crate) struct Codegen<'p> {
     /// closure's k-th argument (1-based). See [`Codegen::closure_stub`].
     stubs: HashMap<(usize, usize), FuncId>,
     stub_queue: VecDeque<(usize, usize)>,
-    /// Union equality/ordering functions: (type as text, equality?) →
-    /// the function and its type.
-    relations: HashMap<(String, bool), (FuncId, Type)>,
-    relation_queue: VecDeque<(String, bool)>,
-    /// `%A` printers for lists, arrays and unions: type as text → function.
-    printers: HashMap<String, (FuncId, Type)>,
-    printer_queue: VecDeque<String>,
+    /// Union equality/ordering functions: (type, equality?) → the
+    /// function. Types are keyed by identity (their declarations), never by
+    /// how they print: a program's own `Option` is not the prelude's.
+    relations: HashMap<(Type, bool), FuncId>,
+    relation_queue: VecDeque<(Type, bool)>,
+    /// `%A` printers for lists, arrays and unions: type → function.
+    printers: HashMap<Type, FuncId>,
+    printer_queue: VecDeque<Type>,
     strings: HashMap<String, DataId>,
     case_constants: HashMap<usize, DataId>,
     /// Functions lowered to CLIF, waiting for machine code.
@@ -372,8 +373,8 @@ impl<'p> Codegen<'p> {
         t: &Type,
         equality: bool,
     ) -> cranelift_module::ModuleResult<FuncId> {
-        let key = (t.to_string(), equality);
-        if let Some((f, _)) = self.relations.get(&key) {
+        let key = (t.clone(), equality);
+        if let Some(f) = self.relations.get(&key) {
             return Ok(*f);
         }
         let mut sig = ir::Signature::new(CallConv::Tail);
@@ -387,7 +388,7 @@ impl<'p> Codegen<'p> {
         let n = self.relations.len();
         let name = format!("clef_{}_{n}", if equality { "equal" } else { "compare" });
         let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
-        self.relations.insert(key.clone(), (f, t.clone()));
+        self.relations.insert(key.clone(), f);
         self.relation_queue.push_back(key);
         Ok(f)
     }
@@ -395,44 +396,43 @@ impl<'p> Codegen<'p> {
     /// The `%A` printer of a list, array or union type, declared (and
     /// queued) on first request.
     pub fn printer_fn(&mut self, t: &Type) -> cranelift_module::ModuleResult<FuncId> {
-        let key = t.to_string();
-        if let Some((f, _)) = self.printers.get(&key) {
+        let key = t.clone();
+        if let Some(f) = self.printers.get(&key) {
             return Ok(*f);
         }
         let mut sig = ir::Signature::new(CallConv::Tail);
         sig.params.push(AbiParam::new(ir::types::I64));
         let name = format!("clef_print_{}", self.printers.len());
         let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
-        self.printers.insert(key.clone(), (f, t.clone()));
+        self.printers.insert(key.clone(), f);
         self.printer_queue.push_back(key);
         Ok(f)
     }
 
     fn compile_printer(
         &mut self,
-        key: String,
+        t: Type,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
     ) -> Result<(), Vec<Diagnostic>> {
-        let (f, t) = self.printers[&key].clone();
+        let f = self.printers[&t];
         self.start_declared(f, ctx);
         function::lower_printer(self, ctx, fctx, &t)?;
-        self.define(f, &format!("`%A` printer of `{key}`"), ctx)
+        self.define(f, &format!("`%A` printer of `{t}`"), ctx)
     }
 
     fn compile_relation(
         &mut self,
-        key: (String, bool),
+        (t, equality): (Type, bool),
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
     ) -> Result<(), Vec<Diagnostic>> {
-        let (f, t) = self.relations[&key].clone();
+        let f = self.relations[&(t.clone(), equality)];
         self.start_declared(f, ctx);
-        function::lower_relation(self, ctx, fctx, &t, key.1)?;
+        function::lower_relation(self, ctx, fctx, &t, equality)?;
         let title = format!(
-            "structural {} of `{}`",
-            if key.1 { "equality" } else { "ordering" },
-            key.0
+            "structural {} of `{t}`",
+            if equality { "equality" } else { "ordering" },
         );
         self.define(f, &title, ctx)
     }

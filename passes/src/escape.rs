@@ -252,9 +252,10 @@ impl Flow<'_> {
         // Through a block or a branch the value is still the child's.
         let same = Item { node: p, ..item };
         match kind {
-            ExprKind::Tuple | ExprKind::Array | ExprKind::Record(_) | ExprKind::RecordUpdate(_) => {
-                work.push(self.item(p, via))
-            }
+            ExprKind::Tuple
+            | ExprKind::Array
+            | ExprKind::Record { .. }
+            | ExprKind::RecordUpdate(_) => work.push(self.item(p, via)),
             ExprKind::Typed(_) | ExprKind::Handoff { .. } => work.push(same),
             ExprKind::Seq | ExprKind::Let if is_last => work.push(same),
             ExprKind::If if kids.first() != Some(&n) => work.push(same),
@@ -341,7 +342,7 @@ impl Flow<'_> {
 /// Whether a value of type `t` can hold a buffer: a buffer, a function (a
 /// closure may capture one), or a structure with one inside.
 fn may_hold_buffer(psg: &Psg, t: &Type) -> bool {
-    fn go(psg: &Psg, t: &Type, seen: &mut HashSet<u32>) -> bool {
+    fn go(psg: &Psg, t: &Type, seen: &mut HashSet<DeclRef>) -> bool {
         match t {
             Type::Buffer(..) | Type::Fun(..) | Type::Var(_) => true,
             Type::Array(e) => go(psg, e, seen),

@@ -13,6 +13,7 @@ pub mod lower;
 pub mod patterns;
 pub mod placement;
 pub mod resolve;
+pub mod scope;
 pub mod typeck;
 
 use clef_frontend::Diagnostic;

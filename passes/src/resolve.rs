@@ -9,17 +9,16 @@
 //! definition, `let rec` bindings also inside their group, and later
 //! local definitions shadow earlier ones.
 
+use crate::scope::Namespace;
 use clef_frontend::{Diagnostic, Span};
 use clef_psg::*;
-use std::collections::HashMap;
 
 pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
     let mut r = Resolver {
         psg,
-        scope: Vec::new(),
-        visible: HashMap::new(),
-        cases: HashMap::new(),
-        exports: HashMap::new(),
+        values: Namespace::default(),
+        cases: Namespace::default(),
+        defining: Vec::new(),
         diags: Vec::new(),
     };
     r.module();
@@ -28,15 +27,13 @@ pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
 
 struct Resolver<'a> {
     psg: &'a mut Psg,
-    /// Names bound so far, innermost last (truncated on leaving a scope).
-    scope: Vec<(String, NodeId)>,
-    /// For each name, the bindings in `scope` with that name, innermost
-    /// last: constant-time lookup however many names are in scope.
-    visible: HashMap<String, Vec<NodeId>>,
-    /// Union cases declared so far: name → (declaration, case index).
-    cases: HashMap<String, (NodeId, usize)>,
-    /// Nested modules' members by short name, for `open`.
-    exports: HashMap<String, Vec<(String, NodeId)>>,
+    /// Values in scope: top-level bindings of the modules, locals.
+    values: Namespace<NodeId>,
+    /// Union cases in scope: name → (declaration, case index).
+    cases: Namespace<(NodeId, usize)>,
+    /// Non-recursive bindings whose bodies are being resolved (their names
+    /// are not in scope there), for the help on a use of one.
+    defining: Vec<NodeId>,
     diags: Vec<Diagnostic>,
 }
 
@@ -68,29 +65,23 @@ impl Resolver<'_> {
                     self.declare_cases(item);
                     i += 1;
                 }
-                NodeKind::Open(path) if self.exports.contains_key(&path) => {
-                    // `open M`: M's members by their short names.
-                    for (name, id) in self.exports[&path].clone() {
-                        self.bind_as(name, id);
-                    }
-                    i += 1;
-                }
                 NodeKind::Module(name) => {
                     // A nested module: its items see each other by short
                     // names; outside, they are `M.name` (or `open M`).
-                    let mark = self.scope.len();
+                    let short = name.rsplit('.').next().unwrap_or(&name);
+                    self.values.enter_module(short);
+                    self.cases.enter_module(short);
                     let children = self.psg.children(item);
                     self.items(&children, &mut Vec::new());
-                    let exports: Vec<(String, NodeId)> = self.scope[mark..].to_vec();
-                    self.unbind_to(mark);
-                    for (short, id) in &exports {
-                        self.bind_as(format!("{name}.{short}"), *id);
-                    }
-                    self.exports.insert(name, exports);
+                    self.values.leave_module();
+                    self.cases.leave_module();
                     i += 1;
                 }
                 NodeKind::Open(path) => {
-                    if path != "System" && path != "BAREWire" && path != module_name {
+                    // `open M`: M's members by their short names.
+                    let known = self.values.open(&path);
+                    self.cases.open(&path);
+                    if !known && path != "System" && path != "BAREWire" && path != module_name {
                         self.diags.push(
                             Diagnostic::error("E0403", format!("unknown module `{path}`"), self.psg.span(item))
                                 .with_label("no module or namespace of this name")
@@ -177,33 +168,17 @@ impl Resolver<'_> {
         }
     }
 
-    fn lookup(&self, name: &str) -> Option<NodeId> {
-        self.visible.get(name).and_then(|v| v.last()).copied()
-    }
-
     fn bind(&mut self, id: NodeId) {
         if let Some(b) = self.psg.binding(id) {
             if b.name != "_" && b.name != "()" {
-                self.bind_as(b.name.clone(), id);
+                self.values.bind(b.name.clone(), id);
             }
         }
-    }
-
-    /// Make `id` visible as `name`.
-    fn bind_as(&mut self, name: String, id: NodeId) {
-        self.visible.entry(name.clone()).or_default().push(id);
-        self.scope.push((name, id));
     }
 
     /// Leave a scope: forget the names bound since `mark`.
     fn unbind_to(&mut self, mark: usize) {
-        while self.scope.len() > mark {
-            if let Some((name, _)) = self.scope.pop() {
-                if let Some(v) = self.visible.get_mut(&name) {
-                    v.pop();
-                }
-            }
-        }
+        self.values.unbind_to(mark);
     }
 
     /// Resolve a group of bindings declared by one `let` (several only for
@@ -218,7 +193,13 @@ impl Resolver<'_> {
             group.iter().for_each(|&b| self.bind(b));
         }
         for &b in group {
+            if !is_rec {
+                self.defining.push(b);
+            }
             self.binding(b);
+            if !is_rec {
+                self.defining.pop();
+            }
         }
         if !is_rec {
             group.iter().for_each(|&b| self.bind(b));
@@ -249,7 +230,7 @@ impl Resolver<'_> {
 
     fn binding(&mut self, b: NodeId) {
         let (params, body) = self.psg.function_parts(b);
-        let mark = self.scope.len();
+        let mark = self.values.mark();
         for (i, &p) in params.iter().enumerate() {
             let info = self.psg.binding(p).cloned();
             if let Some(info) = info {
@@ -295,7 +276,7 @@ impl Resolver<'_> {
         match kind {
             ExprKind::Var(name) => self.var(id, &name),
             ExprKind::Let => {
-                let mark = self.scope.len();
+                let mark = self.values.mark();
                 let (bindings, body) = kids.split_at(kids.len().saturating_sub(1));
                 // All bindings of a `Let` node come from one declaration.
                 self.binding_group(bindings);
@@ -306,7 +287,7 @@ impl Resolver<'_> {
                 // [var, collection, body]: the collection does not see the variable.
                 if let [var, collection, body] = kids[..] {
                     self.expr(collection);
-                    let mark = self.scope.len();
+                    let mark = self.values.mark();
                     self.bind(var);
                     self.expr(body);
                     self.unbind_to(mark);
@@ -317,7 +298,7 @@ impl Resolver<'_> {
                 if let [var, from, to, body] = kids[..] {
                     self.expr(from);
                     self.expr(to);
-                    let mark = self.scope.len();
+                    let mark = self.values.mark();
                     self.bind(var);
                     self.expr(body);
                     self.unbind_to(mark);
@@ -340,7 +321,7 @@ impl Resolver<'_> {
                 self.expr(*scrutinee);
                 for &arm in arms {
                     let parts = self.psg.children(arm);
-                    let mark = self.scope.len();
+                    let mark = self.values.mark();
                     let mut vars = Vec::new();
                     self.pattern_vars(parts[0], &mut vars);
                     vars.into_iter().for_each(|v| self.bind(v));
@@ -361,15 +342,15 @@ impl Resolver<'_> {
         match self.psg.kind(pat).clone() {
             // A bare name that is a union case is a case pattern, not a
             // variable (F#'s rule).
-            NodeKind::Binding(info) if self.cases.contains_key(&info.name) => {
-                let case = self.cases[&info.name];
+            NodeKind::Binding(info) if self.cases.lookup(&info.name).is_some() => {
+                let case = self.cases.lookup(&info.name).expect("checked by the guard");
                 let node = self.psg.node_mut(pat);
                 node.kind = NodeKind::Pattern(PatternKind::Case(info.name.clone()));
                 node.ann.case = Some(case);
             }
             NodeKind::Pattern(PatternKind::Case(name)) => {
-                match self.cases.get(&name) {
-                    Some(&case) => self.psg.node_mut(pat).ann.case = Some(case),
+                match self.cases.lookup(&name) {
+                    Some(case) => self.psg.node_mut(pat).ann.case = Some(case),
                     None => self.diags.push(
                         Diagnostic::error(
                             "E0412",
@@ -454,15 +435,15 @@ impl Resolver<'_> {
     fn declare_cases(&mut self, decl: NodeId) {
         if let NodeKind::TypeDecl(info) = self.psg.kind(decl) {
             for (i, c) in info.cases.iter().enumerate() {
-                self.cases.insert(c.name.clone(), (decl, i));
+                self.cases.bind(c.name.clone(), (decl, i));
             }
         }
     }
 
     fn var(&mut self, id: NodeId, name: &str) {
-        if let Some(def) = self.lookup(name) {
+        if let Some(def) = self.values.lookup(name) {
             self.psg.add_edge(id, def, EdgeKind::DefUse);
-        } else if let Some(&case) = self.cases.get(name) {
+        } else if let Some(case) = self.cases.lookup(name) {
             self.psg.node_mut(id).ann.case = Some(case);
         } else if let Some(b) = Builtin::from_name(name) {
             self.psg.node_mut(id).ann.builtin = Some(b);
@@ -475,8 +456,17 @@ impl Resolver<'_> {
             .with_label("not found in this scope");
             let module_member = name
                 .rsplit_once('.')
-                .filter(|(m, _)| self.exports.contains_key(*m));
-            if let Some((m, member)) = module_member {
+                .filter(|(m, _)| self.values.module(m).is_some());
+            let being_defined = self
+                .defining
+                .iter()
+                .rev()
+                .find_map(|&b| self.psg.binding(b).filter(|info| info.name == name));
+            if let Some(info) = being_defined {
+                d = d
+                    .with_secondary(info.name_span, format!("`{name}` is being defined here; its own value cannot use it"))
+                    .with_help("write `let rec` for a recursive function; if the line that uses it is meant as the next statement, indent it to the column of this `let` (a line indented further continues the expression above)");
+            } else if let Some((m, member)) = module_member {
                 d = d.with_help(format!("module `{m}` has no member `{member}`"));
             } else if let Some(similar) = self.similar_name(name) {
                 d = d.with_help(format!("a name in scope is similar: `{similar}`"));
@@ -490,13 +480,8 @@ impl Resolver<'_> {
     }
 
     fn similar_name(&self, name: &str) -> Option<String> {
-        let builtins = Builtin::ALL.iter().map(|b| b.name().to_string());
-        let candidates = self.scope.iter().map(|(n, _)| n.clone()).chain(builtins);
-        candidates
-            .map(|c| (edit_distance(&c, name), c))
-            .filter(|(d, c)| *d <= 2.max(name.len() / 3) && *d < c.len().max(name.len()))
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, c)| c)
+        let builtins = Builtin::ALL.iter().map(|b| b.name());
+        nearest(name, self.values.names().chain(builtins)).map(str::to_string)
     }
 
     fn check_assignable(&mut self, target: NodeId) {
@@ -556,6 +541,20 @@ impl Resolver<'_> {
                 .add_edge(body, apply, EdgeKind::DataFlow(DataFlow::Return));
         }
     }
+}
+
+/// The candidate nearest to `name`, if it is near enough to be a likely
+/// misspelling (for "did you mean" help).
+pub(crate) fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(c, name), c))
+        .filter(|(d, c)| *d <= 1.max(name.len() / 3) && *d < c.len().max(name.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance, for "did you mean" help.

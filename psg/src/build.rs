@@ -7,6 +7,7 @@
 //!   literals are range-checked for their type (E0108).
 
 use crate::graph::*;
+use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
 use clef_frontend::{Diagnostic, Span};
 
@@ -21,6 +22,8 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         diags: Vec::new(),
         groups: 0,
         modules: Vec::new(),
+        opens: Vec::new(),
+        current_module: String::new(),
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
@@ -56,6 +59,11 @@ struct Builder {
     groups: u32,
     /// Nested modules declared so far, by qualified name (`A`, `A.B`).
     modules: Vec<String>,
+    /// The modules opened in the modules being built, by qualified name.
+    opens: Vec<String>,
+    /// The qualified name of the nested module being built (empty for the
+    /// file's module).
+    current_module: String,
 }
 
 impl Builder {
@@ -74,7 +82,11 @@ impl Builder {
                     self.modules.push(full.clone());
                     let m = self.psg.add_node(NodeKind::Module(full.clone()), *span);
                     self.psg.add_child(parent, m);
+                    let opens = self.opens.len();
+                    let outer = std::mem::replace(&mut self.current_module, full.clone());
                     self.items(m, items, &full);
+                    self.current_module = outer;
+                    self.opens.truncate(opens);
                 }
                 ast::Item::Open { path, span } => {
                     let path = path
@@ -82,6 +94,9 @@ impl Builder {
                         .map(|p| p.name.as_str())
                         .collect::<Vec<_>>()
                         .join(".");
+                    if let Some(full) = self.visible_module(&path, prefix) {
+                        self.opens.push(full);
+                    }
                     let n = self.psg.add_node(NodeKind::Open(path), *span);
                     self.psg.add_child(parent, n);
                 }
@@ -150,6 +165,7 @@ impl Builder {
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, option);
+        self.psg.prelude_types.push((PreludeType::Option, option));
         // `type List<'T> = [] | :: of 'T * 'T list`
         let elem = || ast::TypeExpr {
             kind: ast::TypeExprKind::Var(ast::Ident {
@@ -190,6 +206,7 @@ impl Builder {
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);
+        self.psg.prelude_types.push((PreludeType::List, list));
         self.psg.prelude = Some(prelude);
         // The prelude's functions, written in Clef. Their spans point into
         // the prelude source; it is type-correct and its matches complete,
@@ -433,13 +450,30 @@ impl Builder {
     }
 
     /// `A` or `A.B` naming a nested module declared so far.
+    /// The path as written, if `e` names a module visible here: a path
+    /// from the top, from an enclosing module, or from an opened one.
     fn module_path(&self, e: &ast::Expr) -> Option<String> {
         let path = match &e.kind {
             A::Var(m) => m.name.clone(),
             A::Dot(inner, n) => format!("{}.{}", self.module_path(inner)?, n.name),
             _ => return None,
         };
-        self.modules.contains(&path).then_some(path)
+        self.visible_module(&path, &self.current_module)
+            .map(|_| path)
+    }
+
+    /// The qualified name of the module `path` names from inside the
+    /// module `prefix` (its qualified name; empty for the file's module).
+    fn visible_module(&self, path: &str, prefix: &str) -> Option<String> {
+        let mut enclosing: Vec<String> = Vec::new();
+        let mut p = prefix;
+        while !p.is_empty() {
+            enclosing.push(format!("{p}.{path}"));
+            p = p.rsplit_once('.').map_or("", |(head, _)| head);
+        }
+        enclosing.push(path.to_string());
+        enclosing.extend(self.opens.iter().rev().map(|o| format!("{o}.{path}")));
+        enclosing.into_iter().find(|m| self.modules.contains(m))
     }
 
     fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
@@ -517,7 +551,7 @@ impl Builder {
             A::Dot(obj, name) if self.module_path(obj).is_some() => {
                 let path = self.module_path(obj).expect("checked by the guard");
                 let full = format!("{path}.{}", name.name);
-                if self.modules.contains(&full) {
+                if self.visible_module(&full, &self.current_module).is_some() {
                     self.diags.push(
                         Diagnostic::error(
                             "E0413",
@@ -644,9 +678,23 @@ impl Builder {
                 self.node(ExprKind::Tuple, span, &kids)
             }
             A::Record(fields) => {
-                let names = fields.iter().map(|(n, _)| n.name.clone()).collect();
+                let mut module = None;
+                let names = fields
+                    .iter()
+                    .map(|(n, _)| match n.name.rsplit_once('.') {
+                        Some((m, short)) => {
+                            module.get_or_insert_with(|| m.to_string());
+                            short.to_string()
+                        }
+                        None => n.name.clone(),
+                    })
+                    .collect();
                 let kids: Vec<_> = fields.iter().map(|(_, e)| self.expr(e)).collect();
-                self.node(ExprKind::Record(names), span, &kids)
+                let kind = ExprKind::Record {
+                    fields: names,
+                    module,
+                };
+                self.node(kind, span, &kids)
             }
             A::RecordUpdate(base, fields) => {
                 let names = fields.iter().map(|(n, _)| n.name.clone()).collect();

@@ -64,7 +64,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Lit(l) => format!("lit {}", literal_str(l)),
             ExprKind::Tuple => "tuple".into(),
             ExprKind::Array => "array".into(),
-            ExprKind::Record(fields) => format!("record {{ {} }}", fields.join("; ")),
+            ExprKind::Record { fields, .. } => format!("record {{ {} }}", fields.join("; ")),
             ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),
             ExprKind::Var(name) if !psg.node(id).ann.explicit_type_args.is_empty() => {
@@ -204,22 +204,59 @@ fn residency_colour(psg: &Psg, id: NodeId) -> Option<&'static str> {
             _ => return None,
         },
     };
-    Some(match space.as_deref() {
-        Some("cpu_mem") => "lightblue",
-        Some("cxl_mem") => "gold",
-        Some("gpu_mem") => "palegreen",
-        Some("gpu_bar") => "lightpink",
-        Some("unified") => "plum",
-        _ => "lightgrey",
-    })
+    let colour = SPACE_COLOURS
+        .iter()
+        .find(|(s, _)| Some(*s) == space.as_deref())
+        .map_or("lightgrey", |(_, c)| *c);
+    Some(colour)
 }
 
+/// The memory spaces' colours in [`dot`], for its legend.
+const SPACE_COLOURS: [(&str, &str); 6] = [
+    ("cpu_mem", "lightblue"),
+    ("cxl_mem", "gold"),
+    ("gpu_mem", "palegreen"),
+    ("gpu_bar", "lightpink"),
+    ("unified", "plum"),
+    ("decided at run time", "lightgrey"),
+];
+
 /// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
-/// data flow blue; buffers coloured by memory space, inserted coherency
-/// operations marked.
-pub fn dot(psg: &Psg) -> String {
+/// data flow blue; buffers coloured by memory space (with a legend),
+/// inserted coherency operations marked. Without `with_prelude`, the
+/// prelude's definitions the program uses are single grey nodes, and the
+/// rest of the prelude is left out.
+pub fn dot(psg: &Psg, with_prelude: bool) -> String {
     let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
-    for id in psg.graph.node_indices() {
+    out.push_str("  subgraph cluster_legend {\n    label=\"memory spaces\";\n");
+    for (i, (space, colour)) in SPACE_COLOURS.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    legend{i} [label={space:?}, style=filled, fillcolor={colour}];"
+        );
+    }
+    out.push_str("  }\n");
+    let shown = |id: NodeId| with_prelude || !psg.in_prelude(id);
+    // Prelude definitions the program refers to.
+    let mut used_prelude: Vec<NodeId> = psg
+        .graph
+        .raw_edges()
+        .iter()
+        .filter(|e| !matches!(e.weight, EdgeKind::Contains(_)))
+        .filter(|e| shown(e.source()) && !shown(e.target()))
+        .map(|e| e.target())
+        .collect();
+    used_prelude.sort();
+    used_prelude.dedup();
+    for &id in &used_prelude {
+        let _ = writeln!(
+            out,
+            "  n{} [label={:?}, style=\"filled,dashed\", fillcolor=whitesmoke];",
+            id.index(),
+            format!("prelude: {}", describe(psg, id))
+        );
+    }
+    for id in psg.graph.node_indices().filter(|&id| shown(id)) {
         let label = format!(
             "n{} {}{}",
             id.index(),
@@ -242,6 +279,10 @@ pub fn dot(psg: &Psg) -> String {
         let _ = writeln!(out, "  n{} [label={:?}{shape}{fill}];", id.index(), label);
     }
     for e in psg.graph.raw_edges() {
+        let drawn = |n: NodeId| shown(n) || used_prelude.binary_search(&n).is_ok();
+        if !shown(e.source()) || !drawn(e.target()) {
+            continue;
+        }
         let style = match e.weight {
             EdgeKind::Contains(_) => String::new(),
             EdgeKind::DefUse => " [style=dashed, label=\"def\"]".into(),

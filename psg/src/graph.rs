@@ -11,7 +11,7 @@
 //! * The children of an expression node are its operands, in evaluation
 //!   order (see [`ExprKind`] for each shape).
 
-use crate::types::{TyVar, Type};
+use crate::types::{DeclRef, PreludeType, TyVar, Type};
 use crate::Builtin;
 use clef_frontend::ast::{BinOp, ForDirection, TypeExpr};
 use clef_frontend::Span;
@@ -137,8 +137,13 @@ pub enum ExprKind {
     Match,
     /// `[| a; b |]` — children: the elements
     Array,
-    /// `{ A = a; B = b }` — children: the values, in written order
-    Record(Vec<String>),
+    /// `{ A = a; B = b }` — children: the values, in written order.
+    /// `fields` are the short names; `module` is the qualifier of a label
+    /// written `{ Geo.X = … }`, which says where to look for the record.
+    Record {
+        fields: Vec<String>,
+        module: Option<String>,
+    },
     /// `{ r with A = a }` — children [r, values in written order]
     RecordUpdate(Vec<String>),
     /// `fun a b -> e` — children [binding]: an anonymous function binding
@@ -390,13 +395,18 @@ pub struct Psg {
     /// The prelude: a second module holding what every program sees
     /// (today the `Option` type), processed before the root.
     pub prelude: Option<NodeId>,
-    /// Number of children of each node, so appending a child is O(1).
-    child_counts: Vec<u32>,
+    /// The prelude's declarations of the types the compiler knows.
+    pub prelude_types: Vec<(PreludeType, NodeId)>,
+    /// Each node's children in order, and its parent: the `Contains`
+    /// edges, indexed, so that walks neither scan nor sort edges.
+    children_of: Vec<Vec<NodeId>>,
+    parent_of: Vec<Option<NodeId>>,
 }
 
 impl Psg {
     pub fn add_node(&mut self, kind: NodeKind, span: Span) -> NodeId {
-        self.child_counts.push(0);
+        self.children_of.push(Vec::new());
+        self.parent_of.push(None);
         self.graph.add_node(Node {
             kind,
             span,
@@ -406,9 +416,11 @@ impl Psg {
 
     /// Add `child` as the next child of `parent`.
     pub fn add_child(&mut self, parent: NodeId, child: NodeId) {
-        let n = &mut self.child_counts[parent.index()];
-        self.graph.add_edge(parent, child, EdgeKind::Contains(*n));
-        *n += 1;
+        let kids = &mut self.children_of[parent.index()];
+        self.graph
+            .add_edge(parent, child, EdgeKind::Contains(kids.len() as u32));
+        kids.push(child);
+        self.parent_of[child.index()] = Some(parent);
     }
 
     /// Detach a node's children (they stay in the graph, to be attached
@@ -423,7 +435,10 @@ impl Psg {
         {
             self.graph.remove_edge(e);
         }
-        self.child_counts[id.index()] = 0;
+        for &k in &kids {
+            self.parent_of[k.index()] = None;
+        }
+        self.children_of[id.index()].clear();
         kids
     }
 
@@ -466,23 +481,16 @@ impl Psg {
 
     /// Children in order.
     pub fn children(&self, id: NodeId) -> Vec<NodeId> {
-        let mut kids: Vec<(u32, NodeId)> = self
-            .graph
-            .edges_directed(id, Direction::Outgoing)
-            .filter_map(|e| match e.weight() {
-                EdgeKind::Contains(i) => Some((*i, e.target())),
-                _ => None,
-            })
-            .collect();
-        kids.sort_unstable();
-        kids.into_iter().map(|(_, n)| n).collect()
+        self.kids(id).to_vec()
+    }
+
+    /// Children in order, borrowed.
+    pub fn kids(&self, id: NodeId) -> &[NodeId] {
+        self.children_of.get(id.index()).map_or(&[], Vec::as_slice)
     }
 
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
-        self.graph
-            .edges_directed(id, Direction::Incoming)
-            .find(|e| matches!(e.weight(), EdgeKind::Contains(_)))
-            .map(|e| e.source())
+        self.parent_of.get(id.index()).copied().flatten()
     }
 
     /// The binding a reference names (its `DefUse` edge), if any.
@@ -552,7 +560,7 @@ impl Psg {
         let Type::Named { decl, args, .. } = ty else {
             return None;
         };
-        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        let node = self.graph.node_weight(NodeId::new(decl.index()))?;
         let params = &node.ann.generalized;
         let subst = move |v: TyVar| {
             params
@@ -588,7 +596,7 @@ impl Psg {
         let Type::Named { decl, .. } = ty.without_measure() else {
             return None;
         };
-        let node = self.graph.node_weight(NodeId::new(*decl as usize))?;
+        let node = self.graph.node_weight(NodeId::new(decl.index()))?;
         is_record(node).then(|| {
             node.ann
                 .record_fields
@@ -627,18 +635,24 @@ impl Psg {
         )
     }
 
-    /// A type the prelude declares (`List`, `Option`), whatever the
-    /// program calls its own types.
-    pub fn prelude_type(&self, name: &str) -> Option<NodeId> {
-        self.children(self.prelude?)
-            .into_iter()
-            .find(|&n| matches!(self.kind(n), NodeKind::TypeDecl(info) if info.name == name))
+    /// The prelude's declaration of `p`.
+    pub fn prelude_type(&self, p: PreludeType) -> Option<NodeId> {
+        self.prelude_types
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, n)| *n)
     }
 
-    /// Whether `ty` is the prelude's type `name` (not a program's type of
-    /// the same name).
-    pub fn is_prelude_type(&self, ty: &Type, name: &str) -> bool {
-        matches!(ty, Type::Named { decl, .. } if Some(NodeId::new(*decl as usize)) == self.prelude_type(name))
+    /// The identity of the type declared by `decl`.
+    pub fn decl_ref(&self, decl: NodeId) -> DeclRef {
+        DeclRef {
+            node: decl.index() as u32,
+            prelude: self
+                .prelude_types
+                .iter()
+                .find(|(_, n)| *n == decl)
+                .map(|(p, _)| *p),
+        }
     }
 
     /// The prelude's items, then the root module's.

@@ -11,4 +11,4 @@ pub mod types;
 
 pub use builtins::Builtin;
 pub use graph::*;
-pub use types::{TyVar, Type};
+pub use types::{DeclRef, PreludeType, TyVar, Type};

@@ -8,6 +8,49 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TyVar(pub u32);
 
+/// The prelude's types that the compiler knows by identity: they print
+/// as F# prints them (`int option`, `int list`), and patterns, printing and
+/// members treat them specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PreludeType {
+    Option,
+    List,
+}
+
+impl PreludeType {
+    pub const ALL: [PreludeType; 2] = [PreludeType::Option, PreludeType::List];
+
+    /// The name its declaration has in the prelude.
+    pub fn decl_name(self) -> &'static str {
+        match self {
+            PreludeType::Option => "Option",
+            PreludeType::List => "List",
+        }
+    }
+
+    /// How F# writes it after its argument: `int option`.
+    pub fn postfix_name(self) -> &'static str {
+        match self {
+            PreludeType::Option => "option",
+            PreludeType::List => "list",
+        }
+    }
+}
+
+/// A declared type's identity: the PSG node of its declaration, and which
+/// prelude type it is, if it is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeclRef {
+    pub node: u32,
+    pub prelude: Option<PreludeType>,
+}
+
+impl DeclRef {
+    pub fn index(self) -> usize {
+        self.node as usize
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `int`: 32-bit signed, wrapping.
@@ -27,10 +70,11 @@ pub enum Type {
     Fun(Box<Type>, Box<Type>),
     /// `a * b * …` (two or more elements)
     Tuple(Vec<Type>),
-    /// A declared type (`type Point = …`), by the index of its
-    /// declaration's PSG node, with its type arguments.
+    /// A declared type (`type Point = …`), known by its declaration (never
+    /// by its name: a program's own `Option` is not the prelude's), with
+    /// its type arguments. `name` is only for printing.
     Named {
-        decl: u32,
+        decl: DeclRef,
         name: String,
         args: Vec<Type>,
     },
@@ -105,6 +149,12 @@ impl Type {
             Type::Measured(b, _) => b,
             t => t,
         }
+    }
+
+    /// Whether this is the prelude's type `p` (not a program's type of the
+    /// same name).
+    pub fn is_prelude(&self, p: PreludeType) -> bool {
+        matches!(self, Type::Named { decl, .. } if decl.prelude == Some(p))
     }
 
     pub fn is_integer(&self) -> bool {
@@ -265,11 +315,16 @@ impl Type {
                 out.push_str("[]");
             }
             // F# writes the prelude's option and list postfix: `int list`.
-            Type::Named { name, args, .. }
-                if (name == "Option" || name == "List") && args.len() == 1 =>
-            {
+            Type::Named {
+                decl: DeclRef {
+                    prelude: Some(p), ..
+                },
+                args,
+                ..
+            } if args.len() == 1 => {
                 args[0].write(out, vars, Context::Postfix);
-                out.push_str(if name == "Option" { " option" } else { " list" });
+                out.push(' ');
+                out.push_str(p.postfix_name());
             }
             Type::Named { name, args, .. } => {
                 out.push_str(name);

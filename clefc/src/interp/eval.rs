@@ -50,7 +50,7 @@ impl Interp<'_> {
             ExprKind::Tuple => Value::Tuple(self.eval_all(id, env)?.into()),
             ExprKind::Array => Value::array(self.eval_all(id, env)?),
             ExprKind::Match => return self.match_expr(id, env, tail),
-            ExprKind::Record(names) => self.record(id, names, false, env)?,
+            ExprKind::Record { fields: names, .. } => self.record(id, names, false, env)?,
             ExprKind::RecordUpdate(names) => self.record(id, names, true, env)?,
             ExprKind::Lambda => {
                 let binding = self.kids(id)[0];

@@ -116,7 +116,7 @@ impl Interp<'_> {
                 }
                 text("|]");
             }
-            (Type::Named { args, .. }, v) if self.psg.is_prelude_type(t, "List") => {
+            (Type::Named { args, .. }, v) if t.is_prelude(PreludeType::List) => {
                 text("[");
                 for (i, x) in list_items(v)?.iter().enumerate() {
                     if i > 0 {
@@ -189,7 +189,7 @@ impl Interp<'_> {
     /// a case with fields, lists excepted (`Some (Some 3)`, `Some [1]`).
     fn needs_parens(&self, t: &Type, v: &Value) -> bool {
         let Value::Union(c) = v else { return false };
-        if self.psg.is_prelude_type(t, "List") {
+        if t.is_prelude(PreludeType::List) {
             return false;
         }
         self.psg

@@ -374,10 +374,7 @@ impl Lowering<'_, '_, '_> {
                 }
             }
             ExprKind::Member(name)
-                if self
-                    .cg
-                    .psg
-                    .is_prelude_type(&self.type_of(kids[0]), "Option")
+                if self.type_of(kids[0]).is_prelude(PreludeType::Option)
                     && matches!(name.as_str(), "IsSome" | "IsNone" | "Value") =>
             {
                 let Type::Named { args, .. } = self.type_of(kids[0]) else {
@@ -587,7 +584,7 @@ impl Lowering<'_, '_, '_> {
                 Some(self.alloc_block(&values)?)
             }
             ExprKind::Match => self.match_expr(&kids, &ty, tail, span)?,
-            ExprKind::Record(names) => {
+            ExprKind::Record { fields: names, .. } => {
                 // Evaluated in written order, stored in declaration order.
                 let fields = self
                     .cg

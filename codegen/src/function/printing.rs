@@ -174,7 +174,7 @@ impl Lowering<'_, '_, '_> {
                 })?;
                 self.print_text("|]")?;
             }
-            Type::Named { args, .. } if self.cg.psg.is_prelude_type(t, "List") => {
+            Type::Named { args, .. } if t.is_prelude(PreludeType::List) => {
                 self.print_text("[")?;
                 let zero = self.b.ins().iconst(types::I64, 0);
                 self.fold_cells(v, &args[0], &[zero], |l, x, state| {
@@ -241,7 +241,7 @@ impl Lowering<'_, '_, '_> {
             .load(types::I64, MemFlagsData::trusted(), value, 0);
         let mut needs = self.b.ins().iconst(types::I8, 0);
         for (i, (_, fs)) in cases.iter().enumerate() {
-            if !fs.is_empty() && !self.cg.psg.is_prelude_type(t, "List") {
+            if !fs.is_empty() && !t.is_prelude(PreludeType::List) {
                 let is = self.b.ins().icmp_imm_s(IntCC::Equal, tag, i as i64);
                 needs = self.b.ins().bor(needs, is);
             }

@@ -13,7 +13,7 @@ impl Infer<'_> {
                 if name.name == "SharedBuffer" && args.len() == 2 =>
             {
                 let elem = self.annotation(&args[0]);
-                let space = self.measure_of(&args[1]);
+                let space = self.space_of(&args[1]);
                 self.buffer_annotation(elem, space, args[1].span)
             }
             // `float<m>`, `int64<bytes>`, `float<'u>`.
@@ -54,21 +54,20 @@ impl Infer<'_> {
                 Type::Error
             }
             TypeExprKind::Named { name, args }
-                if self.type_names.contains_key(&name.name)
+                if self.type_names.lookup(&name.name).is_some()
                     || name.name == "option"
                     || name.name == "list" =>
             {
                 // `int option` and `int list` name the prelude's unions.
-                let prelude_name = if name.name == "list" {
-                    "List"
+                let prelude = if name.name == "list" {
+                    PreludeType::List
                 } else {
-                    "Option"
+                    PreludeType::Option
                 };
                 let decl = self
                     .type_names
-                    .get(&name.name)
-                    .copied()
-                    .or(self.psg.prelude_type(prelude_name))
+                    .lookup(&name.name)
+                    .or(self.psg.prelude_type(prelude))
                     .expect("checked by the guard");
                 let arity = self.psg.node(decl).ann.generalized.len();
                 if args.len() != arity {
@@ -117,10 +116,22 @@ impl Infer<'_> {
                     .collect();
                 let name = decl_name;
                 Type::Named {
-                    decl: decl.index() as u32,
+                    decl: self.psg.decl_ref(decl),
                     name,
                     args,
                 }
+            }
+            TypeExprKind::Named { name, .. } if name.name == "SharedBuffer" => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0517",
+                        format!("the type `SharedBuffer` takes 2 type arguments, not {}", args_len(t)),
+                        t.span,
+                    )
+                    .with_label("wrong number of type arguments")
+                    .with_help("write `SharedBuffer<element type, memory space>`, e.g. `SharedBuffer<float32, cxl_mem>`"),
+                );
+                Type::Error
             }
             TypeExprKind::Named { name, args } if args.is_empty() => match name.name.as_str() {
                 "int" | "int32" => Type::Int,
@@ -132,11 +143,13 @@ impl Infer<'_> {
                 "unit" => Type::Unit,
                 "string" => Type::String,
                 other => {
-                    self.diags.push(
-                        Diagnostic::error("E0506", format!("unknown type `{other}`"), t.span)
-                            .with_label("not a type clefc knows")
-                            .with_help("the types are int, int64, byte, float, float32, bool, unit, string, and arrays `T[]`"),
-                    );
+                    let d = Diagnostic::error("E0506", format!("unknown type `{other}`"), t.span)
+                        .with_label("no type of this name is in scope");
+                    let d = match self.similar_type(other) {
+                        Some(s) => d.with_help(format!("a type in scope is similar: `{s}`")),
+                        None => d.with_help("the types are int, int64, byte, float, float32, bool, unit, string, arrays `T[]`, options, lists, `SharedBuffer<T, space>`, and the types the program declares"),
+                    };
+                    self.diags.push(d);
                     Type::Error
                 }
             },
@@ -145,15 +158,14 @@ impl Infer<'_> {
                     let inner = self.annotation(&args[0]);
                     return Type::Array(Box::new(inner));
                 }
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0506",
-                        format!("unknown generic type `{}`", name.name),
-                        t.span,
-                    )
-                    .with_label("not supported yet")
-                    .with_help("generic types other than arrays come in a later version"),
-                );
+                let d =
+                    Diagnostic::error("E0506", format!("unknown type `{}`", name.name), name.span)
+                        .with_label("no type of this name is in scope");
+                let d = match self.similar_type(&name.name) {
+                    Some(s) => d.with_help(format!("a type in scope is similar: `{s}`")),
+                    None => d.with_help("declare it with `type`, or check the spelling"),
+                };
+                self.diags.push(d);
                 Type::Error
             }
             TypeExprKind::Var(v) => {
@@ -174,5 +186,32 @@ impl Infer<'_> {
         }
     }
 
-    // ---- declarations ----
+    /// A type name in scope near `name`, for "did you mean" help.
+    fn similar_type(&self, name: &str) -> Option<String> {
+        const BUILT_IN: [&str; 15] = [
+            "int",
+            "int64",
+            "byte",
+            "float",
+            "float32",
+            "double",
+            "single",
+            "bool",
+            "unit",
+            "string",
+            "option",
+            "list",
+            "array",
+            "SharedBuffer",
+            "int32",
+        ];
+        crate::resolve::nearest(name, self.type_names.names().chain(BUILT_IN)).map(str::to_string)
+    }
+}
+
+fn args_len(t: &TypeExpr) -> usize {
+    match &t.kind {
+        TypeExprKind::Named { args, .. } => args.len(),
+        _ => 0,
+    }
 }

@@ -14,6 +14,7 @@
 //! still open at the end describe `allocateAuto` buffers for placement.
 
 use super::Infer;
+use clef_frontend::ast::{TypeExpr, TypeExprKind};
 use clef_frontend::{Diagnostic, Span};
 use clef_psg::measure::{Measure, MeasureAtom};
 use clef_psg::*;
@@ -105,6 +106,41 @@ impl Infer<'_> {
         }
     }
 
+    /// The memory space written in `SharedBuffer<_, space>` or
+    /// `allocate<_, space>`: a misspelt space is named as one (with the
+    /// nearest space), not as an undeclared unit of measure.
+    pub(super) fn space_of(&mut self, t: &TypeExpr) -> Measure {
+        if let TypeExprKind::Named { name, args } = &t.kind {
+            let known = self.measure_names.contains_key(&name.name) || name.name == "_";
+            if args.is_empty() && !known {
+                let mut d = Diagnostic::error(
+                    "E0534",
+                    format!("unknown memory space `{}`", name.name),
+                    t.span,
+                )
+                .with_label("not a memory space");
+                // `cpu` for `cpu_mem`, `cxl_memory` for `cxl_mem`.
+                let same_device = SPACES
+                    .into_iter()
+                    .find(|s| s.split('_').next() == name.name.split('_').next());
+                d = match crate::resolve::nearest(&name.name, SPACES).or(same_device) {
+                    Some(s) => d.with_help(format!(
+                        "did you mean `{s}`? The memory spaces are {}",
+                        SPACES.join(", ")
+                    )),
+                    None => d.with_help(format!(
+                        "the memory spaces are {}, or a variable such as 'space",
+                        SPACES.join(", ")
+                    )),
+                };
+                self.diags.push(d);
+                return self.fresh_measure();
+            }
+        }
+        let m = self.measure_of(t);
+        self.check_space(&m, t.span)
+    }
+
     /// A buffer's space: one space or one variable (E0534 otherwise).
     pub(super) fn check_space(&mut self, m: &Measure, span: Span) -> Measure {
         let mut atoms = m.atoms();
@@ -175,12 +211,35 @@ impl Infer<'_> {
             );
             return Type::Error;
         }
+        let names_space = |t: &TypeExpr| matches!(&t.kind, TypeExprKind::Named { name, args } if args.is_empty() && SPACES.contains(&name.name.as_str()));
+        if b == Builtin::BufferAllocate && names_space(&args[0]) && !names_space(&args[1]) {
+            let (space, elem) = (&args[0], &args[1]);
+            let src = clef_frontend::print::type_str;
+            self.diags.push(
+                Diagnostic::error(
+                    "E0523",
+                    format!(
+                        "the type arguments of `{}` are the wrong way round",
+                        b.name()
+                    ),
+                    span,
+                )
+                .with_label("the memory space comes second")
+                .with_secondary(space.span, "a memory space, written first")
+                .with_help(format!(
+                    "write `{}<{}, {}>`: the element type, then the memory space",
+                    b.name(),
+                    src(elem),
+                    src(space)
+                )),
+            );
+            return Type::Error;
+        }
         match b {
             Builtin::BufferAllocate | Builtin::BufferAllocateAuto => {
                 let elem = self.annotation(&args[0]);
                 let space = if b == Builtin::BufferAllocate {
-                    let m = self.measure_of(&args[1]);
-                    self.check_space(&m, args[1].span)
+                    self.space_of(&args[1])
                 } else {
                     self.fresh_measure()
                 };
@@ -193,8 +252,7 @@ impl Infer<'_> {
                 Type::fun(Type::Int, Type::Buffer(Box::new(elem), space))
             }
             _ => {
-                let m = self.measure_of(&args[0]);
-                let dst = self.check_space(&m, args[0].span);
+                let dst = self.space_of(&args[0]);
                 let elem = self.fresh();
                 let src = self.fresh_measure();
                 // A copy or a migration allocates: placement sees it too.

@@ -285,6 +285,11 @@ impl Infer<'_> {
 
     pub(super) fn apply_args(&mut self, head: NodeId, mut f: Type, args: &[NodeId]) -> Type {
         for (i, &arg) in args.iter().enumerate() {
+            // A record argument builds the record type the function takes
+            // (F# resolves record expressions by the type they must have).
+            if let Type::Fun(p, _) = self.shallow(&f) {
+                self.hint_record(arg, &p);
+            }
             let a = self.expr(arg);
             match self.shallow(&f) {
                 Type::Fun(p, r) => {
@@ -293,8 +298,13 @@ impl Infer<'_> {
                     f = *r;
                 }
                 Type::Var(_) => {
+                    // A function whose type is not known yet: it takes
+                    // this argument. (`x x` fails here: an infinite type.)
                     let r = self.fresh();
-                    let _ = self.unify(&f, &Type::fun(a, r.clone()));
+                    let wanted = Type::fun(a, r.clone());
+                    if let Err(e) = self.unify(&f, &wanted) {
+                        self.report_mismatch(head, &f, &wanted, None, e);
+                    }
                     f = r;
                 }
                 Type::Error => f = Type::Error,

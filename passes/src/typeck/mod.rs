@@ -24,6 +24,7 @@ mod records;
 mod unions;
 
 use crate::format::parse_format;
+use crate::scope::Namespace;
 use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
 use clef_frontend::{Diagnostic, Span};
 use clef_psg::measure::Measure;
@@ -43,8 +44,9 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
         named_vars: HashMap::new(),
         instantiations: Vec::new(),
         generalized: Vec::new(),
-        type_names: HashMap::new(),
-        records: Vec::new(),
+        type_names: Namespace::default(),
+        record_fields: Namespace::default(),
+        record_hints: HashMap::new(),
         declared_params: HashMap::new(),
         rigid: HashSet::new(),
         measure_names: HashMap::new(),
@@ -138,10 +140,13 @@ struct Infer<'a> {
     named_vars: HashMap<String, TyVar>,
     instantiations: Vec<(NodeId, Vec<(TyVar, Type)>)>,
     generalized: Vec<TyVar>,
-    /// Declared types by name (the latest of a name).
-    type_names: HashMap<String, NodeId>,
-    /// Record declarations, in order.
-    records: Vec<NodeId>,
+    /// Declared types in scope, by name (module-scoped, as F#'s).
+    type_names: Namespace<NodeId>,
+    /// Record fields in scope: field name → the record declaring it.
+    record_fields: Namespace<NodeId>,
+    /// Record expressions whose type an annotation gives: expression →
+    /// the record's declaration (F# looks there before the labels).
+    record_hints: HashMap<NodeId, NodeId>,
     /// Bindings with explicit type parameters: their variables, in order.
     declared_params: HashMap<NodeId, Vec<TyVar>>,
     /// Measure variables written in annotations: constants while unifying.
@@ -338,9 +343,20 @@ impl Infer<'_> {
                     }
                     i += 1;
                 }
-                NodeKind::Module(_) => {
+                NodeKind::Module(name) => {
+                    let short = name.rsplit('.').next().unwrap_or(&name);
+                    self.type_names.enter_module(short);
+                    self.record_fields.enter_module(short);
                     let children = self.psg.children(item);
                     self.items(&children);
+                    self.type_names.leave_module();
+                    self.record_fields.leave_module();
+                    i += 1;
+                }
+                NodeKind::Open(path) => {
+                    // Name resolution reported an unknown module.
+                    self.type_names.open(&path);
+                    self.record_fields.open(&path);
                     i += 1;
                 }
                 _ => i += 1,
@@ -405,6 +421,9 @@ impl Infer<'_> {
         }
         for (_, info, body, ret, _) in &sigs {
             let Some(body) = *body else { continue };
+            if info.annotation.is_some() {
+                self.hint_record(body, ret);
+            }
             let outer_domain = self.domain;
             if info.is_kernel {
                 self.domain = buffers::Domain::Gpu;
@@ -452,6 +471,17 @@ impl Infer<'_> {
             self.psg.node_mut(b).ann.generalized = vars.clone();
             self.schemes.insert(b, (vars, ty.clone()));
             self.set_type(b, ty);
+        }
+    }
+
+    /// When the value of `e` is a record expression and `t` a record type,
+    /// the record expression builds that type.
+    pub(super) fn hint_record(&mut self, e: NodeId, t: &Type) {
+        let e = self.result_node(e);
+        if let (Some(ExprKind::Record { .. }), Type::Named { decl, .. }) =
+            (self.psg.expr(e), self.shallow(t))
+        {
+            self.record_hints.insert(e, NodeId::new(decl.index()));
         }
     }
 
@@ -586,7 +616,7 @@ impl Infer<'_> {
                 let c = self.expr(collection);
                 let elem = match self.shallow(&c) {
                     Type::Array(e) => *e,
-                    ref t @ Type::Named { ref args, .. } if self.psg.is_prelude_type(t, "List") => {
+                    ref t @ Type::Named { ref args, .. } if t.is_prelude(PreludeType::List) => {
                         args[0].clone()
                     }
                     Type::Error => Type::Error,
@@ -650,7 +680,9 @@ impl Infer<'_> {
                 }
                 Type::Array(Box::new(elem))
             }
-            ExprKind::Record(names) => self.record_expr(id, &names, &kids),
+            ExprKind::Record { fields, module } => {
+                self.record_expr(id, &fields, module.as_deref(), &kids)
+            }
             ExprKind::RecordUpdate(names) => self.record_update(id, &names, &kids),
             ExprKind::Match => {
                 let scrutinee = self.expr(kids[0]);
@@ -725,6 +757,7 @@ impl Infer<'_> {
             }
             ExprKind::Typed(annot) => {
                 let t = self.annotation(&annot);
+                self.hint_record(kids[0], &t);
                 // `3.0<m>`: the parser writes a measured literal as the
                 // literal typed with its measure glued right after it; the
                 // literal itself takes the measure.
@@ -812,8 +845,8 @@ impl Infer<'_> {
 /// What members exist, for an unknown-member error on a value of type `t`.
 fn member_help(t: &Type) -> String {
     match t {
-        Type::Named { name, .. } if name == "Option" => "options have `.IsSome`, `.IsNone` and `.Value`".into(),
-        Type::Named { name, .. } if name == "List" => "use the `List` functions, e.g. `List.length xs`, `List.head xs`".into(),
+        t if t.is_prelude(PreludeType::Option) => "options have `.IsSome`, `.IsNone` and `.Value`".into(),
+        t if t.is_prelude(PreludeType::List) => "use the `List` functions, e.g. `List.length xs`, `List.head xs`".into(),
         Type::Named { .. } => "unions have no members: match on their cases".into(),
         _ => "arrays and strings have `.Length`, options `.IsSome`, `.IsNone` and `.Value`, records their fields".into(),
     }

@@ -19,11 +19,10 @@ impl Infer<'_> {
         };
         // A program may reuse the prelude's names (`List`); only two of its
         // own declarations clash.
-        let prelude = self.psg.prelude_type(&info.name);
-        if let Some(&prev) = self
+        if let Some(prev) = self
             .type_names
-            .get(&info.name)
-            .filter(|&&p| Some(p) != prelude)
+            .in_this_module(&info.name)
+            .filter(|&p| !self.psg.in_prelude(p))
         {
             let prev_span = match self.psg.kind(prev) {
                 NodeKind::TypeDecl(p) => p.name_span,
@@ -51,7 +50,7 @@ impl Infer<'_> {
             params.push(v);
         }
         // Register first, so a record may refer to itself.
-        self.type_names.insert(info.name.clone(), decl);
+        self.type_names.bind(info.name.clone(), decl);
         self.psg.node_mut(decl).ann.generalized = params.clone();
         self.generalized.extend(params);
         if !info.cases.is_empty() {
@@ -76,8 +75,10 @@ impl Infer<'_> {
             let t = self.annotation(ty);
             fields.push((name.clone(), t));
         }
+        for (name, _) in &fields {
+            self.record_fields.bind(name.clone(), decl);
+        }
         self.psg.node_mut(decl).ann.record_fields = fields;
-        self.records.push(decl);
         self.named_vars.clear();
     }
 
@@ -90,7 +91,7 @@ impl Infer<'_> {
         let n = self.psg.node(decl).ann.generalized.len();
         let args = (0..n).map(|_| self.fresh()).collect();
         Type::Named {
-            decl: decl.index() as u32,
+            decl: self.psg.decl_ref(decl),
             name,
             args,
         }
@@ -101,7 +102,7 @@ impl Infer<'_> {
         let Type::Named { decl, .. } = ty else {
             return None;
         };
-        let decl = NodeId::new(*decl as usize);
+        let decl = NodeId::new(decl.index());
         // A prelude type's declaration is not in the program's file.
         if self.psg.in_prelude(decl) {
             return None;
@@ -145,10 +146,14 @@ impl Infer<'_> {
             .collect()
     }
 
-    /// The latest declared record having every one of `names` (exactly
-    /// these fields when `exact`).
-    fn find_record(&self, names: &[String], exact: bool) -> Option<NodeId> {
-        self.records.iter().rev().copied().find(|&r| {
+    /// The latest record in scope declaring the field `names[0]` and
+    /// every other one of `names` (exactly these fields when `exact`).
+    fn find_record(&self, module: Option<&str>, names: &[String], exact: bool) -> Option<NodeId> {
+        let label = match module {
+            Some(m) => format!("{m}.{}", names[0]),
+            None => names[0].clone(),
+        };
+        self.record_fields.lookup_all(&label).find(|&r| {
             let fields = self.field_names(r);
             names.iter().all(|n| fields.contains(n)) && (!exact || fields.len() == names.len())
         })
@@ -180,12 +185,25 @@ impl Infer<'_> {
     }
 
     /// `{ A = a; B = b }`
-    pub(super) fn record_expr(&mut self, id: NodeId, names: &[String], values: &[NodeId]) -> Type {
+    pub(super) fn record_expr(
+        &mut self,
+        id: NodeId,
+        names: &[String],
+        module: Option<&str>,
+        values: &[NodeId],
+    ) -> Type {
         let spans: Vec<Span> = values.iter().map(|&v| self.psg.span(v)).collect();
         self.check_duplicate_fields(names, &spans);
-        let Some(decl) = self
-            .find_record(names, true)
-            .or_else(|| self.find_record(&names[..1], false))
+        // F#: the type the context expects (an annotation), else the
+        // latest record in scope with these labels (in `module` if the
+        // label is qualified).
+        let expected = self.record_hints.remove(&id).filter(|&d| {
+            let fields = self.field_names(d);
+            names.iter().all(|n| fields.contains(n))
+        });
+        let Some(decl) = expected
+            .or_else(|| self.find_record(module, names, true))
+            .or_else(|| self.find_record(module, &names[..1], false))
         else {
             values.iter().for_each(|&v| {
                 self.expr(v);
@@ -249,7 +267,7 @@ impl Infer<'_> {
         let base_ty = self.expr(base);
         let ty = match self.shallow(&base_ty) {
             t @ Type::Named { .. } => t,
-            Type::Var(_) => match self.find_record(names, false) {
+            Type::Var(_) => match self.find_record(None, names, false) {
                 Some(decl) => {
                     let t = self.instantiate(decl);
                     self.expect(base, &base_ty, &t, None);
@@ -295,7 +313,7 @@ impl Infer<'_> {
         let ty = match self.shallow(obj) {
             t @ Type::Named { .. } => t,
             Type::Var(_) => {
-                let decl = self.find_record(&[name.to_string()], false)?;
+                let decl = self.find_record(None, &[name.to_string()], false)?;
                 let t = self.instantiate(decl);
                 self.expect(obj_node, obj, &t, None);
                 t
@@ -321,12 +339,15 @@ impl Infer<'_> {
         let span = self.psg.span(pat);
         let ty = match self.shallow(expected) {
             t @ Type::Named { .. } => t,
-            _ => match self.find_record(names, false) {
+            _ => match self.find_record(None, names, false) {
                 Some(decl) => self.instantiate(decl),
                 None => {
                     let unknown = names
                         .iter()
-                        .find(|n| self.find_record(std::slice::from_ref(*n), false).is_none())
+                        .find(|n| {
+                            self.find_record(None, std::slice::from_ref(*n), false)
+                                .is_none()
+                        })
                         .cloned()
                         .unwrap_or_else(|| names.join(", "));
                     self.diags.push(

@@ -194,28 +194,28 @@ impl Infer<'_> {
     /// `Some(())` when `head` is the `::` case applied to a pair expression.
     fn cons_parts(&self, head: NodeId, arg: NodeId) -> Option<()> {
         let (decl, index) = self.psg.node(head).ann.case?;
-        let is_cons = Some(decl) == self.psg.prelude_type("List") && index == 1;
+        let is_cons = Some(decl) == self.psg.prelude_type(PreludeType::List) && index == 1;
         (is_cons && self.psg.expr(arg) == Some(&ExprKind::Tuple)).then_some(())
     }
 
-    /// The prelude's `name` (`List`, `Option`) applied to `a`.
-    fn prelude_of(&self, name: &str, a: Type) -> Type {
-        let decl = self.psg.prelude_type(name).unwrap_or(NodeId::new(0));
+    /// The prelude's type `p` (`List`, `Option`) applied to `a`.
+    fn prelude_of(&self, p: PreludeType, a: Type) -> Type {
+        let decl = self.psg.prelude_type(p).unwrap_or(NodeId::new(0));
         Type::Named {
-            decl: decl.index() as u32,
-            name: name.into(),
+            decl: self.psg.decl_ref(decl),
+            name: p.decl_name().into(),
             args: vec![a],
         }
     }
 
     /// `'a list` for a type `a`.
     pub(super) fn list_of(&mut self, a: Type) -> Type {
-        self.prelude_of("List", a)
+        self.prelude_of(PreludeType::List, a)
     }
 
     /// `'a option` for a type `a`.
     fn option_of(&mut self, a: Type) -> Type {
-        self.prelude_of("Option", a)
+        self.prelude_of(PreludeType::Option, a)
     }
 
     /// The types of `defaultArg` and the `Option` module's functions.
@@ -237,13 +237,11 @@ impl Infer<'_> {
 
     /// `.IsSome`, `.IsNone`, `.Value` on an `option`.
     pub(super) fn option_member(&mut self, obj: &Type, name: &str) -> Option<Type> {
-        let Type::Named {
-            name: tname, args, ..
-        } = self.shallow(obj)
-        else {
+        let t = self.shallow(obj);
+        let Type::Named { args, .. } = &t else {
             return None;
         };
-        if tname != "Option" || !self.psg.is_prelude_type(&self.shallow(obj), "Option") {
+        if !t.is_prelude(PreludeType::Option) {
             return None;
         }
         match name {

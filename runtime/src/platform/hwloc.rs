@@ -55,13 +55,24 @@ pub fn read(source: &HwlocSource) -> Result<HwlocView, PlatformError> {
             };
             let text = std::fs::read_to_string(path)
                 .map_err(|e| file_error(format!("cannot read: {e}")))?;
+            // hwloc's own error for a file that is not XML is an errno;
+            // say what is wrong instead.
+            if !text.contains("<topology") {
+                return Err(file_error(
+                    "not an hwloc XML topology (it has no <topology> element); make one with `lstopo --of xml FILE`".into(),
+                ));
+            }
             Topology::builder()
                 .from_xml(&as_xml_v2(&text))
                 .map_err(|e| file_error(format!("not an hwloc XML topology: {e}")))?
                 .with_io_type_filter(TypeFilter::KeepAll)
                 .map_err(|e| hw(&e))?
                 .build()
-                .map_err(|e| file_error(format!("hwloc could not load it: {e}")))?
+                .map_err(|_| {
+                    file_error(
+                        "hwloc could not load it as a topology (is it a complete `lstopo --of xml` export?)".into(),
+                    )
+                })?
         }
         HwlocSource::None => return Err(PlatformError::Hwloc("not consulted".into())),
     };
