@@ -186,7 +186,7 @@ pub fn text(psg: &Psg, src: &str) -> String {
                 EdgeKind::DataFlow(DataFlow::Arg(i)) => format!("flow arg{i}"),
                 EdgeKind::DataFlow(DataFlow::Return) => "flow return".into(),
                 EdgeKind::DataFlow(DataFlow::Bind) => "flow bind".into(),
-                EdgeKind::DefUse | EdgeKind::Contains(_) => continue,
+                EdgeKind::DefUse => continue,
             };
             let _ = writeln!(out, "  n{} -> n{}  {kind}", a.index(), b.index());
         }
@@ -242,7 +242,6 @@ pub fn dot(psg: &Psg, with_prelude: bool) -> String {
         .graph
         .raw_edges()
         .iter()
-        .filter(|e| !matches!(e.weight, EdgeKind::Contains(_)))
         .filter(|e| shown(e.source()) && !shown(e.target()))
         .map(|e| e.target())
         .collect();
@@ -278,13 +277,18 @@ pub fn dot(psg: &Psg, with_prelude: bool) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "  n{} [label={:?}{shape}{fill}];", id.index(), label);
     }
+    // The tree: solid edges from each node to its children.
+    for id in psg.graph.node_indices().filter(|&id| shown(id)) {
+        for &k in psg.kids(id) {
+            let _ = writeln!(out, "  n{} -> n{};", id.index(), k.index());
+        }
+    }
     for e in psg.graph.raw_edges() {
         let drawn = |n: NodeId| shown(n) || used_prelude.binary_search(&n).is_ok();
         if !shown(e.source()) || !drawn(e.target()) {
             continue;
         }
         let style = match e.weight {
-            EdgeKind::Contains(_) => String::new(),
             EdgeKind::DefUse => " [style=dashed, label=\"def\"]".into(),
             EdgeKind::Call => " [style=bold, color=red, label=\"call\"]".into(),
             EdgeKind::DataFlow(k) => format!(

@@ -1,13 +1,16 @@
 //! The Program Semantic Graph: nodes for modules, bindings, parameters and
-//! expressions; typed edges between them.
+//! expressions, in a tree (each node's ordered children, indexed by id);
+//! semantic edges between them in a petgraph graph (def-use, calls, data
+//! flow).
 //!
 //! Invariants:
 //! * Node ids are dense and assigned deterministically by [`crate::build`]
 //!   (a walk in source order; an expression gets its id after its operands);
 //!   nodes are never removed (passes may add nodes), so ids are stable.
 //! * Every node except the root and prelude modules has exactly one
-//!   incoming `Contains` edge; the ordinals of a parent's `Contains` edges are
-//!   `0..n`, and [`Psg::children`] returns children in that order.
+//!   parent ([`Psg::parent`]), and [`Psg::kids`] lists a node's children in
+//!   order; the tree is not in the petgraph graph, whose edges are only the
+//!   semantic ones.
 //! * The children of an expression node are its operands, in evaluation
 //!   order (see [`ExprKind`] for each shape).
 
@@ -272,8 +275,6 @@ pub enum DataFlow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
-    /// parent → child, with the child's position
-    Contains(u32),
     /// reference → the binding it names
     DefUse,
     /// call site (`Apply`) → callee binding
@@ -416,29 +417,17 @@ impl Psg {
 
     /// Add `child` as the next child of `parent`.
     pub fn add_child(&mut self, parent: NodeId, child: NodeId) {
-        let kids = &mut self.children_of[parent.index()];
-        self.graph
-            .add_edge(parent, child, EdgeKind::Contains(kids.len() as u32));
-        kids.push(child);
+        self.children_of[parent.index()].push(child);
         self.parent_of[child.index()] = Some(parent);
     }
 
     /// Detach a node's children (they stay in the graph, to be attached
     /// elsewhere), in order. For passes that restructure a subtree.
     pub fn take_children(&mut self, id: NodeId) -> Vec<NodeId> {
-        let kids = self.children(id);
-        while let Some(e) = self
-            .graph
-            .edges_directed(id, Direction::Outgoing)
-            .find(|e| matches!(e.weight(), EdgeKind::Contains(_)))
-            .map(|e| e.id())
-        {
-            self.graph.remove_edge(e);
-        }
+        let kids = std::mem::take(&mut self.children_of[id.index()]);
         for &k in &kids {
             self.parent_of[k.index()] = None;
         }
-        self.children_of[id.index()].clear();
         kids
     }
 
@@ -530,12 +519,11 @@ impl Psg {
             .map(|e| e.target())
     }
 
-    /// All non-containment edges, sorted, for dumps.
+    /// All semantic edges, sorted, for dumps.
     pub fn semantic_edges(&self) -> Vec<(NodeId, NodeId, EdgeKind)> {
         let mut edges: Vec<_> = self
             .graph
             .edge_references()
-            .filter(|e| !matches!(e.weight(), EdgeKind::Contains(_)))
             .map(|e| (e.source(), e.target(), *e.weight()))
             .collect();
         edges.sort_by_key(|(a, b, k)| (a.index(), b.index(), format!("{k:?}")));
