@@ -396,10 +396,11 @@ fn interpret(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCo
         Ok(r) => r,
         Err(code) => return code,
     };
-    let Some(Outcome::Analysed(psg)) = &c.outcome else {
+    let Some(Outcome::Analysed(analysed)) = &c.outcome else {
         return status(&src, &c);
     };
-    let code = clefc::interp::run(psg, &src, args);
+    let (psg, facts) = &**analysed;
+    let code = clefc::interp::run(psg, facts, &src, args);
     ExitCode::from(code as u8)
 }
 

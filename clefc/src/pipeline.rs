@@ -5,7 +5,7 @@
 
 use clef_frontend::{layout, lexer, parser, print, Diagnostic, SourceFile};
 pub use clef_passes::placement::PlacementOptions;
-use clef_psg::{dump, Psg};
+use clef_psg::{dump, Facts, Psg};
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
@@ -44,8 +44,9 @@ pub enum Outcome {
     Object(Vec<u8>),
     /// `check` succeeded.
     Checked,
-    /// The PSG after every pass, without errors (for `clefc interp`).
-    Analysed(Box<Psg>),
+    /// The PSG and what every pass found, without errors (for `clefc
+    /// interp`).
+    Analysed(Box<(Psg, Facts)>),
 }
 
 /// The result of running the pipeline: an outcome (absent when errors
@@ -133,55 +134,64 @@ fn compile_stages(
     }
     let t = Instant::now();
     let until_types = matches!(goal, Goal::Emit(Stage::Types | Stage::Residency));
-    c.diagnostics
-        .extend(clef_passes::run_all(&mut psg, until_types));
+    let (mut facts, diags) = clef_passes::run_all(&mut psg, until_types);
+    c.diagnostics.extend(diags);
     c.timings.push(("passes", t.elapsed()));
     if c.has_errors() {
         return c;
     }
     if !until_types {
         let t = Instant::now();
-        c.diagnostics
-            .extend(clef_passes::placement::place(&mut psg, placement));
+        let (placements, diags) = clef_passes::placement::place(&psg, &facts.types, placement);
+        facts.placements = placements;
+        c.diagnostics.extend(diags);
         c.timings.push(("placement", t.elapsed()));
         if c.has_errors() {
             return c;
         }
         let t = Instant::now();
-        c.diagnostics.extend(clef_passes::coherency::cohere(
-            &mut psg,
-            placement.platform.as_ref(),
-        ));
+        let (coherency, diags) =
+            clef_passes::coherency::cohere(&psg, &facts.types, placement.platform.as_ref());
+        facts.coherency = coherency;
+        c.diagnostics.extend(diags);
         c.timings.push(("coherency", t.elapsed()));
     }
     match goal {
-        Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, src))),
-        Goal::Emit(Stage::PsgDot) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg, false))),
-        Goal::Emit(Stage::PsgDotAll) => c.outcome = Some(Outcome::Emitted(dump::dot(&psg, true))),
-        Goal::Emit(Stage::Types) => c.outcome = Some(Outcome::Emitted(types_listing(&psg, src))),
+        Goal::Emit(Stage::Psg) => c.outcome = Some(Outcome::Emitted(dump::text(&psg, &facts, src))),
+        Goal::Emit(Stage::PsgDot) => {
+            c.outcome = Some(Outcome::Emitted(dump::dot(&psg, &facts, false)))
+        }
+        Goal::Emit(Stage::PsgDotAll) => {
+            c.outcome = Some(Outcome::Emitted(dump::dot(&psg, &facts, true)))
+        }
+        Goal::Emit(Stage::Types) => {
+            c.outcome = Some(Outcome::Emitted(types_listing(&psg, &facts, src)))
+        }
         Goal::Emit(Stage::Residency) => {
-            c.outcome = Some(Outcome::Emitted(crate::residency::listing(&psg, src)))
+            c.outcome = Some(Outcome::Emitted(crate::residency::listing(
+                &psg, &facts, src,
+            )))
         }
         Goal::Emit(Stage::Placement) => {
             c.outcome = Some(Outcome::Emitted(crate::residency::placement_report(
-                &psg, src,
+                &psg, &facts, src,
             )))
         }
         Goal::Emit(Stage::Coherency) => {
-            let report = crate::residency::coherency_report(&psg, src);
+            let report = crate::residency::coherency_report(&psg, &facts, src);
             c.outcome = Some(Outcome::Emitted(format!(
                 "{report}\n{}",
-                dump::text(&psg, src)
+                dump::text(&psg, &facts, src)
             )))
         }
         Goal::Check => c.outcome = Some(Outcome::Checked),
         Goal::Analyse => {
-            c.outcome = Some(Outcome::Analysed(Box::new(psg)));
+            c.outcome = Some(Outcome::Analysed(Box::new((psg, facts))));
             return c;
         }
         Goal::Emit(Stage::Clif) | Goal::Object => {
             let t = Instant::now();
-            match clef_codegen::compile(&psg, file, goal != Goal::Object) {
+            match clef_codegen::compile(&psg, &facts, file, goal != Goal::Object) {
                 Ok(out) => {
                     c.outcome = Some(if goal == Goal::Object {
                         Outcome::Object(out.object)
@@ -200,7 +210,7 @@ fn compile_stages(
 
 /// Every binding with its inferred type, in source order, indented by
 /// nesting: `val name : type` as in an F# signature.
-fn types_listing(psg: &Psg, src: &str) -> String {
+fn types_listing(psg: &Psg, facts: &Facts, src: &str) -> String {
     let lines = layout::LineIndex::new(src);
     let mut out = String::new();
     let Some(root) = psg.root else { return out };
@@ -217,7 +227,7 @@ fn types_listing(psg: &Psg, src: &str) -> String {
             let (line, col) = lines.line_col(info.name_span.start);
             if let Some(def) = &info.measure {
                 // Its meaning in base measures, which typeck records.
-                let meaning = match (def, psg.ty(id)) {
+                let meaning = match (def, facts.ty(id)) {
                     (clef_psg::MeasureDef::Abbreviation(_), Some(t)) => format!(" = {t}"),
                     _ => String::new(),
                 };
@@ -230,10 +240,9 @@ fn types_listing(psg: &Psg, src: &str) -> String {
                 );
                 continue;
             }
-            let node = psg.node(id);
-            let params: Vec<String> = node
-                .ann
-                .generalized
+            let types = &facts.types;
+            let params: Vec<String> = types
+                .generalized(id)
                 .iter()
                 .zip(&info.params)
                 .map(|(v, p)| {
@@ -253,18 +262,16 @@ fn types_listing(psg: &Psg, src: &str) -> String {
             } else {
                 format!("<{}>", params.join(", "))
             };
-            let body = if node.ann.union_cases.is_empty() {
-                let fields: Vec<String> = node
-                    .ann
-                    .record_fields
+            let body = if types.declared_union_cases(id).is_empty() {
+                let fields: Vec<String> = types
+                    .declared_record_fields(id)
                     .iter()
                     .map(|(f, t)| format!("{f}: {}", t.display_in(&mut names)))
                     .collect();
                 format!("{{ {} }}", fields.join("; "))
             } else {
-                let cases: Vec<String> = node
-                    .ann
-                    .union_cases
+                let cases: Vec<String> = types
+                    .declared_union_cases(id)
                     .iter()
                     .map(|(c, fs)| {
                         let fs: Vec<String> = fs.iter().map(|t| t.display_in(&mut names)).collect();
@@ -287,7 +294,7 @@ fn types_listing(psg: &Psg, src: &str) -> String {
         }
         if let Some(b) = psg.binding(id) {
             let (line, col) = lines.line_col(b.name_span.start);
-            let ty = psg
+            let ty = facts
                 .ty(id)
                 .map_or("?".to_string(), |t| t.display_in(&mut names));
             let role = match b.role {

@@ -7,28 +7,27 @@
 //! binding whose type holds a buffer, with its space.
 
 use clef_frontend::layout::LineIndex;
-use clef_psg::{Builtin, NodeId, NodeKind, Psg, Type};
+use clef_psg::{Builtin, Facts, NodeId, NodeKind, Psg, Type};
 use std::fmt::Write;
 
-pub fn listing(psg: &Psg, src: &str) -> String {
+pub fn listing(psg: &Psg, facts: &Facts, src: &str) -> String {
     let lines = LineIndex::new(src);
     let at = |span: clef_frontend::Span| {
         let (l, c) = lines.line_col(span.start);
         format!("{}:{}", l + 1, c + 1)
     };
     let mut out = String::new();
-    let sites = in_source_order(psg, |n| psg.node(n).ann.residency.is_some());
+    let sites = in_source_order(psg, |n| facts.types.residency(n).is_some());
     let _ = writeln!(out, "allocation sites: {}", sites.len());
     for n in sites {
-        let node = psg.node(n);
-        let r = node.ann.residency.as_ref().expect("filtered above");
-        let call = match node.ann.builtin {
+        let r = facts.types.residency(n).expect("filtered above");
+        let call = match psg.builtin(n) {
             Some(Builtin::BufferAllocateAuto) => "BAREWire.allocateAuto",
             Some(Builtin::BufferCopy) => "BAREWire.copy",
             Some(Builtin::BufferMigrate) => "BAREWire.migrate",
             _ => "BAREWire.allocate",
         };
-        let ty = match psg.ty(n) {
+        let ty = match facts.ty(n) {
             Some(Type::Fun(_, result)) => result.display(),
             Some(t) => t.display(),
             None => "?".into(),
@@ -48,11 +47,11 @@ pub fn listing(psg: &Psg, src: &str) -> String {
     }
     let _ = writeln!(out, "buffers:");
     let bindings = in_source_order(psg, |n| {
-        matches!(psg.kind(n), NodeKind::Binding(_)) && psg.ty(n).is_some_and(holds_buffer)
+        matches!(psg.kind(n), NodeKind::Binding(_)) && facts.ty(n).is_some_and(holds_buffer)
     });
     for n in bindings {
         let b = psg.binding(n).expect("filtered above");
-        let ty = psg.ty(n).map(Type::display).unwrap_or_default();
+        let ty = facts.ty(n).map(Type::display).unwrap_or_default();
         let _ = writeln!(out, "{:<8} {} : {ty}", at(b.name_span), b.name);
     }
     out
@@ -60,13 +59,13 @@ pub fn listing(psg: &Psg, src: &str) -> String {
 
 /// `--emit placement` and `--explain`: one line per allocation site (where,
 /// size, domains, decision, fallback) and the reason in words.
-pub fn placement_report(psg: &Psg, src: &str) -> String {
+pub fn placement_report(psg: &Psg, facts: &Facts, src: &str) -> String {
     let lines = LineIndex::new(src);
-    let sites = in_source_order(psg, |n| psg.node(n).ann.placement.is_some());
+    let sites = in_source_order(psg, |n| facts.placement(n).is_some());
     let mut out = String::new();
     let _ = writeln!(out, "placement: {} allocation site(s)", sites.len());
     for n in sites {
-        let p = psg.node(n).ann.placement.as_ref().expect("filtered above");
+        let p = facts.placement(n).expect("filtered above");
         let (l, c) = lines.line_col(psg.span(n).start);
         let size = p.size_bytes.map_or(
             "size known at run time".to_string(),
@@ -94,13 +93,13 @@ pub fn placement_report(psg: &Psg, src: &str) -> String {
 
 /// `--emit coherency`: each CPU call of a GPU kernel, its mode, and the
 /// operations inserted around it.
-pub fn coherency_report(psg: &Psg, src: &str) -> String {
+pub fn coherency_report(psg: &Psg, facts: &Facts, src: &str) -> String {
     let lines = LineIndex::new(src);
-    let calls = in_source_order(psg, |n| psg.node(n).ann.coherency.is_some());
+    let calls = in_source_order(psg, |n| facts.coherency(n).is_some());
     let mut out = String::new();
     let _ = writeln!(out, "coherency: {} hand-off(s)", calls.len());
     for n in calls {
-        let c = psg.node(n).ann.coherency.as_ref().expect("filtered above");
+        let c = facts.coherency(n).expect("filtered above");
         let (l, col) = lines.line_col(psg.span(n).start);
         let kernel = psg
             .children(n)

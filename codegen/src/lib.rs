@@ -61,6 +61,8 @@ pub(crate) struct Instance {
 
 pub(crate) struct Codegen<'p> {
     pub psg: &'p Psg,
+    /// What the passes found: types, captures, placement, coherency.
+    pub facts: &'p Facts,
     pub src: &'p SourceFile,
     pub module: ObjectModule,
     pub runtime: RuntimeImports,
@@ -114,7 +116,12 @@ pub fn make_isa() -> Result<OwnedTargetIsa, String> {
 }
 
 /// Compile a checked PSG to an object file.
-pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, Vec<Diagnostic>> {
+pub fn compile(
+    psg: &Psg,
+    facts: &Facts,
+    src: &SourceFile,
+    want_clif: bool,
+) -> Result<Output, Vec<Diagnostic>> {
     let isa = make_isa().map_err(internal)?;
     let builder = ObjectBuilder::new(
         isa,
@@ -124,6 +131,7 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
     .map_err(internal)?;
     let mut cg = Codegen {
         psg,
+        facts,
         src,
         module: ObjectModule::new(builder),
         runtime: RuntimeImports::default(),
@@ -189,9 +197,9 @@ pub fn compile(psg: &Psg, src: &SourceFile, want_clif: bool) -> Result<Output, V
 }
 
 impl<'p> Codegen<'p> {
-    /// A record type's fields, measures erased (see `Psg::record_fields`).
+    /// A record type's fields, measures erased (see `TypeTable::record_fields`).
     pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
-        let fields = self.psg.record_fields(ty)?;
+        let fields = self.facts.types.record_fields(self.psg, ty)?;
         Some(
             fields
                 .into_iter()
@@ -200,9 +208,9 @@ impl<'p> Codegen<'p> {
         )
     }
 
-    /// A union type's cases, measures erased (see `Psg::union_cases`).
+    /// A union type's cases, measures erased (see `TypeTable::union_cases`).
     pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
-        let cases = self.psg.union_cases(ty)?;
+        let cases = self.facts.types.union_cases(ty)?;
         Some(
             cases
                 .into_iter()
@@ -214,7 +222,7 @@ impl<'p> Codegen<'p> {
     /// The concrete type of a node under an instance's substitution, with
     /// units of measure erased (they have no run-time form).
     pub fn type_of(&self, id: NodeId, subst: &HashMap<TyVar, Type>) -> Type {
-        let t = self.psg.ty(id).cloned().unwrap_or(Type::Unit);
+        let t = self.facts.ty(id).cloned().unwrap_or(Type::Unit);
         t.map_vars(&|v| Some(subst.get(&v).cloned().unwrap_or(Type::Unit)))
             .erase_measures()
     }
@@ -224,7 +232,7 @@ impl<'p> Codegen<'p> {
         if let Some(v) = self.function_vars.get(&binding) {
             return v.clone();
         }
-        let vars = self.psg.vars_within(binding);
+        let vars = self.facts.types.vars_within(self.psg, binding);
         let set: BTreeSet<TyVar> = vars.into_iter().collect();
         self.function_vars.insert(binding, set.clone());
         set
@@ -295,10 +303,8 @@ impl<'p> Codegen<'p> {
         let inst = &self.instances[instance];
         let subst: HashMap<TyVar, Type> = inst.subst.iter().cloned().collect();
         let captures = self
-            .psg
-            .node(inst.binding)
-            .ann
-            .captures
+            .facts
+            .captures(inst.binding)
             .iter()
             .map(|&c| clif_type(&self.type_of(c, &subst)))
             .collect();
@@ -461,7 +467,7 @@ impl<'p> Codegen<'p> {
 
     /// Captures followed by parameters.
     pub fn param_bindings(&self, binding: NodeId) -> Vec<NodeId> {
-        let mut v = self.psg.node(binding).ann.captures.clone();
+        let mut v = self.facts.captures(binding).to_vec();
         v.extend(self.psg.function_parts(binding).0);
         v
     }

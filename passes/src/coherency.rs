@@ -1,20 +1,22 @@
 //! Coherency: how each hand-off between execution domains stays coherent.
 //!
-//! Input: a placed PSG and the target platform (`None` for `auto`).
+//! Input: the PSG, its types and the target platform (`None` for `auto`).
 //! A hand-off is a call of a `[<Kernel>]` function from CPU code: the
 //! buffers passed go from the CPU to the GPU and come back. For each buffer
 //! argument the first rule of [`RULES`] that applies gives the mode:
 //! Hardware (the platform keeps the memory coherent; nothing is inserted)
 //! or Software (explicit operations at the boundary).
-//! Output: every such call carries `ann.coherency`; where Software
-//! operations are needed, the call is wrapped in a `Handoff` node whose
-//! other children are `Sync` nodes (a fence before, a wait for the device
-//! after), which codegen lowers to runtime calls. Where the hardware keeps
-//! coherence nothing is inserted, so the call compiles to the call alone.
+//! Output: the coherency table, one entry per such call: its mode, the
+//! rule per buffer, and the operations to run before (a fence) and after
+//! (a wait for the device) the call, which lowering emits around it as
+//! runtime calls. The PSG is not changed: the operations are data. Where
+//! the hardware keeps coherence there are none, so the call compiles to
+//! the call alone.
 
 use barewire::platform::Platform;
 use clef_frontend::Diagnostic;
 use clef_psg::*;
+use std::collections::HashMap;
 
 /// What a rule sees about one buffer crossing a hand-off.
 struct Crossing<'a> {
@@ -86,14 +88,19 @@ pub const RULES: &[CoherencyRule] = &[
     },
 ];
 
-pub fn cohere(psg: &mut Psg, platform: Option<&Platform>) -> Vec<Diagnostic> {
+pub fn cohere(
+    psg: &Psg,
+    types: &TypeTable,
+    platform: Option<&Platform>,
+) -> (HashMap<NodeId, Coherency>, Vec<Diagnostic>) {
+    let mut table = HashMap::new();
     // Most programs have no kernel: then there is no hand-off to look for.
     let any_kernel = psg
         .graph
         .node_indices()
         .any(|n| psg.binding(n).is_some_and(|b| b.is_kernel));
     if !any_kernel {
-        return Vec::new();
+        return (table, Vec::new());
     }
     let calls: Vec<NodeId> = psg
         .graph
@@ -105,7 +112,7 @@ pub fn cohere(psg: &mut Psg, platform: Option<&Platform>) -> Vec<Diagnostic> {
         let mut buffers = Vec::new();
         let (mut before, mut after) = (Vec::new(), Vec::new());
         for &arg in &kids[1..] {
-            let Some(Type::Buffer(_, m)) = psg.ty(arg) else {
+            let Some(Type::Buffer(_, m)) = types.ty(arg) else {
                 continue;
             };
             let crossing = Crossing {
@@ -139,17 +146,17 @@ pub fn cohere(psg: &mut Psg, platform: Option<&Platform>) -> Vec<Diagnostic> {
             continue;
         }
         let hardware = before.is_empty() && after.is_empty();
-        psg.node_mut(call).ann.coherency = Some(Coherency {
-            hardware,
-            buffers,
-            before: before.clone(),
-            after: after.clone(),
-        });
-        if !hardware {
-            wrap(psg, call, &before, &after);
-        }
+        table.insert(
+            call,
+            Coherency {
+                hardware,
+                buffers,
+                before,
+                after,
+            },
+        );
     }
-    Vec::new()
+    (table, Vec::new())
 }
 
 fn is_kernel_call(psg: &Psg, n: NodeId) -> bool {
@@ -170,35 +177,4 @@ fn inside_kernel(psg: &Psg, mut n: NodeId) -> bool {
         n = p;
     }
     false
-}
-
-/// Replace `call` in its parent by `Handoff [before…, call, after…]`.
-fn wrap(psg: &mut Psg, call: NodeId, before: &[SyncOp], after: &[SyncOp]) {
-    let Some(parent) = psg.parent(call) else {
-        return;
-    };
-    let span = psg.span(call);
-    let handoff = psg.add_node(
-        NodeKind::Expr(ExprKind::Handoff { call: before.len() }),
-        span,
-    );
-    psg.node_mut(handoff).ann.ty = psg.ty(call).cloned();
-    let siblings = psg.take_children(parent);
-    for s in siblings {
-        psg.add_child(parent, if s == call { handoff } else { s });
-    }
-    let sync = |psg: &mut Psg, op: SyncOp| {
-        let n = psg.add_node(NodeKind::Expr(ExprKind::Sync(op)), span);
-        psg.node_mut(n).ann.ty = Some(Type::Unit);
-        n
-    };
-    for &op in before {
-        let n = sync(psg, op);
-        psg.add_child(handoff, n);
-    }
-    psg.add_child(handoff, call);
-    for &op in after {
-        let n = sync(psg, op);
-        psg.add_child(handoff, n);
-    }
 }

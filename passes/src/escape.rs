@@ -6,7 +6,7 @@
 //! `ObjectDisposedException` when it is touched later; the compiler sees
 //! the data flow, so an escape it can prove is a compile-time error.
 //!
-//! Input: a typed PSG (after `lower`). Output: diagnostics only.
+//! Input: the PSG and its types (after `lower`). Output: diagnostics only.
 //!
 //! The analysis follows, from each use of a `use`-bound buffer, every place
 //! the value can flow to, until it is consumed (indexed, measured, passed
@@ -32,13 +32,13 @@ use clef_frontend::{Diagnostic, Span};
 use clef_psg::*;
 use std::collections::HashSet;
 
-pub fn check_escapes(psg: &Psg) -> Vec<Diagnostic> {
+pub fn check_escapes(psg: &Psg, types: &TypeTable) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for id in psg.graph.node_indices() {
         let Some(info) = psg.binding(id) else {
             continue;
         };
-        if !info.is_use || !matches!(psg.ty(id), Some(Type::Buffer(..))) {
+        if !info.is_use || !matches!(types.ty(id), Some(Type::Buffer(..))) {
             continue;
         }
         let Some(scope) = psg.parent(id) else {
@@ -49,6 +49,7 @@ pub fn check_escapes(psg: &Psg) -> Vec<Diagnostic> {
         }
         if let Some(escape) = (Flow {
             psg,
+            types,
             scope,
             seen: HashSet::new(),
         })
@@ -88,6 +89,7 @@ struct Item {
 
 struct Flow<'a> {
     psg: &'a Psg,
+    types: &'a TypeTable,
     /// The `Let` whose body is the buffer's scope.
     scope: NodeId,
     seen: HashSet<NodeId>,
@@ -256,17 +258,17 @@ impl Flow<'_> {
             | ExprKind::Array
             | ExprKind::Record { .. }
             | ExprKind::RecordUpdate(_) => work.push(self.item(p, via)),
-            ExprKind::Typed(_) | ExprKind::Handoff { .. } => work.push(same),
+            ExprKind::Typed(_) => work.push(same),
             ExprKind::Seq | ExprKind::Let if is_last => work.push(same),
             ExprKind::If if kids.first() != Some(&n) => work.push(same),
             ExprKind::Apply if kids.first() != Some(&n) => {
                 let head = kids[0];
                 let fresh = matches!(
-                    psg.node(head).ann.builtin,
+                    psg.builtin(head),
                     Some(Builtin::BufferCopy | Builtin::BufferMigrate)
                 );
-                let result = psg.ty(p).cloned().unwrap_or(Type::Unit);
-                if !fresh && may_hold_buffer(psg, &result) {
+                let result = self.types.ty(p).cloned().unwrap_or(Type::Unit);
+                if !fresh && may_hold_buffer(psg, self.types, &result) {
                     let via = match result {
                         Type::Fun(..) => Via::Closure(psg.span(p)),
                         _ => via,
@@ -329,7 +331,10 @@ impl Flow<'_> {
         let mut stack = vec![pattern];
         while let Some(p) = stack.pop() {
             if self.psg.binding(p).is_some() {
-                let holds = self.psg.ty(p).is_some_and(|t| may_hold_buffer(self.psg, t));
+                let holds = self
+                    .types
+                    .ty(p)
+                    .is_some_and(|t| may_hold_buffer(self.psg, self.types, t));
                 if holds {
                     self.uses_of(p, via, work);
                 }
@@ -341,31 +346,30 @@ impl Flow<'_> {
 
 /// Whether a value of type `t` can hold a buffer: a buffer, a function (a
 /// closure may capture one), or a structure with one inside.
-fn may_hold_buffer(psg: &Psg, t: &Type) -> bool {
-    fn go(psg: &Psg, t: &Type, seen: &mut HashSet<DeclRef>) -> bool {
+fn may_hold_buffer(psg: &Psg, types: &TypeTable, t: &Type) -> bool {
+    let go_psg = (psg, types);
+    fn go(cx: (&Psg, &TypeTable), t: &Type, seen: &mut HashSet<DeclRef>) -> bool {
+        let (psg, types) = cx;
         match t {
             Type::Buffer(..) | Type::Fun(..) | Type::Var(_) => true,
-            Type::Array(e) => go(psg, e, seen),
-            Type::Tuple(ts) => ts.iter().any(|t| go(psg, t, seen)),
+            Type::Array(e) => go(cx, e, seen),
+            Type::Tuple(ts) => ts.iter().any(|t| go(cx, t, seen)),
             Type::Named { decl, args, .. } => {
-                if args.iter().any(|t| go(psg, t, seen)) {
+                if args.iter().any(|t| go(cx, t, seen)) {
                     return true;
                 }
                 if !seen.insert(*decl) {
                     return false;
                 }
-                let fields = psg.record_fields(t).unwrap_or_default();
-                let cases = psg.union_cases(t).unwrap_or_default();
-                fields.iter().any(|(_, t)| go(psg, t, seen))
-                    || cases
-                        .iter()
-                        .flat_map(|(_, ts)| ts)
-                        .any(|t| go(psg, t, seen))
+                let fields = types.record_fields(psg, t).unwrap_or_default();
+                let cases = types.union_cases(t).unwrap_or_default();
+                fields.iter().any(|(_, t)| go(cx, t, seen))
+                    || cases.iter().flat_map(|(_, ts)| ts).any(|t| go(cx, t, seen))
             }
             _ => false,
         }
     }
-    go(psg, t, &mut HashSet::new())
+    go(go_psg, t, &mut HashSet::new())
 }
 
 fn report(name: &str, name_span: Span, escape: Escape) -> Diagnostic {

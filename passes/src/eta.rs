@@ -37,14 +37,13 @@ pub fn expand(psg: &mut Psg) {
 /// How many arguments a builtin or union case takes, if `head` names one
 /// that can be expanded (`printf`s need their literal format).
 fn arity(psg: &Psg, head: NodeId, args: &[NodeId]) -> Option<usize> {
-    let node = psg.node(head);
-    if let Some((decl, index)) = node.ann.case {
+    if let Some((decl, index)) = psg.case(head) {
         let NodeKind::TypeDecl(info) = psg.kind(decl) else {
             return None;
         };
         return Some(usize::from(!info.cases.get(index)?.fields.is_empty()));
     }
-    match node.ann.builtin? {
+    match psg.builtin(head)? {
         Builtin::Sizeof => None,
         Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => {
             let fmt = args.first()?;
@@ -78,9 +77,14 @@ fn expand_node(psg: &mut Psg, node: NodeId, missing: usize, is_apply: bool) {
         let kids = psg.take_children(node);
         (kids[0], kids[1..].to_vec())
     } else {
-        let copy = psg.node(node).clone();
-        let head = psg.add_node(copy.kind, span);
-        psg.node_mut(head).ann = copy.ann;
+        // The name moves to a new node, with what resolution found.
+        let head = psg.add_node(psg.kind(node).clone(), span);
+        psg.set_builtin(head, psg.builtin(node));
+        psg.set_case(head, psg.case(node));
+        psg.set_explicit_type_args(head, psg.explicit_type_args(node).to_vec());
+        psg.set_builtin(node, None);
+        psg.set_case(node, None);
+        psg.set_explicit_type_args(node, Vec::new());
         (head, Vec::new())
     };
     let binding = psg.add_node(
@@ -116,8 +120,6 @@ fn expand_node(psg: &mut Psg, node: NodeId, missing: usize, is_apply: bool) {
         psg.add_child(call, v);
     }
     psg.add_child(binding, call);
-    let n = psg.node_mut(node);
-    n.kind = NodeKind::Expr(ExprKind::Lambda);
-    n.ann = Annotations::default();
+    psg.node_mut(node).kind = NodeKind::Expr(ExprKind::Lambda);
     psg.add_child(node, binding);
 }

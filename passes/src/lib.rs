@@ -1,9 +1,11 @@
 //! Compiler passes over the PSG. Each pass is one module with one entry
-//! point; it reads the PSG, annotates it in place and returns diagnostics.
-//! Order: [`resolve::resolve`] → [`eta::expand`] → [`typeck::infer`] →
+//! point. Name resolution ([`resolve::resolve`]) and the eta-expansion
+//! after it ([`eta::expand`]) finish constructing the PSG; every pass
+//! after them reads the PSG without writing it and returns its own table,
+//! kept in [`clef_psg::Facts`]. Order: [`typeck::infer`] →
 //! [`patterns::check_matches`] → [`lower::lower`] →
-//! [`escape::check_escapes`]; then, timed on its own by
-//! the driver, [`placement::place`] and [`coherency::cohere`].
+//! [`escape::check_escapes`]; then, timed on its own by the driver,
+//! [`placement::place`] and [`coherency::cohere`].
 
 pub mod coherency;
 pub mod escape;
@@ -17,22 +19,31 @@ pub mod scope;
 pub mod typeck;
 
 use clef_frontend::Diagnostic;
-use clef_psg::Psg;
+use clef_psg::{Facts, Psg};
 
-/// Run the passes in order, stopping after the first one that reports an
-/// error (later passes assume the earlier invariants hold).
-pub fn run_all(psg: &mut Psg, until_types: bool) -> Vec<Diagnostic> {
+/// Finish constructing the PSG (resolution, eta-expansion), then run the
+/// passes in order, stopping after the first one that reports an error
+/// (later passes assume the earlier invariants hold).
+pub fn run_all(psg: &mut Psg, until_types: bool) -> (Facts, Vec<Diagnostic>) {
+    let mut facts = Facts::default();
     let mut diags = resolve::resolve(psg);
     if diags.iter().any(|d| d.is_error()) {
-        return diags;
+        return (facts, diags);
     }
     eta::expand(psg);
-    diags.extend(typeck::infer(psg));
+    let psg: &Psg = psg;
+    let (types, d) = typeck::infer(psg);
+    facts.types = types;
+    diags.extend(d);
     if until_types || diags.iter().any(|d| d.is_error()) {
-        return diags;
+        return (facts, diags);
     }
-    diags.extend(patterns::check_matches(psg));
-    diags.extend(lower::lower(psg));
-    diags.extend(escape::check_escapes(psg));
-    diags
+    let (missing, d) = patterns::check_matches(psg, &facts.types);
+    facts.missing_cases = missing;
+    diags.extend(d);
+    let (captures, d) = lower::lower(psg, &facts.types);
+    facts.captures = captures;
+    diags.extend(d);
+    diags.extend(escape::check_escapes(psg, &facts.types));
+    (facts, diags)
 }

@@ -1,8 +1,8 @@
 //! Lowering checks and facts codegen needs (closure-free functions).
 //!
-//! Input: a typed PSG. Output:
-//! * every local function records in `ann.captures` the enclosing locals
-//!   it reads; codegen passes them as extra leading arguments (lambda
+//! Input: the PSG and its types. Output:
+//! * the captures table: every local function → the enclosing locals it
+//!   reads; codegen passes them as extra leading arguments (lambda
 //!   lifting). Capturing a `let mutable` is an error, as in F# (E0409).
 //! * builtins are called with all their arguments (E0601) and not used as
 //!   values (E0602); user functions may be partially applied or used as
@@ -12,12 +12,14 @@ use clef_frontend::Diagnostic;
 use clef_psg::*;
 use std::collections::{BTreeSet, HashMap};
 
-pub fn lower(psg: &mut Psg) -> Vec<Diagnostic> {
+pub fn lower(psg: &Psg, types: &TypeTable) -> (HashMap<NodeId, Vec<NodeId>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let Some(root) = psg.root else { return diags };
-    check_calls(psg, root, &mut diags);
-    compute_captures(psg, root, &mut diags);
-    diags
+    let Some(root) = psg.root else {
+        return (HashMap::new(), diags);
+    };
+    check_calls(psg, types, root, &mut diags);
+    let captures = compute_captures(psg, root, &mut diags);
+    (captures, diags)
 }
 
 /// Defined at the top of a module (the program's, a nested one, or the
@@ -34,25 +36,22 @@ fn is_local_function(psg: &Psg, id: NodeId) -> bool {
 /// Builtins are compiled inline at their calls, so they must be called
 /// with all their arguments (user functions may be partially applied and
 /// used as values: they become closures).
-fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
+fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<Diagnostic>) {
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
         let kids = psg.children(id);
         match psg.expr(id) {
             Some(ExprKind::Apply) => {
                 let (head, args) = (kids[0], &kids[1..]);
-                if let Some(b) = psg.node(head).ann.builtin {
-                    check_builtin_call(psg, id, b, args.len(), diags);
-                } else if psg.node(head).ann.case.is_none() {
+                if let Some(b) = psg.builtin(head) {
+                    check_builtin_call(psg, types, id, b, args.len(), diags);
+                } else if psg.case(head).is_none() {
                     stack.push(head);
                 }
                 stack.extend(args.iter().copied());
                 continue;
             }
-            Some(ExprKind::Var(name))
-                if psg.node(id).ann.builtin.is_some()
-                    && psg.node(id).ann.builtin != Some(Builtin::Sizeof) =>
-            {
+            Some(ExprKind::Var(name)) if psg.builtin(id).is_some_and(|b| b != Builtin::Sizeof) => {
                 diags.push(
                     Diagnostic::error(
                         "E0602",
@@ -81,7 +80,7 @@ fn check_calls(psg: &Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
 }
 
 fn case_has_fields(psg: &Psg, var: NodeId) -> bool {
-    let Some((decl, index)) = psg.node(var).ann.case else {
+    let Some((decl, index)) = psg.case(var) else {
         return false;
     };
     match psg.kind(decl) {
@@ -92,6 +91,7 @@ fn case_has_fields(psg: &Psg, var: NodeId) -> bool {
 
 fn check_builtin_call(
     psg: &Psg,
+    types: &TypeTable,
     apply: NodeId,
     b: Builtin,
     nargs: usize,
@@ -99,7 +99,7 @@ fn check_builtin_call(
 ) {
     let arity = match b {
         Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => {
-            match &psg.node(apply).ann.format {
+            match types.format(apply) {
                 Some(pieces) => {
                     1 + pieces
                         .iter()
@@ -157,7 +157,11 @@ fn is_inside(owner: &HashMap<NodeId, NodeId>, mut node: NodeId, f: NodeId) -> bo
     false
 }
 
-fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
+fn compute_captures(
+    psg: &Psg,
+    root: NodeId,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<NodeId, Vec<NodeId>> {
     let owner = enclosing_functions(psg, root);
     let functions: Vec<NodeId> = psg
         .graph
@@ -207,6 +211,7 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let mut table = HashMap::new();
     for &f in &functions {
         let caps: Vec<NodeId> = captures[&f].iter().copied().collect();
         for &c in &caps {
@@ -229,6 +234,9 @@ fn compute_captures(psg: &mut Psg, root: NodeId, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        psg.node_mut(f).ann.captures = caps;
+        if !caps.is_empty() {
+            table.insert(f, caps);
+        }
     }
+    table
 }

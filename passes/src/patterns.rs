@@ -1,9 +1,9 @@
 //! Exhaustiveness of `match`: warns, as F# does, when some value of the
 //! matched type reaches no arm (W0025), with an example of such a value.
 //!
-//! Input: a typed PSG. Output: `ann.missing_case` on each incomplete
-//! `Match` (codegen makes reaching it a clean run-time failure) and one
-//! warning per incomplete match. Arms with a `when` guard do not count
+//! Input: the PSG and its types. Output: the table of incomplete matches
+//! (`Match` → an example value no arm takes; codegen makes reaching it a
+//! clean run-time failure) and one warning per incomplete match. Arms with a `when` guard do not count
 //! toward completeness.
 //!
 //! The algorithm is the usual one for pattern matrices (Maranget's
@@ -14,9 +14,11 @@
 
 use clef_frontend::Diagnostic;
 use clef_psg::*;
+use std::collections::HashMap;
 
-pub fn check_matches(psg: &mut Psg) -> Vec<Diagnostic> {
+pub fn check_matches(psg: &Psg, types: &TypeTable) -> (HashMap<NodeId, String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let mut incomplete = HashMap::new();
     let matches: Vec<NodeId> = psg
         .graph
         .node_indices()
@@ -24,13 +26,13 @@ pub fn check_matches(psg: &mut Psg) -> Vec<Diagnostic> {
         .collect();
     for m in matches {
         let kids = psg.children(m);
-        let scrutinee_ty = psg.ty(kids[0]).cloned().unwrap_or(Type::Error);
+        let scrutinee_ty = types.ty(kids[0]).cloned().unwrap_or(Type::Error);
         let rows: Vec<Vec<Pat>> = kids[1..]
             .iter()
             .filter(|&&arm| matches!(psg.kind(arm), NodeKind::Arm { guarded: false }))
             .map(|&arm| vec![Pat::from_psg(psg, psg.children(arm)[0])])
             .collect();
-        if let Some(witness) = missing(psg, rows, &[scrutinee_ty]) {
+        if let Some(witness) = missing(psg, types, rows, &[scrutinee_ty]) {
             let example = witness.join(", ");
             diags.push(
                 Diagnostic::warning(
@@ -41,10 +43,10 @@ pub fn check_matches(psg: &mut Psg) -> Vec<Diagnostic> {
                 .with_label("not every value of this is matched")
                 .with_help("add an arm for it, or a final `| _ -> …`; reaching no arm stops the program"),
             );
-            psg.node_mut(m).ann.missing_case = Some(example);
+            incomplete.insert(m, example);
         }
     }
-    diags
+    (incomplete, diags)
 }
 
 /// A pattern as the algorithm sees it.
@@ -76,7 +78,7 @@ impl Pat {
             NodeKind::Pattern(PatternKind::As | PatternKind::Typed(_)) => {
                 Pat::from_psg(psg, kids[0])
             }
-            NodeKind::Pattern(PatternKind::Case(_)) => match psg.node(id).ann.case {
+            NodeKind::Pattern(PatternKind::Case(_)) => match psg.case(id) {
                 Some((_, index)) => Pat::Case(
                     index,
                     kids.first().map(|&k| Box::new(Pat::from_psg(psg, k))),
@@ -117,7 +119,7 @@ fn expand_or(rows: Vec<Vec<Pat>>) -> Vec<Vec<Pat>> {
 }
 
 /// A value (one text per column) that no row matches, if there is one.
-fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
+fn missing(psg: &Psg, types: &TypeTable, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> {
     let Some((ty, rest_tys)) = tys.split_first() else {
         return rows.is_empty().then(Vec::new);
     };
@@ -126,7 +128,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
     // never end on recursive types): any value will do there.
     if rows.iter().all(|row| matches!(row[0], Pat::Wild)) {
         let default = rows.into_iter().map(|row| row[1..].to_vec()).collect();
-        let w = missing(psg, default, rest_tys)?;
+        let w = missing(psg, types, default, rest_tys)?;
         return Some(std::iter::once("_".to_string()).chain(w).collect());
     }
     match ty {
@@ -145,7 +147,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                 .collect();
             let mut col_tys = items.clone();
             col_tys.extend(rest_tys.iter().cloned());
-            let w = missing(psg, specialised, &col_tys)?;
+            let w = missing(psg, types, specialised, &col_tys)?;
             let (head, rest) = w.split_at(n);
             Some(
                 std::iter::once(format!("({})", head.join(", ")))
@@ -153,8 +155,8 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                     .collect(),
             )
         }
-        Type::Named { .. } if psg.union_cases(ty).is_some() => {
-            for (index, (name, fields)) in psg
+        Type::Named { .. } if types.union_cases(ty).is_some() => {
+            for (index, (name, fields)) in types
                 .union_cases(ty)
                 .unwrap_or_default()
                 .into_iter()
@@ -179,7 +181,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                     .collect();
                 let mut col_tys = fields.clone();
                 col_tys.extend(rest_tys.iter().cloned());
-                if let Some(w) = missing(psg, specialised, &col_tys) {
+                if let Some(w) = missing(psg, types, specialised, &col_tys) {
                     let (args, rest) = w.split_at(n);
                     let shown = match n {
                         0 => name,
@@ -192,9 +194,9 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
             }
             None
         }
-        Type::Named { .. } if psg.record_fields(ty).is_some() => {
+        Type::Named { .. } if types.record_fields(psg, ty).is_some() => {
             // A record is a tuple of its fields, in declaration order.
-            let fields = psg.record_fields(ty).unwrap_or_default();
+            let fields = types.record_fields(psg, ty).unwrap_or_default();
             let n = fields.len();
             let specialised = rows
                 .into_iter()
@@ -213,7 +215,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                 .collect();
             let mut col_tys: Vec<Type> = fields.iter().map(|(_, t)| t.clone()).collect();
             col_tys.extend(rest_tys.iter().cloned());
-            let w = missing(psg, specialised, &col_tys)?;
+            let w = missing(psg, types, specialised, &col_tys)?;
             let (head, rest) = w.split_at(n);
             let shown: Vec<String> = fields
                 .iter()
@@ -235,7 +237,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                     })
                     .map(|row| row[1..].to_vec())
                     .collect();
-                if let Some(w) = missing(psg, specialised, rest_tys) {
+                if let Some(w) = missing(psg, types, specialised, rest_tys) {
                     return Some(std::iter::once(v.to_string()).chain(w).collect());
                 }
             }
@@ -254,7 +256,7 @@ fn missing(psg: &Psg, rows: Vec<Vec<Pat>>, tys: &[Type]) -> Option<Vec<String>> 
                 .filter(|row| matches!(row[0], Pat::Wild))
                 .map(|row| row[1..].to_vec())
                 .collect();
-            let w = missing(psg, default, rest_tys)?;
+            let w = missing(psg, types, default, rest_tys)?;
             Some(
                 std::iter::once(example_not_in(ty, &literals))
                     .chain(w)
@@ -320,6 +322,7 @@ mod tests {
         assert_eq!(
             missing(
                 &Psg::default(),
+                &TypeTable::default(),
                 vec![vec![int(1)], vec![Pat::Wild]],
                 &[Type::Int]
             ),
@@ -332,6 +335,7 @@ mod tests {
         assert_eq!(
             missing(
                 &Psg::default(),
+                &TypeTable::default(),
                 vec![vec![int(0)], vec![int(1)]],
                 &[Type::Int]
             ),
@@ -347,12 +351,20 @@ mod tests {
             vec![Pat::Tuple(vec![boolean(false), boolean(true)])],
         ];
         assert_eq!(
-            missing(&Psg::default(), rows.clone(), std::slice::from_ref(&t)),
+            missing(
+                &Psg::default(),
+                &TypeTable::default(),
+                rows.clone(),
+                std::slice::from_ref(&t)
+            ),
             Some(vec!["(false, false)".to_string()])
         );
         let mut complete = rows;
         complete.push(vec![Pat::Tuple(vec![Pat::Wild, boolean(false)])]);
-        assert_eq!(missing(&Psg::default(), complete, &[t]), None);
+        assert_eq!(
+            missing(&Psg::default(), &TypeTable::default(), complete, &[t]),
+            None
+        );
     }
 
     #[test]
@@ -361,6 +373,9 @@ mod tests {
             Box::new(boolean(true)),
             Box::new(boolean(false)),
         )]];
-        assert_eq!(missing(&Psg::default(), rows, &[Type::Bool]), None);
+        assert_eq!(
+            missing(&Psg::default(), &TypeTable::default(), rows, &[Type::Bool]),
+            None
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! Placement: where each allocation goes.
 //!
-//! Input: a typed PSG whose allocation sites carry `ann.residency` (their
-//! space as inference left it, and the domains that index them), and the
-//! target platform (`None` for `--platform auto`).
-//! Output: every allocation site carries `ann.placement`: the space to
+//! Input: the PSG and its types, in which each allocation site has its
+//! residency (its space as inference left it, and the domains that index
+//! it), and the target platform (`None` for `--platform auto`).
+//! Output: the placement table, one entry per allocation site: the space to
 //! request (or "at run time"), the runtime's fallback chain, and the rule
 //! and reason in words. The rules are BAREWire's table
 //! (`barewire::placement::RULES`), shared with the runtime, which applies
@@ -15,6 +15,7 @@ use barewire::platform::Platform;
 use clef_frontend::ast::BinOp;
 use clef_frontend::Diagnostic;
 use clef_psg::*;
+use std::collections::HashMap;
 
 /// What the placement pass needs from the command line.
 #[derive(Debug, Clone, Default)]
@@ -24,21 +25,18 @@ pub struct PlacementOptions {
     pub config: PlacementConfig,
 }
 
-pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
+pub fn place(
+    psg: &Psg,
+    types: &TypeTable,
+    options: &PlacementOptions,
+) -> (HashMap<NodeId, Placement>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let sites: Vec<NodeId> = psg
-        .graph
-        .node_indices()
-        .filter(|&n| psg.node(n).ann.residency.is_some())
-        .collect();
+    let mut placements = HashMap::new();
+    let mut sites: Vec<NodeId> = types.residency_sites().collect();
+    sites.sort();
     for site in sites {
-        let residency = psg
-            .node(site)
-            .ann
-            .residency
-            .clone()
-            .expect("filtered above");
-        let elem_bytes = match psg.ty(site) {
+        let residency = types.residency(site).expect("listed above");
+        let elem_bytes = match types.ty(site) {
             Some(Type::Fun(_, buffer)) => match &**buffer {
                 Type::Buffer(elem, _) => elem_size(elem),
                 _ => 8,
@@ -117,9 +115,9 @@ pub fn place(psg: &mut Psg, options: &PlacementOptions) -> Vec<Diagnostic> {
             gpu_access: facts.gpu_access,
             large_threshold: options.config.large_threshold,
         };
-        psg.node_mut(site).ann.placement = Some(placement);
+        placements.insert(site, placement);
     }
-    diags
+    (placements, diags)
 }
 
 /// A platform as messages name it; a description file by its name only,
@@ -158,7 +156,7 @@ fn constant_elements(psg: &Psg, apply: NodeId, depth: u32) -> Option<i64> {
     }
     let kids = psg.children(apply);
     let arg = *kids.get(1)?;
-    match psg.node(kids[0]).ann.builtin? {
+    match psg.builtin(kids[0])? {
         Builtin::BufferAllocate | Builtin::BufferAllocateAuto => constant_int(psg, arg, 0),
         Builtin::BufferCopy | Builtin::BufferMigrate => {
             let def = psg.definition(arg)?;

@@ -1,11 +1,11 @@
 //! Name resolution.
 //!
 //! Input: a PSG fresh from `clef_psg::build`.
-//! Output: every `Var` either has a `DefUse` edge to the binding it names
-//! or a `builtin` annotation, or an E04xx diagnostic was reported. Call
-//! edges (`Apply` → callee) and data-flow edges (argument → parameter,
-//! body → call site, bound value → binding) are added for calls of named
-//! functions. Scoping follows F#: a `let` is visible after its
+//! Output: every `Var` either has a `DefUse` edge to the binding it names,
+//! or names a union case or a builtin ([`Psg::case`], [`Psg::builtin`]),
+//! or an E04xx diagnostic was reported. Resolution is the last step that
+//! writes the PSG (with the eta-expansion after it); every later pass
+//! reads it. Scoping follows F#: a `let` is visible after its
 //! definition, `let rec` bindings also inside their group, and later
 //! local definitions shadow earlier ones.
 
@@ -260,10 +260,6 @@ impl Resolver<'_> {
         }
         if let Some(body) = body {
             self.expr(body);
-            if params.is_empty() {
-                self.psg
-                    .add_edge(body, b, EdgeKind::DataFlow(DataFlow::Bind));
-            }
         }
         self.unbind_to(mark);
     }
@@ -310,10 +306,7 @@ impl Resolver<'_> {
                     self.check_assignable(target);
                 }
             }
-            ExprKind::Apply => {
-                kids.iter().for_each(|&k| self.expr(k));
-                self.call_edges(id, &kids);
-            }
+            ExprKind::Apply => kids.iter().for_each(|&k| self.expr(k)),
             // A lambda's parameters scope over its body; it has no name.
             ExprKind::Lambda => kids.iter().for_each(|&b| self.binding(b)),
             ExprKind::Match => {
@@ -344,13 +337,13 @@ impl Resolver<'_> {
             // variable (F#'s rule).
             NodeKind::Binding(info) if self.cases.lookup(&info.name).is_some() => {
                 let case = self.cases.lookup(&info.name).expect("checked by the guard");
-                let node = self.psg.node_mut(pat);
-                node.kind = NodeKind::Pattern(PatternKind::Case(info.name.clone()));
-                node.ann.case = Some(case);
+                self.psg.node_mut(pat).kind =
+                    NodeKind::Pattern(PatternKind::Case(info.name.clone()));
+                self.psg.set_case(pat, Some(case));
             }
             NodeKind::Pattern(PatternKind::Case(name)) => {
                 match self.cases.lookup(&name) {
-                    Some(case) => self.psg.node_mut(pat).ann.case = Some(case),
+                    Some(case) => self.psg.set_case(pat, Some(case)),
                     None => self.diags.push(
                         Diagnostic::error(
                             "E0412",
@@ -444,9 +437,9 @@ impl Resolver<'_> {
         if let Some(def) = self.values.lookup(name) {
             self.psg.add_edge(id, def, EdgeKind::DefUse);
         } else if let Some(case) = self.cases.lookup(name) {
-            self.psg.node_mut(id).ann.case = Some(case);
+            self.psg.set_case(id, Some(case));
         } else if let Some(b) = Builtin::from_name(name) {
-            self.psg.node_mut(id).ann.builtin = Some(b);
+            self.psg.set_builtin(id, Some(b));
         } else {
             let mut d = Diagnostic::error(
                 "E0401",
@@ -513,32 +506,6 @@ impl Resolver<'_> {
                 .with_label("not a mutable variable")
                 .with_help("`<-` assigns to a `let mutable` variable"),
             ),
-        }
-    }
-
-    /// Call and data-flow edges for an application of a named function.
-    fn call_edges(&mut self, apply: NodeId, kids: &[NodeId]) {
-        let Some((&head, args)) = kids.split_first() else {
-            return;
-        };
-        let Some(callee) = self.psg.definition(head) else {
-            return;
-        };
-        let Some(info) = self.psg.binding(callee) else {
-            return;
-        };
-        if !info.is_function() {
-            return;
-        }
-        self.psg.add_edge(apply, callee, EdgeKind::Call);
-        let (params, body) = self.psg.function_parts(callee);
-        for (i, (&arg, &param)) in args.iter().zip(&params).enumerate() {
-            self.psg
-                .add_edge(arg, param, EdgeKind::DataFlow(DataFlow::Arg(i as u32)));
-        }
-        if let Some(body) = body {
-            self.psg
-                .add_edge(body, apply, EdgeKind::DataFlow(DataFlow::Return));
         }
     }
 }

@@ -530,7 +530,7 @@ impl Builder {
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
             A::TypeApp(i, args) => {
                 let n = self.node(ExprKind::Var(i.name.clone()), span, &[]);
-                self.psg.node_mut(n).ann.explicit_type_args = args.clone();
+                self.psg.set_explicit_type_args(n, args.clone());
                 n
             }
             // `Option.map` and friends: a qualified name of the prelude.

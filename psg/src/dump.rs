@@ -1,6 +1,7 @@
 //! Deterministic dumps of the PSG: an indented text tree (`--emit psg`) and
 //! Graphviz DOT (`--emit psg-dot`).
 
+use crate::facts::Facts;
 use crate::graph::*;
 use crate::types::TyVar;
 use clef_frontend::ast::ForDirection;
@@ -67,14 +68,8 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Record { fields, .. } => format!("record {{ {} }}", fields.join("; ")),
             ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),
-            ExprKind::Var(name) if !psg.node(id).ann.explicit_type_args.is_empty() => {
-                let args: Vec<String> = psg
-                    .node(id)
-                    .ann
-                    .explicit_type_args
-                    .iter()
-                    .map(type_str)
-                    .collect();
+            ExprKind::Var(name) if !psg.explicit_type_args(id).is_empty() => {
+                let args: Vec<String> = psg.explicit_type_args(id).iter().map(type_str).collect();
                 format!("var {name}<{}>", args.join(", "))
             }
             ExprKind::Var(name) => format!("var {name}"),
@@ -93,8 +88,6 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Lambda => "lambda".into(),
             ExprKind::Index => "index".into(),
             ExprKind::Typed(t) => format!("typed {}", type_str(t)),
-            ExprKind::Handoff { .. } => "handoff CPU -> GPU kernel -> CPU".into(),
-            ExprKind::Sync(op) => format!("sync {} (inserted by coherency)", op.name()),
             ExprKind::Error => "error".into(),
         },
     }
@@ -114,38 +107,40 @@ pub fn literal_str(l: &Literal) -> String {
     }
 }
 
-/// A node's annotations; type variables are named through `names`, so one
-/// top-level item names each variable the same way throughout.
-fn annotations(psg: &Psg, id: NodeId, names: &mut Vec<TyVar>) -> String {
-    let node = psg.node(id);
+/// What resolution and the passes found about a node; type variables are
+/// named through `names`, so one top-level item names each variable the
+/// same way throughout.
+fn annotations(psg: &Psg, facts: &Facts, id: NodeId, names: &mut Vec<TyVar>) -> String {
     let mut s = String::new();
-    if let Some(t) = &node.ann.ty {
+    if let Some(t) = facts.ty(id) {
         let _ = write!(s, " : {}", t.display_in(names));
     }
-    if let Some(b) = node.ann.builtin {
+    if let Some(b) = psg.builtin(id) {
         let _ = write!(s, " = builtin {}", b.name());
     }
     if let Some(def) = psg.definition(id) {
         let _ = write!(s, " -> n{}", def.index());
     }
-    if let Some(case) = &node.ann.missing_case {
+    if let Some(case) = facts.missing_cases.get(&id) {
         let _ = write!(s, " incomplete (e.g. {case})");
     }
-    if !node.ann.captures.is_empty() {
-        let caps: Vec<String> = node
-            .ann
-            .captures
-            .iter()
-            .map(|c| format!("n{}", c.index()))
-            .collect();
+    let captures = facts.captures(id);
+    if !captures.is_empty() {
+        let caps: Vec<String> = captures.iter().map(|c| format!("n{}", c.index())).collect();
         let _ = write!(s, " captures [{}]", caps.join(", "));
+    }
+    if let Some(c) = facts.coherency(id).filter(|c| !c.hardware) {
+        let before = c.before.iter().map(|o| format!("{} before", o.name()));
+        let after = c.after.iter().map(|o| format!("{} after", o.name()));
+        let syncs: Vec<String> = before.chain(after).collect();
+        let _ = write!(s, " hand-off syncs: {}", syncs.join(", "));
     }
     s
 }
 
-/// The text dump: the containment tree with types and references, then
-/// the call and data-flow edges.
-pub fn text(psg: &Psg, src: &str) -> String {
+/// The text dump: the containment tree with types, references and what
+/// the passes decided.
+pub fn text(psg: &Psg, facts: &Facts, src: &str) -> String {
     let lines = LineIndex::new(src);
     let mut out = String::new();
     let Some(root) = psg.root else { return out };
@@ -162,33 +157,13 @@ pub fn text(psg: &Psg, src: &str) -> String {
             "",
             id.index(),
             describe(psg, id),
-            annotations(psg, id, &mut names),
+            annotations(psg, facts, id, &mut names),
             line + 1,
             col + 1,
             indent = depth * 2
         );
-        for child in psg.children(id).into_iter().rev() {
+        for &child in psg.kids(id).iter().rev() {
             stack.push((child, depth + 1));
-        }
-    }
-    let edges: Vec<_> = psg
-        .semantic_edges()
-        .into_iter()
-        .filter(|(_, _, k)| !matches!(k, EdgeKind::DefUse))
-        // The program's edges; the prelude's are the same in every dump.
-        .filter(|(a, b, _)| !psg.in_prelude(*a) && !psg.in_prelude(*b))
-        .collect();
-    if !edges.is_empty() {
-        out.push_str("edges:\n");
-        for (a, b, k) in edges {
-            let kind = match k {
-                EdgeKind::Call => "call".to_string(),
-                EdgeKind::DataFlow(DataFlow::Arg(i)) => format!("flow arg{i}"),
-                EdgeKind::DataFlow(DataFlow::Return) => "flow return".into(),
-                EdgeKind::DataFlow(DataFlow::Bind) => "flow bind".into(),
-                EdgeKind::DefUse => continue,
-            };
-            let _ = writeln!(out, "  n{} -> n{}  {kind}", a.index(), b.index());
         }
     }
     out
@@ -196,10 +171,10 @@ pub fn text(psg: &Psg, src: &str) -> String {
 
 /// Nodes whose value is a buffer (or makes one) are coloured by its
 /// memory space, as placement decided it where it did.
-fn residency_colour(psg: &Psg, id: NodeId) -> Option<&'static str> {
-    let space = match &psg.node(id).ann.placement {
+fn residency_colour(facts: &Facts, id: NodeId) -> Option<&'static str> {
+    let space = match facts.placement(id) {
         Some(p) => p.space.clone(),
-        None => match psg.ty(id)? {
+        None => match facts.ty(id)? {
             crate::Type::Buffer(_, m) => m.space().map(str::to_string),
             _ => return None,
         },
@@ -221,12 +196,12 @@ const SPACE_COLOURS: [(&str, &str); 6] = [
     ("decided at run time", "lightgrey"),
 ];
 
-/// Graphviz DOT: containment as solid edges, def-use dashed, calls bold,
-/// data flow blue; buffers coloured by memory space (with a legend),
-/// inserted coherency operations marked. Without `with_prelude`, the
+/// Graphviz DOT: containment as solid edges, def-use dashed; buffers
+/// coloured by memory space (with a legend), hand-offs that need syncs
+/// drawn bold red. Without `with_prelude`, the
 /// prelude's definitions the program uses are single grey nodes, and the
 /// rest of the prelude is left out.
-pub fn dot(psg: &Psg, with_prelude: bool) -> String {
+pub fn dot(psg: &Psg, facts: &Facts, with_prelude: bool) -> String {
     let mut out = String::from("digraph psg {\n  node [shape=box, fontname=\"monospace\"];\n");
     out.push_str("  subgraph cluster_legend {\n    label=\"memory spaces\";\n");
     for (i, (space, colour)) in SPACE_COLOURS.iter().enumerate() {
@@ -260,19 +235,16 @@ pub fn dot(psg: &Psg, with_prelude: bool) -> String {
             "n{} {}{}",
             id.index(),
             describe(psg, id),
-            annotations(psg, id, &mut Vec::new())
+            annotations(psg, facts, id, &mut Vec::new())
         );
         let shape = match psg.kind(id) {
             NodeKind::Module(_) => ", shape=folder",
             NodeKind::Binding(_) => ", shape=ellipse",
-            // Operations the coherency pass inserted stand out.
-            NodeKind::Expr(ExprKind::Sync(_)) => {
-                ", shape=octagon, style=\"filled,bold\", fillcolor=salmon"
-            }
-            NodeKind::Expr(ExprKind::Handoff { .. }) => ", style=\"bold,dashed\", color=red",
+            // Hand-offs that need syncs stand out.
+            _ if facts.coherency(id).is_some_and(|c| !c.hardware) => ", style=bold, color=red",
             _ => "",
         };
-        let fill = residency_colour(psg, id)
+        let fill = residency_colour(facts, id)
             .map(|c| format!(", style=filled, fillcolor={c}"))
             .unwrap_or_default();
         let _ = writeln!(out, "  n{} [label={:?}{shape}{fill}];", id.index(), label);
@@ -289,16 +261,7 @@ pub fn dot(psg: &Psg, with_prelude: bool) -> String {
             continue;
         }
         let style = match e.weight {
-            EdgeKind::DefUse => " [style=dashed, label=\"def\"]".into(),
-            EdgeKind::Call => " [style=bold, color=red, label=\"call\"]".into(),
-            EdgeKind::DataFlow(k) => format!(
-                " [color=blue, label=\"{}\"]",
-                match k {
-                    DataFlow::Arg(i) => format!("arg{i}"),
-                    DataFlow::Return => "return".into(),
-                    DataFlow::Bind => "bind".into(),
-                }
-            ),
+            EdgeKind::DefUse => " [style=dashed, label=\"def\"]",
         };
         let _ = writeln!(
             out,

@@ -1,12 +1,15 @@
 //! The Program Semantic Graph: nodes for modules, bindings, parameters and
-//! expressions, in a tree (each node's ordered children, indexed by id);
-//! semantic edges between them in a petgraph graph (def-use, calls, data
-//! flow).
+//! expressions, in a tree (each node's ordered children, indexed by id),
+//! with the def-use edges of name resolution in a petgraph graph.
 //!
 //! Invariants:
 //! * Node ids are dense and assigned deterministically by [`crate::build`]
 //!   (a walk in source order; an expression gets its id after its operands);
-//!   nodes are never removed (passes may add nodes), so ids are stable.
+//!   nodes are never removed, so ids are stable.
+//! * The PSG is written only while it is constructed: [`crate::build`],
+//!   then name resolution (def-use edges, builtins, union cases) and the
+//!   eta-expansion that needs it. Every later pass reads it and writes its
+//!   own table in [`crate::facts::Facts`].
 //! * Every node except the root and prelude modules has exactly one
 //!   parent ([`Psg::parent`]), and [`Psg::kids`] lists a node's children in
 //!   order; the tree is not in the petgraph graph, whose edges are only the
@@ -14,13 +17,14 @@
 //! * The children of an expression node are its operands, in evaluation
 //!   order (see [`ExprKind`] for each shape).
 
-use crate::types::{DeclRef, PreludeType, TyVar, Type};
+use crate::types::{DeclRef, PreludeType};
 use crate::Builtin;
 use clef_frontend::ast::{BinOp, ForDirection, TypeExpr};
 use clef_frontend::Span;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use std::collections::HashMap;
 
 pub type NodeId = NodeIndex<u32>;
 
@@ -106,7 +110,7 @@ impl BindingInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Lit(Literal),
-    /// A name; resolution adds a `DefUse` edge or a builtin annotation.
+    /// A name; resolution adds a `DefUse` edge or records its builtin.
     Var(String),
     /// `obj.Name` — children: [obj]. Module-qualified names are resolved
     /// to `Var` when the PSG is built, so this is a property access.
@@ -157,20 +161,13 @@ pub enum ExprKind {
     Index,
     /// `(e : T)` — children [e]
     Typed(TypeExpr),
-    /// A hand-off between execution domains (a CPU call of a GPU kernel),
-    /// made by the coherency pass: children [syncs before…, the call, syncs
-    /// after…]; `call` is the call's index. Its value is the call's.
-    Handoff {
-        call: usize,
-    },
-    /// An explicit coherency operation the coherency pass inserted.
-    Sync(SyncOp),
     /// A part of the program that failed to parse.
     Error,
 }
 
 /// Operations that keep memory coherent across a hand-off when the
-/// hardware does not.
+/// hardware does not; the coherency pass records them on the call and
+/// lowering emits them around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SyncOp {
     /// Before the device reads: drain CPU stores (write-combining BAR
@@ -204,7 +201,7 @@ pub enum NodeKind {
         guarded: bool,
     },
     /// `type Name<'T> = { fields }` (no children; typeck records the
-    /// field types in `ann.record_fields`).
+    /// field types in its table).
     TypeDecl(TypeDeclInfo),
     /// A pattern; its children are sub-patterns. A pattern variable is a
     /// `Binding` node (role `PatternVar`) in place of a pattern node.
@@ -259,71 +256,14 @@ pub enum PatternKind {
     /// `{ A = p; … }` — children: a pattern per named field
     Record(Vec<String>),
     /// A union case, `None` or `Some p` — children: the argument pattern,
-    /// if any. Name resolution records the case in `ann.case`.
+    /// if any. Name resolution records the case ([`Psg::case`]).
     Case(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DataFlow {
-    /// argument i of a call → the callee's parameter i
-    Arg(u32),
-    /// a function's body → the call site receiving its value
-    Return,
-    /// a bound expression → its binding
-    Bind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// reference → the binding it names
     DefUse,
-    /// call site (`Apply`) → callee binding
-    Call,
-    /// value → where it flows
-    DataFlow(DataFlow),
-}
-
-/// Facts the passes record on a node.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Annotations {
-    /// The node's type (after inference; may contain generalised variables
-    /// inside generic functions).
-    pub ty: Option<Type>,
-    /// On a `Var` naming a builtin.
-    pub builtin: Option<Builtin>,
-    /// On a generic binding: its quantified variables.
-    pub generalized: Vec<TyVar>,
-    /// On a `Var` naming a generic binding: what each quantified variable
-    /// stands for at this use.
-    pub instantiation: Vec<(TyVar, Type)>,
-    /// On a local function: the enclosing function's bindings it reads,
-    /// passed as extra leading arguments (lambda lifting).
-    pub captures: Vec<NodeId>,
-    /// On an `Apply` of `printf`/`printfn`: the parsed format.
-    pub format: Option<Vec<FormatPiece>>,
-    /// On a record `TypeDecl`: its fields' types, in declaration order,
-    /// over the variables in `generalized` (the type parameters).
-    pub record_fields: Vec<(String, Type)>,
-    /// On a union `TypeDecl`: each case's name and field types, over the
-    /// variables in `generalized`.
-    pub union_cases: Vec<(String, Vec<Type>)>,
-    /// On a `Var` or case pattern naming a union case: the union's
-    /// declaration and the case's index.
-    pub case: Option<(NodeId, usize)>,
-    /// On a `Var` written `f<int>`: the explicit type arguments (set when
-    /// the PSG is built).
-    pub explicit_type_args: Vec<TypeExpr>,
-    /// On a `Match` whose arms can miss a value: an example of one, as
-    /// the incomplete-match warning shows it.
-    pub missing_case: Option<String>,
-    /// On a `BAREWire.allocate`/`allocateAuto` node: the buffer's space as
-    /// inference left it, and the accesses it must allow.
-    pub residency: Option<Residency>,
-    /// On an allocation site, after the placement pass: where it goes.
-    pub placement: Option<Placement>,
-    /// On a CPU call of a GPU kernel, after the coherency pass: how the
-    /// hand-off stays coherent.
-    pub coherency: Option<Coherency>,
 }
 
 /// The coherency pass's decision for one hand-off.
@@ -385,7 +325,6 @@ pub enum FormatPiece {
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
-    pub ann: Annotations,
 }
 
 /// The Program Semantic Graph of one compilation unit.
@@ -398,21 +337,59 @@ pub struct Psg {
     pub prelude: Option<NodeId>,
     /// The prelude's declarations of the types the compiler knows.
     pub prelude_types: Vec<(PreludeType, NodeId)>,
-    /// Each node's children in order, and its parent: the `Contains`
-    /// edges, indexed, so that walks neither scan nor sort edges.
+    /// Each node's children in order, and its parent: the tree, indexed,
+    /// so that walks neither scan nor sort edges.
     children_of: Vec<Vec<NodeId>>,
     parent_of: Vec<Option<NodeId>>,
+    /// Name resolution: the builtin a `Var` names.
+    builtins: HashMap<NodeId, Builtin>,
+    /// Name resolution: on a `Var` or case pattern naming a union case,
+    /// the union's declaration and the case's index.
+    cases: HashMap<NodeId, (NodeId, usize)>,
+    /// On a `Var` written `f<int>`: the explicit type arguments.
+    explicit_type_args: HashMap<NodeId, Vec<TypeExpr>>,
 }
 
 impl Psg {
     pub fn add_node(&mut self, kind: NodeKind, span: Span) -> NodeId {
         self.children_of.push(Vec::new());
         self.parent_of.push(None);
-        self.graph.add_node(Node {
-            kind,
-            span,
-            ann: Annotations::default(),
-        })
+        self.graph.add_node(Node { kind, span })
+    }
+
+    /// The builtin a `Var` names (name resolution).
+    pub fn builtin(&self, id: NodeId) -> Option<Builtin> {
+        self.builtins.get(&id).copied()
+    }
+    pub fn set_builtin(&mut self, id: NodeId, b: Option<Builtin>) {
+        match b {
+            Some(b) => self.builtins.insert(id, b),
+            None => self.builtins.remove(&id),
+        };
+    }
+
+    /// The union case a `Var` or case pattern names: its declaration and
+    /// index (name resolution).
+    pub fn case(&self, id: NodeId) -> Option<(NodeId, usize)> {
+        self.cases.get(&id).copied()
+    }
+    pub fn set_case(&mut self, id: NodeId, case: Option<(NodeId, usize)>) {
+        match case {
+            Some(c) => self.cases.insert(id, c),
+            None => self.cases.remove(&id),
+        };
+    }
+
+    /// The type arguments written on a `Var` (`f<int>`).
+    pub fn explicit_type_args(&self, id: NodeId) -> &[TypeExpr] {
+        self.explicit_type_args.get(&id).map_or(&[], Vec::as_slice)
+    }
+    pub fn set_explicit_type_args(&mut self, id: NodeId, args: Vec<TypeExpr>) {
+        if args.is_empty() {
+            self.explicit_type_args.remove(&id);
+        } else {
+            self.explicit_type_args.insert(id, args);
+        }
     }
 
     /// Add `child` as the next child of `parent`.
@@ -448,10 +425,6 @@ impl Psg {
 
     pub fn span(&self, id: NodeId) -> Span {
         self.graph[id].span
-    }
-
-    pub fn ty(&self, id: NodeId) -> Option<&Type> {
-        self.graph[id].ann.ty.as_ref()
     }
 
     pub fn binding(&self, id: NodeId) -> Option<&BindingInfo> {
@@ -519,17 +492,6 @@ impl Psg {
             .map(|e| e.target())
     }
 
-    /// All semantic edges, sorted, for dumps.
-    pub fn semantic_edges(&self) -> Vec<(NodeId, NodeId, EdgeKind)> {
-        let mut edges: Vec<_> = self
-            .graph
-            .edge_references()
-            .map(|e| (e.source(), e.target(), *e.weight()))
-            .collect();
-        edges.sort_by_key(|(a, b, k)| (a.index(), b.index(), format!("{k:?}")));
-        edges
-    }
-
     /// Parameters and body of a function binding (body is `None` only for
     /// bindings that failed to parse).
     pub fn function_parts(&self, binding: NodeId) -> (Vec<NodeId>, Option<NodeId>) {
@@ -537,90 +499,6 @@ impl Psg {
         let kids = self.children(binding);
         let params = kids.iter().take(arity).copied().collect();
         (params, kids.get(arity).copied())
-    }
-
-    /// The declaration behind a named type, and the substitution of its
-    /// type arguments for the declaration's parameters.
-    fn declared<'a>(
-        &'a self,
-        ty: &'a Type,
-    ) -> Option<(&'a Node, impl Fn(TyVar) -> Option<Type> + 'a)> {
-        let Type::Named { decl, args, .. } = ty else {
-            return None;
-        };
-        let node = self.graph.node_weight(NodeId::new(decl.index()))?;
-        let params = &node.ann.generalized;
-        let subst = move |v: TyVar| {
-            params
-                .iter()
-                .position(|p| *p == v)
-                .and_then(|i| args.get(i).cloned())
-        };
-        Some((node, subst))
-    }
-
-    /// Type variables mentioned anywhere inside a node (a function
-    /// binding: its parameters, body and the instantiations in it), in no
-    /// particular order, possibly repeated.
-    pub fn vars_within(&self, root: NodeId) -> Vec<TyVar> {
-        let mut vars = Vec::new();
-        let mut stack = vec![root];
-        while let Some(id) = stack.pop() {
-            let node = self.node(id);
-            if let Some(t) = &node.ann.ty {
-                t.vars(&mut vars);
-            }
-            for (_, t) in &node.ann.instantiation {
-                t.vars(&mut vars);
-            }
-            stack.extend(self.children(id));
-        }
-        vars
-    }
-
-    /// The field names of a record type, in declaration order; `None` if
-    /// `ty` is not a record.
-    pub fn record_field_names(&self, ty: &Type) -> Option<Vec<&str>> {
-        let Type::Named { decl, .. } = ty.without_measure() else {
-            return None;
-        };
-        let node = self.graph.node_weight(NodeId::new(decl.index()))?;
-        is_record(node).then(|| {
-            node.ann
-                .record_fields
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect()
-        })
-    }
-
-    /// The fields of a record type, with its type arguments substituted
-    /// for the declaration's parameters; `None` if `ty` is not a record.
-    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
-        let (node, subst) = self.declared(ty)?;
-        is_record(node).then(|| {
-            node.ann
-                .record_fields
-                .iter()
-                .map(|(n, t)| (n.clone(), t.map_vars(&subst)))
-                .collect()
-        })
-    }
-
-    /// The cases of a union type, with its type arguments substituted for
-    /// the declaration's parameters; `None` if `ty` is not a union.
-    pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
-        let (node, subst) = self.declared(ty)?;
-        if node.ann.union_cases.is_empty() {
-            return None;
-        }
-        Some(
-            node.ann
-                .union_cases
-                .iter()
-                .map(|(n, ts)| (n.clone(), ts.iter().map(|t| t.map_vars(&subst)).collect()))
-                .collect(),
-        )
     }
 
     /// The prelude's declaration of `p`.
@@ -674,10 +552,4 @@ impl Psg {
     pub fn items(&self) -> Vec<NodeId> {
         self.root.map(|r| self.children(r)).unwrap_or_default()
     }
-}
-
-/// Whether a type's declaration is a record (a type declaration without
-/// cases).
-fn is_record(node: &Node) -> bool {
-    matches!(&node.kind, NodeKind::TypeDecl(info) if info.cases.is_empty())
 }

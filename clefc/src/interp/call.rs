@@ -2,7 +2,7 @@
 //! and the type substitution each call runs under.
 //!
 //! Invariants:
-//! * A function's frame binds its captured locals (`ann.captures`, read
+//! * A function's frame binds its captured locals (the captures table, read
 //!   from the caller's frame, as codegen's lambda lifting passes them),
 //!   then its parameters.
 //! * A saturated call in tail position is not made: it comes back to the
@@ -44,7 +44,7 @@ impl Interp<'_> {
                 return internal("a function without a body");
             };
             let mut env = Env::new(subst);
-            let names = self.ann(func).captures.iter().chain(&kids[..arity]);
+            let names = self.facts.captures(func).iter().chain(&kids[..arity]);
             env.locals.extend(names.copied().zip(values));
             match self.eval_in(body, &mut env, true)? {
                 Ret::Val(v) => return Ok(v),
@@ -55,7 +55,7 @@ impl Interp<'_> {
 
     /// The values of the locals a function captures, from this frame.
     pub fn captured(&self, func: NodeId, env: &Env) -> R<Rc<[Value]>> {
-        let captures = &self.ann(func).captures;
+        let captures = self.facts.captures(func);
         if captures.is_empty() {
             return Ok(self.no_captures.clone());
         }
@@ -165,7 +165,7 @@ impl Interp<'_> {
         }
         let base = &self.substs[caller as usize];
         let mut subst = base.0.clone();
-        for (v, t) in &self.ann(reference).instantiation {
+        for (v, t) in self.facts.types.instantiation(reference) {
             subst.retain(|(u, _)| u != v);
             let concrete = t.map_vars(&|u| Some(base.1.get(&u).cloned().unwrap_or(Type::Unit)));
             subst.push((*v, concrete));
@@ -195,7 +195,7 @@ impl Interp<'_> {
     /// Type variables mentioned anywhere inside a function binding.
     fn function_vars(&mut self, binding: NodeId) -> &BTreeSet<TyVar> {
         if !self.function_vars.contains_key(&binding) {
-            let vars = self.psg.vars_within(binding);
+            let vars = self.facts.types.vars_within(self.psg, binding);
             self.function_vars
                 .insert(binding, vars.into_iter().collect());
         }

@@ -58,9 +58,6 @@ impl Interp<'_> {
             }
             ExprKind::Index => self.index(id, env)?,
             ExprKind::Typed(_) => return self.eval_in(self.kids(id)[0], env, tail),
-            ExprKind::Handoff { call } => self.handoff(id, *call, env)?,
-            // Memory is coherent in one process: nothing to synchronise.
-            ExprKind::Sync(_) => Value::Unit,
             ExprKind::Error => return internal("an expression that failed to parse"),
         };
         Ok(Ret::Val(v))
@@ -76,16 +73,20 @@ impl Interp<'_> {
     }
 
     fn var(&mut self, id: NodeId, env: &mut Env) -> R<Value> {
-        let ann = self.ann(id);
-        if ann.builtin == Some(Builtin::Sizeof) {
-            let t = ann.instantiation.first().map(|(_, t)| t.clone());
+        if self.psg.builtin(id) == Some(Builtin::Sizeof) {
+            let t = self
+                .facts
+                .types
+                .instantiation(id)
+                .first()
+                .map(|(_, t)| t.clone());
             let map = &self.substs[env.subst as usize].1;
             let t = t
                 .unwrap_or(Type::Unit)
                 .map_vars(&|v| Some(map.get(&v).cloned().unwrap_or(Type::Unit)));
             return Ok(Value::Int(size_of(&t)));
         }
-        if let Some((_, index)) = ann.case {
+        if let Some((_, index)) = self.psg.case(id) {
             return Ok(Value::case(index, Vec::new()));
         }
         let Some(def) = self.def(id) else {
@@ -100,7 +101,7 @@ impl Interp<'_> {
     fn member(&mut self, id: NodeId, name: &str, env: &mut Env) -> R<Value> {
         let obj_node = self.kids(id)[0];
         let obj = self.eval(obj_node, env)?;
-        if let Some(fields) = self.record_field_names(self.psg.ty(obj_node)) {
+        if let Some(fields) = self.record_field_names(self.facts.ty(obj_node)) {
             let Some(i) = fields.iter().position(|f| *f == name) else {
                 return internal(format!("unknown field {name}"));
             };
@@ -129,11 +130,10 @@ impl Interp<'_> {
     fn apply(&mut self, id: NodeId, env: &mut Env, tail: bool) -> R<Ret> {
         let kids = self.kids(id);
         let (head, args) = (kids[0], &kids[1..]);
-        let ann = self.ann(head);
-        if let Some(b) = ann.builtin {
+        if let Some(b) = self.psg.builtin(head) {
             return Ok(Ret::Val(self.builtin(id, b, args, env)?));
         }
-        if let Some((decl, index)) = ann.case {
+        if let Some((decl, index)) = self.psg.case(head) {
             return Ok(Ret::Val(self.construct_case(decl, index, args, env)?));
         }
         let callee = self
@@ -159,8 +159,9 @@ impl Interp<'_> {
         env: &mut Env,
     ) -> R<Value> {
         let arity = self
-            .ann(decl)
-            .union_cases
+            .facts
+            .types
+            .declared_union_cases(decl)
             .get(index)
             .map_or(0, |(_, fs)| fs.len());
         let &[arg] = args else {
@@ -402,7 +403,7 @@ impl Interp<'_> {
     /// `{ A = a; … }` (evaluated in written order, stored in declaration
     /// order) and `{ r with A = a }`.
     fn record(&mut self, id: NodeId, names: &[String], update: bool, env: &mut Env) -> R<Value> {
-        let Some(fields) = self.record_field_names(self.psg.ty(id)) else {
+        let Some(fields) = self.record_field_names(self.facts.ty(id)) else {
             return internal("a record of a non-record type");
         };
         let kids = self.kids(id);
@@ -430,17 +431,6 @@ impl Interp<'_> {
             slots.push(v);
         }
         Ok(Value::Record(slots.into()))
-    }
-
-    fn handoff(&mut self, id: NodeId, call: usize, env: &mut Env) -> R<Value> {
-        let mut value = Value::Unit;
-        for (i, &k) in self.kids(id).iter().enumerate() {
-            let v = self.eval(k, env)?;
-            if i == call {
-                value = v;
-            }
-        }
-        Ok(value)
     }
 }
 

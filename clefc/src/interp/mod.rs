@@ -59,7 +59,7 @@ pub fn internal<T>(msg: impl Into<String>) -> R<T> {
 
 /// Run a checked program with `args` as `argv`; returns the exit code.
 /// Output goes to stdout through the runtime's buffer, failures to stderr.
-pub fn run(psg: &Psg, src: &SourceFile, args: &[String]) -> i32 {
+pub fn run(psg: &Psg, facts: &Facts, src: &SourceFile, args: &[String]) -> i32 {
     let result = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("clef-interp".into())
@@ -70,7 +70,7 @@ pub fn run(psg: &Psg, src: &SourceFile, args: &[String]) -> i32 {
                 let kids: Vec<Box<[NodeId]>> =
                     ids.clone().map(|id| psg.children(id).into()).collect();
                 let defs: Vec<Option<NodeId>> = ids.map(|id| psg.definition(id)).collect();
-                let mut interp = Interp::new(psg, src, &kids, &defs);
+                let mut interp = Interp::new(psg, facts, src, &kids, &defs);
                 interp.main(args)
             })
             .map(|h| h.join())
@@ -151,6 +151,8 @@ impl Env {
 
 pub struct Interp<'p> {
     pub psg: &'p Psg,
+    /// What the passes found (types, captures, formats).
+    pub facts: &'p Facts,
     src: &'p SourceFile,
     /// Children of every node, in order (`Psg::children` is a search).
     kids: &'p [Box<[NodeId]>],
@@ -174,6 +176,7 @@ pub struct Interp<'p> {
 impl<'p> Interp<'p> {
     fn new(
         psg: &'p Psg,
+        facts: &'p Facts,
         src: &'p SourceFile,
         kids: &'p [Box<[NodeId]>],
         defs: &'p [Option<NodeId>],
@@ -183,6 +186,7 @@ impl<'p> Interp<'p> {
         subst_ids.insert(empty.clone(), 0);
         Interp {
             psg,
+            facts,
             src,
             kids,
             defs,
@@ -238,15 +242,11 @@ impl<'p> Interp<'p> {
         self.defs[id.index()]
     }
 
-    pub fn ann(&self, id: NodeId) -> &'p Annotations {
-        &self.psg.node(id).ann
-    }
-
     /// The concrete type of a node under a substitution, measures erased
     /// (as codegen's `type_of`: an unbound variable is `unit`).
     pub fn type_of(&self, id: NodeId, subst: SubstId) -> Type {
         let map = &self.substs[subst as usize].1;
-        let t = self.psg.ty(id).cloned().unwrap_or(Type::Unit);
+        let t = self.facts.ty(id).cloned().unwrap_or(Type::Unit);
         t.map_vars(&|v| Some(map.get(&v).cloned().unwrap_or(Type::Unit)))
             .erase_measures()
     }
@@ -296,7 +296,7 @@ impl<'p> Interp<'p> {
 
     /// The record fields of a (static) type's declaration, in order.
     pub fn record_field_names(&self, ty: Option<&Type>) -> Option<Vec<&'p str>> {
-        self.psg.record_field_names(ty?)
+        self.facts.types.record_field_names(self.psg, ty?)
     }
 }
 

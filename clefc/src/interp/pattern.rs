@@ -45,7 +45,7 @@ impl Interp<'_> {
             }
             PatternKind::Typed(_) => self.test_pattern(kids[0], v, env),
             PatternKind::Record(names) => {
-                let Some(fields) = self.record_field_names(psg.ty(pat)) else {
+                let Some(fields) = self.record_field_names(self.facts.ty(pat)) else {
                     return internal("a record pattern of a non-record type");
                 };
                 let Value::Record(slots) = v else {
@@ -75,7 +75,7 @@ impl Interp<'_> {
     }
 
     fn test_case(&mut self, pat: NodeId, kids: &[NodeId], v: &Value, env: &mut Env) -> R<bool> {
-        let Some((_, index)) = self.ann(pat).case else {
+        let Some((_, index)) = self.psg.case(pat) else {
             return internal("an unresolved case pattern");
         };
         let Value::Union(case) = v else {

@@ -23,7 +23,7 @@ impl Interp<'_> {
         args: &[NodeId],
         env: &mut Env,
     ) -> R<Value> {
-        let Some(pieces) = &self.ann(apply).format else {
+        let Some(pieces) = self.facts.types.format(apply) else {
             return internal("printf without a format");
         };
         let mut values = Vec::with_capacity(args.len());
@@ -127,7 +127,7 @@ impl Interp<'_> {
                 text("]");
             }
             (Type::Named { .. }, Value::Record(slots)) => {
-                let Some(fields) = self.psg.record_fields(t) else {
+                let Some(fields) = self.facts.types.record_fields(self.psg, t) else {
                     return internal("a record of a non-record type");
                 };
                 let indent = io::barewire_column() + 2;
@@ -142,7 +142,7 @@ impl Interp<'_> {
                 text(" }");
             }
             (Type::Named { .. }, Value::Union(c)) => {
-                let Some(cases) = self.psg.union_cases(t) else {
+                let Some(cases) = self.facts.types.union_cases(t) else {
                     return internal("a union of a non-union type");
                 };
                 let Some((name, fields)) = cases.get(c.tag) else {
@@ -192,7 +192,8 @@ impl Interp<'_> {
         if t.is_prelude(PreludeType::List) {
             return false;
         }
-        self.psg
+        self.facts
+            .types
             .union_cases(t)
             .and_then(|cases| cases.get(c.tag).map(|(_, fs)| !fs.is_empty()))
             .unwrap_or(false)

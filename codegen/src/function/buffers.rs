@@ -19,7 +19,7 @@ impl Lowering<'_, '_, '_> {
     /// The residency code of the buffer type of `node` (6 when inference
     /// left the space free).
     fn space_code(&self, node: NodeId) -> i32 {
-        let ty = self.cg.psg.ty(node).cloned().unwrap_or(Type::Unit);
+        let ty = self.cg.facts.ty(node).cloned().unwrap_or(Type::Unit);
         let ty = ty.map_vars(&|v| self.subst.get(&v).cloned());
         match ty {
             Type::Buffer(_, m) => residency_code(m.space()),
@@ -40,7 +40,7 @@ impl Lowering<'_, '_, '_> {
         let size = self.b.ins().iconst(types::I64, elem_size(&elem) as i64);
         // The placement pass's decision, on the allocation's head node.
         let head = self.cg.psg.children(apply).first().copied();
-        let placement = head.and_then(|h| self.cg.psg.node(h).ann.placement.clone());
+        let placement = head.and_then(|h| self.cg.facts.placement(h).cloned());
         let code = match &placement {
             Some(Placement {
                 space: Some(space), ..

@@ -62,7 +62,7 @@ impl Lowering<'_, '_, '_> {
         // The callee's type variables, as seen from this instance.
         let mut subst: Vec<(TyVar, Type)> =
             self.subst.iter().map(|(v, t)| (*v, t.clone())).collect();
-        for (v, t) in &self.cg.psg.node(reference).ann.instantiation {
+        for (v, t) in self.cg.facts.types.instantiation(reference) {
             subst.retain(|(u, _)| u != v);
             let concrete = t.map_vars(&|u| Some(self.subst.get(&u).cloned().unwrap_or(Type::Unit)));
             subst.push((*v, concrete));
@@ -73,7 +73,7 @@ impl Lowering<'_, '_, '_> {
     /// Values of the locals a function captures, as seen from here.
     pub(super) fn captured_values(&mut self, callee: NodeId) -> Vec<Value> {
         let mut values = Vec::new();
-        for c in self.cg.psg.node(callee).ann.captures.clone() {
+        for c in self.cg.facts.captures(callee).to_vec() {
             if let Some(&p) = self.places.get(&c) {
                 values.push(self.load_place(p));
             }
@@ -83,10 +83,10 @@ impl Lowering<'_, '_, '_> {
 
     pub(super) fn apply(&mut self, id: NodeId, kids: &[NodeId], tail: bool) -> R<Val> {
         let (head, args) = (kids[0], &kids[1..]);
-        if let Some(b) = self.cg.psg.node(head).ann.builtin {
+        if let Some(b) = self.cg.psg.builtin(head) {
             return self.builtin(id, b, args);
         }
-        if let Some((_, index)) = self.cg.psg.node(head).ann.case {
+        if let Some((_, index)) = self.cg.psg.case(head) {
             return self.construct_case(id, index, args).map(Some);
         }
         let callee = self

@@ -247,6 +247,18 @@ impl Lowering<'_, '_, '_> {
         self.filled = false;
     }
 
+    /// The coherency operations of a hand-off, as runtime calls.
+    fn syncs(&mut self, ops: &[SyncOp]) -> R<()> {
+        for op in ops {
+            let f = match op {
+                SyncOp::Fence => &rt::SYNC_FENCE,
+                SyncOp::DeviceSync => &rt::SYNC_DEVICE,
+            };
+            self.runtime(f, &[])?;
+        }
+        Ok(())
+    }
+
     fn runtime(&mut self, f: &RuntimeFn, args: &[Value]) -> R<Val> {
         let id = self
             .cg
@@ -331,15 +343,14 @@ impl Lowering<'_, '_, '_> {
         let ty = self.type_of(id);
         Ok(match kind {
             ExprKind::Lit(lit) => self.literal(&lit)?,
-            ExprKind::Var(_) if self.cg.psg.node(id).ann.builtin == Some(Builtin::Sizeof) => {
+            ExprKind::Var(_) if self.cg.psg.builtin(id) == Some(Builtin::Sizeof) => {
                 // `sizeof<T>`: the size of T's machine representation
                 // (pointers for heap values), as F# reports it.
                 let t = self
                     .cg
-                    .psg
-                    .node(id)
-                    .ann
-                    .instantiation
+                    .facts
+                    .types
+                    .instantiation(id)
                     .first()
                     .map(|(_, t)| t.clone())
                     .unwrap_or(Type::Unit);
@@ -347,9 +358,9 @@ impl Lowering<'_, '_, '_> {
                 let size = clif_type(&t).map_or(0, |c| c.bytes()) as i64;
                 Some(self.b.ins().iconst(types::I32, size))
             }
-            ExprKind::Var(_) if self.cg.psg.node(id).ann.case.is_some() => {
+            ExprKind::Var(_) if self.cg.psg.case(id).is_some() => {
                 // A case without fields (with fields, it is applied).
-                let (_, index) = self.cg.psg.node(id).ann.case.expect("checked by the guard");
+                let (_, index) = self.cg.psg.case(id).expect("checked by the guard");
                 Some(self.make_case(index, &[])?)
             }
             ExprKind::Var(_) => {
@@ -424,7 +435,18 @@ impl Lowering<'_, '_, '_> {
                 }
                 Some(self.array_literal(&elem, &values)?)
             }
-            ExprKind::Apply => self.apply(id, &kids, tail)?,
+            ExprKind::Apply => match self.cg.facts.coherency(id).filter(|c| !c.hardware) {
+                // A hand-off the coherency pass decided needs syncs: they
+                // run around the call, which is then not a tail call.
+                Some(c) => {
+                    let (before, after) = (c.before.clone(), c.after.clone());
+                    self.syncs(&before)?;
+                    let value = self.apply(id, &kids, false)?;
+                    self.syncs(&after)?;
+                    value
+                }
+                None => self.apply(id, &kids, tail)?,
+            },
             ExprKind::Binary(BinOp::And) | ExprKind::Binary(BinOp::Or) => {
                 let is_and = matches!(kind, ExprKind::Binary(BinOp::And));
                 let a = self.value(kids[0], false)?;
@@ -557,25 +579,6 @@ impl Lowering<'_, '_, '_> {
                 None
             }
             ExprKind::Typed(_) => self.expr(kids[0], tail)?,
-            // The call's value; the syncs around it are statements.
-            ExprKind::Handoff { call } => {
-                let mut value = None;
-                for (i, &k) in kids.iter().enumerate() {
-                    let v = self.expr(k, false)?;
-                    if i == call {
-                        value = v;
-                    }
-                }
-                value
-            }
-            ExprKind::Sync(op) => {
-                let f = match op {
-                    SyncOp::Fence => &rt::SYNC_FENCE,
-                    SyncOp::DeviceSync => &rt::SYNC_DEVICE,
-                };
-                self.runtime(f, &[])?;
-                None
-            }
             ExprKind::Tuple => {
                 let mut values = Vec::new();
                 for &k in &kids {

@@ -16,12 +16,11 @@ impl Lowering<'_, '_, '_> {
     pub(super) fn format(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
         let pieces = self
             .cg
-            .psg
-            .node(apply)
-            .ann
-            .format
-            .clone()
-            .ok_or_else(|| internal("printf without format"))?;
+            .facts
+            .types
+            .format(apply)
+            .ok_or_else(|| internal("printf without format"))?
+            .to_vec();
         let mut values: Vec<(Type, Val)> = Vec::new();
         for &arg in &args[1..] {
             let t = self.type_of(arg);

@@ -77,9 +77,7 @@ impl Lowering<'_, '_, '_> {
         let (_, index) = self
             .cg
             .psg
-            .node(pat)
-            .ann
-            .case
+            .case(pat)
             .ok_or_else(|| internal("unresolved case pattern"))?;
         let block = v.ok_or_else(|| internal("union without a value"))?;
         let tag = self.tag(block);

@@ -69,7 +69,7 @@ impl Infer<'_> {
                     .lookup(&name.name)
                     .or(self.psg.prelude_type(prelude))
                     .expect("checked by the guard");
-                let arity = self.psg.node(decl).ann.generalized.len();
+                let arity = self.table.generalized(decl).len();
                 if args.len() != arity {
                     self.diags.push(
                         Diagnostic::error(

@@ -183,7 +183,7 @@ impl Infer<'_> {
 
     /// The type of `BAREWire.allocate` and friends at node `id`.
     pub(super) fn buffer_builtin(&mut self, id: NodeId, b: Builtin) -> Type {
-        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let args = self.psg.explicit_type_args(id).to_vec();
         let span = self.psg.span(id);
         let wanted = match b {
             Builtin::BufferAllocate => 2,
@@ -440,11 +440,14 @@ impl Infer<'_> {
             };
             accesses.sort_by_key(|(_, at)| at.start);
             accesses.dedup();
-            self.psg.node_mut(site.node).ann.residency = Some(Residency {
-                space: space_name(&space).map(str::to_string),
-                auto: site.auto,
-                accesses,
-            });
+            self.table.set_residency(
+                site.node,
+                Residency {
+                    space: space_name(&space).map(str::to_string),
+                    auto: site.auto,
+                    accesses,
+                },
+            );
         }
     }
 
@@ -511,7 +514,7 @@ impl Infer<'_> {
     /// the signature that declared it, following a variable to its binding.
     fn space_origin(&self, mut at: NodeId) -> Option<(Span, String)> {
         for _ in 0..8 {
-            if let Some(b) = self.psg.node(at).ann.builtin {
+            if let Some(b) = self.psg.builtin(at) {
                 if b == Builtin::BufferAllocateAuto {
                     return Some((
                         self.psg.span(at),

@@ -7,7 +7,7 @@ use super::*;
 
 impl Infer<'_> {
     pub(super) fn var(&mut self, id: NodeId) -> Type {
-        if self.psg.node(id).ann.builtin == Some(Builtin::Sizeof) {
+        if self.psg.builtin(id) == Some(Builtin::Sizeof) {
             return self.sizeof(id);
         }
         if let Some(
@@ -15,14 +15,14 @@ impl Infer<'_> {
             | Builtin::BufferAllocateAuto
             | Builtin::BufferMigrate
             | Builtin::BufferCopy),
-        ) = self.psg.node(id).ann.builtin
+        ) = self.psg.builtin(id)
         {
             return self.buffer_builtin(id, b);
         }
-        if let Some(b) = self.psg.node(id).ann.builtin {
+        if let Some(b) = self.psg.builtin(id) {
             return self.builtin(b, self.psg.span(id));
         }
-        if let Some((decl, index)) = self.psg.node(id).ann.case {
+        if let Some((decl, index)) = self.psg.case(id) {
             return self.case_constructor(decl, index);
         }
         let Some(def) = self.psg.definition(id) else {
@@ -48,7 +48,7 @@ impl Infer<'_> {
 
     /// `sizeof<T>`: an int; `T` is recorded as the node's instantiation.
     pub(super) fn sizeof(&mut self, id: NodeId) -> Type {
-        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let args = self.psg.explicit_type_args(id).to_vec();
         let [arg] = &args[..] else {
             self.diags.push(
                 Diagnostic::error(
@@ -78,7 +78,7 @@ impl Infer<'_> {
         def: NodeId,
         inst: &HashMap<TyVar, Type>,
     ) {
-        let args = self.psg.node(id).ann.explicit_type_args.clone();
+        let args = self.psg.explicit_type_args(id).to_vec();
         if args.is_empty() {
             return;
         }
@@ -264,7 +264,7 @@ impl Infer<'_> {
 
     pub(super) fn apply(&mut self, id: NodeId, kids: &[NodeId]) -> Type {
         let (head, args) = (kids[0], &kids[1..]);
-        let head_builtin = self.psg.node(head).ann.builtin;
+        let head_builtin = self.psg.builtin(head);
         if let Some(t) = self.cons(head, args) {
             return t;
         }
@@ -400,8 +400,8 @@ impl Infer<'_> {
                 holes.push(t);
             }
         }
-        self.psg.node_mut(apply).ann.format = Some(pieces);
-        let is_sprintf = self.psg.node(head).ann.builtin == Some(Builtin::Sprintf);
+        self.table.set_format(apply, pieces);
+        let is_sprintf = self.psg.builtin(head) == Some(Builtin::Sprintf);
         Type::curried(holes, if is_sprintf { Type::String } else { Type::Unit })
     }
 }

@@ -215,7 +215,7 @@ impl Infer<'_> {
                 }
             }
         };
-        self.psg.node_mut(decl).ann.ty = Some(Type::Measure(m.clone()));
+        self.table.set_ty(decl, Some(Type::Measure(m.clone())));
         self.measure_names.insert(info.name.clone(), m);
     }
 

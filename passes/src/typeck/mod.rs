@@ -1,12 +1,13 @@
 //! Type inference: Hindley–Milner with let-polymorphism (level-based
 //! generalisation), F#'s overloaded arithmetic as deferred constraints.
 //!
-//! Input: a resolved PSG (every `Var` has a `DefUse` edge or a builtin).
-//! Output: every binding and expression node has `ann.ty`; generic
-//! function bindings list their quantified variables in `ann.generalized`
-//! and every reference to them records its `ann.instantiation`; `printf`
-//! calls carry their parsed `ann.format`. Types are fully resolved except
-//! for quantified variables inside generic functions. Errors are E05xx.
+//! Input: a resolved PSG (every `Var` has a `DefUse` edge or a builtin),
+//! which it only reads. Output: a [`TypeTable`] in which every binding and
+//! expression node has a type; generic function bindings list their
+//! quantified variables and every reference to them records its
+//! instantiation; `printf` calls have their parsed format; every
+//! allocation site its residency. Types are fully resolved except for
+//! quantified variables inside generic functions. Errors are E05xx.
 //!
 //! F# rules followed here: value restriction (only syntactic functions are
 //! generalised); operators like `+` default to `int` when nothing else
@@ -31,10 +32,11 @@ use clef_psg::measure::Measure;
 use clef_psg::*;
 use std::collections::{HashMap, HashSet};
 
-pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
+pub fn infer(psg: &Psg) -> (TypeTable, Vec<Diagnostic>) {
     let n = psg.graph.node_count();
     let mut inf = Infer {
         psg,
+        table: TypeTable::with_nodes(n),
         subst: Vec::new(),
         levels: Vec::new(),
         level: 0,
@@ -60,7 +62,7 @@ pub fn infer(psg: &mut Psg) -> Vec<Diagnostic> {
     inf.declare_spaces();
     inf.module();
     inf.finish();
-    inf.diags
+    (inf.table, inf.diags)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +130,9 @@ struct Constraint {
 }
 
 struct Infer<'a> {
-    psg: &'a mut Psg,
+    psg: &'a Psg,
+    /// What inference finds, for the passes after it.
+    table: TypeTable,
     subst: Vec<Option<Type>>,
     levels: Vec<u32>,
     level: u32,
@@ -468,7 +472,7 @@ impl Infer<'_> {
             }
             self.generalized.extend(&vars);
             self.generalize_requirements(b, &vars);
-            self.psg.node_mut(b).ann.generalized = vars.clone();
+            self.table.set_generalized(b, vars.clone());
             self.schemes.insert(b, (vars, ty.clone()));
             self.set_type(b, ty);
         }
@@ -782,7 +786,6 @@ impl Infer<'_> {
                 t
             }
             // Made after type checking, by the coherency pass.
-            ExprKind::Handoff { .. } | ExprKind::Sync(_) => Type::Unit,
             ExprKind::Error => Type::Error,
         }
     }
@@ -828,7 +831,7 @@ impl Infer<'_> {
         for i in 0..self.node_types.len() {
             if let Some(t) = self.node_types[i].clone() {
                 let t = resolve(self, &t);
-                self.psg.graph[NodeId::new(i)].ann.ty = Some(t);
+                self.table.set_ty(NodeId::new(i), Some(t));
             }
         }
         let insts = std::mem::take(&mut self.instantiations);
@@ -837,7 +840,7 @@ impl Infer<'_> {
                 .into_iter()
                 .map(|(v, t)| (v, resolve(self, &t)))
                 .collect();
-            self.psg.node_mut(id).ann.instantiation = inst;
+            self.table.set_instantiation(id, inst);
         }
     }
 }

@@ -51,7 +51,7 @@ impl Infer<'_> {
         }
         // Register first, so a record may refer to itself.
         self.type_names.bind(info.name.clone(), decl);
-        self.psg.node_mut(decl).ann.generalized = params.clone();
+        self.table.set_generalized(decl, params.clone());
         self.generalized.extend(params);
         if !info.cases.is_empty() {
             self.declare_union(decl, &info);
@@ -78,7 +78,7 @@ impl Infer<'_> {
         for (name, _) in &fields {
             self.record_fields.bind(name.clone(), decl);
         }
-        self.psg.node_mut(decl).ann.record_fields = fields;
+        self.table.set_record_fields(decl, fields);
         self.named_vars.clear();
     }
 
@@ -88,7 +88,7 @@ impl Infer<'_> {
             NodeKind::TypeDecl(info) => info.name.clone(),
             _ => String::new(),
         };
-        let n = self.psg.node(decl).ann.generalized.len();
+        let n = self.table.generalized(decl).len();
         let args = (0..n).map(|_| self.fresh()).collect();
         Type::Named {
             decl: self.psg.decl_ref(decl),
@@ -137,10 +137,8 @@ impl Infer<'_> {
     }
 
     fn field_names(&self, decl: NodeId) -> Vec<String> {
-        self.psg
-            .node(decl)
-            .ann
-            .record_fields
+        self.table
+            .declared_record_fields(decl)
             .iter()
             .map(|(n, _)| n.clone())
             .collect()
@@ -161,8 +159,8 @@ impl Infer<'_> {
 
     /// The fields of a record type, as `name → type`.
     fn fields_of(&self, ty: &Type) -> HashMap<String, Type> {
-        self.psg
-            .record_fields(ty)
+        self.table
+            .record_fields(self.psg, ty)
             .unwrap_or_default()
             .into_iter()
             .collect()
@@ -242,7 +240,7 @@ impl Infer<'_> {
 
     fn unknown_field(&mut self, ty: &Type, name: &str, span: Span) {
         let ty = self.zonk(ty);
-        let fields = self.psg.record_fields(&ty).unwrap_or_default();
+        let fields = self.table.record_fields(self.psg, &ty).unwrap_or_default();
         let list: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
         self.diags.push(
             Diagnostic::error(

@@ -30,14 +30,14 @@ impl Infer<'_> {
                 .collect();
             cases.push((case.name.clone(), fields));
         }
-        self.psg.node_mut(decl).ann.union_cases = cases;
+        self.table.set_union_cases(decl, cases);
     }
 
     /// A case's fields, for a fresh instance of its union.
     fn case_fields(&mut self, decl: NodeId, index: usize) -> (Type, Vec<Type>) {
         let ty = self.instantiate(decl);
         let fields = self
-            .psg
+            .table
             .union_cases(&ty)
             .and_then(|cases| cases.into_iter().nth(index))
             .map(|(_, fs)| fs)
@@ -64,7 +64,7 @@ impl Infer<'_> {
             NodeKind::Pattern(PatternKind::Case(n)) => n.clone(),
             _ => String::new(),
         };
-        let Some((decl, index)) = self.psg.node(pat).ann.case else {
+        let Some((decl, index)) = self.psg.case(pat) else {
             kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
             return Type::Error;
         };
@@ -92,7 +92,6 @@ impl Infer<'_> {
                 let sub = self.psg.children(k);
                 match self.psg.kind(k) {
                     NodeKind::Pattern(PatternKind::Tuple) if sub.len() == n => {
-                        self.psg.node_mut(k).ann.ty = None;
                         for (&s, f) in sub.iter().zip(&fields) {
                             self.pattern(s, f);
                         }
@@ -193,7 +192,7 @@ impl Infer<'_> {
 
     /// `Some(())` when `head` is the `::` case applied to a pair expression.
     fn cons_parts(&self, head: NodeId, arg: NodeId) -> Option<()> {
-        let (decl, index) = self.psg.node(head).ann.case?;
+        let (decl, index) = self.psg.case(head)?;
         let is_cons = Some(decl) == self.psg.prelude_type(PreludeType::List) && index == 1;
         (is_cons && self.psg.expr(arg) == Some(&ExprKind::Tuple)).then_some(())
     }
