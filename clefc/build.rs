@@ -14,6 +14,11 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
     println!("cargo:rerun-if-changed={}", runtime.join("src").display());
+    // The runtime's model crate (platforms, placement rules, presets).
+    let model = manifest_dir.join("..").join("model");
+    for part in ["src", "presets", "Cargo.toml"] {
+        println!("cargo:rerun-if-changed={}", model.join(part).display());
+    }
     println!(
         "cargo:rerun-if-changed={}",
         runtime.join("Cargo.toml").display()

@@ -278,7 +278,7 @@ fn show_platform(
     file: Option<String>,
     hwloc_xml: Option<PathBuf>,
 ) -> ExitCode {
-    use barewire::platform::{DetectOptions, HwlocSource, Platform};
+    use barewire::platform::{Detect, DetectOptions, HwlocSource, Platform};
     let result = match (root, file, hwloc_xml) {
         (Some(root), _, _) => {
             if !root.join("sys").is_dir() {

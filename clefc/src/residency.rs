@@ -73,8 +73,11 @@ pub fn placement_report(psg: &Psg, facts: &Facts, src: &str) -> String {
         );
         let domains = if p.gpu_access { "CPU and GPU" } else { "CPU" };
         let decision = match &p.space {
-            Some(space) if p.fallback.is_empty() => space.clone(),
-            Some(space) => format!("{space} (falls back to {})", p.fallback.join(", then ")),
+            Some(space) if p.fallback.is_empty() => space.to_string(),
+            Some(space) => {
+                let fallback: Vec<&str> = p.fallback.iter().map(|s| s.name()).collect();
+                format!("{space} (falls back to {})", fallback.join(", then "))
+            }
             None if p.rule == "platform auto" || p.rule == "size known at run time" => {
                 "at run time".to_string()
             }

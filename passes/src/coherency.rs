@@ -3,7 +3,8 @@
 //! Input: the PSG, its types and the target platform (`None` for `auto`).
 //! A hand-off is a call of a `[<Kernel>]` function from CPU code: the
 //! buffers passed go from the CPU to the GPU and come back. For each buffer
-//! argument the first rule of [`RULES`] that applies gives the mode:
+//! argument the first rule of the model's table
+//! (`barewire_model::coherency::RULES`) that applies gives the mode:
 //! Hardware (the platform keeps the memory coherent; nothing is inserted)
 //! or Software (explicit operations at the boundary).
 //! Output: the coherency table, one entry per such call: its mode, the
@@ -13,80 +14,12 @@
 //! the hardware keeps coherence there are none, so the call compiles to
 //! the call alone.
 
-use barewire::platform::Platform;
+use barewire_model::coherency::{rule_for, Crossing};
+use barewire_model::platform::Platform;
+use barewire_model::MemorySpace;
 use clef_frontend::Diagnostic;
 use clef_psg::*;
 use std::collections::HashMap;
-
-/// What a rule sees about one buffer crossing a hand-off.
-struct Crossing<'a> {
-    /// Its space, when the type fixes it.
-    space: Option<&'a str>,
-    platform: Option<&'a Platform>,
-}
-
-/// One rule of the coherency table.
-pub struct CoherencyRule {
-    pub name: &'static str,
-    applies: fn(&Crossing) -> bool,
-    pub before: &'static [SyncOp],
-    pub after: &'static [SyncOp],
-    pub reason: &'static str,
-}
-
-fn coherent_fabric(p: &Platform) -> bool {
-    p.coherent_cxl_type2() || p.cxl_version.as_deref() == Some("3.0")
-}
-
-/// The table, in order; the first rule that applies decides. A rule with
-/// no operations is a Hardware hand-off.
-pub const RULES: &[CoherencyRule] = &[
-    CoherencyRule {
-        name: "no GPU",
-        applies: |c| c.platform.is_some_and(|p| p.gpus.is_empty()),
-        before: &[],
-        after: &[],
-        reason: "the platform has no GPU: kernels run on the CPU, in the same memory and caches",
-    },
-    CoherencyRule {
-        name: "coherent fabric",
-        applies: |c| {
-            c.platform.is_some_and(coherent_fabric)
-                && matches!(c.space, Some("unified" | "gpu_bar" | "cxl_mem"))
-        },
-        before: &[],
-        after: &[],
-        reason: "CXL 3 / a CXL Type 2 device keeps host and device caches coherent (CXL.cache)",
-    },
-    CoherencyRule {
-        name: "device memory",
-        applies: |c| c.space == Some("gpu_mem"),
-        before: &[],
-        after: &[],
-        reason: "device memory: the CPU never reads it, so nothing crosses",
-    },
-    CoherencyRule {
-        name: "BAR writes",
-        applies: |c| c.space == Some("gpu_bar"),
-        before: &[SyncOp::Fence],
-        after: &[SyncOp::DeviceSync],
-        reason: "CPU stores through the BAR are write-combined: fence before the kernel, wait for it after",
-    },
-    CoherencyRule {
-        name: "managed memory",
-        applies: |c| c.space == Some("unified"),
-        before: &[],
-        after: &[SyncOp::DeviceSync],
-        reason: "managed memory: the CPU may touch it again only after the kernel has finished",
-    },
-    CoherencyRule {
-        name: "space decided at run time",
-        applies: |_| true,
-        before: &[SyncOp::Fence],
-        after: &[SyncOp::DeviceSync],
-        reason: "the space is decided at run time: fence and wait (the runtime's syncs cost nothing without a GPU)",
-    },
-];
 
 pub fn cohere(
     psg: &Psg,
@@ -115,14 +48,10 @@ pub fn cohere(
             let Some(Type::Buffer(_, m)) = types.ty(arg) else {
                 continue;
             };
-            let crossing = Crossing {
-                space: m.space(),
+            let rule = rule_for(&Crossing {
+                space: m.space().and_then(MemorySpace::from_name),
                 platform,
-            };
-            let rule = RULES
-                .iter()
-                .find(|r| (r.applies)(&crossing))
-                .expect("the last rule always applies");
+            });
             let name = match psg.expr(arg) {
                 Some(ExprKind::Var(v)) => v.clone(),
                 _ => "(expression)".into(),

@@ -10,8 +10,10 @@
 //! them at start-up to decisions left to it. A site no memory of an
 //! explicit platform can serve is E0701.
 
-use barewire::placement::{decide, PlacementConfig, SiteFacts, Verdict};
-use barewire::platform::Platform;
+use barewire_model::placement::{
+    check_capacity, decide, Decision, PlacementConfig, SiteFacts, Verdict,
+};
+use barewire_model::platform::Platform;
 use clef_frontend::ast::BinOp;
 use clef_frontend::Diagnostic;
 use clef_psg::*;
@@ -47,13 +49,13 @@ pub fn place(
             .parent(site)
             .and_then(|apply| constant_elements(psg, apply, 0));
         let facts = SiteFacts {
-            space: residency.space.clone(),
+            space: residency.space,
             size_bytes: elems.map(|n| n.max(0) as u64 * elem_bytes),
             gpu_access: residency.accesses.iter().any(|(d, _)| d.contains("GPU")),
         };
         let auto_reason = "--platform auto: decided on the machine that runs it, by the same rules";
         let verdict = match (&options.platform, &facts.space) {
-            (Some(platform), _) => barewire::placement::check_capacity(
+            (Some(platform), _) => check_capacity(
                 decide(&facts, platform, &options.config),
                 facts.size_bytes,
                 platform,
@@ -61,10 +63,10 @@ pub fn place(
             // On `auto`, a written space is kept (the runtime falls back if
             // the hardware is absent); a free one is decided at start-up.
             (None, Some(space)) => {
-                let space = barewire::placement::space_name(space);
-                Verdict::Decided(barewire::placement::Decision {
+                let space = *space;
+                Verdict::Decided(Decision {
                     space,
-                    fallback: barewire::placement::fallback_of(space),
+                    fallback: space.fallback(),
                     rule: "written space",
                     reason:
                         "the program asks for it; the runtime falls back if the hardware is absent"
@@ -79,12 +81,7 @@ pub fn place(
         // (space, fallback, rule, reason); no space: decided at run time,
         // or (with a diagnostic) not at all.
         let (space, fallback, rule, reason) = match verdict {
-            Verdict::Decided(d) => (
-                Some(d.space.to_string()),
-                d.fallback.iter().map(|s| s.to_string()).collect(),
-                d.rule,
-                d.reason,
-            ),
+            Verdict::Decided(d) => (Some(d.space), d.fallback, d.rule, d.reason),
             Verdict::AtRunTime { rule, reason } => (None, Vec::new(), rule, reason),
             Verdict::Unsatisfiable { rule, reason } => {
                 diags.push(

@@ -173,15 +173,15 @@ pub fn text(psg: &Psg, facts: &Facts, src: &str) -> String {
 /// memory space, as placement decided it where it did.
 fn residency_colour(facts: &Facts, id: NodeId) -> Option<&'static str> {
     let space = match facts.placement(id) {
-        Some(p) => p.space.clone(),
+        Some(p) => p.space.map(|s| s.name()),
         None => match facts.ty(id)? {
-            crate::Type::Buffer(_, m) => m.space().map(str::to_string),
+            crate::Type::Buffer(_, m) => m.space(),
             _ => return None,
         },
     };
     let colour = SPACE_COLOURS
         .iter()
-        .find(|(s, _)| Some(*s) == space.as_deref())
+        .find(|(s, _)| Some(*s) == space)
         .map_or("lightgrey", |(_, c)| *c);
     Some(colour)
 }

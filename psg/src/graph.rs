@@ -19,6 +19,7 @@
 
 use crate::types::{DeclRef, PreludeType};
 use crate::Builtin;
+pub use barewire_model::MemorySpace;
 use clef_frontend::ast::{BinOp, ForDirection, TypeExpr};
 use clef_frontend::Span;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -165,26 +166,8 @@ pub enum ExprKind {
     Error,
 }
 
-/// Operations that keep memory coherent across a hand-off when the
-/// hardware does not; the coherency pass records them on the call and
-/// lowering emits them around it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SyncOp {
-    /// Before the device reads: drain CPU stores (write-combining BAR
-    /// writes, store buffers) with a fence.
-    Fence,
-    /// After a kernel: wait for it, so its writes are visible to the CPU.
-    DeviceSync,
-}
-
-impl SyncOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            SyncOp::Fence => "fence",
-            SyncOp::DeviceSync => "device-sync",
-        }
-    }
-}
+/// Coherency operations are the model's (`barewire_model::coherency`).
+pub use barewire_model::coherency::SyncOp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
@@ -284,9 +267,9 @@ pub struct Placement {
     /// The memory space requested from the runtime, or `None` when the
     /// runtime decides at start of the allocation (`--platform auto`, or a
     /// size known only then).
-    pub space: Option<String>,
+    pub space: Option<MemorySpace>,
     /// What the runtime falls back to if the hardware is absent.
-    pub fallback: Vec<String>,
+    pub fallback: Vec<MemorySpace>,
     /// The rule that decided, and why, in words.
     pub rule: String,
     pub reason: String,
@@ -303,7 +286,7 @@ pub struct Placement {
 pub struct Residency {
     /// The memory space, or `None` when inference left it free (placement
     /// decides).
-    pub space: Option<String>,
+    pub space: Option<MemorySpace>,
     /// `allocateAuto`.
     pub auto: bool,
     /// The domains that index it and where (line-sorted).

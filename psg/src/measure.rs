@@ -9,19 +9,7 @@ use std::fmt;
 /// The memory spaces: base measures of their own kind (see
 /// `passes::typeck::buffers`), in the order of the runtime's residency codes
 /// 0, 2, 3, 4, 5.
-pub const MEMORY_SPACES: [&str; 5] = ["cpu_mem", "cxl_mem", "gpu_mem", "gpu_bar", "unified"];
-
-/// The runtime's residency code for a memory space (6: left to placement).
-pub fn residency_code(space: Option<&str>) -> i32 {
-    match space {
-        Some("cpu_mem") => 0,
-        Some("cxl_mem") => 2,
-        Some("gpu_mem") => 3,
-        Some("gpu_bar") => 4,
-        Some("unified") => 5,
-        _ => 6,
-    }
-}
+pub use barewire_model::platform::MEMORY_SPACES;
 
 /// A base measure (`kg`) or a measure variable (`'u`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -78,7 +78,7 @@ fn location(loc: *const ClefStr) -> String {
 }
 
 fn place(elems: i64, elem_size: i64, code: i32, loc: *const ClefStr) -> *mut ClefBuffer {
-    let note = if code == 6 {
+    let note = if code == barewire_model::space::LEFT_TO_PLACEMENT {
         " (space left to placement)"
     } else {
         ""
@@ -162,7 +162,7 @@ pub extern "C" fn barewire_buffer_new_policy(
     };
     match decide(&facts, Allocator::global().platform(), &config) {
         Verdict::Decided(d) => {
-            let code = crate::placement::residency_code(d.space);
+            let code = d.space.residency_code();
             place_labelled(
                 elems,
                 elem_size,

@@ -13,8 +13,9 @@ pub mod config;
 pub mod fault;
 pub mod heap;
 pub mod io;
-pub mod placement;
 pub mod platform;
 pub mod symbols;
 
 pub use abi::{ClefArray, ClefStr};
+/// The placement rules and memory spaces, shared with the compiler.
+pub use barewire_model::{placement, MemorySpace};

@@ -4,7 +4,7 @@
 //! runtime's view must agree with it.
 
 use barewire::platform::{
-    render, DaxMode, DetectOptions, HwlocSource, MemoryKind, Platform, PlatformError,
+    render, DaxMode, Detect, DetectOptions, HwlocSource, MemoryKind, Platform, PlatformError,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;

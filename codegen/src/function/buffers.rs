@@ -9,8 +9,9 @@ use super::{Lowering, Val, R};
 use crate::internal;
 use crate::runtime_abi as rt;
 use crate::values::elem_size;
+use barewire_model::space::residency_code;
+use barewire_model::MemorySpace;
 use clef_frontend::Span;
-use clef_psg::measure::residency_code;
 use clef_psg::*;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
@@ -22,7 +23,7 @@ impl Lowering<'_, '_, '_> {
         let ty = self.cg.facts.ty(node).cloned().unwrap_or(Type::Unit);
         let ty = ty.map_vars(&|v| self.subst.get(&v).cloned());
         match ty {
-            Type::Buffer(_, m) => residency_code(m.space()),
+            Type::Buffer(_, m) => residency_code(m.space().and_then(MemorySpace::from_name)),
             _ => 6,
         }
     }
@@ -44,7 +45,7 @@ impl Lowering<'_, '_, '_> {
         let code = match &placement {
             Some(Placement {
                 space: Some(space), ..
-            }) => residency_code(Some(space)),
+            }) => residency_code(Some(*space)),
             _ => self.space_code(apply),
         } as i64;
         let code = self.b.ins().iconst(types::I32, code);

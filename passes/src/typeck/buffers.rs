@@ -443,7 +443,7 @@ impl Infer<'_> {
             self.table.set_residency(
                 site.node,
                 Residency {
-                    space: space_name(&space).map(str::to_string),
+                    space: space_name(&space).and_then(MemorySpace::from_name),
                     auto: site.auto,
                     accesses,
                 },

@@ -18,7 +18,7 @@ pub mod numa;
 pub mod pool;
 pub mod registry;
 
-use crate::platform::{cuda, DaxMode, DetectOptions, MemoryKind, Platform};
+use crate::platform::{cuda, DaxMode, Detect, DetectOptions, MemoryKind, Platform};
 use std::fmt;
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! The platform for people: a table in the spirit of `lstopo`.
 
-use super::{NumaNode, Platform};
+use crate::platform::{NumaNode, Platform};
 use std::fmt::Write;
 
 /// `1.5 GiB`, `512 MiB`, `0 B`.

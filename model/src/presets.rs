@@ -1,24 +1,22 @@
 //! Named platforms for `clefc --platform`: descriptions in the runtime's
-//! own format (`runtime/presets/*.toml`), compiled in.
+//! own format (`model/presets/*.toml`), compiled in.
 
-use super::{file, Platform, PlatformError};
+use crate::file;
+use crate::platform::{Platform, PlatformError};
 use std::path::Path;
 
 /// The preset names, and their descriptions.
 pub const PRESETS: [(&str, &str); 4] = [
-    (
-        "workstation",
-        include_str!("../../presets/workstation.toml"),
-    ),
+    ("workstation", include_str!("../presets/workstation.toml")),
     (
         "datacenter-cxl2",
-        include_str!("../../presets/datacenter-cxl2.toml"),
+        include_str!("../presets/datacenter-cxl2.toml"),
     ),
     (
         "datacenter-cxl3",
-        include_str!("../../presets/datacenter-cxl3.toml"),
+        include_str!("../presets/datacenter-cxl3.toml"),
     ),
-    ("edge", include_str!("../../presets/edge.toml")),
+    ("edge", include_str!("../presets/edge.toml")),
 ];
 
 impl Platform {

@@ -8,13 +8,14 @@
 //! the reason in words.
 
 use crate::platform::Platform;
+use crate::space::MemorySpace;
+use MemorySpace::*;
 
 /// What is known about an allocation site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteFacts {
-    /// The space the program wrote (`cxl_mem`…), or `None` when inference
-    /// left it free.
-    pub space: Option<String>,
+    /// The space the program wrote, or `None` when inference left it free.
+    pub space: Option<MemorySpace>,
     /// Bytes, when the size is known (a constant at compile time, the real
     /// size at run time).
     pub size_bytes: Option<u64>,
@@ -40,10 +41,9 @@ impl Default for PlacementConfig {
 /// A decision: the memory space to request and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// `cpu_mem`, `cxl_mem`, `gpu_mem`, `gpu_bar` or `unified`.
-    pub space: &'static str,
+    pub space: MemorySpace,
     /// What the runtime falls back to, in order, if the hardware is absent.
-    pub fallback: Vec<&'static str>,
+    pub fallback: Vec<MemorySpace>,
     /// The rule that decided.
     pub rule: &'static str,
     pub reason: String,
@@ -76,40 +76,31 @@ pub struct Rule {
     pub decide: fn(Facts) -> Verdict,
 }
 
-/// The runtime's default fallback chain for a space (`alloc::Request`).
-pub fn fallback_of(space: &str) -> Vec<&'static str> {
-    match space {
-        "cxl_mem" | "unified" => vec!["cpu_mem"],
-        "gpu_mem" | "gpu_bar" => vec!["unified", "cpu_mem"],
-        _ => vec![],
-    }
-}
-
-fn decided(space: &'static str, rule: &'static str, reason: String) -> Verdict {
+fn decided(space: MemorySpace, rule: &'static str, reason: String) -> Verdict {
     Verdict::Decided(Decision {
         space,
-        fallback: fallback_of(space),
+        fallback: space.fallback(),
         rule,
         reason,
     })
 }
 
 fn mib(bytes: u64) -> String {
-    crate::platform::render::bytes(bytes)
+    crate::render::bytes(bytes)
 }
 
 fn fixed_space((f, p, _): Facts) -> Verdict {
     const RULE: &str = "written space";
-    let space = f.space.as_deref().unwrap_or("cpu_mem");
+    let space = f.space.unwrap_or(CpuMem);
     let gpu = p
         .gpus
         .iter()
         .find(|g| g.cuda_index.is_some())
         .or(p.gpus.first());
     match space {
-        "gpu_mem" => match gpu {
+        GpuMem => match gpu {
             Some(g) => decided(
-                "gpu_mem",
+                GpuMem,
                 RULE,
                 format!("the program asks for GPU memory: {}", g.name),
             ),
@@ -118,9 +109,9 @@ fn fixed_space((f, p, _): Facts) -> Verdict {
                 reason: "the program asks for GPU device memory and the platform has no GPU".into(),
             },
         },
-        "gpu_bar" => match gpu {
+        GpuBar => match gpu {
             Some(g) if g.bar_resizable => decided(
-                "gpu_bar",
+                GpuBar,
                 RULE,
                 format!(
                     "CPU-visible GPU memory through the Resizable BAR of {}",
@@ -128,7 +119,7 @@ fn fixed_space((f, p, _): Facts) -> Verdict {
                 ),
             ),
             Some(g) => decided(
-                "gpu_bar",
+                GpuBar,
                 RULE,
                 format!(
                     "{} has no Resizable BAR: pinned host memory mapped into the GPU",
@@ -140,29 +131,29 @@ fn fixed_space((f, p, _): Facts) -> Verdict {
                 reason: "the program asks for GPU BAR memory and the platform has no GPU".into(),
             },
         },
-        "unified" => match gpu {
+        Unified => match gpu {
             Some(g) => decided(
-                "unified",
+                Unified,
                 RULE,
                 format!("managed memory shared with {}", g.name),
             ),
             None => decided(
-                "cpu_mem",
+                CpuMem,
                 RULE,
                 "no GPU: unified memory is ordinary host memory".into(),
             ),
         },
-        "cxl_mem" if p.has_far_memory() => decided(
-            "cxl_mem",
+        CxlMem if p.has_far_memory() => decided(
+            CxlMem,
             RULE,
             "the program asks for CXL memory, and the platform has far memory".into(),
         ),
-        "cxl_mem" => decided(
-            "cpu_mem",
+        CxlMem => decided(
+            CpuMem,
             RULE,
             "the program asks for CXL memory; the platform has none, so local memory".into(),
         ),
-        _ => decided("cpu_mem", RULE, "the program asks for local memory".into()),
+        CpuMem => decided(CpuMem, RULE, "the program asks for local memory".into()),
     }
 }
 
@@ -170,7 +161,7 @@ fn gpu_reader((_, p, _): Facts) -> Verdict {
     const RULE: &str = "read by a GPU kernel";
     match p.gpus.first() {
         Some(g) if g.bar_resizable => decided(
-            "gpu_bar",
+            GpuBar,
             RULE,
             format!(
                 "a kernel reads it and {} has a Resizable BAR: CPU-visible GPU memory",
@@ -178,7 +169,7 @@ fn gpu_reader((_, p, _): Facts) -> Verdict {
             ),
         ),
         Some(g) => decided(
-            "unified",
+            Unified,
             RULE,
             format!(
                 "a kernel reads it and {} has no Resizable BAR: managed memory",
@@ -186,7 +177,7 @@ fn gpu_reader((_, p, _): Facts) -> Verdict {
             ),
         ),
         None => decided(
-            "cpu_mem",
+            CpuMem,
             RULE,
             "a kernel reads it, but the platform has no GPU: kernels run on the CPU, local memory"
                 .into(),
@@ -199,7 +190,7 @@ fn large_buffer((f, p, c): Facts) -> Verdict {
     let size = f.size_bytes.unwrap_or(0);
     if p.has_far_memory() {
         decided(
-            "cxl_mem",
+            CxlMem,
             RULE,
             format!(
                 "{} is over the {} threshold: far (CXL) memory",
@@ -209,7 +200,7 @@ fn large_buffer((f, p, c): Facts) -> Verdict {
         )
     } else {
         decided(
-            "cpu_mem",
+            CpuMem,
             RULE,
             format!(
                 "{} is over the {} threshold, but the platform has no far memory: local memory",
@@ -253,43 +244,23 @@ pub const RULES: &[Rule] = &[
         name: "local by default",
         summary: "everything else goes to the local NUMA node",
         applies: |_| true,
-        decide: |_| decided("cpu_mem", "local by default", "a small buffer: the local NUMA node".into()),
+        decide: |_| decided(CpuMem, "local by default", "a small buffer: the local NUMA node".into()),
     },
 ];
-
-/// The buffer runtime's residency code for a space (see `buffers.rs`).
-pub fn residency_code(space: &str) -> i32 {
-    match space {
-        "cxl_mem" => 2,
-        "gpu_mem" => 3,
-        "gpu_bar" => 4,
-        "unified" => 5,
-        _ => 0,
-    }
-}
-
-/// The `'static` name of a memory space (`cpu_mem` for anything else).
-pub fn space_name(space: &str) -> &'static str {
-    crate::platform::MEMORY_SPACES
-        .iter()
-        .copied()
-        .find(|s| *s == space)
-        .unwrap_or("cpu_mem")
-}
 
 /// The largest single memory of `platform` that a request for `space`
 /// (or, failing it, its fallback chain) could be served from, with its
 /// name; `None` when the platform says nothing of capacities.
-pub fn largest_memory_for(space: &str, platform: &Platform) -> Option<(u64, String)> {
+pub fn largest_memory_for(space: MemorySpace, platform: &Platform) -> Option<(u64, String)> {
     let mut best: Option<(u64, String)> = None;
     let mut consider = |bytes: u64, what: String| {
         if bytes > 0 && best.as_ref().is_none_or(|(b, _)| bytes > *b) {
             best = Some((bytes, what));
         }
     };
-    for s in std::iter::once(space).chain(fallback_of(space)) {
+    for s in std::iter::once(space).chain(space.fallback()) {
         match s {
-            "gpu_mem" => {
+            GpuMem => {
                 for g in &platform.gpus {
                     consider(
                         g.memory_bytes.unwrap_or(0),
@@ -297,7 +268,7 @@ pub fn largest_memory_for(space: &str, platform: &Platform) -> Option<(u64, Stri
                     );
                 }
             }
-            "cxl_mem" => {
+            CxlMem => {
                 for n in platform.cpuless_nodes() {
                     consider(n.capacity_bytes, format!("node {}", n.id));
                 }
@@ -307,11 +278,11 @@ pub fn largest_memory_for(space: &str, platform: &Platform) -> Option<(u64, Stri
             }
             // cpu_mem, pinned host memory (gpu_bar without a BAR) and
             // managed memory come from nodes with CPUs.
-            _ => {
+            CpuMem | GpuBar | Unified => {
                 for n in platform.numa_nodes.iter().filter(|n| !n.cpus.is_empty()) {
                     consider(n.capacity_bytes, format!("node {}", n.id));
                 }
-                if s == "unified" {
+                if s == Unified {
                     for g in &platform.gpus {
                         consider(
                             g.memory_bytes.unwrap_or(0),
@@ -361,7 +332,7 @@ mod tests {
 
     fn facts(space: Option<&str>, size: Option<u64>, gpu: bool) -> SiteFacts {
         SiteFacts {
-            space: space.map(str::to_string),
+            space: space.map(|s| MemorySpace::from_name(s).unwrap()),
             size_bytes: size,
             gpu_access: gpu,
         }
@@ -370,7 +341,7 @@ mod tests {
     fn space_on(preset: &str, f: &SiteFacts) -> Result<&'static str, String> {
         let p = Platform::preset(preset).unwrap();
         match decide(f, &p, &PlacementConfig::default()) {
-            Verdict::Decided(d) => Ok(d.space),
+            Verdict::Decided(d) => Ok(d.space.name()),
             Verdict::AtRunTime { .. } => Err("run time".into()),
             Verdict::Unsatisfiable { reason, .. } => Err(reason),
         }

@@ -7,7 +7,7 @@
 //! the checks below reject descriptions no machine could have. Every error
 //! names the file and the field.
 
-use super::{Platform, PlatformError};
+use crate::platform::{Platform, PlatformError};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -84,7 +84,7 @@ pub fn validate(p: &Platform) -> Result<(), String> {
                 dax.name
             ));
         }
-        if dax.mode == super::DaxMode::SystemRam
+        if dax.mode == crate::platform::DaxMode::SystemRam
             && !dax.target_node.is_some_and(|n| ids.contains(&n))
         {
             return Err(format!(
