@@ -38,6 +38,26 @@ pub struct TypeTable {
     /// On a `BAREWire.allocate`/`allocateAuto` node: the buffer's space as
     /// inference left it, and the accesses it must allow.
     residency: HashMap<NodeId, Residency>,
+    /// On a `Member` expression: what `x.M` is.
+    members: HashMap<NodeId, Member>,
+}
+
+/// What a member access `x.M` is, decided once by the type checker; the
+/// back ends read it and decide nothing about members themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    /// A record field, by its index in declaration order.
+    Field(usize),
+    /// `.IsSome` of an option.
+    OptionIsSome,
+    /// `.IsNone` of an option.
+    OptionIsNone,
+    /// `.Value` of an option (fails on `None`).
+    OptionValue,
+    /// `.Length` of an array or a string: its length header.
+    Length,
+    /// `.Length` of a `SharedBuffer` (fails once it is released).
+    BufferLength,
 }
 
 impl TypeTable {
@@ -102,6 +122,15 @@ impl TypeTable {
     /// The allocation sites residency inference saw, in no order.
     pub fn residency_sites(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.residency.keys().copied()
+    }
+
+    /// What the member access `id` is; `None` only where type checking
+    /// reported an error.
+    pub fn member(&self, id: NodeId) -> Option<Member> {
+        self.members.get(&id).copied()
+    }
+    pub fn set_member(&mut self, id: NodeId, m: Member) {
+        self.members.insert(id, m);
     }
 
     /// The declaration behind a named type, and the substitution of its

@@ -12,6 +12,6 @@ pub mod measure;
 pub mod types;
 
 pub use builtins::Builtin;
-pub use facts::{Facts, TypeTable};
+pub use facts::{Facts, Member, TypeTable};
 pub use graph::*;
 pub use types::{DeclRef, PreludeType, TyVar, Type};

@@ -33,7 +33,7 @@ impl Interp<'_> {
         let v = match kind {
             ExprKind::Lit(lit) => literal(lit),
             ExprKind::Var(_) => self.var(id, env)?,
-            ExprKind::Member(name) => self.member(id, name, env)?,
+            ExprKind::Member(_) => self.member(id, env)?,
             ExprKind::Apply => return self.apply(id, env, tail),
             ExprKind::Binary(op) => self.binary_expr(id, *op, env)?,
             ExprKind::Neg => {
@@ -98,32 +98,29 @@ impl Interp<'_> {
         self.lookup(def, env)
     }
 
-    fn member(&mut self, id: NodeId, name: &str, env: &mut Env) -> R<Value> {
-        let obj_node = self.kids(id)[0];
-        let obj = self.eval(obj_node, env)?;
-        if let Some(fields) = self.record_field_names(self.facts.ty(obj_node)) {
-            let Some(i) = fields.iter().position(|f| *f == name) else {
-                return internal(format!("unknown field {name}"));
-            };
-            return match &obj {
-                Value::Record(slots) => Ok(slots[i].clone()),
-                v => internal(format!("field {name} of a {}", v.kind())),
-            };
-        }
-        match (&obj, name) {
-            (Value::Union(c), "IsSome") => Ok(Value::Bool(c.tag == 1)),
-            (Value::Union(c), "IsNone") => Ok(Value::Bool(c.tag == 0)),
-            (Value::Union(c), "Value") => match c.fields.first() {
+    fn member(&mut self, id: NodeId, env: &mut Env) -> R<Value> {
+        let Some(member) = self.facts.types.member(id) else {
+            return internal("a member the type checker did not decide");
+        };
+        let obj = self.eval(self.kids(id)[0], env)?;
+        match (member, &obj) {
+            (Member::Field(i), Value::Record(slots)) => match slots.get(i) {
+                Some(v) => Ok(v.clone()),
+                None => internal("a field index out of range"),
+            },
+            (Member::OptionIsSome, Value::Union(c)) => Ok(Value::Bool(c.tag == 1)),
+            (Member::OptionIsNone, Value::Union(c)) => Ok(Value::Bool(c.tag == 0)),
+            (Member::OptionValue, Value::Union(c)) => match c.fields.first() {
                 Some(v) if c.tag == 1 => Ok(v.clone()),
                 _ => self.fail(messages::NONE, self.psg.span(id)),
             },
-            (Value::Str(s), "Length") => Ok(Value::Int(s.len() as i32)),
-            (Value::Array(a), "Length") => Ok(Value::Int(a.borrow().len() as i32)),
-            (Value::Buffer(b), "Length") => {
+            (Member::Length, Value::Str(s)) => Ok(Value::Int(s.len() as i32)),
+            (Member::Length, Value::Array(a)) => Ok(Value::Int(a.borrow().len() as i32)),
+            (Member::BufferLength, Value::Buffer(b)) => {
                 self.live_buffer(b, "access the buffer", self.psg.span(id))?;
                 Ok(Value::Int(b.cells.borrow().len() as i32))
             }
-            (v, _) => internal(format!("member {name} of a {}", v.kind())),
+            (m, v) => internal(format!("member {m:?} of a {}", v.kind())),
         }
     }
 

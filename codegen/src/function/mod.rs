@@ -384,40 +384,40 @@ impl Lowering<'_, '_, '_> {
                     Some(self.load_place(p))
                 }
             }
-            ExprKind::Member(name)
-                if self.type_of(kids[0]).is_prelude(PreludeType::Option)
-                    && matches!(name.as_str(), "IsSome" | "IsNone" | "Value") =>
-            {
-                let Type::Named { args, .. } = self.type_of(kids[0]) else {
-                    unreachable!("checked by the guard")
-                };
-                let obj = self.value(kids[0], false)?;
-                self.option_member(&name, obj, &args[0], span)?
-            }
-            ExprKind::Member(name) if self.cg.record_fields(&self.type_of(kids[0])).is_some() => {
-                let fields = self
-                    .cg
-                    .record_fields(&self.type_of(kids[0]))
-                    .unwrap_or_default();
-                let i = fields
-                    .iter()
-                    .position(|(f, _)| *f == name)
-                    .ok_or_else(|| internal("unknown field"))?;
-                let obj = self.value(kids[0], false)?;
-                self.load_slot(obj, i, &fields[i].1)
-            }
-            ExprKind::Member(_) if matches!(self.type_of(kids[0]), Type::Buffer(..)) => {
-                let obj = self.value(kids[0], false)?;
-                Some(self.buffer_length(obj, span)?)
-            }
+            // What the member is, the type checker decided (`Member`).
             ExprKind::Member(_) => {
-                // `.Length` of an array or string: the length header.
+                let member = self
+                    .cg
+                    .facts
+                    .types
+                    .member(id)
+                    .ok_or_else(|| internal("a member the type checker did not decide"))?;
+                let obj_ty = self.type_of(kids[0]);
                 let obj = self.value(kids[0], false)?;
-                let len = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), obj, 0);
-                Some(self.b.ins().ireduce(types::I32, len))
+                match member {
+                    Member::Field(i) => {
+                        let fields = self.cg.record_fields(&obj_ty).unwrap_or_default();
+                        let (_, field_ty) = fields
+                            .get(i)
+                            .ok_or_else(|| internal("a field index out of range"))?;
+                        self.load_slot(obj, i, field_ty)
+                    }
+                    Member::OptionIsSome | Member::OptionIsNone | Member::OptionValue => {
+                        let Type::Named { args, .. } = &obj_ty else {
+                            return Err(internal("an option member of a non-option"));
+                        };
+                        self.option_member(member, obj, &args[0], span)?
+                    }
+                    Member::BufferLength => Some(self.buffer_length(obj, span)?),
+                    Member::Length => {
+                        // `.Length` of an array or string: the length header.
+                        let len = self
+                            .b
+                            .ins()
+                            .load(types::I64, MemFlagsData::trusted(), obj, 0);
+                        Some(self.b.ins().ireduce(types::I32, len))
+                    }
+                }
             }
             ExprKind::Index => {
                 let elem = self.type_of(id);

@@ -204,9 +204,9 @@ impl Lowering<'_, '_, '_> {
         };
         let elem = targs[0].clone();
         Ok(match b {
-            Builtin::OptionIsSome => self.option_member("IsSome", opt, &elem, span)?,
-            Builtin::OptionIsNone => self.option_member("IsNone", opt, &elem, span)?,
-            Builtin::OptionGet => self.option_member("Value", opt, &elem, span)?,
+            Builtin::OptionIsSome => self.option_member(Member::OptionIsSome, opt, &elem, span)?,
+            Builtin::OptionIsNone => self.option_member(Member::OptionIsNone, opt, &elem, span)?,
+            Builtin::OptionGet => self.option_member(Member::OptionValue, opt, &elem, span)?,
             Builtin::DefaultArg | Builtin::OptionDefaultValue => {
                 let Some(default) = other_val else {
                     return Ok(None);
@@ -259,15 +259,15 @@ impl Lowering<'_, '_, '_> {
     /// `.IsSome`, `.IsNone`, `.Value` of an option (None is case 0).
     pub(super) fn option_member(
         &mut self,
-        name: &str,
+        member: Member,
         obj: Value,
         value_ty: &Type,
         span: Span,
     ) -> R<Val> {
         let tag = self.tag(obj);
-        Ok(match name {
-            "IsSome" => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1)),
-            "IsNone" => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0)),
+        Ok(match member {
+            Member::OptionIsSome => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1)),
+            Member::OptionIsNone => Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0)),
             _ => {
                 let none = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0);
                 self.check(none, &rt::FAIL_NONE, &[], span)?;

@@ -539,14 +539,22 @@ impl Infer<'_> {
             ExprKind::Var(_) => self.var(id),
             ExprKind::Member(name) => {
                 let obj = self.expr(kids[0]);
-                if let Some(t) = self.option_member(&obj, &name) {
+                if let Some((t, member)) = self.option_member(&obj, &name) {
+                    self.table.set_member(id, member);
                     return t;
                 }
-                if let Some(t) = self.record_member(kids[0], &obj, &name, span) {
+                if let Some(t) = self.record_member(id, kids[0], &obj, &name, span) {
                     return t;
                 }
                 match (self.shallow(&obj), name.as_str()) {
-                    (Type::Array(_) | Type::String | Type::Buffer(..), "Length") => Type::Int,
+                    (Type::Array(_) | Type::String, "Length") => {
+                        self.table.set_member(id, Member::Length);
+                        Type::Int
+                    }
+                    (Type::Buffer(..), "Length") => {
+                        self.table.set_member(id, Member::BufferLength);
+                        Type::Int
+                    }
                     (Type::Error, _) => Type::Error,
                     (Type::Var(_), _) => {
                         self.diags.push(

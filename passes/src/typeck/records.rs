@@ -303,6 +303,7 @@ impl Infer<'_> {
     /// `x.Field` on a record, if `obj` is (or can only be) one.
     pub(super) fn record_member(
         &mut self,
+        id: NodeId,
         obj_node: NodeId,
         obj: &Type,
         name: &str,
@@ -318,8 +319,12 @@ impl Infer<'_> {
             }
             _ => return None,
         };
-        match self.fields_of(&ty).get(name) {
-            Some(t) => Some(t.clone()),
+        let fields = self.table.record_fields(self.psg, &ty).unwrap_or_default();
+        match fields.iter().position(|(f, _)| f == name) {
+            Some(i) => {
+                self.table.set_member(id, Member::Field(i));
+                Some(fields[i].1.clone())
+            }
             None => {
                 self.unknown_field(&ty, name, span);
                 Some(Type::Error)

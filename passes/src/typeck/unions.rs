@@ -235,7 +235,7 @@ impl Infer<'_> {
     }
 
     /// `.IsSome`, `.IsNone`, `.Value` on an `option`.
-    pub(super) fn option_member(&mut self, obj: &Type, name: &str) -> Option<Type> {
+    pub(super) fn option_member(&mut self, obj: &Type, name: &str) -> Option<(Type, Member)> {
         let t = self.shallow(obj);
         let Type::Named { args, .. } = &t else {
             return None;
@@ -244,8 +244,9 @@ impl Infer<'_> {
             return None;
         }
         match name {
-            "IsSome" | "IsNone" => Some(Type::Bool),
-            "Value" => args.first().cloned(),
+            "IsSome" => Some((Type::Bool, Member::OptionIsSome)),
+            "IsNone" => Some((Type::Bool, Member::OptionIsNone)),
+            "Value" => Some((args.first()?.clone(), Member::OptionValue)),
             _ => None,
         }
     }
