@@ -380,6 +380,9 @@ fn compile_file(
         .unwrap_or_else(|| "Program".into());
     let c = pipeline::compile_for(&src, &module, goal, options);
     eprint!("{}", src.render(&c.diagnostics));
+    if let Some(bug) = &c.internal {
+        eprintln!("{bug}");
+    }
     Ok((src, c))
 }
 

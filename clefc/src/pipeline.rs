@@ -3,7 +3,7 @@
 //! Each stage's diagnostics stop the pipeline before the next stage that
 //! relies on its invariants.
 
-use clef_frontend::{layout, lexer, parser, print, Diagnostic, SourceFile};
+use clef_frontend::{layout, lexer, parser, print, Diagnostic, InternalError, SourceFile};
 pub use clef_passes::placement::PlacementOptions;
 use clef_psg::{dump, Facts, Psg};
 use std::fmt::Write;
@@ -54,12 +54,15 @@ pub enum Outcome {
 pub struct Compilation {
     pub outcome: Option<Outcome>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A bug in clefc that stopped the compilation (not the program's
+    /// fault: reported apart from its diagnostics).
+    pub internal: Option<InternalError>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Compilation {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.is_error())
+        self.internal.is_some() || self.diagnostics.iter().any(|d| d.is_error())
     }
 }
 
@@ -100,6 +103,7 @@ fn compile_stages(
     let mut c = Compilation {
         outcome: None,
         diagnostics: Vec::new(),
+        internal: None,
         timings: Vec::new(),
     };
     let src = file.text.as_str();
@@ -199,7 +203,7 @@ fn compile_stages(
                         Outcome::Emitted(out.clif)
                     })
                 }
-                Err(diags) => c.diagnostics.extend(diags),
+                Err(bug) => c.internal = Some(bug),
             }
             c.timings.push(("cranelift", t.elapsed()));
         }

@@ -16,10 +16,6 @@ const NOT_TRIGGERED_BY_EXAMPLE: &[(&str, &str)] = &[
         "eta-expansion leaves no unapplied builtin to report",
     ),
     ("E0602", "eta-expansion leaves no unapplied case to report"),
-    (
-        "E0900",
-        "an internal error has no program that should cause it",
-    ),
 ];
 
 /// The codes written as string literals in the compiler's sources.

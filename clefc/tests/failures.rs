@@ -59,6 +59,12 @@ const ABNORMAL_ENDS: &[(&str, &str, &str, i32)] = &[
         "Stack overflow.",
         1,
     ),
+    (
+        "print_released_buffer",
+        "let mutable saved = BAREWire.allocate<int, cpu_mem> 1\nlet keep (b: SharedBuffer<int, cpu_mem>) = saved <- b\nlet f () =\n    use b = BAREWire.allocate<int, cpu_mem> 4\n    keep b\nf ()\nprintfn \"%A\" saved",
+        "cannot access the buffer: it was released",
+        1,
+    ),
     ("exit", "exit 3", "", 3),
 ];
 

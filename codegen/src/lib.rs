@@ -28,7 +28,7 @@ mod function;
 pub mod runtime_abi;
 pub mod values;
 
-use clef_frontend::{Diagnostic, SourceFile, Span};
+use clef_frontend::{InternalError, SourceFile, Span};
 use clef_psg::*;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder};
@@ -90,14 +90,10 @@ pub(crate) struct Codegen<'p> {
     pub clif: Option<String>,
 }
 
-fn internal(msg: impl std::fmt::Display) -> Vec<Diagnostic> {
-    vec![Diagnostic::error(
-        "E0900",
-        format!("internal compiler error in code generation: {msg}"),
-        Span::default(),
-    )
-    .with_label("while compiling this program")
-    .with_help("this is a bug in clefc; please report it with the program")]
+/// A bug found in code generation, at the caller's location in clefc.
+#[track_caller]
+fn internal(msg: impl std::fmt::Display) -> InternalError {
+    InternalError::new("code generation", msg)
 }
 
 pub fn make_isa() -> Result<OwnedTargetIsa, String> {
@@ -121,14 +117,14 @@ pub fn compile(
     facts: &Facts,
     src: &SourceFile,
     want_clif: bool,
-) -> Result<Output, Vec<Diagnostic>> {
-    let isa = make_isa().map_err(internal)?;
+) -> Result<Output, InternalError> {
+    let isa = make_isa().map_err(|e| internal(e))?;
     let builder = ObjectBuilder::new(
         isa,
         "clef_program",
         cranelift_module::default_libcall_names(),
     )
-    .map_err(internal)?;
+    .map_err(|e| internal(e))?;
     let mut cg = Codegen {
         psg,
         facts,
@@ -151,13 +147,13 @@ pub fn compile(
         function_vars: HashMap::new(),
         clif: want_clif.then(String::new),
     };
-    cg.declare_globals().map_err(internal)?;
+    cg.declare_globals().map_err(|e| internal(e))?;
     let entry = psg
         .items()
         .into_iter()
         .find(|&i| psg.binding(i).is_some_and(|b| b.is_entry));
     let entry_instance = match entry {
-        Some(e) => Some(cg.instance(e, &[]).map_err(internal)?),
+        Some(e) => Some(cg.instance(e, &[]).map_err(|e| internal(e))?),
         None => None,
     };
     // Every function of the program that is not generic is compiled,
@@ -168,7 +164,7 @@ pub fn compile(
             && cg.vars_of_function(id).is_empty()
             && !psg.in_prelude(id)
         {
-            cg.instance(id, &[]).map_err(internal)?;
+            cg.instance(id, &[]).map_err(|e| internal(e))?;
         }
     }
     let mut ctx = cg.module.make_context();
@@ -188,11 +184,11 @@ pub fn compile(
         }
     }
     cg.compile_main(init, entry_instance, &mut ctx, &mut fctx)
-        .map_err(internal)?;
+        .map_err(|e| internal(e))?;
     cg.emit_functions()?;
     let clif = cg.clif.take().unwrap_or_default();
     let product = cg.module.finish();
-    let object = product.emit().map_err(internal)?;
+    let object = product.emit().map_err(|e| internal(e))?;
     Ok(Output { object, clif })
 }
 
@@ -420,7 +416,7 @@ impl<'p> Codegen<'p> {
         t: Type,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<(), InternalError> {
         let f = self.printers[&t];
         self.start_declared(f, ctx);
         function::lower_printer(self, ctx, fctx, &t)?;
@@ -432,7 +428,7 @@ impl<'p> Codegen<'p> {
         (t, equality): (Type, bool),
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<(), InternalError> {
         let f = self.relations[&(t.clone(), equality)];
         self.start_declared(f, ctx);
         function::lower_relation(self, ctx, fctx, &t, equality)?;
@@ -449,8 +445,8 @@ impl<'p> Codegen<'p> {
         k: usize,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let f = self.closure_stub(instance, k).map_err(internal)?;
+    ) -> Result<(), InternalError> {
+        let f = self.closure_stub(instance, k).map_err(|e| internal(e))?;
         self.start_declared(f, ctx);
         function::lower_closure_stub(self, ctx, fctx, instance, k)?;
         let binding = self.instances[instance].binding;
@@ -573,7 +569,7 @@ impl<'p> Codegen<'p> {
         func: FuncId,
         title: &str,
         ctx: &mut Context,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<(), InternalError> {
         self.record_clif(title, ctx);
         let body = std::mem::replace(&mut ctx.func, ir::Function::new());
         self.lowered.push((func, body));
@@ -584,7 +580,7 @@ impl<'p> Codegen<'p> {
     /// Compile every lowered function to machine code, in parallel (one
     /// thread per core; functions are independent), then define them in
     /// the module in a fixed order, so the object file is deterministic.
-    fn emit_functions(&mut self) -> Result<(), Vec<Diagnostic>> {
+    fn emit_functions(&mut self) -> Result<(), InternalError> {
         let functions = std::mem::take(&mut self.lowered);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -611,7 +607,7 @@ impl<'p> Codegen<'p> {
                 .collect()
         });
         for part in compiled {
-            for f in part.map_err(internal)? {
+            for f in part.map_err(|e| internal(e))? {
                 self.module
                     .define_function_bytes(f.id, f.alignment, &f.bytes, &f.relocs)
                     .map_err(|e| internal(format!("{e:?}")))?;
@@ -625,7 +621,7 @@ impl<'p> Codegen<'p> {
         i: usize,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<(), InternalError> {
         let (binding, func, subst) = {
             let inst = &self.instances[i];
             (inst.binding, inst.func, inst.subst.clone())
@@ -658,12 +654,12 @@ impl<'p> Codegen<'p> {
         &mut self,
         ctx: &mut Context,
         fctx: &mut FunctionBuilderContext,
-    ) -> Result<FuncId, Vec<Diagnostic>> {
+    ) -> Result<FuncId, InternalError> {
         let sig = ir::Signature::new(CallConv::Tail);
         let func = self
             .module
             .declare_function("clef_init", Linkage::Local, &sig)
-            .map_err(internal)?;
+            .map_err(|e| internal(e))?;
         ctx.func.signature = sig;
         ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
         function::lower_init(self, ctx, fctx)?;

@@ -38,6 +38,51 @@ pub enum Severity {
     Warning,
 }
 
+/// A bug in the compiler, found while compiling: not a problem in the
+/// program, so it has no code and no span in the user's file. It records
+/// where in the compiler it was raised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalError {
+    /// The part of the compiler, e.g. "code generation".
+    pub phase: &'static str,
+    pub message: String,
+    /// The compiler source line that raised it.
+    pub location: &'static std::panic::Location<'static>,
+}
+
+impl InternalError {
+    /// An internal error raised at the caller's location.
+    #[track_caller]
+    pub fn new(phase: &'static str, message: impl std::fmt::Display) -> InternalError {
+        InternalError {
+            phase,
+            message: message.to_string(),
+            location: std::panic::Location::caller(),
+        }
+    }
+}
+
+impl std::fmt::Display for InternalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "error: internal compiler error in {}: {}",
+            self.phase, self.message
+        )?;
+        writeln!(
+            f,
+            "  --> clefc source {}:{}:{}",
+            self.location.file(),
+            self.location.line(),
+            self.location.column()
+        )?;
+        write!(
+            f,
+            "  = note: this is a bug in clefc, not in the program; please report it with the program, the command line and `clefc --version`"
+        )
+    }
+}
+
 /// One problem in a user's program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -179,4 +224,23 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_name_the_compiler_line_not_the_program() {
+        let bug = InternalError::new("code generation", "no storage for n12");
+        assert_eq!(bug.location.file(), file!());
+        assert_eq!(bug.location.line(), line!() - 2);
+        let text = bug.to_string();
+        assert!(text.starts_with(
+            "error: internal compiler error in code generation: no storage for n12\n"
+        ));
+        assert!(text.contains(&format!("clefc source {}:", file!())));
+        assert!(text.contains("please report it"));
+        assert!(!text.contains("E09"), "{text}");
+    }
 }

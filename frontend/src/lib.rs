@@ -13,7 +13,7 @@ pub mod lexer;
 pub mod parser;
 pub mod print;
 
-pub use diagnostics::{Diagnostic, Severity, SourceFile, Span};
+pub use diagnostics::{Diagnostic, InternalError, Severity, SourceFile, Span};
 
 /// The result of running the whole front end on one file.
 pub struct Parsed {

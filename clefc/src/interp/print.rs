@@ -13,6 +13,7 @@ use super::builtins::list_items;
 use super::value::Value;
 use super::{internal, Env, Interp, R};
 use barewire::io;
+use clef_frontend::Span;
 use clef_psg::*;
 
 impl Interp<'_> {
@@ -34,7 +35,7 @@ impl Interp<'_> {
         if b == Builtin::Sprintf {
             io::capture_begin();
         }
-        let result = self.pieces(pieces, values);
+        let result = self.pieces(pieces, values, self.psg.span(apply));
         if b == Builtin::Sprintf {
             let text = io::capture_end();
             result?;
@@ -47,7 +48,7 @@ impl Interp<'_> {
         Ok(Value::Unit)
     }
 
-    fn pieces(&self, pieces: &[FormatPiece], values: Vec<(Type, Value)>) -> R<()> {
+    fn pieces(&self, pieces: &[FormatPiece], values: Vec<(Type, Value)>, site: Span) -> R<()> {
         let mut holes = values.into_iter();
         for piece in pieces {
             match piece {
@@ -58,7 +59,7 @@ impl Interp<'_> {
                     };
                     let text = match (conv, v) {
                         ('A', v) => {
-                            self.structured(&t, &v)?;
+                            self.structured(&t, &v, Some(site))?;
                             continue;
                         }
                         ('d' | 'i', Value::Int(x)) => x.to_string(),
@@ -82,8 +83,11 @@ impl Interp<'_> {
         Ok(())
     }
 
-    /// `%A` of a value of type `t`.
-    fn structured(&self, t: &Type, v: &Value) -> R<()> {
+    /// `%A` of a value of type `t`. `site` is the `printf` call while the
+    /// value is printed in line (itself, in a tuple or a record), as
+    /// codegen prints them; `None` inside lists, arrays and unions, which
+    /// codegen prints with a generated function.
+    fn structured(&self, t: &Type, v: &Value, site: Option<Span>) -> R<()> {
         let text = |s: &str| io::print(s.as_bytes());
         match (t, v) {
             (_, Value::Unit) => text("()"),
@@ -101,7 +105,7 @@ impl Interp<'_> {
                     if i > 0 {
                         text(", ");
                     }
-                    self.structured(it, x)?;
+                    self.structured(it, x, site)?;
                 }
                 text(")");
             }
@@ -112,7 +116,7 @@ impl Interp<'_> {
                     if i > 0 {
                         text("; ");
                     }
-                    self.structured(elem, x)?;
+                    self.structured(elem, x, None)?;
                 }
                 text("|]");
             }
@@ -122,7 +126,7 @@ impl Interp<'_> {
                     if i > 0 {
                         text("; ");
                     }
-                    self.structured(&args[0], x)?;
+                    self.structured(&args[0], x, None)?;
                 }
                 text("]");
             }
@@ -137,7 +141,7 @@ impl Interp<'_> {
                         io::barewire_print_newline_to(indent);
                     }
                     text(&format!("{name} = "));
-                    self.structured(&ft.erase_measures(), x)?;
+                    self.structured(&ft.erase_measures(), x, site)?;
                 }
                 text(" }");
             }
@@ -158,7 +162,7 @@ impl Interp<'_> {
                         if wrap {
                             text("(");
                         }
-                        self.structured(&ft, &c.fields[0])?;
+                        self.structured(&ft, &c.fields[0], None)?;
                         if wrap {
                             text(")");
                         }
@@ -169,18 +173,35 @@ impl Interp<'_> {
                             if i > 0 {
                                 text(", ");
                             }
-                            self.structured(&ft.erase_measures(), x)?;
+                            self.structured(&ft.erase_measures(), x, None)?;
                         }
                         text(")");
                     }
                 }
             }
-            (t, v) => {
-                if matches!(v, Value::Null) {
-                    return internal(format!("%A of an uninitialised `{t}`"));
+            // A buffer prints as F# prints an array; at the call, a
+            // released one fails as indexing it would (in a list, array or
+            // union it has no elements left).
+            (Type::Buffer(elem, _), Value::Buffer(b)) => {
+                if let Some(site) = site {
+                    self.live_buffer(b, "access the buffer", site)?;
                 }
-                text("<?>")
+                text("[|");
+                let live = b.state.get() == super::value::BufferState::Live;
+                let cells = if live {
+                    b.cells.borrow().clone()
+                } else {
+                    Vec::new()
+                };
+                for (i, x) in cells.iter().enumerate() {
+                    if i > 0 {
+                        text("; ");
+                    }
+                    self.structured(&elem.erase_measures(), x, None)?;
+                }
+                text("|]");
             }
+            (t, v) => return internal(format!("%A of a {} as `{t}`", v.kind())),
         }
         Ok(())
     }

@@ -208,7 +208,7 @@ impl Lowering<'_, '_, '_> {
     /// The loop both folds share: a header with a cursor and the state,
     /// `more` deciding whether to run `body` again, `body` giving the next
     /// cursor and state.
-    fn loop_with(
+    pub(super) fn loop_with(
         &mut self,
         cursor: Value,
         state: &[Value],

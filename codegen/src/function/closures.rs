@@ -67,7 +67,7 @@ impl Lowering<'_, '_, '_> {
             let concrete = t.map_vars(&|u| Some(self.subst.get(&u).cloned().unwrap_or(Type::Unit)));
             subst.push((*v, concrete));
         }
-        self.cg.instance(callee, &subst).map_err(internal)
+        self.cg.instance(callee, &subst).map_err(|e| internal(e))
     }
 
     /// Values of the locals a function captures, as seen from here.
@@ -161,7 +161,7 @@ impl Lowering<'_, '_, '_> {
         args: &[Val],
     ) -> R<Value> {
         let k = args.len() + 1;
-        let stub = self.cg.closure_stub(instance, k).map_err(internal)?;
+        let stub = self.cg.closure_stub(instance, k).map_err(|e| internal(e))?;
         let stored: Vec<Value> = captures
             .into_iter()
             .chain(args.iter().flatten().copied())

@@ -11,7 +11,7 @@ use crate::runtime_abi::{self as rt, RuntimeFn};
 use crate::values::clif_type;
 use crate::{internal, Codegen};
 use clef_frontend::ast::{BinOp, ForDirection};
-use clef_frontend::{Diagnostic, Span};
+use clef_frontend::{InternalError, Span};
 use clef_psg::*;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, TrapCode, Value};
@@ -36,7 +36,7 @@ pub(crate) use printing::lower_printer;
 pub(crate) use unions::lower_relation;
 
 type Val = Option<Value>;
-type R<T> = Result<T, Vec<Diagnostic>>;
+type R<T> = Result<T, InternalError>;
 
 /// Where a named value lives.
 #[derive(Clone, Copy)]
@@ -59,6 +59,9 @@ struct Lowering<'c, 'p, 'f> {
     /// is declared once in its CLIF.
     func_refs: HashMap<FuncId, ir::FuncRef>,
     data_refs: HashMap<DataId, ir::GlobalValue>,
+    /// The `printf` call being lowered, for the failures of `%A` (a
+    /// buffer that was released); `None` in generated printers.
+    print_site: Option<Span>,
 }
 
 pub(crate) fn lower_function(
@@ -215,6 +218,7 @@ impl<'c, 'p, 'f> Lowering<'c, 'p, 'f> {
             filled: false,
             func_refs: HashMap::new(),
             data_refs: HashMap::new(),
+            print_site: None,
         }
     }
 }
@@ -264,7 +268,7 @@ impl Lowering<'_, '_, '_> {
             .cg
             .runtime
             .get(&mut self.cg.module, f)
-            .map_err(internal)?;
+            .map_err(|e| internal(e))?;
         let fref = self.func_ref(id);
         let call = self.b.ins().call(fref, args);
         Ok(self.b.inst_results(call).first().copied())
@@ -272,7 +276,7 @@ impl Lowering<'_, '_, '_> {
 
     /// A pointer to a string literal.
     fn string_ptr(&mut self, s: &str) -> R<Value> {
-        let data = self.cg.string_literal(s).map_err(internal)?;
+        let data = self.cg.string_literal(s).map_err(|e| internal(e))?;
         let gv = self.data_ref(data);
         Ok(self.b.ins().symbol_value(types::I64, gv))
     }
@@ -635,7 +639,7 @@ impl Lowering<'_, '_, '_> {
                             .map(|(v, t)| (*v, t.clone()))
                             .collect::<Vec<_>>(),
                     )
-                    .map_err(internal)?;
+                    .map_err(|e| internal(e))?;
                 let captures = self.captured_values(binding);
                 Some(self.make_closure(instance, captures, &[])?)
             }

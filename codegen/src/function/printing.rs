@@ -8,6 +8,7 @@
 use super::{Lowering, Val, R};
 use crate::internal;
 use crate::runtime_abi as rt;
+use crate::values::{clif_type, elem_size};
 use clef_psg::*;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
@@ -42,7 +43,9 @@ impl Lowering<'_, '_, '_> {
                         .next()
                         .ok_or_else(|| internal("missing printf argument"))?;
                     if conv == 'A' {
+                        self.print_site = Some(self.cg.psg.span(apply));
                         self.print_structured(&t, v)?;
+                        self.print_site = None;
                         continue;
                     }
                     let v = v.ok_or_else(|| internal("a printf argument without a value"))?;
@@ -134,8 +137,8 @@ impl Lowering<'_, '_, '_> {
                 }
                 self.print_text(")")?;
             }
-            Type::Named { .. } | Type::Array(_) if self.cg.record_fields(t).is_none() => {
-                let f = self.cg.printer_fn(t).map_err(internal)?;
+            Type::Array(_) | Type::Named { .. } if self.cg.record_fields(t).is_none() => {
+                let f = self.cg.printer_fn(t).map_err(|e| internal(e))?;
                 let fref = self.func_ref(f);
                 self.b.ins().call(fref, &[v]);
             }
@@ -156,9 +159,72 @@ impl Lowering<'_, '_, '_> {
                 }
                 self.print_text(" }")?;
             }
-            _ => self.print_text("<?>")?,
+            Type::Buffer(elem, _) => self.print_buffer(elem, v)?,
+            Type::Unit => self.print_text("()")?,
+            Type::Array(_) | Type::Measured(..) | Type::Measure(_) | Type::Var(_) | Type::Error => {
+                return Err(internal(format!("%A of a value of type `{t}`")))
+            }
         }
         Ok(())
+    }
+
+    /// `%A` of a `SharedBuffer`: its elements, as F# prints an array. At a
+    /// `printf` call, a released buffer or one in device memory fails as
+    /// indexing it would; inside a generated printer (a buffer in a list,
+    /// array or union) a released buffer has length 0 and device memory
+    /// prints as `<device memory>`.
+    fn print_buffer(&mut self, elem: &Type, buffer: Value) -> R<()> {
+        let flags = MemFlagsData::trusted();
+        let host = self.b.ins().load(types::I64, flags, buffer, 24);
+        let on_device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
+        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
+        if let Some(span) = self.print_site {
+            let state = self.b.ins().load(types::I64, flags, buffer, 32);
+            self.check(state, &rt::FAIL_BUFFER_ENDED, &[buffer], span)?;
+            let unreadable = self.b.ins().band_not(on_device, empty);
+            self.check(unreadable, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
+        } else {
+            let unreadable = self.b.ins().band_not(on_device, empty);
+            let device = self.b.create_block();
+            let readable = self.b.create_block();
+            let done = self.b.create_block();
+            self.b.ins().brif(unreadable, device, &[], readable, &[]);
+            self.switch_to(device);
+            self.print_text("<device memory>")?;
+            self.b.ins().jump(done, &[]);
+            self.switch_to(readable);
+            self.print_buffer_elements(elem, buffer, len)?;
+            self.b.ins().jump(done, &[]);
+            self.switch_to(done);
+            return Ok(());
+        }
+        self.print_buffer_elements(elem, buffer, len)
+    }
+
+    fn print_buffer_elements(&mut self, elem: &Type, buffer: Value, len: Value) -> R<()> {
+        let data = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), buffer, 8);
+        self.print_text("[|")?;
+        let start = self.b.ins().iconst(types::I64, 0);
+        self.loop_with(
+            start,
+            &[],
+            |l, i| Ok(l.b.ins().icmp(IntCC::SignedLessThan, i, len)),
+            |l, i, _| {
+                l.separator_unless_first(i, "; ")?;
+                let offset = l.b.ins().imul_imm_s(i, elem_size(elem) as i64);
+                let addr = l.b.ins().iadd(data, offset);
+                let x =
+                    clif_type(elem).map(|t| l.b.ins().load(t, MemFlagsData::trusted(), addr, 0));
+                l.print_structured(elem, x)?;
+                let next = l.b.ins().iadd_imm_s(i, 1);
+                Ok(Some((next, Vec::new())))
+            },
+        )?;
+        self.print_text("|]")
     }
 
     /// The body of a generated `%A` printer: lists, arrays and unions.

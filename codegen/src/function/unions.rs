@@ -18,7 +18,7 @@ impl Lowering<'_, '_, '_> {
         if fields.is_empty() {
             // A case without fields is immutable and all alike: one shared
             // static block per tag (`[]`, `None`), no allocation.
-            let data = self.cg.case_constant(index).map_err(internal)?;
+            let data = self.cg.case_constant(index).map_err(|e| internal(e))?;
             let gv = self.data_ref(data);
             return Ok(self.b.ins().symbol_value(types::I64, gv));
         }
@@ -122,7 +122,7 @@ impl Lowering<'_, '_, '_> {
         if self.cg.union_cases(t).is_none() {
             return Ok(None);
         }
-        let f = self.cg.relation_fn(t, equality).map_err(internal)?;
+        let f = self.cg.relation_fn(t, equality).map_err(|e| internal(e))?;
         let fref = self.func_ref(f);
         let call = self.b.ins().call(fref, &[a, b]);
         Ok(self.b.inst_results(call).first().copied())
