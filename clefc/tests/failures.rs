@@ -65,6 +65,12 @@ const ABNORMAL_ENDS: &[(&str, &str, &str, i32)] = &[
         "cannot access the buffer: it was released",
         1,
     ),
+    (
+        "parse_int",
+        "printfn \"%d\" (int \"12abc\")",
+        "the input string '12abc' was not in a correct format",
+        1,
+    ),
     ("exit", "exit 3", "", 3),
 ];
 

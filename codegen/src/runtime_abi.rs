@@ -35,6 +35,8 @@ runtime_fns! {
     FAIL_OVERFLOW = "barewire_fail_overflow"(I64);
     FAIL_MATCH = "barewire_fail_match"(I64);
     FAIL_NONE = "barewire_fail_none"(I64);
+    PARSE_INT = "barewire_parse_int"(I64, I32, I64) -> I64;
+    PARSE_FLOAT = "barewire_parse_float"(I64, I64) -> F64;
     FAILWITH = "barewire_failwith"(I64);
     FAIL_NEGATIVE_SIZE = "barewire_fail_negative_size"(I64);
     FAIL_EMPTY = "barewire_fail_empty"(I64);

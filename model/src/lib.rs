@@ -8,6 +8,8 @@
 //! * [`placement`]: the placement rules, which the compiler applies at
 //!   compile time and the runtime at start-up to the same facts.
 //! * [`coherency`]: the coherency rules for a CPU → GPU hand-off.
+//! * [`parse`]: `int "42"` and the other conversions of strings, as F#
+//!   does them.
 //!
 //! Invariant: everything here is plain data and pure functions of it, so
 //! both sides of a decision (compile time, run time) compute it the same
@@ -15,6 +17,7 @@
 
 pub mod coherency;
 pub mod file;
+pub mod parse;
 pub mod placement;
 pub mod platform;
 pub mod presets;

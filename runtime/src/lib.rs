@@ -13,6 +13,7 @@ pub mod config;
 pub mod fault;
 pub mod heap;
 pub mod io;
+pub mod parse;
 pub mod platform;
 pub mod symbols;
 

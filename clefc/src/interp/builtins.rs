@@ -49,7 +49,28 @@ impl Interp<'_> {
             | Builtin::ToInt64
             | Builtin::ToByte
             | Builtin::ToFloat
-            | Builtin::ToFloat32 => arith::convert(b, next()?)?,
+            | Builtin::ToFloat32 => match next()? {
+                // A string is parsed as F# does, by the runtime's rules.
+                Value::Str(text) => {
+                    use barewire::parse::{parse_float, parse_int, IntKind};
+                    let parsed = match b {
+                        Builtin::ToInt => {
+                            parse_int(&text, IntKind::Int32).map(|v| Value::Int(v as i32))
+                        }
+                        Builtin::ToInt64 => parse_int(&text, IntKind::Int64).map(Value::Int64),
+                        Builtin::ToByte => {
+                            parse_int(&text, IntKind::Byte).map(|v| Value::Byte(v as u8))
+                        }
+                        Builtin::ToFloat => parse_float(&text).map(Value::Float),
+                        _ => parse_float(&text).map(|v| Value::Float32(v as f32)),
+                    };
+                    match parsed {
+                        Ok(v) => v,
+                        Err(msg) => return self.fail(&msg, span),
+                    }
+                }
+                v => arith::convert(b, v)?,
+            },
             Builtin::Not => match next()? {
                 Value::Bool(x) => Value::Bool(!x),
                 v => return internal(format!("not of a {}", v.kind())),

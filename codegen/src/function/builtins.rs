@@ -28,6 +28,9 @@ impl Lowering<'_, '_, '_> {
                     Builtin::ToFloat => Type::Float,
                     _ => Type::Float32,
                 };
+                if from == Type::String {
+                    return self.parse_string(apply, v, &to).map(Some);
+                }
                 Ok(Some(self.convert(v, &from, &to)))
             }
             Builtin::Not => {
@@ -125,5 +128,37 @@ impl Lowering<'_, '_, '_> {
                 }))
             }
         }
+    }
+
+    /// `int s` and the other conversions of a string: the runtime parses
+    /// it as F# does, and fails cleanly, at this call, when it cannot.
+    fn parse_string(&mut self, apply: NodeId, s: Value, to: &Type) -> R<Value> {
+        let loc = self.cg.location(self.cg.psg.span(apply));
+        let loc = self.string_ptr(&loc)?;
+        let int_kind = match to {
+            Type::Int => Some(barewire_model::parse::IntKind::Int32),
+            Type::Int64 => Some(barewire_model::parse::IntKind::Int64),
+            Type::Byte => Some(barewire_model::parse::IntKind::Byte),
+            _ => None,
+        };
+        if let Some(kind) = int_kind {
+            let code = self.b.ins().iconst(types::I32, i64::from(kind.code()));
+            let v = self
+                .runtime(&rt::PARSE_INT, &[s, code, loc])?
+                .ok_or_else(|| internal("parse without a result"))?;
+            return Ok(match to {
+                Type::Int => self.b.ins().ireduce(types::I32, v),
+                Type::Byte => self.b.ins().ireduce(types::I8, v),
+                _ => v,
+            });
+        }
+        let v = self
+            .runtime(&rt::PARSE_FLOAT, &[s, loc])?
+            .ok_or_else(|| internal("parse without a result"))?;
+        Ok(if *to == Type::Float32 {
+            self.b.ins().fdemote(types::F32, v)
+        } else {
+            v
+        })
     }
 }

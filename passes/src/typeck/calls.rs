@@ -153,7 +153,7 @@ impl Infer<'_> {
             | Builtin::ToFloat
             | Builtin::ToFloat32 => {
                 let a = self.fresh();
-                self.constrain(a.clone(), Class::Numeric, span, origin);
+                self.constrain(a.clone(), Class::Convertible, span, origin);
                 let r = match b {
                     Builtin::ToInt => Type::Int,
                     Builtin::ToInt64 => Type::Int64,
@@ -277,7 +277,29 @@ impl Infer<'_> {
             // The format string is the first argument; it is typed there.
             return self.apply_args(head, t, &args[1.min(args.len())..]);
         } else {
-            self.expr(head)
+            let before = self.constraints.len();
+            let f = self.expr(head);
+            // A conversion's class constraint is on its argument: report
+            // a violation there (`int flag`: `flag` is the bool), not on
+            // the builtin's name.
+            let on_argument = matches!(
+                head_builtin,
+                Some(
+                    Builtin::ToInt
+                        | Builtin::ToInt64
+                        | Builtin::ToByte
+                        | Builtin::ToFloat
+                        | Builtin::ToFloat32
+                        | Builtin::ToString
+                )
+            );
+            if let (true, Some(&arg)) = (on_argument, args.first()) {
+                let span = self.psg.span(arg);
+                for c in &mut self.constraints[before..] {
+                    c.span = span;
+                }
+            }
+            f
         };
         f = self.apply_args(head, f, args);
         f

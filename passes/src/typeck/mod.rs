@@ -79,6 +79,9 @@ enum Class {
     Addable,
     /// what `string` converts: numbers, bool, string
     Stringable,
+    /// what `int`, `float` and the other conversions take: a number, or a
+    /// string to parse
+    Convertible,
 }
 
 impl Class {
@@ -90,6 +93,7 @@ impl Class {
             Class::Signed => t.is_numeric() && *t != Type::Byte,
             Class::Addable => t.is_numeric() || *t == Type::String,
             Class::Stringable => t.is_numeric() || matches!(t, Type::String | Type::Bool),
+            Class::Convertible => t.is_numeric() || *t == Type::String,
         }
     }
     fn default(self) -> Type {
@@ -106,6 +110,7 @@ impl Class {
             Class::Signed => "a signed numeric type (int, int64, float, float32)",
             Class::Addable => "a numeric type or string",
             Class::Stringable => "a number, bool or string",
+            Class::Convertible => "a number, or a string to parse",
         }
     }
 }

@@ -1,0 +1,37 @@
+//! The C ABI of string conversions (`int "42"`): the parsing itself is the
+//! model's ([`barewire_model::parse`]), shared with the interpreter.
+
+use crate::abi::{fail, ClefStr};
+pub use barewire_model::parse::{parse_float, parse_int, IntKind};
+
+/// `int s`, `int64 s`, `byte s` in compiled code (`kind`: [`IntKind::code`]).
+///
+/// # Safety
+/// `s` and `loc` are strings made by generated code.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_parse_int(
+    s: *const ClefStr,
+    kind: i32,
+    loc: *const ClefStr,
+) -> i64 {
+    // SAFETY: as the caller promises.
+    let text = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(s) });
+    match parse_int(&text, IntKind::from_code(kind)) {
+        Ok(v) => v,
+        Err(msg) => fail(loc, &msg),
+    }
+}
+
+/// `float s`, `float32 s` in compiled code.
+///
+/// # Safety
+/// `s` and `loc` are strings made by generated code.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_parse_float(s: *const ClefStr, loc: *const ClefStr) -> f64 {
+    // SAFETY: as the caller promises.
+    let text = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(s) });
+    match parse_float(&text) {
+        Ok(v) => v,
+        Err(msg) => fail(loc, &msg),
+    }
+}
