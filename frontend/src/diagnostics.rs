@@ -131,18 +131,58 @@ impl Diagnostic {
     }
 }
 
+/// Where each line of a text starts, computed once: the one line index
+/// of the compiler (dumps, reports, diagnostics and the locations compiled
+/// programs print).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 0-based line and byte column.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = offset as usize;
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        (line, offset - self.line_starts[line])
+    }
+
+    /// 1-based line and character column of `offset` in `text` (the text
+    /// this index was made from), as editors and messages count them.
+    pub fn position(&self, text: &str, offset: u32) -> (usize, usize) {
+        let offset = floor_char_boundary(text, (offset as usize).min(text.len()));
+        let (line, _) = self.line_col(offset as u32);
+        let start = self.line_starts[line];
+        (line + 1, text[start..offset].chars().count() + 1)
+    }
+}
+
 /// A source file with its display name, as diagnostics need it.
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    lines: LineIndex,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
         SourceFile {
             name: name.into(),
-            text: text.into(),
+            lines: LineIndex::new(&text),
+            text,
         }
+    }
+
+    /// The file's line index.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
     }
 
     /// Source bytes as text; when they are not UTF-8, the file with the
@@ -171,11 +211,7 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        self.lines.position(&self.text, offset)
     }
 
     /// Render diagnostics as plain text, the way `clefc` prints them.
@@ -229,6 +265,18 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_count_lines_from_1_and_characters_not_bytes() {
+        let f = SourceFile::new("t.clef", "let é = 1\n  x\n\nend");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(6), (1, 6)); // `é` is two bytes, one column
+        assert_eq!(f.line_col(5), (1, 5)); // inside `é`: its start
+        assert_eq!(f.line_col(13), (2, 3));
+        assert_eq!(f.line_col(15), (3, 1));
+        assert_eq!(f.line_col(99), (4, 4)); // past the end: clamped
+        assert_eq!(f.lines().line_col(13), (1, 2));
+    }
 
     #[test]
     fn internal_errors_name_the_compiler_line_not_the_program() {

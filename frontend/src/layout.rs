@@ -162,24 +162,7 @@ fn ends_expression(tok: &Tok) -> bool {
     )
 }
 
-/// Maps byte offsets to 0-based (line, column) pairs.
-pub struct LineIndex {
-    line_starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(src: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
-    }
-    /// 0-based line and byte column.
-    pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = offset as usize;
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        (line, offset - self.line_starts[line])
-    }
-}
+pub use crate::diagnostics::LineIndex;
 
 struct Filter {
     out: Vec<Token>,
