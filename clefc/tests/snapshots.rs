@@ -1,6 +1,8 @@
 //! Snapshot tests (insta), one file per fixture and stage, under the
 //! repository's `snapshots/` folder. Each snapshot holds the source and the
-//! stage's output (or rendered diagnostics) in sections.
+//! stage's output (or rendered diagnostics) in sections. The fixture folders
+//! are walked with `insta::glob!`, so one failing snapshot does not hide the
+//! others: every mismatch of a folder is reported before the test fails.
 
 mod common;
 
@@ -12,7 +14,15 @@ fn settings(dir: &str) -> insta::Settings {
     s.set_snapshot_path(common::repo_root().join("snapshots").join(dir));
     s.set_prepend_module_to_snapshot(false);
     s.set_omit_expression(true);
+    // Named by the fixture, as before `glob!` walked the folders.
+    s.remove_snapshot_suffix();
+    s.remove_input_file();
     s
+}
+
+/// The repository folder `dir`, as `glob!` wants it (relative to this file).
+fn from_here(dir: &str) -> String {
+    format!("../../{dir}")
 }
 
 fn load(path: &std::path::Path, display_dir: &str) -> SourceFile {
@@ -29,9 +39,9 @@ fn example_stages() {
         ("types", Stage::Types),
         ("clif", Stage::Clif),
     ];
-    for path in common::clef_files("examples") {
-        let name = common::stem(&path);
-        let src = load(&path, "examples");
+    insta::glob!(from_here("examples"), "*.clef", |path| {
+        let name = common::stem(path);
+        let src = load(path, "examples");
         for (stage_name, stage) in stages {
             let c = compile(&src, "Main", Goal::Emit(stage));
             let output = match &c.outcome {
@@ -49,7 +59,7 @@ fn example_stages() {
             settings("examples")
                 .bind(|| insta::assert_snapshot!(format!("{name}@{stage_name}"), snapshot));
         }
-    }
+    });
 }
 
 #[test]
@@ -60,9 +70,9 @@ fn invalid_programs_report_diagnostics() {
         "expected at least 30 invalid fixtures, found {}",
         fixtures.len()
     );
-    for path in fixtures {
-        let name = common::stem(&path);
-        let src = load(&path, "fixtures/invalid");
+    insta::glob!(from_here("snapshots/fixtures/invalid"), "*.clef", |path| {
+        let name = common::stem(path);
+        let src = load(path, "fixtures/invalid");
         let c = compile(&src, "Main", Goal::Object);
         assert!(c.has_errors(), "{name} should be rejected");
         let rendered = src.render(&c.diagnostics);
@@ -76,7 +86,7 @@ fn invalid_programs_report_diagnostics() {
         }
         let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
         settings("invalid").bind(|| insta::assert_snapshot!(name.clone(), snapshot));
-    }
+    });
 }
 
 /// A corpus of accepted and rejected programs: `FIXTURES/accepted/*.clef`
@@ -90,9 +100,9 @@ fn corpus(fixtures: &str, snapshots: &str, stage: Stage, section: &str, at_least
         "expected at least {at_least} fixtures in {fixtures}"
     );
     let shown = fixtures.trim_start_matches("snapshots/");
-    for path in accepted {
-        let name = common::stem(&path);
-        let src = load(&path, &format!("{shown}/accepted"));
+    insta::glob!(from_here(&format!("{fixtures}/accepted")), "*.clef", |path| {
+        let name = common::stem(path);
+        let src = load(path, &format!("{shown}/accepted"));
         let c = compile(&src, "Main", Goal::Emit(stage));
         let output = match &c.outcome {
             Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
@@ -100,10 +110,10 @@ fn corpus(fixtures: &str, snapshots: &str, stage: Stage, section: &str, at_least
         };
         let snapshot = format!("----- SOURCE\n{}\n----- {section}\n{output}", src.text);
         settings(snapshots).bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
-    }
-    for path in rejected {
-        let name = common::stem(&path);
-        let src = load(&path, &format!("{shown}/rejected"));
+    });
+    insta::glob!(from_here(&format!("{fixtures}/rejected")), "*.clef", |path| {
+        let name = common::stem(path);
+        let src = load(path, &format!("{shown}/rejected"));
         let c = compile(&src, "Main", Goal::Check);
         assert!(c.has_errors(), "{name} should be rejected");
         for d in c.diagnostics.iter().filter(|d| d.is_error()) {
@@ -112,7 +122,7 @@ fn corpus(fixtures: &str, snapshots: &str, stage: Stage, section: &str, at_least
         let rendered = src.render(&c.diagnostics);
         let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
         settings(snapshots).bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
-    }
+    });
 }
 
 /// Units of measure, as F# documents them: accepted programs with their
@@ -192,9 +202,9 @@ fn examples_placed_for_presets() {
 /// platform its first line names (`// platform: NAME-OR-FILE`).
 #[test]
 fn unsatisfiable_placements_report_diagnostics() {
-    for path in common::clef_files("snapshots/fixtures/placement") {
-        let name = common::stem(&path);
-        let src = load(&path, "fixtures/placement");
+    insta::glob!(from_here("snapshots/fixtures/placement"), "*.clef", |path| {
+        let name = common::stem(path);
+        let src = load(path, "fixtures/placement");
         let platform = src
             .text
             .lines()
@@ -220,7 +230,7 @@ fn unsatisfiable_placements_report_diagnostics() {
         let rendered = src.render(&c.diagnostics);
         let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
         settings("placement").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
-    }
+    });
 }
 
 /// Every example that calls a GPU kernel: its hand-offs for three presets
