@@ -100,29 +100,37 @@ fn corpus(fixtures: &str, snapshots: &str, stage: Stage, section: &str, at_least
         "expected at least {at_least} fixtures in {fixtures}"
     );
     let shown = fixtures.trim_start_matches("snapshots/");
-    insta::glob!(from_here(&format!("{fixtures}/accepted")), "*.clef", |path| {
-        let name = common::stem(path);
-        let src = load(path, &format!("{shown}/accepted"));
-        let c = compile(&src, "Main", Goal::Emit(stage));
-        let output = match &c.outcome {
-            Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
-            _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
-        };
-        let snapshot = format!("----- SOURCE\n{}\n----- {section}\n{output}", src.text);
-        settings(snapshots).bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
-    });
-    insta::glob!(from_here(&format!("{fixtures}/rejected")), "*.clef", |path| {
-        let name = common::stem(path);
-        let src = load(path, &format!("{shown}/rejected"));
-        let c = compile(&src, "Main", Goal::Check);
-        assert!(c.has_errors(), "{name} should be rejected");
-        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
-            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+    insta::glob!(
+        from_here(&format!("{fixtures}/accepted")),
+        "*.clef",
+        |path| {
+            let name = common::stem(path);
+            let src = load(path, &format!("{shown}/accepted"));
+            let c = compile(&src, "Main", Goal::Emit(stage));
+            let output = match &c.outcome {
+                Some(Outcome::Emitted(text)) if !c.has_errors() => text.clone(),
+                _ => panic!("{name} should be accepted:\n{}", src.render(&c.diagnostics)),
+            };
+            let snapshot = format!("----- SOURCE\n{}\n----- {section}\n{output}", src.text);
+            settings(snapshots).bind(|| insta::assert_snapshot!(format!("ok_{name}"), snapshot));
         }
-        let rendered = src.render(&c.diagnostics);
-        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
-        settings(snapshots).bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
-    });
+    );
+    insta::glob!(
+        from_here(&format!("{fixtures}/rejected")),
+        "*.clef",
+        |path| {
+            let name = common::stem(path);
+            let src = load(path, &format!("{shown}/rejected"));
+            let c = compile(&src, "Main", Goal::Check);
+            assert!(c.has_errors(), "{name} should be rejected");
+            for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+                assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+            }
+            let rendered = src.render(&c.diagnostics);
+            let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
+            settings(snapshots).bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
+        }
+    );
 }
 
 /// Units of measure, as F# documents them: accepted programs with their
@@ -202,35 +210,39 @@ fn examples_placed_for_presets() {
 /// platform its first line names (`// platform: NAME-OR-FILE`).
 #[test]
 fn unsatisfiable_placements_report_diagnostics() {
-    insta::glob!(from_here("snapshots/fixtures/placement"), "*.clef", |path| {
-        let name = common::stem(path);
-        let src = load(path, "fixtures/placement");
-        let platform = src
-            .text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("// platform: "))
-            .expect("first line names the platform")
-            .trim();
-        let platform = if platform.ends_with(".toml") {
-            let file = path.parent().unwrap().join(platform);
-            barewire::platform::Platform::load_file(&file).expect("description file")
-        } else {
-            barewire::platform::Platform::preset(platform).expect("preset")
-        };
-        let options = PlacementOptions {
-            platform: Some(platform),
-            ..PlacementOptions::default()
-        };
-        let c = compile_for(&src, "Main", Goal::Check, &options);
-        assert!(c.has_errors(), "{name} should be rejected");
-        for d in c.diagnostics.iter().filter(|d| d.is_error()) {
-            assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+    insta::glob!(
+        from_here("snapshots/fixtures/placement"),
+        "*.clef",
+        |path| {
+            let name = common::stem(path);
+            let src = load(path, "fixtures/placement");
+            let platform = src
+                .text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("// platform: "))
+                .expect("first line names the platform")
+                .trim();
+            let platform = if platform.ends_with(".toml") {
+                let file = path.parent().unwrap().join(platform);
+                barewire::platform::Platform::load_file(&file).expect("description file")
+            } else {
+                barewire::platform::Platform::preset(platform).expect("preset")
+            };
+            let options = PlacementOptions {
+                platform: Some(platform),
+                ..PlacementOptions::default()
+            };
+            let c = compile_for(&src, "Main", Goal::Check, &options);
+            assert!(c.has_errors(), "{name} should be rejected");
+            for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+                assert!(d.help.is_some(), "{name}: {} has no help text", d.code);
+            }
+            let rendered = src.render(&c.diagnostics);
+            let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
+            settings("placement").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
         }
-        let rendered = src.render(&c.diagnostics);
-        let snapshot = format!("----- SOURCE\n{}\n----- DIAGNOSTICS\n{rendered}", src.text);
-        settings("placement").bind(|| insta::assert_snapshot!(format!("err_{name}"), snapshot));
-    });
+    );
 }
 
 /// Every example that calls a GPU kernel: its hand-offs for three presets
