@@ -56,7 +56,9 @@ const CLIF_EXAMPLES: [&str; 12] = [
 fn example_stages() {
     for name in CLIF_EXAMPLES {
         assert!(
-            common::repo_root().join(format!("examples/{name}.clef")).exists(),
+            common::repo_root()
+                .join(format!("examples/{name}.clef"))
+                .exists(),
             "CLIF_EXAMPLES names a missing example {name}"
         );
     }

@@ -424,11 +424,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// Make a union's cases visible by name (later declarations shadow).
+    /// Make a union's cases visible by name, and qualified by the type's
+    /// (`Circle`, `Shape.Circle`); later declarations shadow.
     fn declare_cases(&mut self, decl: NodeId) {
         if let NodeKind::TypeDecl(info) = self.psg.kind(decl) {
             for (i, c) in info.cases.iter().enumerate() {
                 self.cases.bind(c.name.clone(), (decl, i));
+                self.cases
+                    .bind(format!("{}.{}", info.name, c.name), (decl, i));
             }
         }
     }

@@ -24,6 +24,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         modules: Vec::new(),
         opens: Vec::new(),
         current_module: String::new(),
+        union_types: Vec::new(),
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
@@ -64,6 +65,9 @@ struct Builder {
     /// The qualified name of the nested module being built (empty for the
     /// file's module).
     current_module: String,
+    /// Union types declared so far: qualified name and case names, for
+    /// cases qualified by their type (`Shape.Circle`).
+    union_types: Vec<(String, Vec<String>)>,
 }
 
 impl Builder {
@@ -276,6 +280,18 @@ impl Builder {
                     .collect(),
             ),
         };
+        if !cases.is_empty() {
+            let qualified = if self.current_module.is_empty() {
+                decl.name.name.clone()
+            } else {
+                format!("{}.{}", self.current_module, decl.name.name)
+            };
+            let names = cases
+                .iter()
+                .map(|c: &UnionCaseInfo| c.name.clone())
+                .collect();
+            self.union_types.push((qualified, names));
+        }
         let info = TypeDeclInfo {
             name: decl.name.name.clone(),
             name_span: decl.name.span,
@@ -465,6 +481,15 @@ impl Builder {
     /// The qualified name of the module `path` names from inside the
     /// module `prefix` (its qualified name; empty for the file's module).
     fn visible_module(&self, path: &str, prefix: &str) -> Option<String> {
+        self.candidates(path, prefix)
+            .into_iter()
+            .find(|m| self.modules.contains(m))
+    }
+
+    /// What `path` may stand for from inside the module `prefix`, nearest
+    /// first: a path from an enclosing module, from the top, or from an
+    /// opened module (the latest open first).
+    fn candidates(&self, path: &str, prefix: &str) -> Vec<String> {
         let mut enclosing: Vec<String> = Vec::new();
         let mut p = prefix;
         while !p.is_empty() {
@@ -473,7 +498,26 @@ impl Builder {
         }
         enclosing.push(path.to_string());
         enclosing.extend(self.opens.iter().rev().map(|o| format!("{o}.{path}")));
-        enclosing.into_iter().find(|m| self.modules.contains(m))
+        enclosing
+    }
+
+    /// The path as written and the case names, if `e` names a union type
+    /// visible here (`Shape` in `Shape.Circle`, `Geo.Shape` in
+    /// `Geo.Shape.Circle`).
+    fn union_type(&self, e: &ast::Expr) -> Option<(String, &[String])> {
+        let path = match &e.kind {
+            A::Var(t) => t.name.clone(),
+            A::Dot(inner, t) => format!("{}.{}", self.module_path(inner)?, t.name),
+            _ => return None,
+        };
+        let found = self
+            .candidates(&path, &self.current_module)
+            .into_iter()
+            .find_map(|q| {
+                // The latest declaration of that name decides.
+                self.union_types.iter().rev().find(|(t, _)| *t == q)
+            })?;
+        Some((path, &found.1))
     }
 
     fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
@@ -563,6 +607,24 @@ impl Builder {
                     );
                 }
                 self.node(ExprKind::Var(full), span, &[])
+            }
+            // A union case qualified by its type, `Shape.Circle`.
+            A::Dot(obj, name) if self.union_type(obj).is_some() => {
+                let (path, cases) = self.union_type(obj).expect("checked by the guard");
+                if cases.contains(&name.name) {
+                    return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);
+                }
+                let list = cases.join(", ");
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0414",
+                        format!("`{}` is not a case of the union `{path}`", name.name),
+                        name.span,
+                    )
+                    .with_label(format!("not a case of `{path}`"))
+                    .with_help(format!("the cases of `{path}` are {list}")),
+                );
+                self.node(ExprKind::Error, span, &[])
             }
             A::Dot(obj, name) => {
                 let o = self.expr(obj);
