@@ -26,7 +26,10 @@ use clef_psg::{Facts, Psg};
 /// (later passes assume the earlier invariants hold).
 pub fn run_all(psg: &mut Psg, until_types: bool) -> (Facts, Vec<Diagnostic>) {
     let mut facts = Facts::default();
-    let mut diags = resolve::resolve(psg);
+    let mut diags: Vec<Diagnostic> = resolve::resolve(psg)
+        .iter()
+        .map(resolve::ResolveError::to_diagnostic)
+        .collect();
     if diags.iter().any(|d| d.is_error()) {
         return (facts, diags);
     }

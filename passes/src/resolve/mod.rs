@@ -3,26 +3,29 @@
 //! Input: a PSG fresh from `clef_psg::build`.
 //! Output: every `Var` either has a `DefUse` edge to the binding it names,
 //! or names a union case or a builtin ([`Psg::case`], [`Psg::builtin`]),
-//! or an E04xx diagnostic was reported. Resolution is the last step that
+//! or a [`ResolveError`] (E04xx) was recorded. Resolution is the last step that
 //! writes the PSG (with the eta-expansion after it); every later pass
 //! reads it. Scoping follows F#: a `let` is visible after its
 //! definition, `let rec` bindings also inside their group, and later
 //! local definitions shadow earlier ones.
 
 use crate::scope::Namespace;
-use clef_frontend::{Diagnostic, Span};
-use clef_psg::*;
+mod error;
 
-pub fn resolve(psg: &mut Psg) -> Vec<Diagnostic> {
+use clef_frontend::Span;
+use clef_psg::*;
+pub use error::{ResolveError, Undefined};
+
+pub fn resolve(psg: &mut Psg) -> Vec<ResolveError> {
     let mut r = Resolver {
         psg,
         values: Namespace::default(),
         cases: Namespace::default(),
         defining: Vec::new(),
-        diags: Vec::new(),
+        errors: Vec::new(),
     };
     r.module();
-    r.diags
+    r.errors
 }
 
 struct Resolver<'a> {
@@ -34,7 +37,7 @@ struct Resolver<'a> {
     /// Non-recursive bindings whose bodies are being resolved (their names
     /// are not in scope there), for the help on a use of one.
     defining: Vec<NodeId>,
-    diags: Vec<Diagnostic>,
+    errors: Vec<ResolveError>,
 }
 
 impl Resolver<'_> {
@@ -82,11 +85,10 @@ impl Resolver<'_> {
                     let known = self.values.open(&path);
                     self.cases.open(&path);
                     if !known && path != "System" && path != "BAREWire" && path != module_name {
-                        self.diags.push(
-                            Diagnostic::error("E0403", format!("unknown module `{path}`"), self.psg.span(item))
-                                .with_label("no module or namespace of this name")
-                                .with_help("`open` takes a module declared above with `module Name =`, or `System`"),
-                        );
+                        self.errors.push(ResolveError::UnknownModule {
+                            path: path.clone(),
+                            at: self.psg.span(item),
+                        });
                     }
                     i += 1;
                 }
@@ -101,12 +103,12 @@ impl Resolver<'_> {
                                     .psg
                                     .binding(*prev)
                                     .map_or(Span::default(), |p| p.name_span);
-                                self.diags.push(
-                                    Diagnostic::error("E0402", format!("duplicate definition of `{}`", info.name), info.name_span)
-                                        .with_label("defined again here")
-                                        .with_secondary(prev_span, "first defined here")
-                                        .with_help("top-level names must be unique within a module; rename one of them"),
-                                );
+                                self.errors.push(ResolveError::Duplicate {
+                                    name: info.name.clone(),
+                                    at: info.name_span,
+                                    first: prev_span,
+                                    in_rec_group: false,
+                                });
                             }
                             top_level.push((info.name.clone(), b));
                         }
@@ -145,25 +147,13 @@ impl Resolver<'_> {
             let info = self.psg.binding(e).cloned().expect("filtered to bindings");
             let last = items.last() == Some(&e);
             if !last {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0405",
-                        "the entry point must be the last declaration in the file",
-                        info.name_span,
-                    )
-                    .with_label("`[<EntryPoint>]` function followed by other declarations")
-                    .with_help("move this function to the end of the file"),
-                );
+                self.errors
+                    .push(ResolveError::EntryPointNotLast { at: info.name_span });
             } else if info.arity != 1 {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0406",
-                        "the entry point must take exactly one parameter",
-                        info.name_span,
-                    )
-                    .with_label(format!("takes {} parameters", info.arity))
-                    .with_help("write it as `let main argv = …`, where `argv : string[]`"),
-                );
+                self.errors.push(ResolveError::EntryPointArity {
+                    at: info.name_span,
+                    arity: info.arity,
+                });
             }
         }
     }
@@ -212,16 +202,12 @@ impl Resolver<'_> {
                 let (na, nb) = (self.psg.binding(a).cloned(), self.psg.binding(b).cloned());
                 if let (Some(na), Some(nb)) = (na, nb) {
                     if na.name == nb.name {
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E0402",
-                                format!("duplicate definition of `{}`", na.name),
-                                na.name_span,
-                            )
-                            .with_label("defined again here")
-                            .with_secondary(nb.name_span, "first defined here")
-                            .with_help("the bindings of one `let rec … and …` need distinct names"),
-                        );
+                        self.errors.push(ResolveError::Duplicate {
+                            name: na.name.clone(),
+                            at: na.name_span,
+                            first: nb.name_span,
+                            in_rec_group: true,
+                        });
                     }
                 }
             }
@@ -244,16 +230,11 @@ impl Resolver<'_> {
                         .psg
                         .binding(q)
                         .map_or(Span::default(), |qi| qi.name_span);
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0407",
-                            format!("`{}` is bound twice in this parameter list", info.name),
-                            info.name_span,
-                        )
-                        .with_label("bound again here")
-                        .with_secondary(first, "first bound here")
-                        .with_help("give each parameter its own name"),
-                    );
+                    self.errors.push(ResolveError::ParameterTwice {
+                        name: info.name.clone(),
+                        at: info.name_span,
+                        first,
+                    });
                 }
             }
             self.bind(p);
@@ -344,17 +325,10 @@ impl Resolver<'_> {
             NodeKind::Pattern(PatternKind::Case(name)) => {
                 match self.cases.lookup(&name) {
                     Some(case) => self.psg.set_case(pat, Some(case)),
-                    None => self.diags.push(
-                        Diagnostic::error(
-                            "E0412",
-                            format!("`{name}` is not a union case"),
-                            self.psg.span(pat),
-                        )
-                        .with_label("a pattern `Name p` needs a union case")
-                        .with_help(
-                            "declare the case in a `type … = | Case of …`, or check the spelling",
-                        ),
-                    ),
+                    None => self.errors.push(ResolveError::NotACase {
+                        name: name.clone(),
+                        at: self.psg.span(pat),
+                    }),
                 }
                 kids.into_iter().for_each(|k| self.pattern_vars(k, out));
             }
@@ -369,16 +343,11 @@ impl Resolver<'_> {
                             .psg
                             .binding(first)
                             .map_or(Span::default(), |b| b.name_span);
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E0410",
-                                format!("`{}` is bound twice in this pattern", info.name),
-                                info.name_span,
-                            )
-                            .with_label("bound again here")
-                            .with_secondary(first_span, "first bound here")
-                            .with_help("use a different name, or `_` for a value you do not need"),
-                        );
+                        self.errors.push(ResolveError::PatternVariableTwice {
+                            name: info.name.clone(),
+                            at: info.name_span,
+                            first: first_span,
+                        });
                     }
                     None => out.push(pat),
                 }
@@ -398,16 +367,10 @@ impl Resolver<'_> {
                     n
                 };
                 if names(&left, self.psg) != names(&right, self.psg) {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0411",
-                            "the two sides of this `|` pattern bind different variables",
-                            self.psg.span(kids[1]),
-                        )
-                        .with_label("binds a different set of names")
-                        .with_secondary(self.psg.span(kids[0]), "than this side")
-                        .with_help("both alternatives must bind the same names, as in F#"),
-                    );
+                    self.errors.push(ResolveError::OrPatternBindsDifferently {
+                        right: self.psg.span(kids[1]),
+                        left: self.psg.span(kids[0]),
+                    });
                     return;
                 }
                 for r in right {
@@ -444,12 +407,6 @@ impl Resolver<'_> {
         } else if let Some(b) = Builtin::from_name(name) {
             self.psg.set_builtin(id, Some(b));
         } else {
-            let mut d = Diagnostic::error(
-                "E0401",
-                format!("the value `{name}` is not defined"),
-                self.psg.span(id),
-            )
-            .with_label("not found in this scope");
             let module_member = name
                 .rsplit_once('.')
                 .filter(|(m, _)| self.values.module(m).is_some());
@@ -458,20 +415,25 @@ impl Resolver<'_> {
                 .iter()
                 .rev()
                 .find_map(|&b| self.psg.binding(b).filter(|info| info.name == name));
-            if let Some(info) = being_defined {
-                d = d
-                    .with_secondary(info.name_span, format!("`{name}` is being defined here; its own value cannot use it"))
-                    .with_help("write `let rec` for a recursive function; if the line that uses it is meant as the next statement, indent it to the column of this `let` (a line indented further continues the expression above)");
+            let why = if let Some(info) = being_defined {
+                Undefined::BeingDefined {
+                    binding: info.name_span,
+                }
             } else if let Some((m, member)) = module_member {
-                d = d.with_help(format!("module `{m}` has no member `{member}`"));
+                Undefined::NoSuchMember {
+                    module: m.to_string(),
+                    member: member.to_string(),
+                }
             } else if let Some(similar) = self.similar_name(name) {
-                d = d.with_help(format!("a name in scope is similar: `{similar}`"));
+                Undefined::Similar(similar)
             } else {
-                d = d.with_help(
-                    "define it with `let` before this point; F# scoping is top to bottom",
-                );
-            }
-            self.diags.push(d);
+                Undefined::Unknown
+            };
+            self.errors.push(ResolveError::NotDefined {
+                name: name.to_string(),
+                at: self.psg.span(id),
+                why,
+            });
         }
     }
 
@@ -487,28 +449,17 @@ impl Resolver<'_> {
             (Some(ExprKind::Var(_)), Some(info)) if info.is_mutable => {}
             (Some(ExprKind::Var(name)), Some(info)) => {
                 let name = name.clone();
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0404",
-                        format!("`{name}` is not mutable"),
-                        self.psg.span(target),
-                    )
-                    .with_label("cannot assign to this value")
-                    .with_secondary(info.name_span, "defined here without `mutable`")
-                    .with_help(format!("declare it with `let mutable {name} = …`")),
-                );
+                self.errors.push(ResolveError::NotMutable {
+                    name,
+                    at: self.psg.span(target),
+                    defined: info.name_span,
+                });
             }
             (Some(ExprKind::Var(_)), None) => {} // unknown name, already reported
             (Some(ExprKind::Index), _) => {}     // `a.[i] <- v`: arrays are mutable
-            _ => self.diags.push(
-                Diagnostic::error(
-                    "E0408",
-                    "this expression cannot be assigned to",
-                    self.psg.span(target),
-                )
-                .with_label("not a mutable variable")
-                .with_help("`<-` assigns to a `let mutable` variable"),
-            ),
+            _ => self.errors.push(ResolveError::NotAssignable {
+                at: self.psg.span(target),
+            }),
         }
     }
 }
@@ -557,5 +508,62 @@ mod tests {
         assert_eq!(edit_distance("fib", "fib"), 0);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+    use clef_frontend::{layout, lexer, parser};
+
+    fn errors(src: &str) -> Vec<ResolveError> {
+        let (tokens, _) = lexer::lex(src);
+        let (tokens, _) = layout::layout(src, tokens);
+        let (file, diags) = parser::parse(tokens);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (mut psg, diags) = clef_psg::build::build(&file, "Main");
+        assert!(diags.is_empty(), "{diags:?}");
+        resolve(&mut psg)
+    }
+
+    fn at(src: &str, needle: &str, nth: usize) -> Span {
+        let start = src.match_indices(needle).nth(nth).expect("needle").0;
+        Span::new(start, start + needle.len())
+    }
+
+    #[test]
+    fn what_is_wrong_is_data() {
+        let src = "let total = 1\nlet f () = totl + 1\nlet g () =\n    let v = v + 1\n    v\n";
+        assert_eq!(
+            errors(src),
+            vec![
+                ResolveError::NotDefined {
+                    name: "totl".into(),
+                    at: at(src, "totl", 0),
+                    why: Undefined::Similar("total".into()),
+                },
+                ResolveError::NotDefined {
+                    name: "v".into(),
+                    at: at(src, "v", 1),
+                    why: Undefined::BeingDefined {
+                        binding: at(src, "v", 0),
+                    },
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_come_from_the_variants() {
+        let src = "let a = 1\nlet a = 2\nlet f x x = x\n";
+        let errs = errors(src);
+        let codes: Vec<&str> = errs.iter().map(ResolveError::code).collect();
+        assert_eq!(codes, ["E0402", "E0407"]);
+        let d = errs[0].to_diagnostic();
+        assert_eq!((d.code, d.span), ("E0402", at(src, "a", 1)));
+        assert_eq!(
+            d.secondary,
+            vec![(at(src, "a", 0), "first defined here".to_string())]
+        );
     }
 }
