@@ -108,8 +108,7 @@ pub fn coherency_report(psg: &Psg, facts: &Facts, src: &str) -> String {
             .children(n)
             .first()
             .and_then(|&h| psg.definition(h))
-            .and_then(|d| psg.binding(d))
-            .map_or("?".to_string(), |b| b.name.clone());
+            .map_or("?".to_string(), |d| psg.info(d).name.clone());
         let mode = if c.hardware { "Hardware" } else { "Software" };
         let _ = writeln!(
             out,

@@ -77,16 +77,18 @@ fn check_resolution(src: &str, expected: &str) {
         .into_iter()
         .map(|(span, name, n)| {
             let target = if let Some(def) = psg.definition(n) {
-                let b = psg.binding(def).expect("a binding");
-                let what = if psg.in_prelude(def) { "prelude " } else { "" };
+                let b = psg.info(def);
+                let what = if psg.in_prelude(def.node()) {
+                    "prelude "
+                } else {
+                    ""
+                };
                 format!("{what}{} {}@{}", role(b), b.name, at(b.name_span))
             } else if let Some(b) = psg.builtin(n) {
                 format!("builtin {}", b.name())
             } else if let Some((decl, i)) = psg.case(n) {
-                match psg.kind(decl) {
-                    NodeKind::TypeDecl(t) => format!("case {} of {}", t.cases[i].name, t.name),
-                    _ => "case ?".into(),
-                }
+                let t = psg.decl(decl);
+                format!("case {} of {}", t.cases[i].name, t.name)
             } else {
                 "?".into()
             };

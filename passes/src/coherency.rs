@@ -94,8 +94,7 @@ fn is_kernel_call(psg: &Psg, n: NodeId) -> bool {
             .children(n)
             .first()
             .and_then(|&head| psg.definition(head))
-            .and_then(|d| psg.binding(d))
-            .is_some_and(|b| b.is_kernel)
+            .is_some_and(|d| psg.info(d).is_kernel)
 }
 
 fn inside_kernel(psg: &Psg, mut n: NodeId) -> bool {

@@ -116,6 +116,9 @@ impl Flow<'_> {
 
     /// Each reference to `binding`, as a value holding the buffer.
     fn uses_of(&self, binding: NodeId, via: Via, work: &mut Vec<Item>) {
+        let Some(binding) = self.psg.as_binding(binding) else {
+            return;
+        };
         work.extend(self.psg.uses(binding).map(|u| Item {
             node: u,
             via,
@@ -175,7 +178,8 @@ impl Flow<'_> {
             work.push(self.item(lambda, via));
             return;
         }
-        for u in self.psg.uses(function) {
+        let uses = self.psg.as_binding(function).into_iter();
+        for u in uses.flat_map(|f| self.psg.uses(f)) {
             if !self.is_call_head(u) {
                 work.push(self.item(u, via));
             }
@@ -213,7 +217,7 @@ impl Flow<'_> {
             NodeKind::Binding(_) if self.is_function(p) && is_last => {
                 // The function returns it: so do its calls, and its
                 // closure holds it.
-                for u in psg.uses(p) {
+                for u in psg.as_binding(p).into_iter().flat_map(|b| psg.uses(b)) {
                     let target = if self.is_call_head(u) {
                         psg.parent(u).unwrap_or(u)
                     } else {
@@ -313,7 +317,7 @@ impl Flow<'_> {
             }
             _ => return None,
         };
-        let binding = psg.definition(root)?;
+        let binding = psg.definition(root)?.node();
         self.inside_scope(binding).then_some(binding)
     }
 

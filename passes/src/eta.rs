@@ -38,10 +38,8 @@ pub fn expand(psg: &mut Psg) {
 /// that can be expanded (`printf`s need their literal format).
 fn arity(psg: &Psg, head: NodeId, args: &[NodeId]) -> Option<usize> {
     if let Some((decl, index)) = psg.case(head) {
-        let NodeKind::TypeDecl(info) = psg.kind(decl) else {
-            return None;
-        };
-        return Some(usize::from(!info.cases.get(index)?.fields.is_empty()));
+        let fields = &psg.decl(decl).cases.get(index)?.fields;
+        return Some(usize::from(!fields.is_empty()));
     }
     match psg.builtin(head)? {
         Builtin::Sizeof => None,
@@ -116,7 +114,8 @@ fn expand_node(psg: &mut Psg, node: NodeId, missing: usize, is_apply: bool) {
     }
     for (i, &p) in params.iter().enumerate() {
         let v = psg.add_node(NodeKind::Expr(ExprKind::Var(format!("eta@{i}"))), span);
-        psg.add_edge(v, p, EdgeKind::DefUse);
+        let param = psg.as_binding(p).expect("a parameter is a binding");
+        psg.add_definition(v, param);
         psg.add_child(call, v);
     }
     psg.add_child(binding, call);

@@ -83,10 +83,10 @@ fn case_has_fields(psg: &Psg, var: NodeId) -> bool {
     let Some((decl, index)) = psg.case(var) else {
         return false;
     };
-    match psg.kind(decl) {
-        NodeKind::TypeDecl(info) => info.cases.get(index).is_some_and(|c| !c.fields.is_empty()),
-        _ => false,
-    }
+    psg.decl(decl)
+        .cases
+        .get(index)
+        .is_some_and(|c| !c.fields.is_empty())
 }
 
 fn check_builtin_call(
@@ -176,7 +176,7 @@ fn compute_captures(
         let mut called = Vec::new();
         let mut stack = psg.children(f);
         while let Some(id) = stack.pop() {
-            if let Some(def) = psg.definition(id) {
+            if let Some(def) = psg.definition(id).map(BindingId::node) {
                 let top_level = is_top_level(psg, def);
                 if is_local_function(psg, def) {
                     called.push(def);

@@ -156,7 +156,7 @@ fn constant_elements(psg: &Psg, apply: NodeId, depth: u32) -> Option<i64> {
     match psg.builtin(kids[0])? {
         Builtin::BufferAllocate | Builtin::BufferAllocateAuto => constant_int(psg, arg, 0),
         Builtin::BufferCopy | Builtin::BufferMigrate => {
-            let def = psg.definition(arg)?;
+            let def = psg.definition(arg)?.node();
             let info = psg.binding(def)?;
             if info.is_mutable || info.is_function() {
                 return None;
@@ -193,7 +193,7 @@ fn constant_int(psg: &Psg, id: NodeId, depth: u32) -> Option<i64> {
             }
         }
         ExprKind::Var(_) => {
-            let def = psg.definition(id)?;
+            let def = psg.definition(id)?.node();
             let info = psg.binding(def)?;
             if info.is_mutable || info.is_function() || info.role != BindingRole::Let {
                 return None;

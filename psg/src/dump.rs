@@ -119,7 +119,7 @@ fn annotations(psg: &Psg, facts: &Facts, id: NodeId, names: &mut Vec<TyVar>) -> 
         let _ = write!(s, " = builtin {}", b.name());
     }
     if let Some(def) = psg.definition(id) {
-        let _ = write!(s, " -> n{}", def.index());
+        let _ = write!(s, " -> n{}", def.node().index());
     }
     if let Some(case) = facts.missing_cases.get(&id) {
         let _ = write!(s, " incomplete (e.g. {case})");

@@ -22,12 +22,36 @@ use crate::Builtin;
 pub use barewire_model::MemorySpace;
 use clef_frontend::ast::{BinOp, ForDirection, TypeExpr};
 use clef_frontend::Span;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use std::collections::HashMap;
 
 pub type NodeId = NodeIndex<u32>;
+
+/// A node known to be a binding (`NodeKind::Binding`): what a reference
+/// names, what a closure captures. Only the PSG makes one, after checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BindingId(NodeId);
+
+/// A node known to be a type declaration (`NodeKind::TypeDecl`): what a
+/// union case or a named type refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeDeclId(NodeId);
+
+impl BindingId {
+    /// The binding's node, for walking the tree.
+    pub fn node(self) -> NodeId {
+        self.0
+    }
+}
+
+impl TypeDeclId {
+    /// The declaration's node, for walking the tree.
+    pub fn node(self) -> NodeId {
+        self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntTy {
@@ -328,7 +352,7 @@ pub struct Psg {
     builtins: HashMap<NodeId, Builtin>,
     /// Name resolution: on a `Var` or case pattern naming a union case,
     /// the union's declaration and the case's index.
-    cases: HashMap<NodeId, (NodeId, usize)>,
+    cases: HashMap<NodeId, (TypeDeclId, usize)>,
     /// On a `Var` written `f<int>`: the explicit type arguments.
     explicit_type_args: HashMap<NodeId, Vec<TypeExpr>>,
 }
@@ -353,10 +377,10 @@ impl Psg {
 
     /// The union case a `Var` or case pattern names: its declaration and
     /// index (name resolution).
-    pub fn case(&self, id: NodeId) -> Option<(NodeId, usize)> {
+    pub fn case(&self, id: NodeId) -> Option<(TypeDeclId, usize)> {
         self.cases.get(&id).copied()
     }
-    pub fn set_case(&mut self, id: NodeId, case: Option<(NodeId, usize)>) {
+    pub fn set_case(&mut self, id: NodeId, case: Option<(TypeDeclId, usize)>) {
         match case {
             Some(c) => self.cases.insert(id, c),
             None => self.cases.remove(&id),
@@ -391,10 +415,6 @@ impl Psg {
         kids
     }
 
-    pub fn add_edge(&mut self, from: NodeId, to: NodeId, kind: EdgeKind) -> EdgeIndex<u32> {
-        self.graph.add_edge(from, to, kind)
-    }
-
     pub fn node(&self, id: NodeId) -> &Node {
         &self.graph[id]
     }
@@ -408,6 +428,29 @@ impl Psg {
 
     pub fn span(&self, id: NodeId) -> Span {
         self.graph[id].span
+    }
+
+    /// `id` as a binding, if it is one.
+    pub fn as_binding(&self, id: NodeId) -> Option<BindingId> {
+        self.binding(id).map(|_| BindingId(id))
+    }
+
+    /// `id` as a type declaration, if it is one.
+    pub fn as_type_decl(&self, id: NodeId) -> Option<TypeDeclId> {
+        matches!(self.graph.node_weight(id)?.kind, NodeKind::TypeDecl(_)).then_some(TypeDeclId(id))
+    }
+
+    /// A binding's information.
+    pub fn info(&self, b: BindingId) -> &BindingInfo {
+        self.binding(b.0).expect("a BindingId names a binding")
+    }
+
+    /// A type declaration's information.
+    pub fn decl(&self, d: TypeDeclId) -> &TypeDeclInfo {
+        match &self.graph[d.0].kind {
+            NodeKind::TypeDecl(info) => info,
+            _ => unreachable!("a TypeDeclId names a type declaration"),
+        }
     }
 
     pub fn binding(&self, id: NodeId) -> Option<&BindingInfo> {
@@ -439,8 +482,13 @@ impl Psg {
     }
 
     /// The binding a reference names (its `DefUse` edge), if any.
-    pub fn definition(&self, id: NodeId) -> Option<NodeId> {
-        self.targets(id, EdgeKind::DefUse).next()
+    pub fn definition(&self, id: NodeId) -> Option<BindingId> {
+        self.targets(id, EdgeKind::DefUse).next().map(BindingId)
+    }
+
+    /// Record that reference `id` names binding `def` (name resolution).
+    pub fn add_definition(&mut self, id: NodeId, def: BindingId) {
+        self.graph.add_edge(id, def.0, EdgeKind::DefUse);
     }
 
     /// Whether `id` belongs to the prelude (not to the program).
@@ -460,9 +508,9 @@ impl Psg {
     }
 
     /// The variable nodes that refer to binding `def`.
-    pub fn uses(&self, def: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    pub fn uses(&self, def: BindingId) -> impl Iterator<Item = NodeId> + '_ {
         self.graph
-            .edges_directed(def, Direction::Incoming)
+            .edges_directed(def.0, Direction::Incoming)
             .filter(|e| *e.weight() == EdgeKind::DefUse)
             .map(|e| petgraph::visit::EdgeRef::source(&e))
     }
@@ -485,23 +533,28 @@ impl Psg {
     }
 
     /// The prelude's declaration of `p`.
-    pub fn prelude_type(&self, p: PreludeType) -> Option<NodeId> {
+    pub fn prelude_type(&self, p: PreludeType) -> Option<TypeDeclId> {
         self.prelude_types
             .iter()
             .find(|(q, _)| *q == p)
-            .map(|(_, n)| *n)
+            .map(|(_, n)| TypeDeclId(*n))
     }
 
     /// The identity of the type declared by `decl`.
-    pub fn decl_ref(&self, decl: NodeId) -> DeclRef {
+    pub fn decl_ref(&self, decl: TypeDeclId) -> DeclRef {
         DeclRef {
-            node: decl.index() as u32,
+            node: decl.0.index() as u32,
             prelude: self
                 .prelude_types
                 .iter()
-                .find(|(_, n)| *n == decl)
+                .find(|(_, n)| *n == decl.0)
                 .map(|(p, _)| *p),
         }
+    }
+
+    /// The declaration a named type refers to.
+    pub fn declaration_of(&self, decl: &DeclRef) -> Option<TypeDeclId> {
+        self.as_type_decl(NodeId::new(decl.node as usize))
     }
 
     /// The prelude's items, then the root module's.

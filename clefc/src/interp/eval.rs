@@ -150,7 +150,7 @@ impl Interp<'_> {
     /// `Case arg`: the field, or a tuple of the fields.
     fn construct_case(
         &mut self,
-        decl: NodeId,
+        decl: TypeDeclId,
         index: usize,
         args: &[NodeId],
         env: &mut Env,
@@ -158,7 +158,7 @@ impl Interp<'_> {
         let arity = self
             .facts
             .types
-            .declared_union_cases(decl)
+            .declared_union_cases(decl.node())
             .get(index)
             .map_or(0, |(_, fs)| fs.len());
         let &[arg] = args else {

@@ -69,7 +69,9 @@ pub fn run(psg: &Psg, facts: &Facts, src: &SourceFile, args: &[String]) -> i32 {
                 let ids = (0..n).map(NodeId::new);
                 let kids: Vec<Box<[NodeId]>> =
                     ids.clone().map(|id| psg.children(id).into()).collect();
-                let defs: Vec<Option<NodeId>> = ids.map(|id| psg.definition(id)).collect();
+                let defs: Vec<Option<NodeId>> = ids
+                    .map(|id| psg.definition(id).map(BindingId::node))
+                    .collect();
                 let mut interp = Interp::new(psg, facts, src, &kids, &defs);
                 interp.main(args)
             })

@@ -93,6 +93,7 @@ impl Lowering<'_, '_, '_> {
             .cg
             .psg
             .definition(head)
+            .map(BindingId::node)
             .filter(|&d| self.cg.psg.binding(d).is_some_and(|b| b.is_function()));
         let Some(callee) = callee else {
             // A function value: a closure.

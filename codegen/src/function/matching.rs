@@ -86,7 +86,7 @@ impl Lowering<'_, '_, '_> {
     pub(super) fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
         let kids = self.cg.psg.children(pat);
         match self.cg.psg.kind(pat).clone() {
-            NodeKind::Binding(_) => match self.cg.psg.definition(pat) {
+            NodeKind::Binding(_) => match self.cg.psg.definition(pat).map(BindingId::node) {
                 // The right side of an or-pattern sets the left's variable.
                 Some(left) => self.store_place(left, v),
                 None => self.bind_local(pat, v),

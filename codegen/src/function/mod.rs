@@ -372,6 +372,7 @@ impl Lowering<'_, '_, '_> {
                     .cg
                     .psg
                     .definition(id)
+                    .map(BindingId::node)
                     .ok_or_else(|| internal("unresolved name"))?;
                 if self.cg.psg.binding(def).is_some_and(|b| b.is_function()) {
                     // A named function used as a value.
@@ -578,6 +579,7 @@ impl Lowering<'_, '_, '_> {
                     .cg
                     .psg
                     .definition(kids[0])
+                    .map(BindingId::node)
                     .ok_or_else(|| internal("assignment target"))?;
                 self.store_place(def, v);
                 None

@@ -31,9 +31,9 @@ pub fn resolve(psg: &mut Psg) -> Vec<ResolveError> {
 struct Resolver<'a> {
     psg: &'a mut Psg,
     /// Values in scope: top-level bindings of the modules, locals.
-    values: Namespace<NodeId>,
+    values: Namespace<BindingId>,
     /// Union cases in scope: name → (declaration, case index).
-    cases: Namespace<(NodeId, usize)>,
+    cases: Namespace<(TypeDeclId, usize)>,
     /// Non-recursive bindings whose bodies are being resolved (their names
     /// are not in scope there), for the help on a use of one.
     defining: Vec<NodeId>,
@@ -159,10 +159,12 @@ impl Resolver<'_> {
     }
 
     fn bind(&mut self, id: NodeId) {
-        if let Some(b) = self.psg.binding(id) {
-            if b.name != "_" && b.name != "()" {
-                self.values.bind(b.name.clone(), id);
-            }
+        let Some(b) = self.psg.as_binding(id) else {
+            return;
+        };
+        let name = &self.psg.info(b).name;
+        if name != "_" && name != "()" {
+            self.values.bind(name.clone(), b);
         }
     }
 
@@ -379,7 +381,9 @@ impl Resolver<'_> {
                         .iter()
                         .find(|&&l| self.psg.binding(l).map(|b| b.name.clone()) == name)
                     {
-                        self.psg.add_edge(r, l, EdgeKind::DefUse);
+                        // The right side's variable is the left side's.
+                        let left = self.psg.as_binding(l).expect("a pattern variable");
+                        self.psg.add_definition(r, left);
                     }
                 }
             }
@@ -390,7 +394,11 @@ impl Resolver<'_> {
     /// Make a union's cases visible by name, and qualified by the type's
     /// (`Circle`, `Shape.Circle`); later declarations shadow.
     fn declare_cases(&mut self, decl: NodeId) {
-        if let NodeKind::TypeDecl(info) = self.psg.kind(decl) {
+        let Some(decl) = self.psg.as_type_decl(decl) else {
+            return;
+        };
+        {
+            let info = self.psg.decl(decl);
             for (i, c) in info.cases.iter().enumerate() {
                 self.cases.bind(c.name.clone(), (decl, i));
                 self.cases
@@ -401,7 +409,7 @@ impl Resolver<'_> {
 
     fn var(&mut self, id: NodeId, name: &str) {
         if let Some(def) = self.values.lookup(name) {
-            self.psg.add_edge(id, def, EdgeKind::DefUse);
+            self.psg.add_definition(id, def);
         } else if let Some(case) = self.cases.lookup(name) {
             self.psg.set_case(id, Some(case));
         } else if let Some(b) = Builtin::from_name(name) {
@@ -444,7 +452,7 @@ impl Resolver<'_> {
 
     fn check_assignable(&mut self, target: NodeId) {
         let def = self.psg.definition(target);
-        let info = def.and_then(|d| self.psg.binding(d).cloned());
+        let info = def.map(|d| self.psg.info(d).clone());
         match (self.psg.expr(target), info) {
             (Some(ExprKind::Var(_)), Some(info)) if info.is_mutable => {}
             (Some(ExprKind::Var(name)), Some(info)) => {

@@ -67,7 +67,7 @@ impl Infer<'_> {
                 let decl = self
                     .type_names
                     .lookup(&name.name)
-                    .or(self.psg.prelude_type(prelude))
+                    .or(self.psg.prelude_type(prelude).map(TypeDeclId::node))
                     .expect("checked by the guard");
                 let arity = self.table.generalized(decl).len();
                 if args.len() != arity {
@@ -116,7 +116,7 @@ impl Infer<'_> {
                     .collect();
                 let name = decl_name;
                 Type::Named {
-                    decl: self.psg.decl_ref(decl),
+                    decl: self.decl_ref(decl),
                     name,
                     args,
                 }

@@ -462,9 +462,9 @@ impl Infer<'_> {
         let Some(binding) = self.psg.parent(apply) else {
             return out;
         };
-        if !matches!(self.psg.kind(binding), NodeKind::Binding(_)) {
+        let Some(binding) = self.psg.as_binding(binding) else {
             return out;
-        }
+        };
         for u in self.psg.uses(binding) {
             let Some(parent) = self.psg.parent(u) else {
                 continue;
@@ -480,8 +480,7 @@ impl Infer<'_> {
                     let kernel = self
                         .psg
                         .definition(head)
-                        .and_then(|d| self.psg.binding(d))
-                        .is_some_and(|b| b.is_kernel);
+                        .is_some_and(|d| self.psg.info(d).is_kernel);
                     if kernel {
                         let name = self.psg.expr(head).map_or(String::new(), |e| match e {
                             ExprKind::Var(n) => n.clone(),
@@ -530,7 +529,7 @@ impl Infer<'_> {
             }
             match self.psg.kind(at) {
                 NodeKind::Expr(ExprKind::Var(_)) => {
-                    let def = self.psg.definition(at)?;
+                    let def = self.psg.definition(at)?.node();
                     let info = self.psg.binding(def)?;
                     if let Some(a) = &info.annotation {
                         if info.role == BindingRole::Param {

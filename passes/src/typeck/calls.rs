@@ -22,10 +22,10 @@ impl Infer<'_> {
         if let Some(b) = self.psg.builtin(id) {
             return self.builtin(b, self.psg.span(id));
         }
-        if let Some((decl, index)) = self.psg.case(id) {
+        if let Some((decl, index)) = self.psg.case(id).map(|(d, i)| (d.node(), i)) {
             return self.case_constructor(decl, index);
         }
-        let Some(def) = self.psg.definition(id) else {
+        let Some(def) = self.psg.definition(id).map(BindingId::node) else {
             return Type::Error;
         };
         let Some((vars, ty)) = self.schemes.get(&def).cloned() else {

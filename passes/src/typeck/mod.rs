@@ -178,6 +178,12 @@ struct Infer<'a> {
 impl Infer<'_> {
     // ---- variables and substitution ----
 
+    /// The identity of the type declared at `decl`.
+    fn decl_ref(&self, decl: NodeId) -> DeclRef {
+        let decl = self.psg.as_type_decl(decl).expect("a type declaration");
+        self.psg.decl_ref(decl)
+    }
+
     fn fresh(&mut self) -> Type {
         let v = TyVar(self.subst.len() as u32);
         self.subst.push(None);

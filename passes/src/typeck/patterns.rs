@@ -13,7 +13,7 @@ impl Infer<'_> {
         match self.psg.kind(pat).clone() {
             NodeKind::Binding(_) => {
                 // The right side of an or-pattern shares the left's variable.
-                if let Some(left) = self.psg.definition(pat) {
+                if let Some(left) = self.psg.definition(pat).map(BindingId::node) {
                     if let Some((_, t)) = self.schemes.get(&left).cloned() {
                         self.expect(pat, expected, &t, None);
                     }

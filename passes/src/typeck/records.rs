@@ -91,7 +91,7 @@ impl Infer<'_> {
         let n = self.table.generalized(decl).len();
         let args = (0..n).map(|_| self.fresh()).collect();
         Type::Named {
-            decl: self.psg.decl_ref(decl),
+            decl: self.decl_ref(decl),
             name,
             args,
         }

@@ -64,7 +64,7 @@ impl Infer<'_> {
             NodeKind::Pattern(PatternKind::Case(n)) => n.clone(),
             _ => String::new(),
         };
-        let Some((decl, index)) = self.psg.case(pat) else {
+        let Some((decl, index)) = self.psg.case(pat).map(|(d, i)| (d.node(), i)) else {
             kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
             return Type::Error;
         };
@@ -199,7 +199,10 @@ impl Infer<'_> {
 
     /// The prelude's type `p` (`List`, `Option`) applied to `a`.
     fn prelude_of(&self, p: PreludeType, a: Type) -> Type {
-        let decl = self.psg.prelude_type(p).unwrap_or(NodeId::new(0));
+        let decl = self
+            .psg
+            .prelude_type(p)
+            .expect("the prelude declares Option and List");
         Type::Named {
             decl: self.psg.decl_ref(decl),
             name: p.decl_name().into(),
