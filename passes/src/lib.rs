@@ -44,9 +44,9 @@ pub fn run_all(psg: &mut Psg, until_types: bool) -> (Facts, Vec<Diagnostic>) {
     let (missing, d) = patterns::check_matches(psg, &facts.types);
     facts.missing_cases = missing;
     diags.extend(d);
-    let (captures, d) = lower::lower(psg, &facts.types);
+    let (captures, errors) = lower::lower(psg, &facts.types);
     facts.captures = captures;
-    diags.extend(d);
+    diags.extend(errors.iter().map(lower::LowerError::to_diagnostic));
     diags.extend(escape::check_escapes(psg, &facts.types));
     (facts, diags)
 }

@@ -8,11 +8,11 @@
 //!   values (E0602); user functions may be partially applied or used as
 //!   values, which codegen turns into closures.
 
-use clef_frontend::Diagnostic;
+use clef_frontend::{Diagnostic, Span};
 use clef_psg::*;
 use std::collections::{BTreeSet, HashMap};
 
-pub fn lower(psg: &Psg, types: &TypeTable) -> (HashMap<NodeId, Vec<NodeId>>, Vec<Diagnostic>) {
+pub fn lower(psg: &Psg, types: &TypeTable) -> (HashMap<NodeId, Vec<NodeId>>, Vec<LowerError>) {
     let mut diags = Vec::new();
     let Some(root) = psg.root else {
         return (HashMap::new(), diags);
@@ -36,7 +36,7 @@ fn is_local_function(psg: &Psg, id: NodeId) -> bool {
 /// Builtins are compiled inline at their calls, so they must be called
 /// with all their arguments (user functions may be partially applied and
 /// used as values: they become closures).
-fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<Diagnostic>) {
+fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<LowerError>) {
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
         let kids = psg.children(id);
@@ -52,26 +52,16 @@ fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<Diagn
                 continue;
             }
             Some(ExprKind::Var(name)) if psg.builtin(id).is_some_and(|b| b != Builtin::Sizeof) => {
-                diags.push(
-                    Diagnostic::error(
-                        "E0602",
-                        format!("the builtin `{name}` cannot be used as a value yet"),
-                        psg.span(id),
-                    )
-                    .with_label("builtins must be called here")
-                    .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
-                );
+                diags.push(LowerError::BuiltinAsValue {
+                    name: name.clone(),
+                    at: psg.span(id),
+                });
             }
             Some(ExprKind::Var(name)) if case_has_fields(psg, id) => {
-                diags.push(
-                    Diagnostic::error(
-                        "E0602",
-                        format!("the union case `{name}` cannot be used as a function value yet"),
-                        psg.span(id),
-                    )
-                    .with_label("a case with fields must be applied here")
-                    .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
-                );
+                diags.push(LowerError::CaseAsValue {
+                    name: name.clone(),
+                    at: psg.span(id),
+                });
             }
             _ => {}
         }
@@ -95,7 +85,7 @@ fn check_builtin_call(
     apply: NodeId,
     b: Builtin,
     nargs: usize,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Vec<LowerError>,
 ) {
     let arity = match b {
         Builtin::Printf | Builtin::Printfn | Builtin::Sprintf => {
@@ -112,20 +102,12 @@ fn check_builtin_call(
         other => other.arity(),
     };
     if nargs < arity {
-        diags.push(
-            Diagnostic::error(
-                "E0601",
-                format!(
-                    "the builtin `{}` is partially applied ({nargs} of {arity} arguments)",
-                    b.name()
-                ),
-                psg.span(apply),
-            )
-            .with_label("missing arguments")
-            .with_help(
-                "wrap it in a lambda that passes every argument, e.g. `fun x -> printfn \"%d\" x`",
-            ),
-        );
+        diags.push(LowerError::PartialBuiltin {
+            builtin: b,
+            given: nargs,
+            arity,
+            at: psg.span(apply),
+        });
     }
 }
 
@@ -160,7 +142,7 @@ fn is_inside(owner: &HashMap<NodeId, NodeId>, mut node: NodeId, f: NodeId) -> bo
 fn compute_captures(
     psg: &Psg,
     root: NodeId,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Vec<LowerError>,
 ) -> HashMap<NodeId, Vec<NodeId>> {
     let owner = enclosing_functions(psg, root);
     let functions: Vec<NodeId> = psg
@@ -218,20 +200,12 @@ fn compute_captures(
             if let Some(info) = psg.binding(c).filter(|b| b.is_mutable) {
                 let fname = psg.binding(f).map_or(String::new(), |b| b.name.clone());
                 let fspan = psg.binding(f).map_or(psg.span(f), |b| b.name_span);
-                diags.push(
-                    Diagnostic::error(
-                        "E0409",
-                        format!(
-                            "the mutable variable `{}` cannot be captured by {}",
-                            info.name,
-                            if fname == "fun" { "a lambda".to_string() } else { format!("the local function `{fname}`") }
-                        ),
-                        fspan,
-                    )
-                    .with_label("this function reads it")
-                    .with_secondary(info.name_span, "declared `mutable` here")
-                    .with_help("as in F#, closures cannot capture mutable locals: pass the value as a parameter, or copy it into an immutable `let` first"),
-                );
+                diags.push(LowerError::CapturedMutable {
+                    variable: info.name.clone(),
+                    declared: info.name_span,
+                    function: (fname != "fun").then_some(fname),
+                    at: fspan,
+                });
             }
         }
         if !caps.is_empty() {
@@ -239,4 +213,95 @@ fn compute_captures(
         }
     }
     table
+}
+
+/// Lowering's errors, as data: the code comes from the variant and the
+/// words from [`LowerError::to_diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LowerError {
+    /// A builtin used as a value where eta-expansion could not apply it.
+    BuiltinAsValue { name: String, at: Span },
+    /// A union case with fields used as a value, likewise.
+    CaseAsValue { name: String, at: Span },
+    /// A builtin given fewer arguments than it takes.
+    PartialBuiltin {
+        builtin: Builtin,
+        given: usize,
+        arity: usize,
+        at: Span,
+    },
+    /// A closure that reads a `let mutable` of an enclosing function
+    /// (`function`: `None` for a lambda).
+    CapturedMutable {
+        variable: String,
+        declared: Span,
+        function: Option<String>,
+        at: Span,
+    },
+}
+
+impl LowerError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LowerError::BuiltinAsValue { .. } | LowerError::CaseAsValue { .. } => "E0602",
+            LowerError::PartialBuiltin { .. } => "E0601",
+            LowerError::CapturedMutable { .. } => "E0409",
+        }
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let code = self.code();
+        match self {
+            LowerError::BuiltinAsValue { name, at } => Diagnostic::error(
+                code,
+                format!("the builtin `{name}` cannot be used as a value yet"),
+                *at,
+            )
+            .with_label("builtins must be called here")
+            .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
+            LowerError::CaseAsValue { name, at } => Diagnostic::error(
+                code,
+                format!("the union case `{name}` cannot be used as a function value yet"),
+                *at,
+            )
+            .with_label("a case with fields must be applied here")
+            .with_help(format!("wrap it in a lambda: `fun x -> {name} x`")),
+            LowerError::PartialBuiltin {
+                builtin,
+                given,
+                arity,
+                at,
+            } => Diagnostic::error(
+                code,
+                format!(
+                    "the builtin `{}` is partially applied ({given} of {arity} arguments)",
+                    builtin.name()
+                ),
+                *at,
+            )
+            .with_label("missing arguments")
+            .with_help(
+                "wrap it in a lambda that passes every argument, e.g. `fun x -> printfn \"%d\" x`",
+            ),
+            LowerError::CapturedMutable {
+                variable,
+                declared,
+                function,
+                at,
+            } => {
+                let by = match function {
+                    Some(f) => format!("the local function `{f}`"),
+                    None => "a lambda".to_string(),
+                };
+                Diagnostic::error(
+                    code,
+                    format!("the mutable variable `{variable}` cannot be captured by {by}"),
+                    *at,
+                )
+                .with_label("this function reads it")
+                .with_secondary(*declared, "declared `mutable` here")
+                .with_help("as in F#, closures cannot capture mutable locals: pass the value as a parameter, or copy it into an immutable `let` first")
+            }
+        }
+    }
 }
