@@ -35,9 +35,9 @@ pub fn run_all(psg: &mut Psg, until_types: bool) -> (Facts, Vec<Diagnostic>) {
     }
     eta::expand(psg);
     let psg: &Psg = psg;
-    let (types, d) = typeck::infer(psg);
+    let (types, errors) = typeck::infer(psg);
     facts.types = types;
-    diags.extend(d);
+    diags.extend(errors.iter().map(typeck::TypeError::to_diagnostic));
     if until_types || diags.iter().any(|d| d.is_error()) {
         return (facts, diags);
     }

@@ -44,13 +44,7 @@ impl Infer<'_> {
                 Type::measured(base, m)
             }
             TypeExprKind::Quotient(..) | TypeExprKind::Power(..) | TypeExprKind::Number(_) => {
-                self.diags.push(
-                    Diagnostic::error("E0532", "a unit of measure is not a type", t.span)
-                        .with_label("a measure where a type belongs")
-                        .with_help(
-                            "put the measure on a number type: `float<m/s>`, `int64<bytes>`",
-                        ),
-                );
+                self.errors.push(TypeError::MeasureAsType { at: t.span });
                 Type::Error
             }
             TypeExprKind::Named { name, args }
@@ -71,22 +65,12 @@ impl Infer<'_> {
                     .expect("checked by the guard");
                 let arity = self.table.generalized(decl).len();
                 if args.len() != arity {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0517",
-                            format!(
-                                "the type `{}` takes {arity} type argument(s), not {}",
-                                name.name,
-                                args.len()
-                            ),
-                            t.span,
-                        )
-                        .with_label("wrong number of type arguments")
-                        .with_help(format!(
-                            "write `{}` with {arity} type argument(s)",
-                            name.name
-                        )),
-                    );
+                    self.errors.push(TypeError::TypeArity {
+                        name: name.name.clone(),
+                        arity,
+                        given: args.len(),
+                        at: t.span,
+                    });
                     return Type::Error;
                 }
                 // A `[<Measure>] 'u` parameter takes a measure: `Vec2<m/s>`.
@@ -122,15 +106,10 @@ impl Infer<'_> {
                 }
             }
             TypeExprKind::Named { name, .. } if name.name == "SharedBuffer" => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0517",
-                        format!("the type `SharedBuffer` takes 2 type arguments, not {}", args_len(t)),
-                        t.span,
-                    )
-                    .with_label("wrong number of type arguments")
-                    .with_help("write `SharedBuffer<element type, memory space>`, e.g. `SharedBuffer<float32, cxl_mem>`"),
-                );
+                self.errors.push(TypeError::SharedBufferArity {
+                    given: args_len(t),
+                    at: t.span,
+                });
                 Type::Error
             }
             TypeExprKind::Named { name, args } if args.is_empty() => match name.name.as_str() {
@@ -143,13 +122,12 @@ impl Infer<'_> {
                 "unit" => Type::Unit,
                 "string" => Type::String,
                 other => {
-                    let d = Diagnostic::error("E0506", format!("unknown type `{other}`"), t.span)
-                        .with_label("no type of this name is in scope");
-                    let d = match self.similar_type(other) {
-                        Some(s) => d.with_help(format!("a type in scope is similar: `{s}`")),
-                        None => d.with_help("the types are int, int64, byte, float, float32, bool, unit, string, arrays `T[]`, options, lists, `SharedBuffer<T, space>`, and the types the program declares"),
-                    };
-                    self.diags.push(d);
+                    self.errors.push(TypeError::UnknownType {
+                        name: other.to_string(),
+                        at: t.span,
+                        similar: self.similar_type(other),
+                        with_args: false,
+                    });
                     Type::Error
                 }
             },
@@ -158,14 +136,12 @@ impl Infer<'_> {
                     let inner = self.annotation(&args[0]);
                     return Type::Array(Box::new(inner));
                 }
-                let d =
-                    Diagnostic::error("E0506", format!("unknown type `{}`", name.name), name.span)
-                        .with_label("no type of this name is in scope");
-                let d = match self.similar_type(&name.name) {
-                    Some(s) => d.with_help(format!("a type in scope is similar: `{s}`")),
-                    None => d.with_help("declare it with `type`, or check the spelling"),
-                };
-                self.diags.push(d);
+                self.errors.push(TypeError::UnknownType {
+                    name: name.name.clone(),
+                    at: name.span,
+                    similar: self.similar_type(&name.name),
+                    with_args: true,
+                });
                 Type::Error
             }
             TypeExprKind::Var(v) => {

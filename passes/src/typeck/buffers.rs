@@ -13,9 +13,9 @@
 //! checks it at the call (as F# checks member constraints). Requirements
 //! still open at the end describe `allocateAuto` buffers for placement.
 
-use super::Infer;
+use super::{Infer, SpaceOrigin, TypeError};
 use clef_frontend::ast::{TypeExpr, TypeExprKind};
-use clef_frontend::{Diagnostic, Span};
+use clef_frontend::Span;
 use clef_psg::measure::{Measure, MeasureAtom};
 use clef_psg::*;
 
@@ -46,13 +46,6 @@ impl Domain {
             Domain::Gpu => matches!(space, "gpu_mem" | "gpu_bar" | "unified"),
         }
     }
-
-    fn allowed(self) -> &'static str {
-        match self {
-            Domain::Cpu => "`cpu_mem`, `cxl_mem`, `gpu_bar` or `unified`",
-            Domain::Gpu => "`gpu_mem`, `gpu_bar` or `unified`",
-        }
-    }
 }
 
 /// "The buffer's space must be reachable from `domain`", from an access at
@@ -62,8 +55,9 @@ pub struct SpaceRequirement {
     pub space: Measure,
     pub domain: Domain,
     pub span: Span,
-    /// Why, e.g. "`fill` indexes its buffer".
-    pub why: String,
+    /// The generic function whose use carries the requirement, when the
+    /// access is inside one (`None`: the buffer is indexed right here).
+    pub through: Option<String>,
     /// For a requirement a generic function passed on: where it indexes.
     pub inside: Option<Span>,
 }
@@ -113,27 +107,16 @@ impl Infer<'_> {
         if let TypeExprKind::Named { name, args } = &t.kind {
             let known = self.measure_names.contains_key(&name.name) || name.name == "_";
             if args.is_empty() && !known {
-                let mut d = Diagnostic::error(
-                    "E0534",
-                    format!("unknown memory space `{}`", name.name),
-                    t.span,
-                )
-                .with_label("not a memory space");
                 // `cpu` for `cpu_mem`, `cxl_memory` for `cxl_mem`.
                 let same_device = SPACES
                     .into_iter()
                     .find(|s| s.split('_').next() == name.name.split('_').next());
-                d = match crate::resolve::nearest(&name.name, SPACES).or(same_device) {
-                    Some(s) => d.with_help(format!(
-                        "did you mean `{s}`? The memory spaces are {}",
-                        SPACES.join(", ")
-                    )),
-                    None => d.with_help(format!(
-                        "the memory spaces are {}, or a variable such as 'space",
-                        SPACES.join(", ")
-                    )),
-                };
-                self.diags.push(d);
+                let suggestion = crate::resolve::nearest(&name.name, SPACES).or(same_device);
+                self.errors.push(TypeError::UnknownSpace {
+                    name: name.name.clone(),
+                    suggestion: suggestion.map(str::to_string),
+                    at: t.span,
+                });
                 return self.fresh_measure();
             }
         }
@@ -151,11 +134,10 @@ impl Infer<'_> {
         if ok {
             return m.clone();
         }
-        self.diags.push(
-            Diagnostic::error("E0534", format!("`{m}` is not a memory space"), span)
-                .with_label("a buffer lives in exactly one memory space")
-                .with_help("write one of cpu_mem, cxl_mem, gpu_mem, gpu_bar, unified, or a variable such as 'space"),
-        );
+        self.errors.push(TypeError::NotASpace {
+            measure: m.clone(),
+            at: span,
+        });
         self.fresh_measure()
     }
 
@@ -163,15 +145,10 @@ impl Infer<'_> {
     pub(super) fn check_physical(&mut self, m: &Measure, span: Span) {
         if let Some((a, _)) = m.atoms().find(|(a, _)| is_space_atom(a)) {
             let MeasureAtom::Base(space) = a else { return };
-            self.diags.push(
-                Diagnostic::error(
-                    "E0534",
-                    format!("the memory space `{space}` is not a physical dimension"),
-                    span,
-                )
-                .with_label("a memory space inside a unit of measure")
-                .with_help("memory spaces only go in `SharedBuffer<'T, space>`; they cannot be multiplied, divided or put on numbers"),
-            );
+            self.errors.push(TypeError::SpaceInMeasure {
+                space: space.clone(),
+                at: span,
+            });
         }
     }
 
@@ -190,49 +167,25 @@ impl Infer<'_> {
             _ => 1,
         };
         if args.len() != wanted {
-            let example = match b {
-                Builtin::BufferAllocate => "BAREWire.allocate<float32, cxl_mem> n",
-                Builtin::BufferAllocateAuto => "BAREWire.allocateAuto<float32> n",
-                Builtin::BufferMigrate => "BAREWire.migrate<cxl_mem> buf",
-                _ => "BAREWire.copy<gpu_mem> buf",
-            };
-            self.diags.push(
-                Diagnostic::error(
-                    "E0523",
-                    format!(
-                        "`{}` takes {wanted} type argument(s), not {}",
-                        b.name(),
-                        args.len()
-                    ),
-                    span,
-                )
-                .with_label("wrong number of type arguments")
-                .with_help(format!("for example `{example}`")),
-            );
+            self.errors.push(TypeError::BufferTypeArgumentCount {
+                builtin: b,
+                wanted,
+                given: args.len(),
+                at: span,
+            });
             return Type::Error;
         }
         let names_space = |t: &TypeExpr| matches!(&t.kind, TypeExprKind::Named { name, args } if args.is_empty() && SPACES.contains(&name.name.as_str()));
         if b == Builtin::BufferAllocate && names_space(&args[0]) && !names_space(&args[1]) {
             let (space, elem) = (&args[0], &args[1]);
             let src = clef_frontend::print::type_str;
-            self.diags.push(
-                Diagnostic::error(
-                    "E0523",
-                    format!(
-                        "the type arguments of `{}` are the wrong way round",
-                        b.name()
-                    ),
-                    span,
-                )
-                .with_label("the memory space comes second")
-                .with_secondary(space.span, "a memory space, written first")
-                .with_help(format!(
-                    "write `{}<{}, {}>`: the element type, then the memory space",
-                    b.name(),
-                    src(elem),
-                    src(space)
-                )),
-            );
+            self.errors.push(TypeError::BufferTypeArgumentsSwapped {
+                builtin: b,
+                elem: src(elem),
+                space: src(space),
+                at: span,
+                space_at: space.span,
+            });
             return Type::Error;
         }
         match b {
@@ -271,12 +224,12 @@ impl Infer<'_> {
     }
 
     /// Indexing a buffer in the current domain.
-    pub(super) fn require_access(&mut self, space: &Measure, span: Span, why: String) {
+    pub(super) fn require_access(&mut self, space: &Measure, span: Span) {
         let r = SpaceRequirement {
             space: space.clone(),
             domain: self.domain,
             span,
-            why,
+            through: None,
             inside: None,
         };
         self.check_requirements(vec![r]);
@@ -297,24 +250,14 @@ impl Infer<'_> {
             match space_name(&space) {
                 Some(name) if r.domain.can_access(name) => {}
                 Some(name) => {
-                    let name = name.to_string();
-                    let mut d = Diagnostic::error(
-                        "E0535",
-                        format!("{} cannot access `{name}` memory", r.domain.name()),
-                        r.span,
-                    )
-                    .with_label(r.why.clone());
-                    if let Some(inside) = r.inside {
-                        d = d.with_secondary(
-                            inside,
-                            format!("indexed here, in {}", r.domain.name()),
-                        );
-                    }
-                    self.diags.push(d.with_help(format!(
-                            "{} may touch {}; move the data first (`BAREWire.migrate<unified> buf` or `BAREWire.copy<…> buf`), or allocate it elsewhere",
-                            r.domain.name(),
-                            r.domain.allowed()
-                        )));
+                    let space = name.to_string();
+                    self.errors.push(TypeError::Inaccessible {
+                        domain: r.domain,
+                        space,
+                        at: r.span,
+                        through: r.through,
+                        inside: r.inside,
+                    });
                 }
                 None => self
                     .space_requirements
@@ -392,7 +335,7 @@ impl Infer<'_> {
                 space,
                 domain: r.domain,
                 span,
-                why: format!("`{name}` indexes this buffer in {}", r.domain.name()),
+                through: Some(name.clone()),
                 inside: Some(r.inside.unwrap_or(r.span)),
             });
         }
@@ -418,17 +361,10 @@ impl Infer<'_> {
             let space = self.resolve_measure(&site.space);
             let elem = self.zonk(&site.elem);
             if !(elem.is_numeric() || matches!(elem, Type::Bool | Type::Var(_) | Type::Error)) {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0537",
-                        format!("a `SharedBuffer` cannot hold `{elem}`"),
-                        self.psg.span(site.node),
-                    )
-                    .with_label("buffers are raw memory outside the collected heap")
-                    .with_help(
-                        "buffers hold numbers and booleans; keep other values in arrays or lists",
-                    ),
-                );
+                self.errors.push(TypeError::BufferElement {
+                    elem: elem.clone(),
+                    at: self.psg.span(site.node),
+                });
             }
             // A fixed space: every buffer in it shares the measure, so the
             // log cannot tell them apart; follow the variable the buffer is
@@ -511,20 +447,17 @@ impl Infer<'_> {
 
     /// Where a buffer's space came from: the allocation that made it, or
     /// the signature that declared it, following a variable to its binding.
-    fn space_origin(&self, mut at: NodeId) -> Option<(Span, String)> {
+    pub(super) fn space_origin(&self, mut at: NodeId) -> Option<(Span, SpaceOrigin)> {
         for _ in 0..8 {
             if let Some(b) = self.psg.builtin(at) {
                 if b == Builtin::BufferAllocateAuto {
-                    return Some((
-                        self.psg.span(at),
-                        "allocated here; an earlier use decided its space".into(),
-                    ));
+                    return Some((self.psg.span(at), SpaceOrigin::Inferred));
                 }
                 if matches!(
                     b,
                     Builtin::BufferAllocate | Builtin::BufferMigrate | Builtin::BufferCopy
                 ) {
-                    return Some((self.psg.span(at), "the buffer's space is fixed here".into()));
+                    return Some((self.psg.span(at), SpaceOrigin::Fixed));
                 }
             }
             match self.psg.kind(at) {
@@ -533,7 +466,7 @@ impl Infer<'_> {
                     let info = self.psg.binding(def)?;
                     if let Some(a) = &info.annotation {
                         if info.role == BindingRole::Param {
-                            return Some((a.span, "the buffer's space is declared here".into()));
+                            return Some((a.span, SpaceOrigin::Declared));
                         }
                     }
                     at = *self.psg.children(def).last()?;
@@ -543,40 +476,5 @@ impl Infer<'_> {
             }
         }
         None
-    }
-
-    /// E0536: a buffer in one space where another is required.
-    pub(super) fn space_mismatch(
-        &self,
-        at: NodeId,
-        expected: &Type,
-        actual: &Type,
-        because: Option<(Span, String)>,
-    ) -> Diagnostic {
-        let mut names = Vec::new();
-        let exp = expected.display_in(&mut names);
-        let act = actual.display_in(&mut names);
-        let space = |t: &Type| match t {
-            Type::Buffer(_, m) => Type::Measure(m.clone()).display_in(&mut names.clone()),
-            _ => "?".into(),
-        };
-        let (want, have) = (space(expected), space(actual));
-        let mut d = Diagnostic::error(
-            "E0536",
-            format!(
-                "memory space mismatch: expected a buffer in `{want}`, but this one is in `{have}`"
-            ),
-            self.psg.span(at),
-        )
-        .with_label(format!("this has type `{act}`"));
-        if let Some((span, why)) = self.space_origin(at) {
-            d = d.with_secondary(span, why);
-        }
-        if let Some((span, why)) = because {
-            d = d.with_secondary(span, why);
-        }
-        d.with_help(format!(
-            "expected `{exp}`: move it with `BAREWire.migrate<{want}> buf`, copy it with `BAREWire.copy<{want}> buf`, or allocate it in `{want}`"
-        ))
     }
 }

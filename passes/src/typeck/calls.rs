@@ -50,15 +50,9 @@ impl Infer<'_> {
     pub(super) fn sizeof(&mut self, id: NodeId) -> Type {
         let args = self.psg.explicit_type_args(id).to_vec();
         let [arg] = &args[..] else {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0523",
-                    "`sizeof` takes one type argument",
-                    self.psg.span(id),
-                )
-                .with_label("write the type in angle brackets")
-                .with_help("for example `sizeof<float32>`"),
-            );
+            self.errors.push(TypeError::SizeofArity {
+                at: self.psg.span(id),
+            });
             return Type::Int;
         };
         let t = self.annotation(arg);
@@ -88,11 +82,12 @@ impl Infer<'_> {
                 .psg
                 .binding(def)
                 .map_or(String::new(), |b| b.name.clone());
-            self.diags.push(
-                Diagnostic::error("E0523", format!("`{name}` takes {} explicit type argument(s), not {}", declared.len(), args.len()), self.psg.span(id))
-                    .with_label("wrong number of type arguments")
-                    .with_help("declare type parameters with `let f<'T> …`, or leave the arguments to inference"),
-            );
+            self.errors.push(TypeError::TypeArgumentCount {
+                name,
+                declared: declared.len(),
+                given: args.len(),
+                at: self.psg.span(id),
+            });
             return;
         }
         for (dv, arg) in declared.iter().zip(&args) {
@@ -101,17 +96,12 @@ impl Infer<'_> {
                 Type::Var(v) => inst.get(&v).cloned().unwrap_or(Type::Var(v)),
                 t => t,
             };
-            self.expect(
-                id,
-                &target,
-                &given,
-                Some((arg.span, "the type argument is given here".into())),
-            );
+            self.expect(id, &target, &given, Some((arg.span, Reason::TypeArgument)));
         }
     }
 
     pub(super) fn builtin(&mut self, b: Builtin, span: Span) -> Type {
-        let origin = format!("`{}`", b.name());
+        let origin = Origin::Builtin(b);
         match b {
             // Typed with their type arguments by `buffer_builtin`; reached
             // here only without a node to read them from.
@@ -124,27 +114,17 @@ impl Infer<'_> {
             | Builtin::BufferAllocateAuto
             | Builtin::BufferMigrate
             | Builtin::BufferCopy => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0523",
-                        format!("`{}` needs its type arguments", b.name()),
-                        span,
-                    )
-                    .with_label("type arguments missing")
-                    .with_help("for example `BAREWire.allocate<float32, cxl_mem> n`"),
-                );
+                self.errors.push(TypeError::MissingTypeArguments {
+                    builtin: b,
+                    at: span,
+                });
                 Type::Error
             }
             Builtin::Printf | Builtin::Printfn => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0512",
-                        format!("`{}` must be applied to a literal format string", b.name()),
-                        span,
-                    )
-                    .with_label("used without its format")
-                    .with_help(format!("write `{} \"…%d…\" value`", b.name())),
-                );
+                self.errors.push(TypeError::FormatMissing {
+                    builtin: b,
+                    at: span,
+                });
                 Type::Error
             }
             Builtin::ToInt
@@ -176,15 +156,10 @@ impl Infer<'_> {
             }
             Builtin::StringLength => Type::fun(Type::String, Type::Int),
             Builtin::Sprintf => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0512",
-                        "`sprintf` must be applied to a literal format string",
-                        span,
-                    )
-                    .with_label("used without its format")
-                    .with_help("write `sprintf \"…%d…\" value`"),
-                );
+                self.errors.push(TypeError::FormatMissing {
+                    builtin: b,
+                    at: span,
+                });
                 Type::Error
             }
             Builtin::ArrayZeroCreate => {
@@ -315,7 +290,11 @@ impl Infer<'_> {
             let a = self.expr(arg);
             match self.shallow(&f) {
                 Type::Fun(p, r) => {
-                    let why = (self.psg.span(head), "this function takes `{}` here", &*p);
+                    let why = (
+                        self.psg.span(head),
+                        Reason::FunctionTakes as fn(_) -> _,
+                        &*p,
+                    );
                     self.expect_because(arg, &a, &p, why);
                     f = *r;
                 }
@@ -331,31 +310,29 @@ impl Infer<'_> {
                 }
                 Type::Error => f = Type::Error,
                 other => {
-                    let other = self.zonk(&other);
-                    let name = match self.psg.expr(head) {
-                        Some(ExprKind::Var(n)) => format!("`{n}`"),
-                        _ => "this expression".to_string(),
+                    let ty = self.zonk(&other);
+                    let function = match self.psg.expr(head) {
+                        Some(ExprKind::Var(n)) => Some(n.clone()),
+                        _ => None,
                     };
-                    let (msg, secondary, help) = if i == 0 {
-                        (
-                            "this value is not a function and cannot be applied".to_string(),
-                            format!("{name} has type `{other}`"),
-                            "remove the argument, or check the spelling of the function"
-                                .to_string(),
-                        )
+                    let (at, head_at) = (self.psg.span(arg), self.psg.span(head));
+                    self.errors.push(if i == 0 {
+                        TypeError::NotAFunction {
+                            function,
+                            ty,
+                            at,
+                            head: head_at,
+                        }
                     } else {
-                        (
-                            format!("{name} is applied to too many arguments ({})", args.len()),
-                            format!("{name} takes {i} argument(s) and then gives `{other}`"),
-                            format!("pass {i} argument(s)"),
-                        )
-                    };
-                    self.diags.push(
-                        Diagnostic::error("E0503", msg, self.psg.span(arg))
-                            .with_label("unexpected argument")
-                            .with_secondary(self.psg.span(head), secondary)
-                            .with_help(help),
-                    );
+                        TypeError::TooManyArguments {
+                            function,
+                            takes: i,
+                            given: args.len(),
+                            result: ty,
+                            at,
+                            head: head_at,
+                        }
+                    });
                     for &rest in &args[i + 1..] {
                         self.expr(rest);
                     }
@@ -375,27 +352,18 @@ impl Infer<'_> {
         self.set_type(fmt_node, Type::String);
         let Some(ExprKind::Lit(Literal::Str(fmt))) = self.psg.expr(fmt_node).cloned() else {
             self.expr(fmt_node);
-            self.diags.push(
-                Diagnostic::error(
-                    "E0512",
-                    "the format must be a string literal",
-                    self.psg.span(fmt_node),
-                )
-                .with_label("not a literal")
-                .with_help("formats are checked at compile time; write the string in place"),
-            );
+            self.errors.push(TypeError::FormatNotLiteral {
+                at: self.psg.span(fmt_node),
+            });
             return Type::Error;
         };
         let pieces = match parse_format(&fmt) {
             Ok(p) => p,
-            Err((_, msg)) => {
-                self.diags.push(
-                    Diagnostic::error("E0508", "invalid format string", self.psg.span(fmt_node))
-                        .with_label(msg)
-                        .with_help(
-                            "the specifiers are %d %i %f %.Nf %s %b %A and %% for a percent sign",
-                        ),
-                );
+            Err((_, problem)) => {
+                self.errors.push(TypeError::InvalidFormat {
+                    problem,
+                    at: self.psg.span(fmt_node),
+                });
                 return Type::Error;
             }
         };
@@ -406,12 +374,12 @@ impl Infer<'_> {
                 let t = match conv {
                     'd' | 'i' => {
                         let t = self.fresh();
-                        self.constrain(t.clone(), Class::Integer, span, "`%d`");
+                        self.constrain(t.clone(), Class::Integer, span, Origin::IntegerFormat);
                         t
                     }
                     'f' => {
                         let t = self.fresh();
-                        self.constrain(t.clone(), Class::Floating, span, "`%f`");
+                        self.constrain(t.clone(), Class::Floating, span, Origin::FloatFormat);
                         t
                     }
                     's' => Type::String,

@@ -1,4 +1,4 @@
-//! Checking that a type is the one expected, and the diagnostics when it
+//! Checking that a type is the one expected, and the errors when it
 //! is not: mismatches (E0501), infinite types (E0514), units of measure
 //! (E0530) and memory spaces (E0536).
 
@@ -12,26 +12,26 @@ impl Infer<'_> {
         at: NodeId,
         actual: &Type,
         expected: &Type,
-        because: Option<(Span, String)>,
+        because: Option<(Span, Reason)>,
     ) {
         if let Err(e) = self.unify(actual, expected) {
             self.report_mismatch(at, actual, expected, because, e);
         }
     }
 
-    /// `expect`, with a secondary label from a template whose `{}` is the
-    /// type `shown`, written only if the types do not match (type checking
-    /// a large program formats no messages it does not show).
+    /// `expect`, with a secondary label made by `reason` from the type
+    /// `shown`, resolved only if the types do not match (type checking a
+    /// large program resolves no types for labels it does not show).
     pub(super) fn expect_because(
         &mut self,
         at: NodeId,
         actual: &Type,
         expected: &Type,
-        why: (Span, &str, &Type),
+        why: (Span, fn(Type) -> Reason, &Type),
     ) {
         if let Err(e) = self.unify(actual, expected) {
-            let (span, template, shown) = why;
-            let because = Some((span, template.replace("{}", &self.zonk(shown).to_string())));
+            let (span, reason, shown) = why;
+            let because = Some((span, reason(self.zonk(shown))));
             self.report_mismatch(at, actual, expected, because, e);
         }
     }
@@ -41,52 +41,43 @@ impl Infer<'_> {
         at: NodeId,
         actual: &Type,
         expected: &Type,
-        because: Option<(Span, String)>,
+        because: Option<(Span, Reason)>,
         error: UnifyError,
     ) {
         let at = self.result_node(at);
-        match error {
-            UnifyError::Infinite => {
-                let (exp, act) = (self.zonk(expected), self.zonk(actual));
-                self.diags.push(
-                    Diagnostic::error("E0514", "this expression would have an infinite type", self.psg.span(at))
-                        .with_label(format!("`{act}` would have to equal `{exp}`, which contains it"))
-                        .with_help("a function probably returns itself or is applied to itself; check the arguments"),
-                );
-            }
+        let (expected, actual) = (self.zonk(expected), self.zonk(actual));
+        let error = match error {
+            UnifyError::Infinite => TypeError::InfiniteType {
+                expected,
+                actual,
+                at: self.psg.span(at),
+            },
             UnifyError::Measure(_, _)
-                if matches!(
-                    (self.zonk(expected), self.zonk(actual)),
-                    (Type::Buffer(..), Type::Buffer(..))
-                ) =>
+                if matches!((&expected, &actual), (Type::Buffer(..), Type::Buffer(..))) =>
             {
-                let (exp, act) = (self.zonk(expected), self.zonk(actual));
-                let d = self.space_mismatch(at, &exp, &act, because);
-                self.diags.push(d);
-            }
-            UnifyError::Measure(actual_m, expected_m) => {
-                let (exp, act) = (self.zonk(expected), self.zonk(actual));
-                let mut d =
-                    self.measure_mismatch(&expected_m, &actual_m, self.psg.span(at), &exp, &act);
-                if let Some((span, why)) = because {
-                    d = d.with_secondary(span, why);
+                TypeError::SpaceMismatch {
+                    expected,
+                    actual,
+                    at: self.psg.span(at),
+                    origin: self.space_origin(at),
+                    because,
                 }
-                self.diags.push(d);
             }
-            UnifyError::Mismatch => {
-                let (exp, act) = (self.zonk(expected), self.zonk(actual));
-                let mut d = Diagnostic::error(
-                    "E0501",
-                    format!("type mismatch: expected `{exp}` but here has type `{act}`"),
-                    self.psg.span(at),
-                )
-                .with_label(format!("this has type `{act}`"));
-                if let Some((span, why)) = because {
-                    d = d.with_secondary(span, why);
-                }
-                d = d.with_help(conversion_help(&exp, &act));
-                self.diags.push(d);
-            }
-        }
+            UnifyError::Measure(actual_m, expected_m) => TypeError::MeasureMismatch {
+                expected_measure: expected_m,
+                actual_measure: actual_m,
+                expected,
+                actual,
+                at: self.psg.span(at),
+                because,
+            },
+            UnifyError::Mismatch => TypeError::Mismatch {
+                expected,
+                actual,
+                at: self.psg.span(at),
+                because,
+            },
+        };
+        self.errors.push(error);
     }
 }

@@ -16,9 +16,8 @@
 //! constants while the item that declares them is checked, as F# requires
 //! (`float<'u>` cannot turn out to be `float<m>`). Exponents are integers.
 
-use super::{Infer, UnifyError};
+use super::{Infer, TypeError, UnifyError};
 use clef_frontend::ast::{TypeExpr, TypeExprKind};
-use clef_frontend::Diagnostic;
 use clef_psg::measure::{Measure, MeasureAtom};
 use clef_psg::*;
 
@@ -113,18 +112,10 @@ impl Infer<'_> {
                 match self.measure_names.get(&name.name) {
                     Some(m) => m.clone(),
                     None => {
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E0531",
-                                format!("unknown unit of measure `{}`", name.name),
-                                t.span,
-                            )
-                            .with_label("not a declared measure")
-                            .with_help(format!(
-                                "declare it first: `[<Measure>] type {}`",
-                                name.name
-                            )),
-                        );
+                        self.errors.push(TypeError::UnknownMeasure {
+                            name: name.name.clone(),
+                            at: t.span,
+                        });
                         // A fresh variable: no second error about it.
                         self.fresh_measure()
                     }
@@ -169,11 +160,7 @@ impl Infer<'_> {
                 }
             },
             _ => {
-                self.diags.push(
-                    Diagnostic::error("E0533", "this is not a unit of measure", t.span)
-                        .with_label("expected a measure such as `m`, `m/s^2` or `1`")
-                        .with_help("measures are products and quotients of declared measures, `'u` variables, powers `^n` and `1`"),
-                );
+                self.errors.push(TypeError::NotAMeasure { at: t.span });
                 Measure::one()
             }
         }
@@ -182,15 +169,10 @@ impl Infer<'_> {
     /// `[<Measure>] type kg` or `[<Measure>] type N = kg m / s^2`.
     pub(super) fn declare_measure(&mut self, decl: NodeId, info: &TypeDeclInfo, def: &MeasureDef) {
         if self.measure_names.contains_key(&info.name) {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0519",
-                    format!("duplicate definition of the measure `{}`", info.name),
-                    info.name_span,
-                )
-                .with_label("defined again here")
-                .with_help("measure names must be unique within a module"),
-            );
+            self.errors.push(TypeError::DuplicateMeasure {
+                name: info.name.clone(),
+                at: info.name_span,
+            });
             return;
         }
         let m = match def {
@@ -200,15 +182,8 @@ impl Infer<'_> {
                 let mut vars = Vec::new();
                 m.vars(&mut vars);
                 if !vars.is_empty() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0533",
-                            "a measure abbreviation cannot mention measure variables",
-                            body.span,
-                        )
-                        .with_label("a variable here")
-                        .with_help("write it in terms of declared measures only"),
-                    );
+                    self.errors
+                        .push(TypeError::MeasureVariableInAbbreviation { at: body.span });
                     Measure::one()
                 } else {
                     m
@@ -217,47 +192,5 @@ impl Infer<'_> {
         };
         self.table.set_ty(decl, Some(Type::Measure(m.clone())));
         self.measure_names.insert(info.name.clone(), m);
-    }
-
-    /// The "units do not match" diagnostic, in F#'s words.
-    pub(super) fn measure_mismatch(
-        &self,
-        expected: &Measure,
-        actual: &Measure,
-        at: clef_frontend::Span,
-        exp_ty: &Type,
-        act_ty: &Type,
-    ) -> Diagnostic {
-        // One name list for everything printed, so `'u` and `'v` stay
-        // apart.
-        let mut names = Vec::new();
-        let exp_text = exp_ty.display_in(&mut names);
-        let act_text = act_ty.display_in(&mut names);
-        let show = |m: &Measure| Type::Measure(m.clone()).display_in(&mut names.clone());
-        let factor = expected.div(actual);
-        let mut factor_vars = Vec::new();
-        factor.vars(&mut factor_vars);
-        let help = if factor_vars.is_empty() {
-            format!(
-                "expected `{exp_text}`: convert with a factor in `{}` (for example `x * 1.0<{}>`), or change the annotation",
-                show(&factor),
-                show(&factor)
-            )
-        } else {
-            format!(
-                "expected `{exp_text}`; a measure variable stands for any measure, so it cannot be made equal to a particular one: generalise the other side or change the annotation"
-            )
-        };
-        Diagnostic::error(
-            "E0530",
-            format!(
-                "the unit of measure `{}` does not match the unit of measure `{}`",
-                show(expected),
-                show(actual)
-            ),
-            at,
-        )
-        .with_label(format!("this has type `{act_text}`"))
-        .with_help(help)
     }
 }

@@ -7,7 +7,9 @@
 //! quantified variables and every reference to them records its
 //! instantiation; `printf` calls have their parsed format; every
 //! allocation site its residency. Types are fully resolved except for
-//! quantified variables inside generic functions. Errors are E05xx.
+//! quantified variables inside generic functions. Errors (E05xx, and the
+//! warning W0020) are [`TypeError`] values: inference records what it
+//! found, and `error.rs` renders them ([`TypeError::to_diagnostic`]).
 //!
 //! F# rules followed here: value restriction (only syntactic functions are
 //! generalised); operators like `+` default to `int` when nothing else
@@ -17,6 +19,7 @@
 mod annotations;
 mod buffers;
 mod calls;
+mod error;
 mod expect;
 mod measures;
 mod operators;
@@ -27,12 +30,15 @@ mod unions;
 use crate::format::parse_format;
 use crate::scope::Namespace;
 use clef_frontend::ast::{BinOp, TypeExpr, TypeExprKind};
-use clef_frontend::{Diagnostic, Span};
+use clef_frontend::Span;
 use clef_psg::measure::Measure;
 use clef_psg::*;
 use std::collections::{HashMap, HashSet};
 
-pub fn infer(psg: &Psg) -> (TypeTable, Vec<Diagnostic>) {
+pub use buffers::Domain;
+pub use error::{Origin, Reason, SpaceOrigin, TypeError};
+
+pub fn infer(psg: &Psg) -> (TypeTable, Vec<TypeError>) {
     let n = psg.graph.node_count();
     let mut inf = Infer {
         psg,
@@ -57,16 +63,18 @@ pub fn infer(psg: &Psg) -> (TypeTable, Vec<Diagnostic>) {
         scheme_requirements: HashMap::new(),
         allocation_sites: Vec::new(),
         access_log: Vec::new(),
-        diags: Vec::new(),
+        errors: Vec::new(),
     };
     inf.declare_spaces();
     inf.module();
     inf.finish();
-    (inf.table, inf.diags)
+    (inf.table, inf.errors)
 }
 
+/// A class of types a constraint requires (F#'s overloaded operators and
+/// conversions): what [`TypeError::Unsupported`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub enum Class {
     /// int, int64, byte, float, float32
     Numeric,
     /// int, int64, byte
@@ -102,17 +110,6 @@ impl Class {
             _ => Type::Int,
         }
     }
-    fn describe(self) -> &'static str {
-        match self {
-            Class::Numeric => "a numeric type (int, int64, byte, float, float32)",
-            Class::Integer => "an integer type (int, int64, byte)",
-            Class::Floating => "a floating-point type (float, float32)",
-            Class::Signed => "a signed numeric type (int, int64, float, float32)",
-            Class::Addable => "a numeric type or string",
-            Class::Stringable => "a number, bool or string",
-            Class::Convertible => "a number, or a string to parse",
-        }
-    }
 }
 
 enum UnifyError {
@@ -127,8 +124,8 @@ struct Constraint {
     ty: Type,
     class: Class,
     span: Span,
-    /// What imposed it, e.g. "the operator `-`".
-    origin: String,
+    /// What imposed it, e.g. the operator `-`.
+    origin: Origin,
     /// Measures that become `1` when the type is defaulted: an operator
     /// whose operands' type is never known is `int -> int -> int`, as in F#.
     measures: Vec<Measure>,
@@ -172,7 +169,7 @@ struct Infer<'a> {
     /// Every buffer access: (space, who and how, where), for the residency
     /// report and placement ("CPU code (write)").
     access_log: Vec<(Measure, String, Span)>,
-    diags: Vec<Diagnostic>,
+    errors: Vec<TypeError>,
 }
 
 impl Infer<'_> {
@@ -384,16 +381,10 @@ impl Infer<'_> {
         let expected = Type::fun(Type::Array(Box::new(Type::String)), Type::Int);
         if self.unify(ty, &expected).is_err() {
             let ty = self.zonk(ty);
-            let span = info.name_span;
-            self.diags.push(
-                Diagnostic::error(
-                    "E0507",
-                    "the entry point must have type `string[] -> int`",
-                    span,
-                )
-                .with_label(format!("this function has type `{ty}`"))
-                .with_help("take the arguments as `argv: string[]` and return an int exit code"),
-            );
+            self.errors.push(TypeError::EntryPointType {
+                ty,
+                at: info.name_span,
+            });
         }
     }
 
@@ -446,23 +437,19 @@ impl Infer<'_> {
             let body_ty = self.expr(body);
             self.domain = outer_domain;
             let because = match &info.annotation {
-                Some(a) => Some((a.span, "the type is given here".to_string())),
-                None if info.is_entry => Some((
-                    info.name_span,
-                    "the entry point returns the program's exit code, an `int`".to_string(),
-                )),
+                Some(a) => Some((a.span, Reason::Annotation)),
+                None if info.is_entry => Some((info.name_span, Reason::ExitCode)),
                 None => None,
             };
             self.expect(body, &body_ty, ret, because);
             if info.is_use && !matches!(self.zonk(&body_ty), Type::Buffer(..) | Type::Error) {
                 // F#'s `use` needs a value with a disposal (IDisposable):
                 // here, BAREWire's buffers.
-                let t = self.zonk(&body_ty);
-                self.diags.push(
-                    Diagnostic::error("E0525", format!("`use` needs a value with a disposal, and `{t}` has none"), info.name_span)
-                        .with_label("bound with `use`")
-                        .with_help("bind it with `let`; `use` is for values the runtime must release, such as memory buffers"),
-                );
+                let ty = self.zonk(&body_ty);
+                self.errors.push(TypeError::UseWithoutDisposal {
+                    ty,
+                    at: info.name_span,
+                });
             }
         }
         self.level -= 1;
@@ -568,30 +555,19 @@ impl Infer<'_> {
                     }
                     (Type::Error, _) => Type::Error,
                     (Type::Var(_), _) => {
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E0505",
-                                format!("cannot look up `.{name}` on a value of unknown type"),
-                                span,
-                            )
-                            .with_label("the type of this value is not known at this point")
-                            .with_help(
-                                "add a type annotation to the value, e.g. `(argv: string[])`",
-                            ),
-                        );
+                        self.errors.push(TypeError::MemberOfUnknownType {
+                            member: name,
+                            at: span,
+                        });
                         Type::Error
                     }
                     (t, _) => {
-                        let t = self.zonk(&t);
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E0510",
-                                format!("the type `{t}` has no member `{name}`"),
-                                span,
-                            )
-                            .with_label("unknown member")
-                            .with_help(member_help(&t)),
-                        );
+                        let ty = self.zonk(&t);
+                        self.errors.push(TypeError::NoMember {
+                            ty,
+                            member: name,
+                            at: span,
+                        });
                         Type::Error
                     }
                 }
@@ -600,7 +576,7 @@ impl Infer<'_> {
             ExprKind::Binary(op) => self.binary(op, &kids, span),
             ExprKind::Neg => {
                 let t = self.expr(kids[0]);
-                self.constrain(t.clone(), Class::Signed, span, "negation");
+                self.constrain(t.clone(), Class::Signed, span, Origin::Negation);
                 t
             }
             ExprKind::If => {
@@ -611,18 +587,17 @@ impl Infer<'_> {
                     let else_ty = self.expr(el);
                     let why = (
                         self.psg.span(kids[1]),
-                        format!("the `then` branch has type `{}`", self.zonk(&then_ty)),
+                        Reason::ThenBranch(self.zonk(&then_ty)),
                     );
                     self.expect(el, &else_ty, &then_ty, Some(why));
                     then_ty
                 } else {
                     if self.unify(&then_ty, &Type::Unit).is_err() {
-                        let t = self.zonk(&then_ty);
-                        self.diags.push(
-                            Diagnostic::error("E0504", "this `if` has no `else` branch, so its `then` branch must be `unit`", self.psg.span(kids[1]))
-                                .with_label(format!("this has type `{t}`"))
-                                .with_help("add an `else` branch with a value of the same type"),
-                        );
+                        let ty = self.zonk(&then_ty);
+                        self.errors.push(TypeError::IfWithoutElse {
+                            ty,
+                            at: self.psg.span(kids[1]),
+                        });
                     }
                     Type::Unit
                 }
@@ -644,12 +619,11 @@ impl Infer<'_> {
                     }
                     Type::Error => Type::Error,
                     other => {
-                        let other = self.zonk(&other);
-                        self.diags.push(
-                            Diagnostic::error("E0524", format!("`for … in` needs a list or an array, not `{other}`"), self.psg.span(collection))
-                                .with_label(format!("this has type `{other}`"))
-                                .with_help("iterate a list or an array, or a range `a .. b`; annotate the value if its type is not known yet"),
-                        );
+                        let ty = self.zonk(&other);
+                        self.errors.push(TypeError::NotIterable {
+                            ty,
+                            at: self.psg.span(collection),
+                        });
                         Type::Error
                     }
                 };
@@ -666,7 +640,7 @@ impl Infer<'_> {
                     t.clone(),
                     Class::Integer,
                     self.psg.span(from),
-                    "a `for` loop",
+                    Origin::ForLoop,
                 );
                 let ft = self.expr(from);
                 self.expect(from, &ft, &t, None);
@@ -725,7 +699,7 @@ impl Infer<'_> {
                             let first = first.clone();
                             let why = (
                                 self.psg.span(self.result_node(*first_body)),
-                                format!("the first arm has type `{}`", self.zonk(&first)),
+                                Reason::FirstArm(self.zonk(&first)),
                             );
                             self.expect(body, &t, &first, Some(why));
                         }
@@ -736,15 +710,13 @@ impl Infer<'_> {
             ExprKind::Assign => {
                 let target = self.expr(kids[0]);
                 let value = self.expr(kids[1]);
-                let what = if self.psg.expr(kids[0]) == Some(&ExprKind::Index) {
-                    "the element"
+                let shown = self.zonk(&target);
+                let why = if self.psg.expr(kids[0]) == Some(&ExprKind::Index) {
+                    Reason::AssignedElement(shown)
                 } else {
-                    "the variable"
+                    Reason::AssignedVariable(shown)
                 };
-                let why = (
-                    self.psg.span(kids[0]),
-                    format!("{what} has type `{}`", self.zonk(&target)),
-                );
+                let why = (self.psg.span(kids[0]), why);
                 self.expect(kids[1], &value, &target, Some(why));
                 Type::Unit
             }
@@ -756,24 +728,22 @@ impl Infer<'_> {
                     Type::Array(elem) => *elem,
                     Type::Buffer(elem, space) => {
                         let at = self.psg.span(kids[0]);
-                        let why = format!("this buffer is indexed in {}", self.domain.name());
                         let how = buffers::access_kind(self.psg, id);
                         self.access_log.push((
                             space.clone(),
                             format!("{} ({how})", self.domain.name()),
                             at,
                         ));
-                        self.require_access(&space, at, why);
+                        self.require_access(&space, at);
                         *elem
                     }
                     Type::Error => Type::Error,
                     t => {
-                        let t = self.zonk(&t);
-                        self.diags.push(
-                            Diagnostic::error("E0511", format!("the type `{t}` cannot be indexed"), self.psg.span(kids[0]))
-                                .with_label(format!("this has type `{t}`"))
-                                .with_help("`.[i]` indexes arrays; annotate the value if its type is not known yet"),
-                        );
+                        let ty = self.zonk(&t);
+                        self.errors.push(TypeError::NotIndexable {
+                            ty,
+                            at: self.psg.span(kids[0]),
+                        });
                         Type::Error
                     }
                 }
@@ -796,12 +766,7 @@ impl Infer<'_> {
                     return t;
                 }
                 let inner = self.expr(kids[0]);
-                self.expect(
-                    kids[0],
-                    &inner,
-                    &t,
-                    Some((annot.span, "the type is given here".into())),
-                );
+                self.expect(kids[0], &inner, &t, Some((annot.span, Reason::Annotation)));
                 t
             }
             // Made after type checking, by the coherency pass.
@@ -816,16 +781,11 @@ impl Infer<'_> {
             }
             Type::Unit | Type::Error => {}
             other => {
-                let other = self.zonk(&other);
-                self.diags.push(
-                    Diagnostic::warning(
-                        "W0020",
-                        format!("the result of this expression has type `{other}` and is ignored"),
-                        self.psg.span(id),
-                    )
-                    .with_label("value discarded")
-                    .with_help("use `|> ignore` to discard it explicitly"),
-                );
+                let ty = self.zonk(&other);
+                self.errors.push(TypeError::IgnoredValue {
+                    ty,
+                    at: self.psg.span(id),
+                });
             }
         }
     }
@@ -864,16 +824,6 @@ impl Infer<'_> {
     }
 }
 
-/// What members exist, for an unknown-member error on a value of type `t`.
-fn member_help(t: &Type) -> String {
-    match t {
-        t if t.is_prelude(PreludeType::Option) => "options have `.IsSome`, `.IsNone` and `.Value`".into(),
-        t if t.is_prelude(PreludeType::List) => "use the `List` functions, e.g. `List.length xs`, `List.head xs`".into(),
-        Type::Named { .. } => "unions have no members: match on their cases".into(),
-        _ => "arrays and strings have `.Length`, options `.IsSome`, `.IsNone` and `.Value`, records their fields".into(),
-    }
-}
-
 pub(super) fn literal_type(lit: &Literal) -> Type {
     match lit {
         Literal::Unit => Type::Unit,
@@ -884,22 +834,5 @@ pub(super) fn literal_type(lit: &Literal) -> Type {
         Literal::Float(_, true) => Type::Float32,
         Literal::Str(_) => Type::String,
         Literal::Bool(_) => Type::Bool,
-    }
-}
-
-fn conversion_help(expected: &Type, actual: &Type) -> String {
-    let conv = match expected {
-        Type::Int => Some("int"),
-        Type::Int64 => Some("int64"),
-        Type::Byte => Some("byte"),
-        Type::Float => Some("float"),
-        Type::Float32 => Some("float32"),
-        _ => None,
-    };
-    match conv {
-        Some(c) if actual.is_numeric() => {
-            format!("Clef never converts numbers implicitly: write `{c} (…)` to convert")
-        }
-        _ => "check the expression's type against what is expected here".to_string(),
     }
 }

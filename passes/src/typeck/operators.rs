@@ -5,18 +5,12 @@
 use super::*;
 
 impl Infer<'_> {
-    pub(super) fn constrain(
-        &mut self,
-        ty: Type,
-        class: Class,
-        span: Span,
-        origin: impl Into<String>,
-    ) {
+    pub(super) fn constrain(&mut self, ty: Type, class: Class, span: Span, origin: Origin) {
         self.constraints.push(Constraint {
             ty,
             class,
             span,
-            origin: origin.into(),
+            origin,
             measures: Vec::new(),
         });
     }
@@ -44,20 +38,13 @@ impl Infer<'_> {
                 Type::Error => {}
                 t if c.class.accepts(&t) => {}
                 t => {
-                    let t = self.zonk(&t);
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0502",
-                            format!("the type `{t}` does not support {}", c.origin),
-                            c.span,
-                        )
-                        .with_label(format!("this has type `{t}`"))
-                        .with_help(format!(
-                            "{} needs {}",
-                            c.origin,
-                            c.class.describe()
-                        )),
-                    );
+                    let ty = self.zonk(&t);
+                    self.errors.push(TypeError::Unsupported {
+                        ty,
+                        origin: c.origin,
+                        class: c.class,
+                        at: c.span,
+                    });
                 }
             }
         }
@@ -66,11 +53,11 @@ impl Infer<'_> {
     pub(super) fn binary(&mut self, op: BinOp, kids: &[NodeId], span: Span) -> Type {
         let a = self.expr(kids[0]);
         let b = self.expr(kids[1]);
-        let origin = format!("the operator `{}`", op.symbol());
+        let origin = Origin::Operator(op);
         let left = a.clone();
         let why = (
             self.psg.span(kids[0]),
-            "the left operand has type `{}`",
+            Reason::LeftOperand as fn(_) -> _,
             &left,
         );
         match op {
@@ -82,11 +69,7 @@ impl Infer<'_> {
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Le | BinOp::Ge => {
                 self.expect_because(kids[1], &b, &a, why);
                 if let Type::Fun(..) = self.shallow(&a) {
-                    self.diags.push(
-                        Diagnostic::error("E0513", "functions cannot be compared", span)
-                            .with_label("comparing function values")
-                            .with_help("compare the results of calling them instead"),
-                    );
+                    self.errors.push(TypeError::FunctionComparison { at: span });
                 }
                 Type::Bool
             }

@@ -1,7 +1,6 @@
 //! Typing patterns (`match` arms, destructuring `let`, tuple parameters).
 
-use super::{literal_type, Infer};
-use clef_frontend::Diagnostic;
+use super::{literal_type, Infer, Reason, TypeError};
 use clef_psg::*;
 
 impl Infer<'_> {
@@ -28,11 +27,11 @@ impl Infer<'_> {
                         let t = literal_type(&lit);
                         if self.unify(expected, &t).is_err() {
                             let exp = self.zonk(expected);
-                            self.diags.push(
-                                Diagnostic::error("E0515", format!("this pattern has type `{t}` but the value matched has type `{exp}`"), span)
-                                    .with_label(format!("a pattern of type `{t}`"))
-                                    .with_help("patterns must have the type of the value being matched"),
-                            );
+                            self.errors.push(TypeError::LiteralPatternMismatch {
+                                pattern: t.clone(),
+                                expected: exp,
+                                at: span,
+                            });
                         }
                         t
                     }
@@ -41,11 +40,11 @@ impl Infer<'_> {
                         let t = Type::Tuple(items.clone());
                         if self.unify(expected, &t).is_err() {
                             let exp = self.zonk(expected);
-                            self.diags.push(
-                                Diagnostic::error("E0515", format!("this pattern is a {}-tuple but the value matched has type `{exp}`", kids.len()), span)
-                                    .with_label("a tuple pattern")
-                                    .with_help("the pattern must have the shape of the value being matched"),
-                            );
+                            self.errors.push(TypeError::TuplePatternMismatch {
+                                arity: kids.len(),
+                                expected: exp,
+                                at: span,
+                            });
                             kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
                         } else {
                             for (&k, it) in kids.iter().zip(&items) {
@@ -82,12 +81,7 @@ impl Infer<'_> {
                     }
                     PatternKind::Typed(annot) => {
                         let t = self.annotation(&annot);
-                        self.expect(
-                            pat,
-                            expected,
-                            &t,
-                            Some((annot.span, "the type is given here".into())),
-                        );
+                        self.expect(pat, expected, &t, Some((annot.span, Reason::Annotation)));
                         self.pattern(kids[0], &t);
                         t
                     }

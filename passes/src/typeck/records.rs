@@ -4,8 +4,8 @@
 //! finds its type from its field names (the latest declared record with
 //! those fields), and `x.Field` on a value of unknown type does the same.
 
-use super::Infer;
-use clef_frontend::{Diagnostic, Span};
+use super::{Infer, Reason, TypeError};
+use clef_frontend::Span;
 use clef_psg::*;
 use std::collections::HashMap;
 
@@ -28,16 +28,11 @@ impl Infer<'_> {
                 NodeKind::TypeDecl(p) => p.name_span,
                 _ => Span::default(),
             };
-            self.diags.push(
-                Diagnostic::error(
-                    "E0519",
-                    format!("duplicate definition of type `{}`", info.name),
-                    info.name_span,
-                )
-                .with_label("defined again here")
-                .with_secondary(prev_span, "first defined here")
-                .with_help("type names must be unique within a module"),
-            );
+            self.errors.push(TypeError::DuplicateType {
+                name: info.name.clone(),
+                at: info.name_span,
+                first: prev_span,
+            });
         }
         let mut params = Vec::new();
         self.named_vars.clear();
@@ -61,15 +56,10 @@ impl Infer<'_> {
         let mut fields: Vec<(String, Type)> = Vec::new();
         for (name, ty) in &info.fields {
             if fields.iter().any(|(n, _)| n == name) {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0518",
-                        format!("the field `{name}` is declared twice"),
-                        ty.span,
-                    )
-                    .with_label("a second field of this name")
-                    .with_help("give each field its own name"),
-                );
+                self.errors.push(TypeError::FieldDeclaredTwice {
+                    field: name.clone(),
+                    at: ty.span,
+                });
                 continue;
             }
             let t = self.annotation(ty);
@@ -98,7 +88,7 @@ impl Infer<'_> {
     }
 
     /// Why a field's value must have its type: the declaration says so.
-    fn field_reason(&self, ty: &Type, field: &str) -> Option<(Span, String)> {
+    fn field_reason(&self, ty: &Type, field: &str) -> Option<(Span, Reason)> {
         let Type::Named { decl, .. } = ty else {
             return None;
         };
@@ -111,10 +101,7 @@ impl Infer<'_> {
             return None;
         };
         let (_, texpr) = info.fields.iter().find(|(n, _)| n == field)?;
-        Some((
-            texpr.span,
-            format!("the field `{field}` is declared with this type"),
-        ))
+        Some((texpr.span, Reason::FieldDeclared(field.to_string())))
     }
 
     /// A field's value `v` (of type `t`) against the record type `ty`.
@@ -169,15 +156,11 @@ impl Infer<'_> {
     fn check_duplicate_fields(&mut self, names: &[String], spans: &[Span]) {
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {
-                self.diags.push(
-                    Diagnostic::error("E0518", format!("the field `{n}` is given twice"), spans[i])
-                        .with_label("given again here")
-                        .with_secondary(
-                            spans[names.iter().position(|m| m == n).unwrap_or(0)],
-                            "first given here",
-                        )
-                        .with_help("give each field once"),
-                );
+                self.errors.push(TypeError::FieldGivenTwice {
+                    field: n.clone(),
+                    at: spans[i],
+                    first: spans[names.iter().position(|m| m == n).unwrap_or(0)],
+                });
             }
         }
     }
@@ -206,15 +189,10 @@ impl Infer<'_> {
             values.iter().for_each(|&v| {
                 self.expr(v);
             });
-            self.diags.push(
-                Diagnostic::error(
-                    "E0516",
-                    format!("no record type has the field `{}`", names[0]),
-                    self.psg.span(id),
-                )
-                .with_label("a record of an unknown type")
-                .with_help("declare the record first: `type Name = { Field: type; … }`"),
-            );
+            self.errors.push(TypeError::UnknownRecord {
+                field: names[0].clone(),
+                at: self.psg.span(id),
+            });
             return Type::Error;
         };
         let ty = self.instantiate(decl);
@@ -229,11 +207,11 @@ impl Infer<'_> {
             .filter(|f| !names.contains(f))
             .collect();
         if !missing.is_empty() {
-            self.diags.push(
-                Diagnostic::error("E0520", format!("missing field(s) in this `{ty}` record: {}", missing.join(", ")), self.psg.span(id))
-                    .with_label("not every field is given")
-                    .with_help("a record expression gives every field; `{ r with … }` copies the others from `r`"),
-            );
+            self.errors.push(TypeError::MissingFields {
+                ty: ty.clone(),
+                missing,
+                at: self.psg.span(id),
+            });
         }
         ty
     }
@@ -241,20 +219,12 @@ impl Infer<'_> {
     fn unknown_field(&mut self, ty: &Type, name: &str, span: Span) {
         let ty = self.zonk(ty);
         let fields = self.table.record_fields(self.psg, &ty).unwrap_or_default();
-        let list: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-        self.diags.push(
-            Diagnostic::error(
-                "E0510",
-                format!("the type `{ty}` has no field `{name}`"),
-                span,
-            )
-            .with_label("unknown field")
-            .with_help(if list.is_empty() {
-                "this type has no fields".to_string()
-            } else {
-                format!("its fields are: {}", list.join(", "))
-            }),
-        );
+        self.errors.push(TypeError::NoField {
+            ty,
+            field: name.to_string(),
+            fields: fields.into_iter().map(|(n, _)| n).collect(),
+            at: span,
+        });
     }
 
     /// `{ r with A = a }`
@@ -275,16 +245,11 @@ impl Infer<'_> {
             },
             Type::Error => Type::Error,
             other => {
-                let other = self.zonk(&other);
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0521",
-                        format!("`{{ … with … }}` needs a record, but this has type `{other}`"),
-                        self.psg.span(base),
-                    )
-                    .with_label("not a record")
-                    .with_help("copy-and-update works on record values"),
-                );
+                let ty = self.zonk(&other);
+                self.errors.push(TypeError::UpdateNotRecord {
+                    ty,
+                    at: self.psg.span(base),
+                });
                 Type::Error
             }
         };
@@ -351,32 +316,21 @@ impl Infer<'_> {
                             self.find_record(None, std::slice::from_ref(*n), false)
                                 .is_none()
                         })
-                        .cloned()
-                        .unwrap_or_else(|| names.join(", "));
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0516",
-                            format!("no record type has the field(s) `{unknown}`"),
-                            span,
-                        )
-                        .with_label("a record pattern of an unknown type")
-                        .with_help("declare the record first: `type Name = { Field: type; … }`"),
-                    );
+                        .map_or_else(|| names.to_vec(), |n| vec![n.clone()]);
+                    self.errors.push(TypeError::UnknownRecordPattern {
+                        fields: unknown,
+                        at: span,
+                    });
                     return None;
                 }
             },
         };
         if self.unify(expected, &ty).is_err() {
             let exp = self.zonk(expected);
-            self.diags.push(
-                Diagnostic::error(
-                    "E0515",
-                    format!("this record pattern does not fit the value matched, of type `{exp}`"),
-                    span,
-                )
-                .with_label("a record pattern")
-                .with_help("patterns must have the type of the value being matched"),
-            );
+            self.errors.push(TypeError::RecordPatternMismatch {
+                expected: exp,
+                at: span,
+            });
             return None;
         }
         let fields = self.fields_of(&ty);

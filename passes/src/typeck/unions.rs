@@ -1,8 +1,8 @@
 //! Union types (and the prelude's `Option`): case constructors, case
 //! patterns, and `option`'s members.
 
-use super::Infer;
-use clef_frontend::{Diagnostic, Span};
+use super::{Infer, Reason, TypeError};
+use clef_frontend::Span;
 use clef_psg::*;
 
 impl Infer<'_> {
@@ -12,15 +12,10 @@ impl Infer<'_> {
         let mut seen = std::collections::HashSet::new();
         for case in &info.cases {
             if !seen.insert(case.name.as_str()) {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0518",
-                        format!("the case `{}` is declared twice", case.name),
-                        case.span,
-                    )
-                    .with_label("a second case of this name")
-                    .with_help("give each case its own name"),
-                );
+                self.errors.push(TypeError::CaseDeclaredTwice {
+                    case: case.name.clone(),
+                    at: case.span,
+                });
                 continue;
             }
             let fields = case
@@ -71,11 +66,12 @@ impl Infer<'_> {
         let (ty, fields) = self.case_fields(decl, index);
         if self.unify(expected, &ty).is_err() {
             let exp = self.zonk(expected);
-            self.diags.push(
-                Diagnostic::error("E0515", format!("the case `{name}` belongs to `{ty}`, but the value matched has type `{exp}`"), span)
-                    .with_label(format!("a pattern of type `{ty}`"))
-                    .with_help("patterns must have the type of the value being matched"),
-            );
+            self.errors.push(TypeError::CasePatternMismatch {
+                case: name,
+                union: ty,
+                expected: exp,
+                at: span,
+            });
             kids.iter().for_each(|&k| self.pattern(k, &Type::Error));
             return Type::Error;
         }
@@ -115,22 +111,11 @@ impl Infer<'_> {
     }
 
     fn arity_error(&mut self, span: Span, name: &str, n: usize) {
-        let what = match n {
-            0 => "no fields".to_string(),
-            1 => "one field".to_string(),
-            n => format!(
-                "{n} fields, matched with a tuple pattern `({})`",
-                vec!["_"; n].join(", ")
-            ),
-        };
-        self.diags.push(
-            Diagnostic::error("E0522", format!("the case `{name}` has {what}"), span)
-                .with_label("a pattern of the wrong shape for this case")
-                .with_help(match n {
-                    0 => format!("write `{name}` alone"),
-                    _ => format!("give `{name}` an argument pattern for its field(s)"),
-                }),
-        );
+        self.errors.push(TypeError::CaseArity {
+            case: name.to_string(),
+            fields: n,
+            at: span,
+        });
     }
 
     /// `h :: t` (also what `[a; b]` is built from), typed element by
@@ -160,22 +145,12 @@ impl Infer<'_> {
         let mut first: Option<NodeId> = None;
         for &(_, _, e) in &chain {
             let t = self.expr(e);
-            let why = first.map(|f| {
-                (
-                    self.psg.span(f),
-                    format!("the list's elements have type `{}`", self.zonk(&elem)),
-                )
-            });
+            let why = first.map(|f| (self.psg.span(f), Reason::ListElements(self.zonk(&elem))));
             self.expect(e, &t, &elem, why);
             first.get_or_insert(e);
         }
         let t = self.expr(tail);
-        let why = first.map(|f| {
-            (
-                self.psg.span(f),
-                format!("the list's elements have type `{}`", self.zonk(&elem)),
-            )
-        });
+        let why = first.map(|f| (self.psg.span(f), Reason::ListElements(self.zonk(&elem))));
         self.expect(tail, &t, &list, why);
         let pair_ty = Type::Tuple(vec![elem, list.clone()]);
         for (k, &(h, pair, _)) in chain.iter().enumerate() {
