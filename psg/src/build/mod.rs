@@ -9,17 +9,20 @@
 use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+mod error;
+
 use clef_frontend::{Diagnostic, Span};
+pub use error::BuildError;
 
 /// The prelude's functions (see `prelude.clef`).
-const PRELUDE: &str = include_str!("prelude.clef");
+const PRELUDE: &str = include_str!("../prelude.clef");
 
 /// Build the PSG of a parsed file. `default_module` names the module when
 /// the file has no `module` line (F# uses the file name).
 pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     let mut b = Builder {
         psg: Psg::default(),
-        diags: Vec::new(),
+        errors: Vec::new(),
         groups: 0,
         modules: Vec::new(),
         opens: Vec::new(),
@@ -38,11 +41,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
                     .join(".");
                 module_span = *span;
             } else {
-                b.diags.push(
-                    Diagnostic::error("E0307", "`module` must be the first declaration of the file", *span)
-                        .with_label("a module declaration after other declarations")
-                        .with_help("move `module` to the top, or remove it (nested modules are not supported yet)"),
-                );
+                b.errors.push(BuildError::ModuleNotFirst { at: *span });
             }
         }
     }
@@ -50,12 +49,13 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     b.psg.root = Some(root);
     b.items(root, &file.items, "");
     b.prelude();
-    (b.psg, b.diags)
+    let diags = b.errors.iter().map(BuildError::to_diagnostic).collect();
+    (b.psg, diags)
 }
 
 struct Builder {
     psg: Psg,
-    diags: Vec<Diagnostic>,
+    errors: Vec<BuildError>,
     /// Number of `let` declarations seen, numbering binding groups.
     groups: u32,
     /// Nested modules declared so far, by qualified name (`A`, `A.B`).
@@ -105,17 +105,8 @@ impl Builder {
                     self.psg.add_child(parent, n);
                 }
                 ast::Item::Let(decl) if decl.bindings.iter().any(|bnd| bnd.pattern.is_some()) => {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0309",
-                            "pattern bindings at the top level are not supported yet",
-                            decl.span,
-                        )
-                        .with_label("a `let` that destructures at module level")
-                        .with_help(
-                            "bind each value with its own `let`, or destructure inside a function",
-                        ),
-                    );
+                    self.errors
+                        .push(BuildError::TopLevelPattern { at: decl.span });
                 }
                 ast::Item::Let(decl) => {
                     for binding in self.let_decl(decl) {
@@ -313,15 +304,10 @@ impl Builder {
             } else if attr.name.name == "Kernel" {
                 is_kernel = true;
             } else {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0308",
-                        format!("unknown attribute `{}`", attr.name.name),
-                        attr.name.span,
-                    )
-                    .with_label("not an attribute clefc knows")
-                    .with_help("the supported attributes are `[<EntryPoint>]`, `[<Kernel>]` and `[<Measure>]`"),
-                );
+                self.errors.push(BuildError::UnknownAttribute {
+                    name: attr.name.name.clone(),
+                    at: attr.name.span,
+                });
             }
         }
         self.groups += 1;
@@ -596,15 +582,10 @@ impl Builder {
                 let path = self.module_path(obj).expect("checked by the guard");
                 let full = format!("{path}.{}", name.name);
                 if self.visible_module(&full, &self.current_module).is_some() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "E0413",
-                            format!("`{full}` is a module, not a value"),
-                            span,
-                        )
-                        .with_label("a module used as a value")
-                        .with_help(format!("name one of its members: `{full}.name`")),
-                    );
+                    self.errors.push(BuildError::ModuleAsValue {
+                        path: full.clone(),
+                        at: span,
+                    });
                 }
                 self.node(ExprKind::Var(full), span, &[])
             }
@@ -614,16 +595,13 @@ impl Builder {
                 if cases.contains(&name.name) {
                     return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);
                 }
-                let list = cases.join(", ");
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0414",
-                        format!("`{}` is not a case of the union `{path}`", name.name),
-                        name.span,
-                    )
-                    .with_label(format!("not a case of `{path}`"))
-                    .with_help(format!("the cases of `{path}` are {list}")),
-                );
+                let cases = cases.to_vec();
+                self.errors.push(BuildError::NotACaseOf {
+                    case: name.name.clone(),
+                    union: path,
+                    cases,
+                    at: name.span,
+                });
                 self.node(ExprKind::Error, span, &[])
             }
             A::Dot(obj, name) => {
@@ -905,21 +883,11 @@ impl Builder {
             max
         };
         if value > limit || (negative && ty == IntTy::Byte && value != 0) {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0108",
-                    format!("this literal is out of range for `{name}`"),
-                    span,
-                )
-                .with_label(format!("does not fit in `{name}`"))
-                .with_help(match ty {
-                    IntTy::Int => "use an `int64` literal with the `L` suffix, e.g. `3000000000L`",
-                    IntTy::Int64 => {
-                        "int64 literals range from -9223372036854775808 to 9223372036854775807"
-                    }
-                    IntTy::Byte => "byte literals range from 0uy to 255uy",
-                }),
-            );
+            self.errors.push(BuildError::LiteralOutOfRange {
+                ty,
+                type_name: name,
+                at: span,
+            });
             return Literal::Int(0, ty);
         }
         let v = value as i128;

@@ -1,0 +1,105 @@
+//! The PSG builder's errors, as data: the code comes from the variant and
+//! the words from [`BuildError::to_diagnostic`].
+
+use crate::graph::IntTy;
+use clef_frontend::{Diagnostic, Span};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// A numeric literal that does not fit its type (`type_name` as the
+    /// program writes it).
+    LiteralOutOfRange {
+        ty: IntTy,
+        type_name: &'static str,
+        at: Span,
+    },
+    /// `module M` after other declarations.
+    ModuleNotFirst { at: Span },
+    /// An attribute clefc does not know.
+    UnknownAttribute { name: String, at: Span },
+    /// `let (a, b) = …` at the top level.
+    TopLevelPattern { at: Span },
+    /// A nested module's path used as a value.
+    ModuleAsValue { path: String, at: Span },
+    /// `Shape.Triangle` where `Shape` has no such case.
+    NotACaseOf {
+        case: String,
+        union: String,
+        cases: Vec<String>,
+        at: Span,
+    },
+}
+
+impl BuildError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BuildError::LiteralOutOfRange { .. } => "E0108",
+            BuildError::ModuleNotFirst { .. } => "E0307",
+            BuildError::UnknownAttribute { .. } => "E0308",
+            BuildError::TopLevelPattern { .. } => "E0309",
+            BuildError::ModuleAsValue { .. } => "E0413",
+            BuildError::NotACaseOf { .. } => "E0414",
+        }
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let code = self.code();
+        match self {
+            BuildError::LiteralOutOfRange { ty, type_name, at } => Diagnostic::error(
+                code,
+                format!("this literal is out of range for `{type_name}`"),
+                *at,
+            )
+            .with_label(format!("does not fit in `{type_name}`"))
+            .with_help(match ty {
+                IntTy::Int => "use an `int64` literal with the `L` suffix, e.g. `3000000000L`",
+                IntTy::Int64 => {
+                    "int64 literals range from -9223372036854775808 to 9223372036854775807"
+                }
+                IntTy::Byte => "byte literals range from 0uy to 255uy",
+            }),
+            BuildError::ModuleNotFirst { at } => Diagnostic::error(
+                code,
+                "`module` must be the first declaration of the file",
+                *at,
+            )
+            .with_label("a module declaration after other declarations")
+            .with_help(
+                "move `module` to the top, or remove it (nested modules are not supported yet)",
+            ),
+            BuildError::UnknownAttribute { name, at } => Diagnostic::error(
+                code,
+                format!("unknown attribute `{name}`"),
+                *at,
+            )
+            .with_label("not an attribute clefc knows")
+            .with_help(
+                "the supported attributes are `[<EntryPoint>]`, `[<Kernel>]` and `[<Measure>]`",
+            ),
+            BuildError::TopLevelPattern { at } => Diagnostic::error(
+                code,
+                "pattern bindings at the top level are not supported yet",
+                *at,
+            )
+            .with_label("a `let` that destructures at module level")
+            .with_help("bind each value with its own `let`, or destructure inside a function"),
+            BuildError::ModuleAsValue { path, at } => {
+                Diagnostic::error(code, format!("`{path}` is a module, not a value"), *at)
+                    .with_label("a module used as a value")
+                    .with_help(format!("name one of its members: `{path}.name`"))
+            }
+            BuildError::NotACaseOf {
+                case,
+                union,
+                cases,
+                at,
+            } => Diagnostic::error(
+                code,
+                format!("`{case}` is not a case of the union `{union}`"),
+                *at,
+            )
+            .with_label(format!("not a case of `{union}`"))
+            .with_help(format!("the cases of `{union}` are {}", cases.join(", "))),
+        }
+    }
+}
