@@ -84,6 +84,12 @@ impl<T: Copy> Namespace<T> {
         }
     }
 
+    /// The full path of the nested module being walked (`None` at the
+    /// top of the file).
+    pub fn current_module(&self) -> Option<&str> {
+        self.modules.last().map(|(full, _)| full.as_str())
+    }
+
     /// Start walking the nested module `name` (its short name).
     pub fn enter_module(&mut self, name: &str) {
         let full = match self.modules.last() {

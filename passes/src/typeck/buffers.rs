@@ -96,7 +96,7 @@ impl Infer<'_> {
     /// The prelude's memory spaces, as measures.
     pub(super) fn declare_spaces(&mut self) {
         for s in SPACES {
-            self.measure_names.insert(s.to_string(), Measure::base(s));
+            self.spaces.insert(s.to_string(), Measure::base(s));
         }
     }
 
@@ -105,7 +105,7 @@ impl Infer<'_> {
     /// nearest space), not as an undeclared unit of measure.
     pub(super) fn space_of(&mut self, t: &TypeExpr) -> Measure {
         if let TypeExprKind::Named { name, args } = &t.kind {
-            let known = self.measure_names.contains_key(&name.name) || name.name == "_";
+            let known = self.measure_named(&name.name).is_some() || name.name == "_";
             if args.is_empty() && !known {
                 // `cpu` for `cpu_mem`, `cxl_memory` for `cxl_mem`.
                 let same_device = SPACES

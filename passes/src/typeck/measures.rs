@@ -109,8 +109,8 @@ impl Infer<'_> {
                 self.fresh_measure()
             }
             TypeExprKind::Named { name, args } if args.is_empty() => {
-                match self.measure_names.get(&name.name) {
-                    Some(m) => m.clone(),
+                match self.measure_named(&name.name) {
+                    Some(m) => m,
                     None => {
                         self.errors.push(TypeError::UnknownMeasure {
                             name: name.name.clone(),
@@ -168,7 +168,7 @@ impl Infer<'_> {
 
     /// `[<Measure>] type kg` or `[<Measure>] type N = kg m / s^2`.
     pub(super) fn declare_measure(&mut self, decl: NodeId, info: &TypeDeclInfo, def: &MeasureDef) {
-        if self.measure_names.contains_key(&info.name) {
+        if self.measure_names.in_this_module(&info.name).is_some() {
             self.errors.push(TypeError::DuplicateMeasure {
                 name: info.name.clone(),
                 at: info.name_span,
@@ -176,7 +176,12 @@ impl Infer<'_> {
             return;
         }
         let m = match def {
-            MeasureDef::Base => Measure::base(&info.name),
+            // A base measure is its declaration: `m` in module `Geo` is
+            // `Geo.m`, another measure than a top-level `m`.
+            MeasureDef::Base => match self.measure_names.current_module() {
+                Some(module) => Measure::base(&format!("{module}.{}", info.name)),
+                None => Measure::base(&info.name),
+            },
             MeasureDef::Abbreviation(body) => {
                 let m = self.measure_of(body);
                 let mut vars = Vec::new();
@@ -191,6 +196,16 @@ impl Infer<'_> {
             }
         };
         self.table.set_ty(decl, Some(Type::Measure(m.clone())));
-        self.measure_names.insert(info.name.clone(), m);
+        self.measure_names.bind(info.name.clone(), decl);
+        self.measures.insert(decl, m);
+    }
+
+    /// The measure a name means here: a declaration in scope (module
+    /// scoped, as types are), else a memory space.
+    pub(super) fn measure_named(&self, name: &str) -> Option<Measure> {
+        match self.measure_names.lookup(name) {
+            Some(decl) => self.measures.get(&decl).cloned(),
+            None => self.spaces.get(name).cloned(),
+        }
     }
 }

@@ -57,7 +57,9 @@ pub fn infer(psg: &Psg) -> (TypeTable, Vec<TypeError>) {
         record_hints: HashMap::new(),
         declared_params: HashMap::new(),
         rigid: HashSet::new(),
-        measure_names: HashMap::new(),
+        measure_names: Namespace::default(),
+        measures: HashMap::new(),
+        spaces: HashMap::new(),
         domain: buffers::Domain::Cpu,
         space_requirements: Vec::new(),
         scheme_requirements: HashMap::new(),
@@ -158,7 +160,11 @@ struct Infer<'a> {
     /// Measure variables written in annotations: constants while unifying.
     rigid: HashSet<TyVar>,
     /// Declared measures by name, abbreviations expanded.
-    measure_names: HashMap<String, Measure>,
+    measure_names: Namespace<NodeId>,
+    /// Each measure declaration's meaning in base measures.
+    measures: HashMap<NodeId, Measure>,
+    /// The memory spaces, base measures every module sees.
+    spaces: HashMap<String, Measure>,
     /// The domain of the code being checked (a `[<Kernel>]` runs on the GPU).
     domain: buffers::Domain,
     /// Buffer accesses whose space is not known yet.
@@ -359,16 +365,19 @@ impl Infer<'_> {
                     let short = name.rsplit('.').next().unwrap_or(&name);
                     self.type_names.enter_module(short);
                     self.record_fields.enter_module(short);
+                    self.measure_names.enter_module(short);
                     let children = self.psg.children(item);
                     self.items(&children);
                     self.type_names.leave_module();
                     self.record_fields.leave_module();
+                    self.measure_names.leave_module();
                     i += 1;
                 }
                 NodeKind::Open(path) => {
                     // Name resolution reported an unknown module.
                     self.type_names.open(&path);
                     self.record_fields.open(&path);
+                    self.measure_names.open(&path);
                     i += 1;
                 }
                 _ => i += 1,
