@@ -382,6 +382,8 @@ fn is_type_argument_token(t: &Tok) -> bool {
     matches!(
         t,
         Tok::Ident(_)
+            // `f<Geo.Point>`, `3.0<Geo.m>`: qualified names.
+            | Tok::Dot
             | Tok::TypeVar(_)
             | Tok::Comma
             | Tok::Star
