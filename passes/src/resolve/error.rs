@@ -68,6 +68,10 @@ pub enum Undefined {
     BeingDefined {
         binding: Span,
     },
+    /// It is defined further down the module (F# scopes top to bottom).
+    DefinedLater {
+        definition: Span,
+    },
     /// `M.x` where `M` is a module without `x`.
     NoSuchMember {
         module: String,
@@ -105,6 +109,9 @@ impl ResolveError {
                     Undefined::BeingDefined { binding } => d
                         .with_secondary(*binding, format!("`{name}` is being defined here; its own value cannot use it"))
                         .with_help("write `let rec` for a recursive function; if the line that uses it is meant as the next statement, indent it to the column of this `let` (a line indented further continues the expression above)"),
+                    Undefined::DefinedLater { definition } => d
+                        .with_secondary(*definition, format!("`{name}` is defined here, below its use"))
+                        .with_help("F# sees only what is defined above: move the definition before its first use, or define both with `let rec … and …`"),
                     Undefined::NoSuchMember { module, member } => {
                         d.with_help(format!("module `{module}` has no member `{member}`"))
                     }

@@ -1,4 +1,6 @@
-//! Name resolution.
+//! Name resolution, in two phases: [`collect`] gathers every module's
+//! top-level names into a [`Definitions`] map, then the bodies are
+//! resolved top to bottom, consulting the map when a name is not in scope.
 //!
 //! Input: a PSG fresh from `clef_psg::build`.
 //! Output: every `Var` either has a `DefUse` edge to the binding it names,
@@ -9,16 +11,21 @@
 //! definition, `let rec` bindings also inside their group, and later
 //! local definitions shadow earlier ones.
 
-use crate::scope::Namespace;
+mod collect;
 mod error;
 
-use clef_frontend::Span;
-use clef_psg::*;
+pub use collect::{collect, Definitions, ModuleDefinitions};
 pub use error::{ResolveError, Undefined};
 
+use crate::scope::Namespace;
+use clef_frontend::Span;
+use clef_psg::*;
+
 pub fn resolve(psg: &mut Psg) -> Vec<ResolveError> {
+    let definitions = collect(psg);
     let mut r = Resolver {
         psg,
+        definitions,
         values: Namespace::default(),
         cases: Namespace::default(),
         defining: Vec::new(),
@@ -30,6 +37,8 @@ pub fn resolve(psg: &mut Psg) -> Vec<ResolveError> {
 
 struct Resolver<'a> {
     psg: &'a mut Psg,
+    /// Every module's top-level names (the first phase).
+    definitions: Definitions,
     /// Values in scope: top-level bindings of the modules, locals.
     values: Namespace<BindingId>,
     /// Union cases in scope: name → (declaration, case index).
@@ -427,6 +436,8 @@ impl Resolver<'_> {
                 Undefined::BeingDefined {
                     binding: info.name_span,
                 }
+            } else if let Some(later) = self.defined_later(id, name) {
+                Undefined::DefinedLater { definition: later }
             } else if let Some((m, member)) = module_member {
                 Undefined::NoSuchMember {
                     module: m.to_string(),
@@ -442,6 +453,27 @@ impl Resolver<'_> {
                 at: self.psg.span(id),
                 why,
             });
+        }
+    }
+
+    /// Where `name`, used at `id`, is defined further down the module being
+    /// resolved (or a module around it): F# sees only what is above.
+    fn defined_later(&self, id: NodeId, name: &str) -> Option<Span> {
+        let use_at = self.psg.span(id).start;
+        let mut path = self.values.current_module().unwrap_or("").to_string();
+        loop {
+            if let Some(b) = self.definitions.value(&path, name) {
+                let at = self.psg.info(b).name_span;
+                if at.start > use_at {
+                    return Some(at);
+                }
+            }
+            if path.is_empty() {
+                return None;
+            }
+            path = path
+                .rsplit_once('.')
+                .map_or(String::new(), |(p, _)| p.to_string());
         }
     }
 
@@ -556,6 +588,28 @@ mod error_tests {
                     why: Undefined::BeingDefined {
                         binding: at(src, "v", 0),
                     },
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_defined_below_is_found_in_the_definition_map() {
+        let src = "module M =\n    let f () = g ()\n    let g () = 1\nlet h () = k\n";
+        assert_eq!(
+            errors(src),
+            vec![
+                ResolveError::NotDefined {
+                    name: "g".into(),
+                    at: at(src, "g", 0),
+                    why: Undefined::DefinedLater {
+                        definition: at(src, "g", 1),
+                    },
+                },
+                ResolveError::NotDefined {
+                    name: "k".into(),
+                    at: at(src, "k", 0),
+                    why: Undefined::Unknown,
                 },
             ]
         );
