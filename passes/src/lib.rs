@@ -21,6 +21,19 @@ pub mod typeck;
 use clef_frontend::Diagnostic;
 use clef_psg::{Facts, Psg};
 
+/// The PSG of a small program that parses cleanly, for the passes' tests.
+#[cfg(test)]
+pub(crate) fn psg_of(src: &str) -> Psg {
+    use clef_frontend::{layout, lexer, parser};
+    let (tokens, _) = lexer::lex(src);
+    let (tokens, _) = layout::layout(src, tokens);
+    let (file, diags) = parser::parse(tokens);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (psg, diags) = clef_psg::build::build(&file, "Main");
+    assert!(diags.is_empty(), "{diags:?}");
+    psg
+}
+
 /// Finish constructing the PSG (resolution, eta-expansion), then run the
 /// passes in order, stopping after the first one that reports an error
 /// (later passes assume the earlier invariants hold).

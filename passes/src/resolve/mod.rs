@@ -554,16 +554,9 @@ mod tests {
 #[cfg(test)]
 mod error_tests {
     use super::*;
-    use clef_frontend::{layout, lexer, parser};
 
     fn errors(src: &str) -> Vec<ResolveError> {
-        let (tokens, _) = lexer::lex(src);
-        let (tokens, _) = layout::layout(src, tokens);
-        let (file, diags) = parser::parse(tokens);
-        assert!(diags.is_empty(), "{diags:?}");
-        let (mut psg, diags) = clef_psg::build::build(&file, "Main");
-        assert!(diags.is_empty(), "{diags:?}");
-        resolve(&mut psg)
+        resolve(&mut crate::psg_of(src))
     }
 
     fn at(src: &str, needle: &str, nth: usize) -> Span {

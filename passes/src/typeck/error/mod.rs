@@ -360,15 +360,10 @@ impl TypeError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clef_frontend::{layout, lexer, parser, Severity};
+    use clef_frontend::Severity;
 
     fn errors(src: &str) -> Vec<TypeError> {
-        let (tokens, _) = lexer::lex(src);
-        let (tokens, _) = layout::layout(src, tokens);
-        let (file, diags) = parser::parse(tokens);
-        assert!(diags.is_empty(), "{diags:?}");
-        let (mut psg, diags) = clef_psg::build::build(&file, "Main");
-        assert!(diags.is_empty(), "{diags:?}");
+        let mut psg = crate::psg_of(src);
         let resolved = crate::resolve::resolve(&mut psg);
         assert!(resolved.is_empty(), "{resolved:?}");
         crate::eta::expand(&mut psg);
