@@ -9,9 +9,13 @@
 use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+mod desugar;
 mod error;
+mod names;
+mod prelude;
 
 use clef_frontend::{Diagnostic, Span};
+use desugar::*;
 pub use error::BuildError;
 
 /// The prelude's functions (see `prelude.clef`).
@@ -123,118 +127,6 @@ impl Builder {
                     self.psg.add_child(init, e);
                     self.psg.add_child(parent, init);
                 }
-            }
-        }
-    }
-
-    /// The prelude module: `type Option<'T> = None | Some of 'T`.
-    fn prelude(&mut self) {
-        let at = Span::default();
-        let t = ast::TypeExpr {
-            kind: ast::TypeExprKind::Var(ast::Ident {
-                name: "T".into(),
-                span: at,
-            }),
-            span: at,
-        };
-        let info = TypeDeclInfo {
-            name: "Option".into(),
-            name_span: at,
-            params: vec!["T".into()],
-            fields: Vec::new(),
-            cases: vec![
-                UnionCaseInfo {
-                    name: "None".into(),
-                    span: at,
-                    fields: Vec::new(),
-                },
-                UnionCaseInfo {
-                    name: "Some".into(),
-                    span: at,
-                    fields: vec![(Some("Value".into()), t)],
-                },
-            ],
-            measure: None,
-            measure_params: Vec::new(),
-        };
-        let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
-        let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
-        self.psg.add_child(prelude, option);
-        self.psg.prelude_types.push((PreludeType::Option, option));
-        // `type List<'T> = [] | :: of 'T * 'T list`
-        let elem = || ast::TypeExpr {
-            kind: ast::TypeExprKind::Var(ast::Ident {
-                name: "T".into(),
-                span: at,
-            }),
-            span: at,
-        };
-        let list = ast::TypeExpr {
-            kind: ast::TypeExprKind::Named {
-                name: ast::Ident {
-                    name: "List".into(),
-                    span: at,
-                },
-                args: vec![elem()],
-            },
-            span: at,
-        };
-        let info = TypeDeclInfo {
-            name: "List".into(),
-            name_span: at,
-            params: vec!["T".into()],
-            fields: Vec::new(),
-            cases: vec![
-                UnionCaseInfo {
-                    name: "[]".into(),
-                    span: at,
-                    fields: Vec::new(),
-                },
-                UnionCaseInfo {
-                    name: "::".into(),
-                    span: at,
-                    fields: vec![(Some("Head".into()), elem()), (Some("Tail".into()), list)],
-                },
-            ],
-            measure: None,
-            measure_params: Vec::new(),
-        };
-        let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
-        self.psg.add_child(prelude, list);
-        self.psg.prelude_types.push((PreludeType::List, list));
-        self.psg.prelude = Some(prelude);
-        // The prelude's functions, written in Clef. Their spans point into
-        // the prelude source; it is type-correct and its matches complete,
-        // so no diagnostic ever points there.
-        let parsed = clef_frontend::parse_source(PRELUDE);
-        debug_assert!(
-            parsed.diagnostics.is_empty(),
-            "the prelude must parse: {:?}",
-            parsed.diagnostics
-        );
-        let first = self.psg.graph.node_count();
-        for item in &parsed.file.items {
-            match item {
-                ast::Item::Let(decl) => {
-                    for binding in self.let_decl(decl) {
-                        self.psg.add_child(prelude, binding);
-                    }
-                }
-                ast::Item::Type(decl) => {
-                    let n = self.type_decl(decl);
-                    self.psg.add_child(prelude, n);
-                }
-                _ => {}
-            }
-        }
-        // `List__map` (definitions and references) becomes `List.map`.
-        for i in first..self.psg.graph.node_count() {
-            match &mut self.psg.node_mut(NodeId::new(i)).kind {
-                NodeKind::Binding(BindingInfo { name, .. })
-                | NodeKind::Expr(ExprKind::Var(name)) => {
-                    *name = name.replacen("__", ".", 1);
-                }
-                _ => {}
             }
         }
     }
@@ -449,61 +341,6 @@ impl Builder {
                 pattern_node(self, PatternKind::Record(names), &kids)
             }
         }
-    }
-
-    /// `A` or `A.B` naming a nested module declared so far.
-    /// The path as written, if `e` names a module visible here: a path
-    /// from the top, from an enclosing module, or from an opened one.
-    fn module_path(&self, e: &ast::Expr) -> Option<String> {
-        let path = match &e.kind {
-            A::Var(m) => m.name.clone(),
-            A::Dot(inner, n) => format!("{}.{}", self.module_path(inner)?, n.name),
-            _ => return None,
-        };
-        self.visible_module(&path, &self.current_module)
-            .map(|_| path)
-    }
-
-    /// The qualified name of the module `path` names from inside the
-    /// module `prefix` (its qualified name; empty for the file's module).
-    fn visible_module(&self, path: &str, prefix: &str) -> Option<String> {
-        self.candidates(path, prefix)
-            .into_iter()
-            .find(|m| self.modules.contains(m))
-    }
-
-    /// What `path` may stand for from inside the module `prefix`, nearest
-    /// first: a path from an enclosing module, from the top, or from an
-    /// opened module (the latest open first).
-    fn candidates(&self, path: &str, prefix: &str) -> Vec<String> {
-        let mut enclosing: Vec<String> = Vec::new();
-        let mut p = prefix;
-        while !p.is_empty() {
-            enclosing.push(format!("{p}.{path}"));
-            p = p.rsplit_once('.').map_or("", |(head, _)| head);
-        }
-        enclosing.push(path.to_string());
-        enclosing.extend(self.opens.iter().rev().map(|o| format!("{o}.{path}")));
-        enclosing
-    }
-
-    /// The path as written and the case names, if `e` names a union type
-    /// visible here (`Shape` in `Shape.Circle`, `Geo.Shape` in
-    /// `Geo.Shape.Circle`).
-    fn union_type(&self, e: &ast::Expr) -> Option<(String, &[String])> {
-        let path = match &e.kind {
-            A::Var(t) => t.name.clone(),
-            A::Dot(inner, t) => format!("{}.{}", self.module_path(inner)?, t.name),
-            _ => return None,
-        };
-        let found = self
-            .candidates(&path, &self.current_module)
-            .into_iter()
-            .find_map(|q| {
-                // The latest declaration of that name decides.
-                self.union_types.iter().rev().find(|(t, _)| *t == q)
-            })?;
-        Some((path, &found.1))
     }
 
     fn pattern_var(&mut self, ident: &ast::Ident) -> NodeId {
@@ -893,100 +730,6 @@ impl Builder {
         let v = value as i128;
         Literal::Int(if negative { -v } else { v } as i64, ty)
     }
-}
-
-/// `let f = fun x y -> e` is `let f x y = e`, and `let f = function arms`
-/// is `let f x = match x with arms`: F# treats a binding whose body is a
-/// syntactic function as a function (it is generalised, since the value
-/// restriction does not apply, and compiled as a function, also under
-/// `let rec`). Bindings with a pattern, `mutable` or a type annotation on
-/// the whole stay values.
-fn as_function_binding(bnd: &ast::Binding) -> Option<ast::Binding> {
-    if !bnd.params.is_empty()
-        || bnd.pattern.is_some()
-        || bnd.is_mutable
-        || bnd.return_type.is_some()
-    {
-        return None;
-    }
-    let (params, body) = match &bnd.body.kind {
-        ast::ExprKind::Lambda(params, body) => (params.clone(), (**body).clone()),
-        ast::ExprKind::Function(arms) => function_as_lambda(arms, bnd.body.span),
-        _ => return None,
-    };
-    Some(ast::Binding {
-        params,
-        body,
-        ..bnd.clone()
-    })
-}
-
-/// `function arms` is `fun x -> match x with arms`: the lambda's
-/// parameters and body. The name contains `@`, so no program can use it.
-fn function_as_lambda(arms: &[ast::MatchArm], span: Span) -> (Vec<ast::Param>, ast::Expr) {
-    let x = ast::Ident {
-        name: "x@function".into(),
-        span,
-    };
-    let body = ast::Expr::new(
-        ast::ExprKind::Match(Box::new(var_expr("x@function", span)), arms.to_vec()),
-        span,
-    );
-    (vec![ast::Param::Named { name: x, ty: None }], body)
-}
-
-fn var_expr(name: &str, span: Span) -> ast::Expr {
-    ast::Expr::new(
-        A::Var(ast::Ident {
-            name: name.to_string(),
-            span,
-        }),
-        span,
-    )
-}
-
-fn app_expr(f: ast::Expr, arg: ast::Expr) -> ast::Expr {
-    let span = f.span.to(arg.span);
-    ast::Expr::new(A::App(Box::new(f), Box::new(arg)), span)
-}
-
-/// `h :: t` as the union case `::` applied to `(h, t)`.
-fn cons_expr(h: ast::Expr, t: ast::Expr, span: Span) -> ast::Expr {
-    app_expr(
-        var_expr("::", span),
-        ast::Expr::new(A::Tuple(vec![h, t]), span),
-    )
-}
-
-fn cons_pattern(h: ast::Pattern, t: ast::Pattern, span: Span) -> ast::Pattern {
-    let name = ast::Ident {
-        name: "::".into(),
-        span,
-    };
-    let pair = ast::Pattern {
-        kind: ast::PatternKind::Tuple(vec![h, t]),
-        span,
-    };
-    ast::Pattern {
-        kind: ast::PatternKind::Case(name, Box::new(pair)),
-        span,
-    }
-}
-
-/// `match scrutinee with pattern -> body`
-fn match_one(
-    scrutinee: ast::Expr,
-    pattern: ast::Pattern,
-    body: ast::Expr,
-    span: Span,
-) -> ast::Expr {
-    let arm = ast::MatchArm {
-        pattern,
-        guard: None,
-        body,
-        span,
-    };
-    ast::Expr::new(A::Match(Box::new(scrutinee), vec![arm]), span)
 }
 
 /// `f a b` → (f, [a, b])

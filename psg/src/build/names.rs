@@ -1,0 +1,63 @@
+//! What a dotted name is while the PSG is built: a path to a nested
+//! module, a union case qualified by its type, or neither (a member
+//! access), as seen from the module being built (its enclosing modules
+//! and what it opened).
+
+use super::*;
+
+impl Builder {
+    /// `A` or `A.B` naming a nested module declared so far.
+    /// The path as written, if `e` names a module visible here: a path
+    /// from the top, from an enclosing module, or from an opened one.
+    pub(super) fn module_path(&self, e: &ast::Expr) -> Option<String> {
+        let path = match &e.kind {
+            A::Var(m) => m.name.clone(),
+            A::Dot(inner, n) => format!("{}.{}", self.module_path(inner)?, n.name),
+            _ => return None,
+        };
+        self.visible_module(&path, &self.current_module)
+            .map(|_| path)
+    }
+
+    /// The qualified name of the module `path` names from inside the
+    /// module `prefix` (its qualified name; empty for the file's module).
+    pub(super) fn visible_module(&self, path: &str, prefix: &str) -> Option<String> {
+        self.candidates(path, prefix)
+            .into_iter()
+            .find(|m| self.modules.contains(m))
+    }
+
+    /// What `path` may stand for from inside the module `prefix`, nearest
+    /// first: a path from an enclosing module, from the top, or from an
+    /// opened module (the latest open first).
+    pub(super) fn candidates(&self, path: &str, prefix: &str) -> Vec<String> {
+        let mut enclosing: Vec<String> = Vec::new();
+        let mut p = prefix;
+        while !p.is_empty() {
+            enclosing.push(format!("{p}.{path}"));
+            p = p.rsplit_once('.').map_or("", |(head, _)| head);
+        }
+        enclosing.push(path.to_string());
+        enclosing.extend(self.opens.iter().rev().map(|o| format!("{o}.{path}")));
+        enclosing
+    }
+
+    /// The path as written and the case names, if `e` names a union type
+    /// visible here (`Shape` in `Shape.Circle`, `Geo.Shape` in
+    /// `Geo.Shape.Circle`).
+    pub(super) fn union_type(&self, e: &ast::Expr) -> Option<(String, &[String])> {
+        let path = match &e.kind {
+            A::Var(t) => t.name.clone(),
+            A::Dot(inner, t) => format!("{}.{}", self.module_path(inner)?, t.name),
+            _ => return None,
+        };
+        let found = self
+            .candidates(&path, &self.current_module)
+            .into_iter()
+            .find_map(|q| {
+                // The latest declaration of that name decides.
+                self.union_types.iter().rev().find(|(t, _)| *t == q)
+            })?;
+        Some((path, &found.1))
+    }
+}
