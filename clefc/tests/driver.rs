@@ -200,3 +200,44 @@ fn inputs_that_are_not_programs_get_diagnostics_or_usage_errors() {
         stderr(&o)
     );
 }
+
+/// Every linker the driver may pick makes the same working program: cc's
+/// default always, and `mold` and `ld.lld` where installed
+/// (`scripts/setup` installs mold).
+#[test]
+fn each_available_linker_links_a_working_program() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("linked.clef");
+    std::fs::write(
+        &src,
+        "let rec fib n = if n < 2 then n else fib (n - 1) + fib (n - 2)\nprintfn \"%d\" (fib 20)\n",
+    )
+    .unwrap();
+    let installed = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut linkers = vec!["default"];
+    if installed("mold") {
+        linkers.push("mold");
+    }
+    if installed("ld.lld") {
+        linkers.push("lld");
+    }
+    for linker in linkers {
+        let exe = dir.path().join(format!("linked_{linker}"));
+        let out = Command::new(env!("CARGO_BIN_EXE_clefc"))
+            .arg("build")
+            .arg(&src)
+            .arg("-o")
+            .arg(&exe)
+            .env("CLEFC_LINKER", linker)
+            .output()
+            .expect("run clefc");
+        assert!(out.status.success(), "{linker}: {}", stderr(&out));
+        let run = Command::new(&exe).output().expect("run the program");
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "6765\n", "{linker}");
+    }
+}
