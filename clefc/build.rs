@@ -14,6 +14,11 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
     println!("cargo:rerun-if-changed={}", runtime.join("src").display());
+    // The workspace's profiles (`runtime-embed`) shape the archive.
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("..").join("Cargo.toml").display()
+    );
     // The runtime's model crate (platforms, placement rules, presets).
     let model = manifest_dir.join("..").join("model");
     for part in ["src", "presets", "Cargo.toml"] {
