@@ -53,4 +53,12 @@ fn main() {
     assert!(status.success(), "building the BAREWire runtime failed");
     let lib = target_dir.join("runtime-embed").join("libbarewire.a");
     std::fs::copy(&lib, out_dir.join("libbarewire.a")).expect("runtime static library missing");
+    // A fingerprint of the archive (FNV-1a), so that the copy clefc keeps
+    // in the user's cache is known to be this one.
+    let bytes = std::fs::read(out_dir.join("libbarewire.a")).expect("read the runtime archive");
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in &bytes {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    println!("cargo:rustc-env=CLEFC_RUNTIME_HASH={hash:016x}");
 }

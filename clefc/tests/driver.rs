@@ -241,3 +241,54 @@ fn each_available_linker_links_a_working_program() {
         assert_eq!(String::from_utf8_lossy(&run.stdout), "6765\n", "{linker}");
     }
 }
+
+/// The runtime archive is written once into the cache and reused; a cache
+/// that cannot be written does not stop the build.
+#[test]
+fn the_runtime_archive_is_cached_once_and_optional() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("cached.clef");
+    std::fs::write(&src, PROGRAM).unwrap();
+    let cache = dir.path().join("cache");
+    let build_with = |cache_home: &Path, exe: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_clefc"))
+            .arg("build")
+            .arg(&src)
+            .arg("-o")
+            .arg(dir.path().join(exe))
+            .env("XDG_CACHE_HOME", cache_home)
+            .output()
+            .expect("run clefc");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let run = Command::new(dir.path().join(exe)).output().expect("run");
+        assert_eq!(String::from_utf8_lossy(&run.stdout), "hello\n");
+    };
+    build_with(&cache, "first");
+    let archives = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(cache.join("clefc"))
+            .expect("the cache was made")
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let once = archives();
+    assert_eq!(once.len(), 1, "{once:?}");
+    assert!(once[0].starts_with("libbarewire-") && once[0].ends_with(".a"));
+    let written = std::fs::metadata(cache.join("clefc").join(&once[0]))
+        .unwrap()
+        .modified()
+        .unwrap();
+    build_with(&cache, "second");
+    assert_eq!(archives(), once);
+    let again = std::fs::metadata(cache.join("clefc").join(&once[0]))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(written, again, "the cached archive was rewritten");
+    // A cache path that is a file, not a directory: the archive goes to
+    // the link's temporary directory instead.
+    let not_a_dir = dir.path().join("not_a_dir");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    build_with(&not_a_dir, "third");
+}
