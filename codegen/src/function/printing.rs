@@ -179,27 +179,25 @@ impl Lowering<'_, '_, '_> {
         let on_device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
         let len = self.b.ins().load(types::I64, flags, buffer, 0);
         let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
+        let unreadable = self.b.ins().band_not(on_device, empty);
         if let Some(span) = self.print_site {
             let state = self.b.ins().load(types::I64, flags, buffer, 32);
             self.check(state, &rt::FAIL_BUFFER_ENDED, &[buffer], span)?;
-            let unreadable = self.b.ins().band_not(on_device, empty);
             self.check(unreadable, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
-        } else {
-            let unreadable = self.b.ins().band_not(on_device, empty);
-            let device = self.b.create_block();
-            let readable = self.b.create_block();
-            let done = self.b.create_block();
-            self.b.ins().brif(unreadable, device, &[], readable, &[]);
-            self.switch_to(device);
-            self.print_text("<device memory>")?;
-            self.b.ins().jump(done, &[]);
-            self.switch_to(readable);
-            self.print_buffer_elements(elem, buffer, len)?;
-            self.b.ins().jump(done, &[]);
-            self.switch_to(done);
-            return Ok(());
+            return self.print_buffer_elements(elem, buffer, len);
         }
-        self.print_buffer_elements(elem, buffer, len)
+        let device = self.b.create_block();
+        let readable = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(unreadable, device, &[], readable, &[]);
+        self.switch_to(device);
+        self.print_text("<device memory>")?;
+        self.b.ins().jump(done, &[]);
+        self.switch_to(readable);
+        self.print_buffer_elements(elem, buffer, len)?;
+        self.b.ins().jump(done, &[]);
+        self.switch_to(done);
+        Ok(())
     }
 
     fn print_buffer_elements(&mut self, elem: &Type, buffer: Value, len: Value) -> R<()> {

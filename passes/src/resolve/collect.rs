@@ -1,6 +1,6 @@
 //! The definition map: the first of resolution's two phases. Before any
-//! body is resolved, every module's top-level names are collected (values,
-//! types, union cases, nested modules), by the module's full path.
+//! body is resolved, every module's top-level values and union cases are
+//! collected, by the module's full path, with where each name is written.
 //!
 //! F# scopes top to bottom, so the second phase still resolves a body
 //! against only what is defined above it; the map is what it consults
@@ -10,40 +10,27 @@
 //! Invariant: the map reads the PSG and never changes it; its entries are
 //! in source order within each module.
 
+use clef_frontend::Span;
 use clef_psg::*;
 use std::collections::HashMap;
 
-/// One module's top-level names, in source order.
-#[derive(Debug, Default)]
-pub struct ModuleDefinitions {
-    pub values: Vec<(String, BindingId)>,
-    pub types: Vec<(String, TypeDeclId)>,
-    /// Each case by its name, with its union.
-    pub cases: Vec<(String, TypeDeclId)>,
-    /// Nested modules, by short name.
-    pub modules: Vec<String>,
-}
-
-/// Every module's definitions, by full path (`""` for the file's module,
-/// `A.B` for a nested one).
+/// Every module's top-level values and union cases, by full path (`""`
+/// for the file's module, `A.B` for a nested one): name and where it is
+/// written, in source order.
 #[derive(Debug, Default)]
 pub struct Definitions {
-    modules: HashMap<String, ModuleDefinitions>,
+    modules: HashMap<String, Vec<(String, Span)>>,
 }
 
 impl Definitions {
-    /// The module at `path`, if there is one.
-    pub fn module(&self, path: &str) -> Option<&ModuleDefinitions> {
-        self.modules.get(path)
-    }
-
-    /// The first top-level value called `name` in the module at `path`.
-    pub fn value(&self, path: &str, name: &str) -> Option<BindingId> {
-        self.module(path)?
-            .values
+    /// Where the first top-level value or union case called `name` of the
+    /// module at `path` is written.
+    pub fn find(&self, path: &str, name: &str) -> Option<Span> {
+        self.modules
+            .get(path)?
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, b)| *b)
+            .map(|(_, at)| *at)
     }
 }
 
@@ -57,33 +44,24 @@ pub fn collect(psg: &Psg) -> Definitions {
 }
 
 fn module(psg: &Psg, id: NodeId, path: String, defs: &mut Definitions) {
-    let mut here = ModuleDefinitions::default();
+    let mut names = Vec::new();
     for &item in psg.kids(id) {
         match psg.kind(item) {
-            NodeKind::Binding(info) => {
-                if let Some(b) = psg.as_binding(item) {
-                    here.values.push((info.name.clone(), b));
-                }
-            }
+            NodeKind::Binding(info) => names.push((info.name.clone(), info.name_span)),
             NodeKind::TypeDecl(info) => {
-                if let Some(d) = psg.as_type_decl(item) {
-                    here.types.push((info.name.clone(), d));
-                    here.cases
-                        .extend(info.cases.iter().map(|c| (c.name.clone(), d)));
-                }
+                names.extend(info.cases.iter().map(|c| (c.name.clone(), c.span)));
             }
             NodeKind::Module(name) => {
-                let short = name.rsplit('.').next().unwrap_or(name).to_string();
+                let short = name.rsplit('.').next().unwrap_or(name);
                 let full = if path.is_empty() {
-                    short.clone()
+                    short.to_string()
                 } else {
                     format!("{path}.{short}")
                 };
-                here.modules.push(short);
                 module(psg, item, full, defs);
             }
             _ => {}
         }
     }
-    defs.modules.insert(path, here);
+    defs.modules.insert(path, names);
 }

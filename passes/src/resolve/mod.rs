@@ -1,5 +1,5 @@
 //! Name resolution, in two phases: [`collect`] gathers every module's
-//! top-level names into a [`Definitions`] map, then the bodies are
+//! top-level values and union cases into a [`Definitions`] map, then the bodies are
 //! resolved top to bottom, consulting the map when a name is not in scope.
 //!
 //! Input: a PSG fresh from `clef_psg::build`.
@@ -14,7 +14,7 @@
 mod collect;
 mod error;
 
-pub use collect::{collect, Definitions, ModuleDefinitions};
+pub use collect::{collect, Definitions};
 pub use error::{ResolveError, Undefined};
 
 use crate::scope::Namespace;
@@ -462,8 +462,7 @@ impl Resolver<'_> {
         let use_at = self.psg.span(id).start;
         let mut path = self.values.current_module().unwrap_or("").to_string();
         loop {
-            if let Some(b) = self.definitions.value(&path, name) {
-                let at = self.psg.info(b).name_span;
+            if let Some(at) = self.definitions.find(&path, name) {
                 if at.start > use_at {
                     return Some(at);
                 }
@@ -588,7 +587,7 @@ mod error_tests {
 
     #[test]
     fn a_name_defined_below_is_found_in_the_definition_map() {
-        let src = "module M =\n    let f () = g ()\n    let g () = 1\nlet h () = k\n";
+        let src = "module M =\n    let f () = g ()\n    let g () = 1\nlet h () = k\nlet s = Dot\ntype Shape = Dot | Box\n";
         assert_eq!(
             errors(src),
             vec![
@@ -603,6 +602,13 @@ mod error_tests {
                     name: "k".into(),
                     at: at(src, "k", 0),
                     why: Undefined::Unknown,
+                },
+                ResolveError::NotDefined {
+                    name: "Dot".into(),
+                    at: at(src, "Dot", 0),
+                    why: Undefined::DefinedLater {
+                        definition: at(src, "Dot", 1),
+                    },
                 },
             ]
         );

@@ -415,36 +415,7 @@ impl Builder {
                 }
                 self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
             }
-            A::Dot(obj, name) if self.module_path(obj).is_some() => {
-                let path = self.module_path(obj).expect("checked by the guard");
-                let full = format!("{path}.{}", name.name);
-                if self.visible_module(&full, &self.current_module).is_some() {
-                    self.errors.push(BuildError::ModuleAsValue {
-                        path: full.clone(),
-                        at: span,
-                    });
-                }
-                self.node(ExprKind::Var(full), span, &[])
-            }
-            // A union case qualified by its type, `Shape.Circle`.
-            A::Dot(obj, name) if self.union_type(obj).is_some() => {
-                let (path, cases) = self.union_type(obj).expect("checked by the guard");
-                if cases.contains(&name.name) {
-                    return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);
-                }
-                let cases = cases.to_vec();
-                self.errors.push(BuildError::NotACaseOf {
-                    case: name.name.clone(),
-                    union: path,
-                    cases,
-                    at: name.span,
-                });
-                self.node(ExprKind::Error, span, &[])
-            }
-            A::Dot(obj, name) => {
-                let o = self.expr(obj);
-                self.node(ExprKind::Member(name.name.clone()), span, &[o])
-            }
+            A::Dot(obj, name) => self.dot(obj, name, span),
             A::App(..) => {
                 let (head, args) = flatten_app(e);
                 self.apply(head, &args, span)

@@ -46,6 +46,9 @@ impl Builder {
     /// visible here (`Shape` in `Shape.Circle`, `Geo.Shape` in
     /// `Geo.Shape.Circle`).
     pub(super) fn union_type(&self, e: &ast::Expr) -> Option<(String, &[String])> {
+        if self.union_types.is_empty() {
+            return None;
+        }
         let path = match &e.kind {
             A::Var(t) => t.name.clone(),
             A::Dot(inner, t) => format!("{}.{}", self.module_path(inner)?, t.name),
@@ -59,5 +62,35 @@ impl Builder {
                 self.union_types.iter().rev().find(|(t, _)| *t == q)
             })?;
         Some((path, &found.1))
+    }
+
+    /// `obj.name`, decided once: a member of a nested module, a case
+    /// qualified by its union type, or a member access on a value.
+    pub(super) fn dot(&mut self, obj: &ast::Expr, name: &ast::Ident, span: Span) -> NodeId {
+        if let Some(path) = self.module_path(obj) {
+            let full = format!("{path}.{}", name.name);
+            if self.visible_module(&full, &self.current_module).is_some() {
+                self.errors.push(BuildError::ModuleAsValue {
+                    path: full.clone(),
+                    at: span,
+                });
+            }
+            return self.node(ExprKind::Var(full), span, &[]);
+        }
+        if let Some((path, cases)) = self.union_type(obj) {
+            if cases.contains(&name.name) {
+                return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);
+            }
+            let cases = cases.to_vec();
+            self.errors.push(BuildError::NotACaseOf {
+                case: name.name.clone(),
+                union: path,
+                cases,
+                at: name.span,
+            });
+            return self.node(ExprKind::Error, span, &[]);
+        }
+        let o = self.expr(obj);
+        self.node(ExprKind::Member(name.name.clone()), span, &[o])
     }
 }
