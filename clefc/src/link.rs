@@ -72,6 +72,11 @@ fn runtime_archive(dir: &Path) -> std::io::Result<PathBuf> {
         let complete =
             |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.len() == RUNTIME_LIB.len() as u64);
         if complete(&cached) {
+            // Marked as in use, for the pruning of other builds' copies.
+            let _ = std::fs::File::options()
+                .append(true)
+                .open(&cached)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()));
             return Ok(cached);
         }
         let staged = cache.join(format!("{name}.{}.tmp", std::process::id()));
@@ -89,9 +94,9 @@ fn runtime_archive(dir: &Path) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-/// Remove other clefc builds' runtime archives from the cache, once they
-/// have not been touched for an hour (a link by another clefc may be
-/// reading a recent one).
+/// Remove other clefc builds' runtime archives from the cache once no link
+/// has used them for an hour (each use marks its archive's modification
+/// time), so a clefc in use keeps its copy.
 fn prune_other_archives(cache: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(cache) else {
         return;
