@@ -552,11 +552,6 @@ impl Psg {
         }
     }
 
-    /// The declaration a named type refers to.
-    pub fn declaration_of(&self, decl: &DeclRef) -> Option<TypeDeclId> {
-        self.as_type_decl(NodeId::new(decl.node as usize))
-    }
-
     /// The prelude's items, then the root module's.
     pub fn all_items(&self) -> Vec<NodeId> {
         let mut v = self.prelude.map(|p| self.children(p)).unwrap_or_default();
