@@ -1,5 +1,5 @@
 //! The compilation pipeline, stage by stage:
-//! lex → layout → parse → PSG → resolve → types → lower → Cranelift.
+//! lex → layout → parse → PSG → resolve → types → lower → MIR → Cranelift.
 //! Each stage's diagnostics stop the pipeline before the next stage that
 //! relies on its invariants.
 
@@ -32,6 +32,9 @@ pub enum Stage {
     /// The coherency pass: each CPU → GPU hand-off, its mode and inserted
     /// operations, then the PSG with them.
     Coherency,
+    /// The mid-level IR (MIR) of every compiled function, with source
+    /// locations.
+    Mir,
     /// Cranelift IR of every compiled function.
     Clif,
 }
@@ -193,9 +196,28 @@ fn compile_stages(
             c.outcome = Some(Outcome::Analysed(Box::new((psg, facts))));
             return c;
         }
-        Goal::Emit(Stage::Clif) | Goal::Object => {
+        Goal::Emit(Stage::Mir | Stage::Clif) | Goal::Object => {
             let t = Instant::now();
-            match clef_codegen::compile(&psg, &facts, file, goal != Goal::Object) {
+            let program = match clef_mir::lower(&psg, &facts, file) {
+                Ok(p) => p,
+                Err(bug) => {
+                    c.internal = Some(bug);
+                    return c;
+                }
+            };
+            if cfg!(debug_assertions) {
+                if let Err(e) = clef_mir::verify::program(&program) {
+                    c.internal = Some(InternalError::new("MIR verification", e));
+                    return c;
+                }
+            }
+            c.timings.push(("mir", t.elapsed()));
+            if goal == Goal::Emit(Stage::Mir) {
+                c.outcome = Some(Outcome::Emitted(clef_mir::print::program(&program, file)));
+                return c;
+            }
+            let t = Instant::now();
+            match clef_codegen::compile(&program, goal != Goal::Object) {
                 Ok(out) => {
                     c.outcome = Some(if goal == Goal::Object {
                         Outcome::Object(out.object)

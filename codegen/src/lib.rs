@@ -1,46 +1,48 @@
-//! Cranelift code generation: typed PSG → native object file.
+//! Cranelift code generation: MIR → native object file.
 //!
-//! Input: a PSG that passed every pass (resolved, typed, saturated calls,
-//! captures computed). Output: an ELF object defining `main` (C ABI), which
-//! calls the runtime's start-up, the module's initialisation, the
-//! `[<EntryPoint>]` function, and exits through the runtime.
+//! A mechanical translation. Every semantic decision (instances, closures,
+//! matches, relations, printers, placement, syncs) was made when the
+//! program was lowered to MIR; this crate only chooses machine
+//! instructions through Cranelift (`opt_level=speed`, `is_pic`) and writes
+//! an object with `cranelift-object`.
 //!
-//! Concepts:
-//! * An [`Instance`] is one monomorphic copy of a Clef function: a binding
-//!   plus concrete types for the type variables its body mentions. Every
-//!   non-generic function gets one; generic functions get one per
-//!   instantiation reached from them (monomorphisation).
-//! * Clef functions use Cranelift's `tail` calling convention, so calls in
-//!   tail position are `return_call`s (self tail calls become loops), as F#
-//!   programmers expect of recursive loops.
-//! * Top-level values live in writable data objects, initialised in order
-//!   by `clef_init`.
-//! * A function used as a value (named, partially applied, or a lambda) is a
-//!   *closure*: a pointer to a collected block `[entry, captured values…,
-//!   arguments so far…]`, one 8-byte slot each. Applying it calls `entry`
-//!   with the block and one argument (F#'s curried `Invoke`); entries are
-//!   per-argument stubs made on demand (`closure_stub`).
+//! Concepts, in the manner of rustc_codegen_cranelift:
+//! * *values*: each MIR value is one Cranelift SSA value of the same
+//!   machine type; block parameters stay block parameters.
+//! * *places*: a MIR variable is a Cranelift `Variable` (the frontend
+//!   builds SSA from its reads and writes); a stack slot is an explicit
+//!   slot; a data object (string literal, top-level value, shared case) is
+//!   a symbol.
+//! * *calls*: MIR's `Tail` convention is Cranelift's `tail` (so a MIR tail
+//!   call is a guaranteed `return_call`); runtime imports and `main` use
+//!   the platform's C convention.
+//! * *allocation*: `alloc collected n` is a call of the runtime's
+//!   `barewire_alloc`; `buffer_new` calls the placement routine the MIR
+//!   names with the residency it decided.
+//!
+//! Blocks are filled in reverse post-order (so a value's definition is
+//! translated before its uses) but laid out in MIR order (cold failure
+//! blocks stay where lowering put them).
 
 // Cranelift's `ModuleError` is large; it only travels on the error path.
 #![allow(clippy::result_large_err)]
 
-mod function;
-pub mod runtime_abi;
-pub mod values;
-
-use clef_frontend::{InternalError, SourceFile, Span};
-use clef_psg::*;
+use clef_frontend::InternalError;
+use clef_mir::ir::{self as mir, Callee, InstKind, Terminator};
+use clef_mir::runtime_abi;
 use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::ir::{self, AbiParam, InstBuilder};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    self, types, AbiParam, BlockArg, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind,
+    TrapCode,
+};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
-use cranelift_frontend::FunctionBuilderContext;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
-use runtime_abi::RuntimeImports;
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use values::clif_type;
+use std::collections::HashMap;
 
 /// The result of code generation.
 pub struct Output {
@@ -48,46 +50,6 @@ pub struct Output {
     pub object: Vec<u8>,
     /// Annotated CLIF of every function, when asked for.
     pub clif: String,
-}
-
-/// Variable substitution for one instance, sorted by variable.
-pub type Subst = Vec<(TyVar, Type)>;
-
-pub(crate) struct Instance {
-    pub binding: NodeId,
-    pub subst: Subst,
-    pub func: FuncId,
-}
-
-pub(crate) struct Codegen<'p> {
-    pub psg: &'p Psg,
-    /// What the passes found: types, captures, placement, coherency.
-    pub facts: &'p Facts,
-    pub src: &'p SourceFile,
-    pub module: ObjectModule,
-    pub runtime: RuntimeImports,
-    pub instances: Vec<Instance>,
-    instance_index: HashMap<(NodeId, Subst), usize>,
-    pub queue: VecDeque<usize>,
-    /// Closure entry points: (instance, k) → the function that receives a
-    /// closure's k-th argument (1-based). See [`Codegen::closure_stub`].
-    stubs: HashMap<(usize, usize), FuncId>,
-    stub_queue: VecDeque<(usize, usize)>,
-    /// Union equality/ordering functions: (type, equality?) → the
-    /// function. Types are keyed by identity (their declarations), never by
-    /// how they print: a program's own `Option` is not the prelude's.
-    relations: HashMap<(Type, bool), FuncId>,
-    relation_queue: VecDeque<(Type, bool)>,
-    /// `%A` printers for lists, arrays and unions: type → function.
-    printers: HashMap<Type, FuncId>,
-    printer_queue: VecDeque<Type>,
-    strings: HashMap<String, DataId>,
-    case_constants: HashMap<usize, DataId>,
-    /// Functions lowered to CLIF, waiting for machine code.
-    lowered: Vec<(FuncId, ir::Function)>,
-    pub globals: HashMap<NodeId, DataId>,
-    function_vars: HashMap<NodeId, BTreeSet<TyVar>>,
-    pub clif: Option<String>,
 }
 
 /// A bug found in code generation, at the caller's location in clefc.
@@ -111,438 +73,430 @@ pub fn make_isa() -> Result<OwnedTargetIsa, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Compile a checked PSG to an object file.
-pub fn compile(
-    psg: &Psg,
-    facts: &Facts,
-    src: &SourceFile,
-    want_clif: bool,
-) -> Result<Output, InternalError> {
-    let isa = make_isa().map_err(|e| internal(e))?;
+fn clif_ty(t: mir::Ty) -> types::Type {
+    match t {
+        mir::Ty::I8 => types::I8,
+        mir::Ty::I32 => types::I32,
+        mir::Ty::I64 => types::I64,
+        mir::Ty::F32 => types::F32,
+        mir::Ty::F64 => types::F64,
+    }
+}
+
+struct Translator {
+    module: ObjectModule,
+    funcs: Vec<FuncId>,
+    data: Vec<DataId>,
+    /// The runtime's allocator, declared when a function allocates.
+    alloc: Option<FuncId>,
+    /// Functions lowered to CLIF, waiting for machine code.
+    lowered: Vec<(FuncId, ir::Function)>,
+    clif: Option<String>,
+}
+
+/// Compile a MIR program to an object file.
+pub fn compile(program: &mir::Program, want_clif: bool) -> Result<Output, InternalError> {
+    let isa = make_isa().map_err(internal)?;
     let builder = ObjectBuilder::new(
         isa,
         "clef_program",
         cranelift_module::default_libcall_names(),
     )
-    .map_err(|e| internal(e))?;
-    let mut cg = Codegen {
-        psg,
-        facts,
-        src,
+    .map_err(internal)?;
+    let mut t = Translator {
         module: ObjectModule::new(builder),
-        runtime: RuntimeImports::default(),
-        instances: Vec::new(),
-        instance_index: HashMap::new(),
-        queue: VecDeque::new(),
-        stubs: HashMap::new(),
-        stub_queue: VecDeque::new(),
-        relations: HashMap::new(),
-        relation_queue: VecDeque::new(),
-        printers: HashMap::new(),
-        printer_queue: VecDeque::new(),
-        strings: HashMap::new(),
-        case_constants: HashMap::new(),
+        funcs: Vec::new(),
+        data: Vec::new(),
+        alloc: None,
         lowered: Vec::new(),
-        globals: HashMap::new(),
-        function_vars: HashMap::new(),
         clif: want_clif.then(String::new),
     };
-    cg.declare_globals().map_err(|e| internal(e))?;
-    let entry = psg
-        .items()
-        .into_iter()
-        .find(|&i| psg.binding(i).is_some_and(|b| b.is_entry));
-    let entry_instance = match entry {
-        Some(e) => Some(cg.instance(e, &[]).map_err(|e| internal(e))?),
-        None => None,
-    };
-    // Every function of the program that is not generic is compiled,
-    // called or not, as F# compiles every top-level function; generic ones,
-    // and the prelude's, are compiled when used.
-    for id in psg.graph.node_indices() {
-        if psg.binding(id).is_some_and(|b| b.is_function())
-            && cg.vars_of_function(id).is_empty()
-            && !psg.in_prelude(id)
-        {
-            cg.instance(id, &[]).map_err(|e| internal(e))?;
-        }
+    for decl in &program.funcs {
+        let sig = t.signature(&decl.sig);
+        let linkage = match decl.linkage {
+            mir::Linkage::Local => Linkage::Local,
+            mir::Linkage::Export => Linkage::Export,
+            mir::Linkage::Import => Linkage::Import,
+        };
+        let id = t
+            .module
+            .declare_function(&decl.name, linkage, &sig)
+            .map_err(internal)?;
+        t.funcs.push(id);
     }
-    let mut ctx = cg.module.make_context();
+    for d in &program.data {
+        let id = t
+            .module
+            .declare_data(&d.name, Linkage::Local, d.writable, false)
+            .map_err(internal)?;
+        let mut desc = DataDescription::new();
+        match &d.bytes {
+            Some(b) => desc.define(b.clone().into_boxed_slice()),
+            None => desc.define_zeroinit(d.size),
+        }
+        desc.set_align(8);
+        t.module.define_data(id, &desc).map_err(internal)?;
+        t.data.push(id);
+    }
+    let mut ctx = t.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
-    let init = cg.compile_init(&mut ctx, &mut fctx)?;
-    loop {
-        if let Some(i) = cg.queue.pop_front() {
-            cg.compile_instance(i, &mut ctx, &mut fctx)?;
-        } else if let Some((i, k)) = cg.stub_queue.pop_front() {
-            cg.compile_stub(i, k, &mut ctx, &mut fctx)?;
-        } else if let Some(key) = cg.relation_queue.pop_front() {
-            cg.compile_relation(key, &mut ctx, &mut fctx)?;
-        } else if let Some(key) = cg.printer_queue.pop_front() {
-            cg.compile_printer(key, &mut ctx, &mut fctx)?;
-        } else {
-            break;
-        }
+    for f in &program.functions {
+        t.translate(program, f, &mut ctx, &mut fctx)?;
     }
-    cg.compile_main(init, entry_instance, &mut ctx, &mut fctx)
-        .map_err(|e| internal(e))?;
-    cg.emit_functions()?;
-    let clif = cg.clif.take().unwrap_or_default();
-    let product = cg.module.finish();
-    let object = product.emit().map_err(|e| internal(e))?;
+    t.emit_functions()?;
+    let clif = t.clif.take().unwrap_or_default();
+    let product = t.module.finish();
+    let object = product.emit().map_err(internal)?;
     Ok(Output { object, clif })
 }
 
-impl<'p> Codegen<'p> {
-    /// A record type's fields, measures erased (see `TypeTable::record_fields`).
-    pub fn record_fields(&self, ty: &Type) -> Option<Vec<(String, Type)>> {
-        let fields = self.facts.types.record_fields(self.psg, ty)?;
-        Some(
-            fields
-                .into_iter()
-                .map(|(n, t)| (n, t.erase_measures()))
-                .collect(),
-        )
-    }
+/// Per-function state: MIR entities to their Cranelift counterparts.
+struct FunctionMap {
+    blocks: Vec<Option<ir::Block>>,
+    values: Vec<Option<ir::Value>>,
+    vars: Vec<Variable>,
+    slots: Vec<ir::StackSlot>,
+    func_refs: HashMap<FuncId, ir::FuncRef>,
+    data_refs: HashMap<DataId, ir::GlobalValue>,
+}
 
-    /// A union type's cases, measures erased (see `TypeTable::union_cases`).
-    pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
-        let cases = self.facts.types.union_cases(ty)?;
-        Some(
-            cases
-                .into_iter()
-                .map(|(n, ts)| (n, ts.iter().map(Type::erase_measures).collect()))
-                .collect(),
-        )
-    }
-
-    /// The concrete type of a node under an instance's substitution, with
-    /// units of measure erased (they have no run-time form).
-    pub fn type_of(&self, id: NodeId, subst: &HashMap<TyVar, Type>) -> Type {
-        let t = self.facts.ty(id).cloned().unwrap_or(Type::Unit);
-        t.map_vars(&|v| Some(subst.get(&v).cloned().unwrap_or(Type::Unit)))
-            .erase_measures()
-    }
-
-    /// Type variables mentioned anywhere inside a function binding.
-    fn vars_of_function(&mut self, binding: NodeId) -> BTreeSet<TyVar> {
-        if let Some(v) = self.function_vars.get(&binding) {
-            return v.clone();
-        }
-        let vars = self.facts.types.vars_within(self.psg, binding);
-        let set: BTreeSet<TyVar> = vars.into_iter().collect();
-        self.function_vars.insert(binding, set.clone());
-        set
-    }
-
-    /// The instance of `binding` for a substitution, declared (and queued
-    /// for compilation) on first request.
-    pub fn instance(
-        &mut self,
-        binding: NodeId,
-        subst: &[(TyVar, Type)],
-    ) -> cranelift_module::ModuleResult<usize> {
-        let relevant = self.vars_of_function(binding);
-        // Types are compared without measures; a memory space stays, as a
-        // function generic in its buffers' space allocates per instance.
-        let mut key: Subst = subst
-            .iter()
-            .filter(|(v, _)| relevant.contains(v))
-            .map(|(v, t)| match t {
-                Type::Measure(m) if m.space().is_some() => (*v, t.clone()),
-                Type::Measure(_) => (*v, Type::Unit),
-                t => (*v, t.erase_measures()),
-            })
-            .collect();
-        key.sort_by_key(|(v, _)| *v);
-        key.dedup_by_key(|(v, _)| *v);
-        if let Some(&i) = self.instance_index.get(&(binding, key.clone())) {
-            return Ok(i);
-        }
-        let info = self
-            .psg
-            .binding(binding)
-            .expect("instances are of bindings");
-        let map: HashMap<TyVar, Type> = key.iter().cloned().collect();
-        let sig = self.signature(binding, &map);
-        let n = self.instances.len();
-        let name = format!("clef_{}_n{}_{}", sanitize(&info.name), binding.index(), n);
-        let func = self.module.declare_function(&name, Linkage::Local, &sig)?;
-        self.instances.push(Instance {
-            binding,
-            subst: key.clone(),
-            func,
-        });
-        self.instance_index.insert((binding, key), n);
-        self.queue.push_back(n);
-        Ok(n)
-    }
-
-    /// Parameters of an instance: captured values, then the parameters
-    /// whose types have a machine representation (unit has none).
-    pub fn signature(&self, binding: NodeId, subst: &HashMap<TyVar, Type>) -> ir::Signature {
-        let mut sig = ir::Signature::new(CallConv::Tail);
-        for p in self.param_bindings(binding) {
-            if let Some(t) = clif_type(&self.type_of(p, subst)) {
-                sig.params.push(AbiParam::new(t));
-            }
-        }
-        let (_, body) = self.psg.function_parts(binding);
-        if let Some(t) = body.and_then(|b| clif_type(&self.type_of(b, subst))) {
-            sig.returns.push(AbiParam::new(t));
-        }
+impl Translator {
+    fn signature(&self, s: &mir::Signature) -> ir::Signature {
+        let cc = match s.call_conv {
+            mir::CallConv::Tail => CallConv::Tail,
+            mir::CallConv::C => self.module.isa().default_call_conv(),
+        };
+        let mut sig = ir::Signature::new(cc);
+        sig.params
+            .extend(s.params.iter().map(|&t| AbiParam::new(clif_ty(t))));
+        sig.returns
+            .extend(s.returns.iter().map(|&t| AbiParam::new(clif_ty(t))));
         sig
     }
 
-    /// The shape of an instance as a closure: machine types of its captured
-    /// values, of its parameters (`None` for unit), and of its result.
-    pub fn closure_shape(&self, instance: usize) -> ClosureShape {
-        let inst = &self.instances[instance];
-        let subst: HashMap<TyVar, Type> = inst.subst.iter().cloned().collect();
-        let captures = self
-            .facts
-            .captures(inst.binding)
-            .iter()
-            .map(|&c| clif_type(&self.type_of(c, &subst)))
-            .collect();
-        let (params, body) = self.psg.function_parts(inst.binding);
-        let params = params
-            .iter()
-            .map(|&p| clif_type(&self.type_of(p, &subst)))
-            .collect();
-        let ret = body.and_then(|b| clif_type(&self.type_of(b, &subst)));
-        ClosureShape {
-            captures,
-            params,
-            ret,
-        }
-    }
-
-    /// The entry point a closure of `instance` calls with its `k`-th
-    /// argument: it takes the closure (its environment) and that argument;
-    /// the last one calls the function, the others return a new closure
-    /// holding one more argument. Declared and queued on first request.
-    pub fn closure_stub(
-        &mut self,
-        instance: usize,
-        k: usize,
-    ) -> cranelift_module::ModuleResult<FuncId> {
-        if let Some(&f) = self.stubs.get(&(instance, k)) {
+    fn alloc_fn(&mut self) -> Result<FuncId, InternalError> {
+        if let Some(f) = self.alloc {
             return Ok(f);
         }
-        let shape = self.closure_shape(instance);
-        let mut sig = ir::Signature::new(CallConv::Tail);
-        sig.params.push(AbiParam::new(ir::types::I64));
-        if let Some(t) = shape.params[k - 1] {
-            sig.params.push(AbiParam::new(t));
-        }
-        let ret = if k < shape.params.len() {
-            Some(ir::types::I64)
-        } else {
-            shape.ret
-        };
-        sig.returns.extend(ret.map(AbiParam::new));
-        let binding = self.instances[instance].binding;
-        let name = self
-            .psg
-            .binding(binding)
-            .map_or("fn".to_string(), |b| sanitize(&b.name));
-        let f = self.module.declare_function(
-            &format!("clef_closure_{name}_i{instance}_arg{k}"),
-            Linkage::Local,
-            &sig,
-        )?;
-        self.stubs.insert((instance, k), f);
-        self.stub_queue.push_back((instance, k));
-        Ok(f)
-    }
-
-    /// Prepare `ctx` for the body of a function already declared: its
-    /// signature and name come from the declaration.
-    fn start_declared(&self, f: FuncId, ctx: &mut Context) {
-        ctx.func.signature = self
+        let f = &runtime_abi::ALLOC;
+        let sig = self.signature(&mir::Signature {
+            params: f.params.to_vec(),
+            returns: f.ret.into_iter().collect(),
+            call_conv: mir::CallConv::C,
+        });
+        let id = self
             .module
-            .declarations()
-            .get_function_decl(f)
-            .signature
-            .clone();
-        ctx.func.name = ir::UserFuncName::user(0, f.as_u32());
+            .declare_function(f.name, Linkage::Import, &sig)
+            .map_err(internal)?;
+        self.alloc = Some(id);
+        Ok(id)
     }
 
-    /// The equality or ordering function of a union type, declared (and
-    /// queued) on first request.
-    pub fn relation_fn(
+    fn translate(
         &mut self,
-        t: &Type,
-        equality: bool,
-    ) -> cranelift_module::ModuleResult<FuncId> {
-        let key = (t.clone(), equality);
-        if let Some(f) = self.relations.get(&key) {
-            return Ok(*f);
+        program: &mir::Program,
+        f: &mir::Function,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+    ) -> Result<(), InternalError> {
+        let id = self.funcs[f.id.index()];
+        ctx.func.signature = self.signature(&f.sig);
+        ctx.func.name = ir::UserFuncName::user(0, id.as_u32());
+        if f.insts
+            .iter()
+            .any(|i| matches!(i.kind, InstKind::Alloc(..)))
+        {
+            self.alloc_fn()?;
         }
-        let mut sig = ir::Signature::new(CallConv::Tail);
-        sig.params
-            .extend([AbiParam::new(ir::types::I64), AbiParam::new(ir::types::I64)]);
-        sig.returns.push(AbiParam::new(if equality {
-            ir::types::I8
-        } else {
-            ir::types::I32
-        }));
-        let n = self.relations.len();
-        let name = format!("clef_{}_{n}", if equality { "equal" } else { "compare" });
-        let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
-        self.relations.insert(key.clone(), f);
-        self.relation_queue.push_back(key);
-        Ok(f)
-    }
-
-    /// The `%A` printer of a list, array or union type, declared (and
-    /// queued) on first request.
-    pub fn printer_fn(&mut self, t: &Type) -> cranelift_module::ModuleResult<FuncId> {
-        let key = t.clone();
-        if let Some(f) = self.printers.get(&key) {
-            return Ok(*f);
-        }
-        let mut sig = ir::Signature::new(CallConv::Tail);
-        sig.params.push(AbiParam::new(ir::types::I64));
-        let name = format!("clef_print_{}", self.printers.len());
-        let f = self.module.declare_function(&name, Linkage::Local, &sig)?;
-        self.printers.insert(key.clone(), f);
-        self.printer_queue.push_back(key);
-        Ok(f)
-    }
-
-    fn compile_printer(
-        &mut self,
-        t: Type,
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), InternalError> {
-        let f = self.printers[&t];
-        self.start_declared(f, ctx);
-        function::lower_printer(self, ctx, fctx, &t)?;
-        self.define(f, &format!("`%A` printer of `{t}`"), ctx)
-    }
-
-    fn compile_relation(
-        &mut self,
-        (t, equality): (Type, bool),
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), InternalError> {
-        let f = self.relations[&(t.clone(), equality)];
-        self.start_declared(f, ctx);
-        function::lower_relation(self, ctx, fctx, &t, equality)?;
-        let title = format!(
-            "structural {} of `{t}`",
-            if equality { "equality" } else { "ordering" },
-        );
-        self.define(f, &title, ctx)
-    }
-
-    fn compile_stub(
-        &mut self,
-        instance: usize,
-        k: usize,
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), InternalError> {
-        let f = self.closure_stub(instance, k).map_err(|e| internal(e))?;
-        self.start_declared(f, ctx);
-        function::lower_closure_stub(self, ctx, fctx, instance, k)?;
-        let binding = self.instances[instance].binding;
-        let name = self
-            .psg
-            .binding(binding)
-            .map_or(String::new(), |b| b.name.clone());
-        let title = format!(
-            "closure entry: argument {k} of `{name}` (n{}, instance {instance})",
-            binding.index()
-        );
-        self.define(f, &title, ctx)
-    }
-
-    /// Captures followed by parameters.
-    pub fn param_bindings(&self, binding: NodeId) -> Vec<NodeId> {
-        let mut v = self.facts.captures(binding).to_vec();
-        v.extend(self.psg.function_parts(binding).0);
-        v
-    }
-
-    fn declare_globals(&mut self) -> cranelift_module::ModuleResult<()> {
-        for item in self.psg.items_flat() {
-            let Some(info) = self.psg.binding(item) else {
-                continue;
+        {
+            let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+            let mut m = FunctionMap {
+                blocks: vec![None; f.blocks.len()],
+                values: vec![None; f.values.len()],
+                vars: f.vars.iter().map(|&t| b.declare_var(clif_ty(t))).collect(),
+                slots: f
+                    .slots
+                    .iter()
+                    .map(|&size| {
+                        b.create_sized_stack_slot(StackSlotData::new(
+                            StackSlotKind::ExplicitSlot,
+                            size,
+                            3,
+                        ))
+                    })
+                    .collect(),
+                func_refs: HashMap::new(),
+                data_refs: HashMap::new(),
             };
-            if info.is_function() {
-                continue;
+            // Laid out in MIR order…
+            for &mb in &f.layout {
+                let cb = b.create_block();
+                b.func.layout.append_block(cb);
+                m.blocks[mb.index()] = Some(cb);
+                let data = f.block(mb);
+                for &p in &data.params {
+                    let v = b.append_block_param(cb, clif_ty(f.value_type(p)));
+                    m.values[p.index()] = Some(v);
+                }
+                if data.cold {
+                    b.set_cold_block(cb);
+                }
             }
-            let id = self.module.declare_data(
-                &format!("clef_global_{}_n{}", sanitize(&info.name), item.index()),
-                Linkage::Local,
-                true,
-                false,
-            )?;
-            let mut desc = DataDescription::new();
-            desc.define_zeroinit(8);
-            desc.set_align(8);
-            self.module.define_data(id, &desc)?;
-            self.globals.insert(item, id);
+            // …filled dominators first.
+            let mut order = reverse_post_order(f);
+            let reached: std::collections::HashSet<mir::Block> = order.iter().copied().collect();
+            order.extend(f.layout.iter().filter(|b| !reached.contains(b)));
+            for mb in order {
+                let cb = m.blocks[mb.index()].ok_or_else(|| internal("a block not laid out"))?;
+                b.switch_to_block(cb);
+                for &i in &f.block(mb).insts {
+                    self.inst(program, f, i, &mut b, &mut m)?;
+                }
+                let term = f
+                    .block(mb)
+                    .term
+                    .as_ref()
+                    .ok_or_else(|| internal("a block without a terminator"))?;
+                self.terminator(term, &mut b, &mut m)?;
+            }
+            b.seal_all_blocks();
+            b.finalize(self.module.target_config());
+        }
+        self.record_clif(program, &f.title, ctx);
+        let body = std::mem::replace(&mut ctx.func, ir::Function::new());
+        self.lowered.push((id, body));
+        self.module.clear_context(ctx);
+        Ok(())
+    }
+
+    fn func_ref(&mut self, b: &mut FunctionBuilder, m: &mut FunctionMap, f: FuncId) -> ir::FuncRef {
+        *m.func_refs
+            .entry(f)
+            .or_insert_with(|| self.module.declare_func_in_func(f, b.func))
+    }
+
+    fn callee(
+        &mut self,
+        c: &Callee,
+        b: &mut FunctionBuilder,
+        m: &mut FunctionMap,
+    ) -> Result<Result<ir::FuncRef, (ir::SigRef, ir::Value)>, InternalError> {
+        Ok(match c {
+            Callee::Func(f) | Callee::Runtime(f) => {
+                let id = self.funcs[f.index()];
+                Ok(self.func_ref(b, m, id))
+            }
+            Callee::Indirect(sig, p) => {
+                let sig = self.signature(sig);
+                let sigref = b.import_signature(sig);
+                Err((sigref, val(m, *p)?))
+            }
+        })
+    }
+
+    fn inst(
+        &mut self,
+        program: &mir::Program,
+        f: &mir::Function,
+        i: mir::Inst,
+        b: &mut FunctionBuilder,
+        m: &mut FunctionMap,
+    ) -> Result<(), InternalError> {
+        let _ = program;
+        let data = f.inst(i);
+        let flags = MemFlagsData::trusted();
+        let v = |x: mir::Value| val(m, x);
+        use mir::{BinaryOp as B, ConvOp as C, ImmOp as I, UnaryOp as U};
+        let result: Option<ir::Value> = match &data.kind {
+            InstKind::Iconst(t, k) => Some(b.ins().iconst(clif_ty(*t), *k)),
+            InstKind::F32const(k) => Some(b.ins().f32const(*k)),
+            InstKind::F64const(k) => Some(b.ins().f64const(*k)),
+            InstKind::Binary(op, x, y) => {
+                let (x, y) = (v(*x)?, v(*y)?);
+                let ins = b.ins();
+                Some(match op {
+                    B::Iadd => ins.iadd(x, y),
+                    B::Isub => ins.isub(x, y),
+                    B::Imul => ins.imul(x, y),
+                    B::Sdiv => ins.sdiv(x, y),
+                    B::Udiv => ins.udiv(x, y),
+                    B::Srem => ins.srem(x, y),
+                    B::Urem => ins.urem(x, y),
+                    B::Band => ins.band(x, y),
+                    B::Bor => ins.bor(x, y),
+                    B::Bxor => ins.bxor(x, y),
+                    B::BandNot => ins.band_not(x, y),
+                    B::Ishl => ins.ishl(x, y),
+                    B::Sshr => ins.sshr(x, y),
+                    B::Ushr => ins.ushr(x, y),
+                    B::Smin => ins.smin(x, y),
+                    B::Smax => ins.smax(x, y),
+                    B::Umin => ins.umin(x, y),
+                    B::Umax => ins.umax(x, y),
+                    B::Fadd => ins.fadd(x, y),
+                    B::Fsub => ins.fsub(x, y),
+                    B::Fmul => ins.fmul(x, y),
+                    B::Fdiv => ins.fdiv(x, y),
+                    B::Fmin => ins.fmin(x, y),
+                    B::Fmax => ins.fmax(x, y),
+                })
+            }
+            InstKind::BinaryImm(op, x, k) => {
+                let x = v(*x)?;
+                let ins = b.ins();
+                Some(match op {
+                    I::IaddImm => ins.iadd_imm_s(x, *k),
+                    I::ImulImm => ins.imul_imm_s(x, *k),
+                    I::BandImm => ins.band_imm_s(x, *k),
+                    I::BxorImm => ins.bxor_imm_s(x, *k),
+                })
+            }
+            InstKind::Unary(op, x) => {
+                let x = v(*x)?;
+                let ins = b.ins();
+                Some(match op {
+                    U::Ineg => ins.ineg(x),
+                    U::Iabs => ins.iabs(x),
+                    U::Fneg => ins.fneg(x),
+                    U::Fabs => ins.fabs(x),
+                    U::Sqrt => ins.sqrt(x),
+                })
+            }
+            InstKind::Convert(op, t, x) => {
+                let (x, t) = (v(*x)?, clif_ty(*t));
+                let ins = b.ins();
+                Some(match op {
+                    C::Ireduce => ins.ireduce(t, x),
+                    C::Uextend => ins.uextend(t, x),
+                    C::Sextend => ins.sextend(t, x),
+                    C::Fpromote => ins.fpromote(t, x),
+                    C::Fdemote => ins.fdemote(t, x),
+                    C::FcvtFromSint => ins.fcvt_from_sint(t, x),
+                    C::FcvtFromUint => ins.fcvt_from_uint(t, x),
+                    C::FcvtToSintSat => ins.fcvt_to_sint_sat(t, x),
+                })
+            }
+            InstKind::Icmp(cc, x, y) => Some(b.ins().icmp(int_cc(*cc), v(*x)?, v(*y)?)),
+            InstKind::IcmpImm(cc, x, k) => Some(b.ins().icmp_imm_s(int_cc(*cc), v(*x)?, *k)),
+            InstKind::Fcmp(cc, x, y) => Some(b.ins().fcmp(float_cc(*cc), v(*x)?, v(*y)?)),
+            InstKind::Load(t, a, off) => Some(b.ins().load(clif_ty(*t), flags, v(*a)?, *off)),
+            InstKind::Store(x, a, off) => {
+                b.ins().store(flags, v(*x)?, v(*a)?, *off);
+                None
+            }
+            InstKind::Alloc(mir::AllocKind::Collected, size) => {
+                let size = v(*size)?;
+                let alloc = self.alloc_fn()?;
+                let fref = self.func_ref(b, m, alloc);
+                let call = b.ins().call(fref, &[size]);
+                Some(b.inst_results(call)[0])
+            }
+            InstKind::BufferNew(_, routine, args) => {
+                let args = args.iter().map(|&a| v(a)).collect::<Result<Vec<_>, _>>()?;
+                let id = self.funcs[routine.index()];
+                let fref = self.func_ref(b, m, id);
+                let call = b.ins().call(fref, &args);
+                Some(b.inst_results(call)[0])
+            }
+            InstKind::StackAddr(s, off) => {
+                Some(b.ins().stack_addr(types::I64, m.slots[s.index()], *off))
+            }
+            InstKind::DataAddr(d) => {
+                let id = self.data[d.index()];
+                let gv = *m
+                    .data_refs
+                    .entry(id)
+                    .or_insert_with(|| self.module.declare_data_in_func(id, b.func));
+                Some(b.ins().symbol_value(types::I64, gv))
+            }
+            InstKind::FuncAddr(g) => {
+                let id = self.funcs[g.index()];
+                let fref = self.func_ref(b, m, id);
+                Some(b.ins().func_addr(types::I64, fref))
+            }
+            InstKind::Call(c, args) => {
+                let args = args.iter().map(|&a| v(a)).collect::<Result<Vec<_>, _>>()?;
+                let call = match self.callee(c, b, m)? {
+                    Ok(fref) => b.ins().call(fref, &args),
+                    Err((sig, p)) => b.ins().call_indirect(sig, p, &args),
+                };
+                b.inst_results(call).first().copied()
+            }
+            InstKind::UseVar(var) => Some(b.use_var(m.vars[var.index()])),
+            InstKind::DefVar(var, x) => {
+                let x = v(*x)?;
+                b.def_var(m.vars[var.index()], x);
+                None
+            }
+        };
+        match (data.result, result) {
+            (Some(r), Some(c)) => m.values[r.index()] = Some(c),
+            (None, _) => {}
+            (Some(_), None) => return Err(internal(format!("{i} produced no value"))),
         }
         Ok(())
     }
 
-    /// The static block `[tag]` shared by every value of a field-less union
-    /// case with this tag.
-    pub fn case_constant(&mut self, tag: usize) -> cranelift_module::ModuleResult<DataId> {
-        if let Some(id) = self.case_constants.get(&tag) {
-            return Ok(*id);
+    fn terminator(
+        &mut self,
+        t: &Terminator,
+        b: &mut FunctionBuilder,
+        m: &mut FunctionMap,
+    ) -> Result<(), InternalError> {
+        let args = |m: &FunctionMap, vs: &[mir::Value]| -> Result<Vec<BlockArg>, InternalError> {
+            vs.iter()
+                .map(|&x| Ok(BlockArg::Value(val(m, x)?)))
+                .collect()
+        };
+        let block = |m: &FunctionMap, x: mir::Block| {
+            m.blocks[x.index()].ok_or_else(|| internal(format!("{x} is not laid out")))
+        };
+        match t {
+            Terminator::Jump(to, a) => {
+                let a = args(m, a)?;
+                b.ins().jump(block(m, *to)?, &a);
+            }
+            Terminator::Brif(c, t, ta, e, ea) => {
+                let (ta, ea) = (args(m, ta)?, args(m, ea)?);
+                b.ins()
+                    .brif(val(m, *c)?, block(m, *t)?, &ta, block(m, *e)?, &ea);
+            }
+            Terminator::Return(vs) => {
+                let vs = vs
+                    .iter()
+                    .map(|&x| val(m, x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                b.ins().return_(&vs);
+            }
+            Terminator::TailCall(c, a) => {
+                let a = a
+                    .iter()
+                    .map(|&x| val(m, x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match self.callee(c, b, m)? {
+                    Ok(fref) => b.ins().return_call(fref, &a),
+                    Err((sig, p)) => b.ins().return_call_indirect(sig, p, &a),
+                };
+            }
+            Terminator::Trap => {
+                b.ins().trap(TrapCode::user(1).expect("nonzero trap code"));
+            }
         }
-        let id =
-            self.module
-                .declare_data(&format!("clef_case_{tag}"), Linkage::Local, false, false)?;
-        let mut desc = DataDescription::new();
-        desc.define((tag as u64).to_le_bytes().to_vec().into_boxed_slice());
-        desc.set_align(8);
-        self.module.define_data(id, &desc)?;
-        self.case_constants.insert(tag, id);
-        Ok(id)
-    }
-
-    /// A string literal in the runtime's layout (`{len: i64, bytes}`).
-    pub fn string_literal(&mut self, s: &str) -> cranelift_module::ModuleResult<DataId> {
-        if let Some(id) = self.strings.get(s) {
-            return Ok(*id);
-        }
-        let id = self.module.declare_data(
-            &format!("clef_str_{}", self.strings.len()),
-            Linkage::Local,
-            false,
-            false,
-        )?;
-        let mut bytes = (s.len() as u64).to_le_bytes().to_vec();
-        bytes.extend_from_slice(s.as_bytes());
-        let mut desc = DataDescription::new();
-        desc.define(bytes.into_boxed_slice());
-        desc.set_align(8);
-        self.module.define_data(id, &desc)?;
-        self.strings.insert(s.to_string(), id);
-        Ok(id)
-    }
-
-    /// `file:line:col` of a span, for run-time failure messages.
-    pub fn location(&self, span: Span) -> String {
-        let (line, col) = self.src.line_col(span.start);
-        format!("{}:{line}:{col}", self.src.name)
+        Ok(())
     }
 
     /// Append a function's CLIF to the `--emit clif` text, headed by the
     /// Clef function it comes from and a legend of the symbols it uses.
-    fn record_clif(&mut self, title: &str, ctx: &Context) {
+    fn record_clif(&mut self, program: &mir::Program, title: &str, ctx: &Context) {
         let Some(out) = &mut self.clif else { return };
         out.push_str(&format!("; {title}\n"));
         let decls = self.module.declarations();
-        let literals: HashMap<DataId, &String> =
-            self.strings.iter().map(|(text, &id)| (id, text)).collect();
+        let literals: HashMap<DataId, &String> = self
+            .data
+            .iter()
+            .zip(&program.data)
+            .filter_map(|(&id, d)| Some((id, d.text.as_ref()?)))
+            .collect();
         for (r, name) in ctx.func.params.user_named_funcs().iter() {
             let symbol = if name.namespace == 0 {
                 let id = FuncId::from_u32(name.index);
@@ -561,20 +515,6 @@ impl<'p> Codegen<'p> {
             ));
         }
         out.push_str(&format!("{}\n", ctx.func.display()));
-    }
-
-    /// Keep a finished function for [`Codegen::emit_functions`].
-    fn define(
-        &mut self,
-        func: FuncId,
-        title: &str,
-        ctx: &mut Context,
-    ) -> Result<(), InternalError> {
-        self.record_clif(title, ctx);
-        let body = std::mem::replace(&mut ctx.func, ir::Function::new());
-        self.lowered.push((func, body));
-        self.module.clear_context(ctx);
-        Ok(())
     }
 
     /// Compile every lowered function to machine code, in parallel (one
@@ -607,7 +547,7 @@ impl<'p> Codegen<'p> {
                 .collect()
         });
         for part in compiled {
-            for f in part.map_err(|e| internal(e))? {
+            for f in part.map_err(internal)? {
                 self.module
                     .define_function_bytes(f.id, f.alignment, &f.bytes, &f.relocs)
                     .map_err(|e| internal(format!("{e:?}")))?;
@@ -615,124 +555,73 @@ impl<'p> Codegen<'p> {
         }
         Ok(())
     }
+}
 
-    fn compile_instance(
-        &mut self,
-        i: usize,
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> Result<(), InternalError> {
-        let (binding, func, subst) = {
-            let inst = &self.instances[i];
-            (inst.binding, inst.func, inst.subst.clone())
-        };
-        let map: HashMap<TyVar, Type> = subst.iter().cloned().collect();
-        ctx.func.signature = self.signature(binding, &map);
-        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
-        function::lower_function(self, ctx, fctx, binding, i, map)?;
-        let info = self.psg.binding(binding).expect("instance of a binding");
-        let ty = self.type_of(binding, &subst.iter().cloned().collect());
-        let insts: Vec<String> = subst
-            .iter()
-            .map(|(v, t)| format!("'{} = {t}", v.0))
-            .collect();
-        let title = if insts.is_empty() {
-            format!("{} : {ty}  (n{})", info.name, binding.index())
+fn val(m: &FunctionMap, v: mir::Value) -> Result<ir::Value, InternalError> {
+    m.values
+        .get(v.index())
+        .copied()
+        .flatten()
+        .ok_or_else(|| internal(format!("{v} is used before it is defined")))
+}
+
+/// The blocks reachable from the entry, each after its dominators.
+fn reverse_post_order(f: &mir::Function) -> Vec<mir::Block> {
+    let Some(entry) = f.entry() else {
+        return Vec::new();
+    };
+    let mut order = Vec::new();
+    let mut seen = vec![false; f.blocks.len()];
+    seen[entry.index()] = true;
+    let mut stack = vec![(entry, 0usize)];
+    while let Some((b, next)) = stack.last().copied() {
+        let succs = f
+            .block(b)
+            .term
+            .as_ref()
+            .map(Terminator::successors)
+            .unwrap_or_default();
+        if let Some(&(s, _)) = succs.get(next) {
+            stack.last_mut().expect("non-empty").1 += 1;
+            if !seen[s.index()] {
+                seen[s.index()] = true;
+                stack.push((s, 0));
+            }
         } else {
-            format!(
-                "{} : {ty}  (n{}, instance {})",
-                info.name,
-                binding.index(),
-                insts.join(", ")
-            )
-        };
-        self.define(func, &title, ctx)
-    }
-
-    /// `clef_init`: top-level values and `do` code, in order.
-    fn compile_init(
-        &mut self,
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> Result<FuncId, InternalError> {
-        let sig = ir::Signature::new(CallConv::Tail);
-        let func = self
-            .module
-            .declare_function("clef_init", Linkage::Local, &sig)
-            .map_err(|e| internal(e))?;
-        ctx.func.signature = sig;
-        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
-        function::lower_init(self, ctx, fctx)?;
-        self.define(
-            func,
-            "module initialisation: top-level values and `do` code, in order",
-            ctx,
-        )?;
-        Ok(func)
-    }
-
-    /// The C `main`: start the runtime, initialise, run the entry point,
-    /// exit with its result.
-    fn compile_main(
-        &mut self,
-        init: FuncId,
-        entry: Option<usize>,
-        ctx: &mut Context,
-        fctx: &mut FunctionBuilderContext,
-    ) -> cranelift_module::ModuleResult<()> {
-        let mut sig = self.module.make_signature();
-        sig.params.push(AbiParam::new(ir::types::I32));
-        sig.params.push(AbiParam::new(ir::types::I64));
-        sig.returns.push(AbiParam::new(ir::types::I32));
-        let func = self
-            .module
-            .declare_function("main", Linkage::Export, &sig)?;
-        ctx.func.signature = sig;
-        ctx.func.name = ir::UserFuncName::user(0, func.as_u32());
-        let start = self.runtime.get(&mut self.module, &runtime_abi::RT_START)?;
-        let args = self.runtime.get(&mut self.module, &runtime_abi::RT_ARGS)?;
-        let exit = self.runtime.get(&mut self.module, &runtime_abi::RT_EXIT)?;
-        {
-            let mut b = cranelift_frontend::FunctionBuilder::new(&mut ctx.func, fctx);
-            let block = b.create_block();
-            b.append_block_params_for_function_params(block);
-            b.switch_to_block(block);
-            b.seal_block(block);
-            let (argc, argv) = (b.block_params(block)[0], b.block_params(block)[1]);
-            let f = self.module.declare_func_in_func(start, b.func);
-            b.ins().call(f, &[argc, argv]);
-            let f = self.module.declare_func_in_func(init, b.func);
-            b.ins().call(f, &[]);
-            let code = match entry {
-                Some(i) => {
-                    let f = self.module.declare_func_in_func(args, b.func);
-                    let call = b.ins().call(f, &[]);
-                    let argv = b.inst_results(call)[0];
-                    let f = self
-                        .module
-                        .declare_func_in_func(self.instances[i].func, b.func);
-                    let call = b.ins().call(f, &[argv]);
-                    b.inst_results(call)[0]
-                }
-                None => b.ins().iconst(ir::types::I32, 0),
-            };
-            let f = self.module.declare_func_in_func(exit, b.func);
-            b.ins().call(f, &[code]);
-            b.ins().return_(&[code]);
-            b.finalize(self.module.target_config());
+            order.push(b);
+            stack.pop();
         }
-        self.record_clif("main: C entry point", ctx);
-        self.module.define_function(func, ctx)?;
-        self.module.clear_context(ctx);
-        Ok(())
+    }
+    order.reverse();
+    order
+}
+
+fn int_cc(cc: mir::IntCC) -> IntCC {
+    use mir::IntCC as M;
+    match cc {
+        M::Equal => IntCC::Equal,
+        M::NotEqual => IntCC::NotEqual,
+        M::SignedLessThan => IntCC::SignedLessThan,
+        M::SignedGreaterThan => IntCC::SignedGreaterThan,
+        M::SignedLessThanOrEqual => IntCC::SignedLessThanOrEqual,
+        M::SignedGreaterThanOrEqual => IntCC::SignedGreaterThanOrEqual,
+        M::UnsignedLessThan => IntCC::UnsignedLessThan,
+        M::UnsignedGreaterThan => IntCC::UnsignedGreaterThan,
+        M::UnsignedLessThanOrEqual => IntCC::UnsignedLessThanOrEqual,
+        M::UnsignedGreaterThanOrEqual => IntCC::UnsignedGreaterThanOrEqual,
     }
 }
 
-/// Machine types of a function seen as a closure (`None`: unit, no value).
-pub struct ClosureShape {
-    pub captures: Vec<Option<ir::types::Type>>,
-    pub params: Vec<Option<ir::types::Type>>,
-    pub ret: Option<ir::types::Type>,
+fn float_cc(cc: mir::FloatCC) -> FloatCC {
+    use mir::FloatCC as M;
+    match cc {
+        M::Equal => FloatCC::Equal,
+        M::NotEqual => FloatCC::NotEqual,
+        M::LessThan => FloatCC::LessThan,
+        M::GreaterThan => FloatCC::GreaterThan,
+        M::LessThanOrEqual => FloatCC::LessThanOrEqual,
+        M::GreaterThanOrEqual => FloatCC::GreaterThanOrEqual,
+    }
 }
 
 /// Machine code for one function, ready to define in the module.
@@ -767,10 +656,4 @@ fn compile_function(
         bytes,
         relocs,
     })
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
 }

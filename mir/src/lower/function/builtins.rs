@@ -11,7 +11,7 @@ impl Lowering<'_, '_, '_> {
             Builtin::ToString => self.convert_to_string(args[0]),
             Builtin::StringLength => {
                 let s = self.value(args[0], false)?;
-                let len = self.b.ins().load(types::I64, MemFlagsData::trusted(), s, 0);
+                let len = self.b.ins().load(types::I64, s, 0);
                 Ok(Some(self.b.ins().ireduce(types::I32, len)))
             }
             Builtin::ToInt
@@ -49,15 +49,13 @@ impl Lowering<'_, '_, '_> {
                     &rt::FAILWITH
                 };
                 self.runtime(f, &[arg])?;
-                self.b
-                    .ins()
-                    .trap(TrapCode::user(1).expect("nonzero trap code"));
+                self.b.ins().trap();
                 // Code after `exit` is unreachable but must still be
                 // well-formed: continue in a block with no predecessors.
                 let dead = self.b.create_block();
                 self.switch_to(dead);
                 let t = self.type_of(apply);
-                Ok(clif_type(&t).map(|ct| self.zero(ct)))
+                Ok(machine_type(&t).map(|ct| self.zero(ct)))
             }
             Builtin::DefaultArg
             | Builtin::OptionMap
@@ -133,7 +131,7 @@ impl Lowering<'_, '_, '_> {
     /// `int s` and the other conversions of a string: the runtime parses
     /// it as F# does, and fails cleanly, at this call, when it cannot.
     fn parse_string(&mut self, apply: NodeId, s: Value, to: &Type) -> R<Value> {
-        let loc = self.cg.location(self.cg.psg.span(apply));
+        let loc = self.cx.location(self.cx.psg.span(apply));
         let loc = self.string_ptr(&loc)?;
         let int_kind = match to {
             Type::Int => Some(barewire_model::parse::IntKind::Int32),

@@ -2,13 +2,12 @@
 //! structural equality and ordering.
 
 use super::{Lowering, Val, R};
-use crate::internal;
+use crate::ir::{types, Block, FloatCC, IntCC, Value};
+use crate::lower::internal;
 use crate::runtime_abi as rt;
-use crate::values::clif_type;
+use crate::values::machine_type;
 use clef_frontend::Span;
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     /// A collected block of 8-byte slots holding `values` (unit: an empty
@@ -18,14 +17,10 @@ impl Lowering<'_, '_, '_> {
             .b
             .ins()
             .iconst(types::I64, 8 * values.len().max(1) as i64);
-        let block = self
-            .runtime(&rt::ALLOC, &[size])?
-            .ok_or_else(|| internal("allocation without a result"))?;
+        let block = self.b.ins().alloc(size);
         for (i, v) in values.iter().enumerate() {
             if let Some(v) = v {
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), *v, block, 8 * i as i32);
+                self.b.ins().store(*v, block, 8 * i as i32);
             }
         }
         Ok(block)
@@ -33,11 +28,7 @@ impl Lowering<'_, '_, '_> {
 
     /// Slot `i` of a block, as a value of type `t`.
     pub(super) fn load_slot(&mut self, block: Value, i: usize, t: &Type) -> Val {
-        clif_type(t).map(|ct| {
-            self.b
-                .ins()
-                .load(ct, MemFlagsData::trusted(), block, 8 * i as i32)
-        })
+        machine_type(t).map(|ct| self.b.ins().load(ct, block, 8 * i as i32))
     }
 
     /// `match`: each arm tests its pattern (falling to the next arm on a
@@ -54,9 +45,9 @@ impl Lowering<'_, '_, '_> {
         let scrutinee_ty = self.type_of(kids[0]);
         let v = self.expr(kids[0], false)?;
         let done = self.b.create_block();
-        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
+        let result = machine_type(ty).map(|t| self.b.append_block_param(done, t));
         for &arm in &kids[1..] {
-            let parts = self.cg.psg.children(arm);
+            let parts = self.cx.psg.children(arm);
             let next = self.b.create_block();
             self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
             if parts.len() == 3 {
@@ -67,11 +58,7 @@ impl Lowering<'_, '_, '_> {
             }
             let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
             if !self.filled {
-                let args: Vec<BlockArg> = r
-                    .filter(|_| result.is_some())
-                    .map(BlockArg::Value)
-                    .into_iter()
-                    .collect();
+                let args: Vec<Value> = r.filter(|_| result.is_some()).into_iter().collect();
                 self.b.ins().jump(done, &args);
             }
             self.switch_to(next);
@@ -83,10 +70,10 @@ impl Lowering<'_, '_, '_> {
 
     /// Test `v` (of type `t`) against a pattern, binding its variables;
     /// on a mismatch, jump to `fail`. Continues in the success block.
-    pub(super) fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
-        let kids = self.cg.psg.children(pat);
-        match self.cg.psg.kind(pat).clone() {
-            NodeKind::Binding(_) => match self.cg.psg.definition(pat).map(BindingId::node) {
+    pub(super) fn test_pattern(&mut self, pat: NodeId, v: Val, t: &Type, fail: Block) -> R<()> {
+        let kids = self.cx.psg.children(pat);
+        match self.cx.psg.kind(pat).clone() {
+            NodeKind::Binding(_) => match self.cx.psg.definition(pat).map(BindingId::node) {
                 // The right side of an or-pattern sets the left's variable.
                 Some(left) => self.store_place(left, v),
                 None => self.bind_local(pat, v),
@@ -131,7 +118,7 @@ impl Lowering<'_, '_, '_> {
                 PatternKind::Case(_) => self.test_case(pat, v, t, fail)?,
                 PatternKind::Record(names) => {
                     let fields = self
-                        .cg
+                        .cx
                         .record_fields(t)
                         .ok_or_else(|| internal("record pattern on a non-record"))?;
                     let block = v.ok_or_else(|| internal("record without a value"))?;
@@ -156,7 +143,7 @@ impl Lowering<'_, '_, '_> {
         match t {
             Type::Tuple(items) => Some(items.clone()),
             _ => self
-                .cg
+                .cx
                 .record_fields(t)
                 .map(|fs| fs.into_iter().map(|(_, t)| t).collect()),
         }
@@ -186,17 +173,15 @@ impl Lowering<'_, '_, '_> {
             if equality {
                 let same = self.equal(it, x, y)?;
                 let no = self.b.ins().iconst(types::I8, 0);
-                self.b
-                    .ins()
-                    .brif(same, next, &[], done, &[BlockArg::Value(no)]);
+                self.b.ins().brif(same, next, &[], done, &[no]);
             } else {
                 let c = self.compare(it, x, y)?;
-                self.b.ins().brif(c, done, &[BlockArg::Value(c)], next, &[]);
+                self.b.ins().brif(c, done, &[c], next, &[]);
             }
             self.switch_to(next);
         }
         let end = self.b.ins().iconst(result_ty, i64::from(equality));
-        self.b.ins().jump(done, &[BlockArg::Value(end)]);
+        self.b.ins().jump(done, &[end]);
         self.switch_to(done);
         Ok(result)
     }

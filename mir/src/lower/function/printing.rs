@@ -6,17 +6,16 @@
 //! piece of text.
 
 use super::{Lowering, Val, R};
-use crate::internal;
+use crate::ir::{types, Function, IntCC, Value};
+use crate::lower::internal;
 use crate::runtime_abi as rt;
-use crate::values::{clif_type, elem_size};
+use crate::values::{elem_size, machine_type};
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     pub(super) fn format(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
         let pieces = self
-            .cg
+            .cx
             .facts
             .types
             .format(apply)
@@ -43,7 +42,7 @@ impl Lowering<'_, '_, '_> {
                         .next()
                         .ok_or_else(|| internal("missing printf argument"))?;
                     if conv == 'A' {
-                        self.print_site = Some(self.cg.psg.span(apply));
+                        self.print_site = Some(self.cx.psg.span(apply));
                         self.print_structured(&t, v)?;
                         self.print_site = None;
                         continue;
@@ -137,13 +136,12 @@ impl Lowering<'_, '_, '_> {
                 }
                 self.print_text(")")?;
             }
-            Type::Array(_) | Type::Named { .. } if self.cg.record_fields(t).is_none() => {
-                let f = self.cg.printer_fn(t).map_err(|e| internal(e))?;
-                let fref = self.func_ref(f);
-                self.b.ins().call(fref, &[v]);
+            Type::Array(_) | Type::Named { .. } if self.cx.record_fields(t).is_none() => {
+                let f = self.cx.printer_fn(t);
+                self.call_func(f, &[v]);
             }
             Type::Named { .. } => {
-                let fields = self.cg.record_fields(t).unwrap_or_default();
+                let fields = self.cx.record_fields(t).unwrap_or_default();
                 let column = self
                     .runtime(&rt::COLUMN, &[])?
                     .ok_or_else(|| internal("column"))?;
@@ -174,14 +172,13 @@ impl Lowering<'_, '_, '_> {
     /// array or union) a released buffer has length 0 and device memory
     /// prints as `<device memory>`.
     fn print_buffer(&mut self, elem: &Type, buffer: Value) -> R<()> {
-        let flags = MemFlagsData::trusted();
-        let host = self.b.ins().load(types::I64, flags, buffer, 24);
+        let host = self.b.ins().load(types::I64, buffer, 24);
         let on_device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
-        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        let len = self.b.ins().load(types::I64, buffer, 0);
         let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
         let unreadable = self.b.ins().band_not(on_device, empty);
         if let Some(span) = self.print_site {
-            let state = self.b.ins().load(types::I64, flags, buffer, 32);
+            let state = self.b.ins().load(types::I64, buffer, 32);
             self.check(state, &rt::FAIL_BUFFER_ENDED, &[buffer], span)?;
             self.check(unreadable, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
             return self.print_buffer_elements(elem, buffer, len);
@@ -201,10 +198,7 @@ impl Lowering<'_, '_, '_> {
     }
 
     fn print_buffer_elements(&mut self, elem: &Type, buffer: Value, len: Value) -> R<()> {
-        let data = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), buffer, 8);
+        let data = self.b.ins().load(types::I64, buffer, 8);
         self.print_text("[|")?;
         let start = self.b.ins().iconst(types::I64, 0);
         self.loop_with(
@@ -215,8 +209,7 @@ impl Lowering<'_, '_, '_> {
                 l.separator_unless_first(i, "; ")?;
                 let offset = l.b.ins().imul_imm_s(i, elem_size(elem) as i64);
                 let addr = l.b.ins().iadd(data, offset);
-                let x =
-                    clif_type(elem).map(|t| l.b.ins().load(t, MemFlagsData::trusted(), addr, 0));
+                let x = machine_type(elem).map(|t| l.b.ins().load(t, addr, 0));
                 l.print_structured(elem, x)?;
                 let next = l.b.ins().iadd_imm_s(i, 1);
                 Ok(Some((next, Vec::new())))
@@ -249,11 +242,11 @@ impl Lowering<'_, '_, '_> {
             }
             _ => {
                 let cases = self
-                    .cg
+                    .cx
                     .union_cases(t)
                     .ok_or_else(|| internal("printing a non-union"))?;
                 let done = self.b.create_block();
-                let tag = self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0);
+                let tag = self.b.ins().load(types::I64, v, 0);
                 for (index, (name, fields)) in cases.iter().enumerate() {
                     let this = self.b.create_block();
                     let next = self.b.create_block();
@@ -266,7 +259,7 @@ impl Lowering<'_, '_, '_> {
                         1 => {
                             self.print_text(" ")?;
                             let x = self.load_slot(v, 1, &fields[0]);
-                            let wrap = self.cg.union_cases(&fields[0]).is_some();
+                            let wrap = self.cx.union_cases(&fields[0]).is_some();
                             self.print_argument(&fields[0], x, wrap)?;
                         }
                         _ => {
@@ -297,11 +290,8 @@ impl Lowering<'_, '_, '_> {
         let Some(value) = x.filter(|_| may_wrap) else {
             return self.print_structured(t, x);
         };
-        let cases = self.cg.union_cases(t).unwrap_or_default();
-        let tag = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), value, 0);
+        let cases = self.cx.union_cases(t).unwrap_or_default();
+        let tag = self.b.ins().load(types::I64, value, 0);
         let mut needs = self.b.ins().iconst(types::I8, 0);
         for (i, (_, fs)) in cases.iter().enumerate() {
             if !fs.is_empty() && !t.is_prelude(PreludeType::List) {
@@ -362,13 +352,8 @@ impl Lowering<'_, '_, '_> {
 }
 
 /// A generated `%A` printer for one list, array or union type.
-pub(crate) fn lower_printer(
-    cg: &mut crate::Codegen,
-    ctx: &mut cranelift_codegen::Context,
-    fctx: &mut cranelift_frontend::FunctionBuilderContext,
-    t: &Type,
-) -> R<()> {
-    super::lower_generated(cg, ctx, fctx, |l, params| {
+pub(crate) fn lower_printer(cx: &mut crate::lower::Cx, func: &mut Function, t: &Type) -> R<()> {
+    super::lower_generated(cx, func, |l, params| {
         l.printer_body(t, params[0])?;
         Ok(None)
     })

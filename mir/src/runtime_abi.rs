@@ -1,21 +1,20 @@
 //! The runtime functions generated code calls (BAREWire's C ABI, see
-//! `runtime/src/abi.rs`), declared once per module.
+//! `runtime/src/abi.rs`); a program declares each one it uses once, as an
+//! import with the C convention (`Cx::runtime_fn`).
 
-use cranelift_codegen::ir::{types, AbiParam, Signature};
-use cranelift_module::{FuncId, Linkage, Module, ModuleResult};
-use std::collections::HashMap;
+use crate::ir::{types, Ty};
 
 /// A runtime entry point: name, parameter types, return type.
 pub struct RuntimeFn {
     pub name: &'static str,
-    pub params: &'static [types::Type],
-    pub ret: Option<types::Type>,
+    pub params: &'static [Ty],
+    pub ret: Option<Ty>,
 }
 
-const I8: types::Type = types::I8;
-const I32: types::Type = types::I32;
-const I64: types::Type = types::I64;
-const F64: types::Type = types::F64;
+const I8: Ty = types::I8;
+const I32: Ty = types::I32;
+const I64: Ty = types::I64;
+const F64: Ty = types::F64;
 
 macro_rules! runtime_fns {
     ($($id:ident = $name:literal ($($p:expr),*) $(-> $r:expr)?;)*) => {
@@ -77,25 +76,4 @@ runtime_fns! {
     DETECTED_GPUS = "barewire_detected_gpus"() -> I32;
     DETECTED_RESIZABLE_BAR = "barewire_detected_resizable_bar"() -> I8;
     SYNC_DEVICE = "barewire_sync_device"();
-}
-
-/// Declares runtime functions in a module on first use.
-#[derive(Default)]
-pub struct RuntimeImports {
-    ids: HashMap<&'static str, FuncId>,
-}
-
-impl RuntimeImports {
-    pub fn get(&mut self, module: &mut dyn Module, f: &RuntimeFn) -> ModuleResult<FuncId> {
-        if let Some(id) = self.ids.get(f.name) {
-            return Ok(*id);
-        }
-        let mut sig: Signature = module.make_signature();
-        sig.params
-            .extend(f.params.iter().map(|&t| AbiParam::new(t)));
-        sig.returns.extend(f.ret.map(AbiParam::new));
-        let id = module.declare_function(f.name, Linkage::Import, &sig)?;
-        self.ids.insert(f.name, id);
-        Ok(id)
-    }
 }

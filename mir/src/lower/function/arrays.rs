@@ -4,13 +4,12 @@
 //! `Array.max`, `Array.min`, `List.sum`).
 
 use super::{Lowering, Val, R};
-use crate::internal;
+use crate::ir::{types, IntCC, Value};
+use crate::lower::internal;
 use crate::runtime_abi as rt;
-use crate::values::{clif_type, elem_size};
+use crate::values::{elem_size, machine_type};
 use clef_frontend::Span;
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     /// The address of element `index` of `array` minus the 8-byte header
@@ -41,10 +40,7 @@ impl Lowering<'_, '_, '_> {
             return self.buffer_element_address(arr, idx, elem, span);
         }
         let idx64 = self.b.ins().sextend(types::I64, idx);
-        let len = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), arr, 0);
+        let len = self.b.ins().load(types::I64, arr, 0);
         let out = self
             .b
             .ins()
@@ -58,10 +54,8 @@ impl Lowering<'_, '_, '_> {
     fn alloc_array(&mut self, elem: &Type, len: Value) -> R<Value> {
         let bytes = self.b.ins().imul_imm_s(len, elem_size(elem) as i64);
         let size = self.b.ins().iadd_imm_s(bytes, 8);
-        let arr = self
-            .runtime(&rt::ALLOC, &[size])?
-            .ok_or_else(|| internal("allocation without a result"))?;
-        self.b.ins().store(MemFlagsData::trusted(), len, arr, 0);
+        let arr = self.b.ins().alloc(size);
+        self.b.ins().store(len, arr, 0);
         Ok(arr)
     }
 
@@ -72,9 +66,7 @@ impl Lowering<'_, '_, '_> {
         let size = elem_size(elem) as i32;
         for (i, v) in values.iter().enumerate() {
             if let Some(v) = v {
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), *v, arr, 8 + size * i as i32);
+                self.b.ins().store(*v, arr, 8 + size * i as i32);
             }
         }
         Ok(arr)
@@ -86,7 +78,7 @@ impl Lowering<'_, '_, '_> {
         b: Builtin,
         args: &[NodeId],
     ) -> R<Val> {
-        let span = self.cg.psg.span(apply);
+        let span = self.cx.psg.span(apply);
         let result_ty = self.type_of(apply);
         match b {
             Builtin::ArrayZeroCreate => {
@@ -101,10 +93,7 @@ impl Lowering<'_, '_, '_> {
             }
             Builtin::ArrayLength => {
                 let arr = self.value(args[0], false)?;
-                let len = self
-                    .b
-                    .ins()
-                    .load(types::I64, MemFlagsData::trusted(), arr, 0);
+                let len = self.b.ins().load(types::I64, arr, 0);
                 Ok(Some(self.b.ins().ireduce(types::I32, len)))
             }
             Builtin::ListSum => self.list_sum(args[0], &result_ty),
@@ -115,19 +104,16 @@ impl Lowering<'_, '_, '_> {
 
     /// `Array.sum`, `Array.max`, `Array.min`: a loop over the elements.
     fn array_reduce(&mut self, b: Builtin, array: NodeId, elem: &Type, span: Span) -> R<Val> {
-        let t = clif_type(elem).ok_or_else(|| internal("reducing an array of unit"))?;
+        let t = machine_type(elem).ok_or_else(|| internal("reducing an array of unit"))?;
         let arr = self.value(array, false)?;
         let (start, init) = if b == Builtin::ArraySum {
             (0, self.zero(t))
         } else {
             // max/min of an empty array is an error, as in F#.
-            let len = self
-                .b
-                .ins()
-                .load(types::I64, MemFlagsData::trusted(), arr, 0);
+            let len = self.b.ins().load(types::I64, arr, 0);
             let empty = self.b.ins().icmp_imm_s(IntCC::Equal, len, 0);
             self.check(empty, &rt::FAIL_EMPTY, &[], span)?;
-            (1, self.b.ins().load(t, MemFlagsData::trusted(), arr, 8))
+            (1, self.b.ins().load(t, arr, 8))
         };
         let result = self.fold_elements(arr, elem, start, &[init], |l, _, x, state| {
             let (acc, x) = (
@@ -161,10 +147,7 @@ impl Lowering<'_, '_, '_> {
         state: &[Value],
         mut step: impl FnMut(&mut Self, Value, Val, &[Value]) -> R<Option<Vec<Value>>>,
     ) -> R<Vec<Value>> {
-        let len = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), arr, 0);
+        let len = self.b.ins().load(types::I64, arr, 0);
         let start = self.b.ins().iconst(types::I64, from);
         self.loop_with(
             start,
@@ -173,8 +156,7 @@ impl Lowering<'_, '_, '_> {
             |l, i, state| {
                 let offset = l.b.ins().imul_imm_s(i, elem_size(elem) as i64);
                 let addr = l.b.ins().iadd(arr, offset);
-                let x =
-                    clif_type(elem).map(|t| l.b.ins().load(t, MemFlagsData::trusted(), addr, 8));
+                let x = machine_type(elem).map(|t| l.b.ins().load(t, addr, 8));
                 let next = l.b.ins().iadd_imm_s(i, 1);
                 Ok(step(l, i, x, state)?.map(|s| (next, s)))
             },
@@ -194,12 +176,10 @@ impl Lowering<'_, '_, '_> {
         self.loop_with(
             list,
             state,
-            |l, cell| Ok(l.b.ins().load(types::I64, MemFlagsData::trusted(), cell, 0)),
+            |l, cell| Ok(l.b.ins().load(types::I64, cell, 0)),
             |l, cell, state| {
                 let x = l.load_slot(cell, 1, elem);
-                let tail =
-                    l.b.ins()
-                        .load(types::I64, MemFlagsData::trusted(), cell, 16);
+                let tail = l.b.ins().load(types::I64, cell, 16);
                 Ok(step(l, x, state)?.map(|s| (tail, s)))
             },
         )
@@ -218,31 +198,27 @@ impl Lowering<'_, '_, '_> {
         let header = self.b.create_block();
         let body_b = self.b.create_block();
         let done = self.b.create_block();
-        let cursor_t = self.b.func.dfg.value_type(cursor);
+        let cursor_t = self.b.value_type(cursor);
         let c = self.b.append_block_param(header, cursor_t);
         let mut params = Vec::new();
         let mut results = Vec::new();
         for &v in state {
-            let t = self.b.func.dfg.value_type(v);
+            let t = self.b.value_type(v);
             params.push(self.b.append_block_param(header, t));
             results.push(self.b.append_block_param(done, t));
         }
-        let args: Vec<BlockArg> = std::iter::once(cursor)
+        let args: Vec<Value> = std::iter::once(cursor)
             .chain(state.iter().copied())
-            .map(BlockArg::Value)
             .collect();
         self.b.ins().jump(header, &args);
         self.switch_to(header);
         let go = more(self, c)?;
-        let exit: Vec<BlockArg> = params.iter().copied().map(BlockArg::Value).collect();
+        let exit: Vec<Value> = params.to_vec();
         self.b.ins().brif(go, body_b, &[], done, &exit);
         self.switch_to(body_b);
         if let Some((next, next_state)) = body(self, c, &params)? {
             if !self.filled {
-                let args: Vec<BlockArg> = std::iter::once(next)
-                    .chain(next_state)
-                    .map(BlockArg::Value)
-                    .collect();
+                let args: Vec<Value> = std::iter::once(next).chain(next_state).collect();
                 self.b.ins().jump(header, &args);
             }
         }
@@ -292,15 +268,9 @@ impl Lowering<'_, '_, '_> {
         let nil = self.make_case(0, &[])?;
         // The first cell is linked into this slot; the collector scans the
         // stack, so the partial result stays alive.
-        let slot = self.b.create_sized_stack_slot(ir::StackSlotData::new(
-            ir::StackSlotKind::ExplicitSlot,
-            8,
-            3,
-        ));
-        let first_link = self.b.ins().stack_addr(types::I64, slot, 0);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), nil, first_link, 0);
+        let slot = self.b.create_stack_slot(8);
+        let first_link = self.b.ins().stack_addr(slot, 0);
+        self.b.ins().store(nil, first_link, 0);
         self.fold_cells(l, &param, &[first_link], |l, x, state| {
             let link = state[0];
             let y = l.call_closure(f, &param, &ret, x);
@@ -309,8 +279,8 @@ impl Lowering<'_, '_, '_> {
             let append = |l: &mut Self, value: Val| -> R<Value> {
                 let cell = l.alloc_block(&[None, value, Some(nil)])?;
                 let one = l.b.ins().iconst(types::I64, 1);
-                l.b.ins().store(MemFlagsData::trusted(), one, cell, 0);
-                l.b.ins().store(MemFlagsData::trusted(), cell, link, 0);
+                l.b.ins().store(one, cell, 0);
+                l.b.ins().store(cell, link, 0);
                 Ok(l.b.ins().iadd_imm_s(cell, 16))
             };
             if map {
@@ -320,26 +290,20 @@ impl Lowering<'_, '_, '_> {
             let emit = l.b.create_block();
             let join = l.b.create_block();
             let next_link = l.b.append_block_param(join, types::I64);
-            l.b.ins()
-                .brif(keep, emit, &[], join, &[BlockArg::Value(link)]);
+            l.b.ins().brif(keep, emit, &[], join, &[link]);
             l.switch_to(emit);
             let appended = append(l, x)?;
-            l.b.ins().jump(join, &[BlockArg::Value(appended)]);
+            l.b.ins().jump(join, &[appended]);
             l.switch_to(join);
             Ok(Some(vec![next_link]))
         })?;
-        let result_addr = self.b.ins().stack_addr(types::I64, slot, 0);
-        Ok(Some(self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            result_addr,
-            0,
-        )))
+        let result_addr = self.b.ins().stack_addr(slot, 0);
+        Ok(Some(self.b.ins().load(types::I64, result_addr, 0)))
     }
 
     /// `List.sum`: follow the cons cells.
     fn list_sum(&mut self, list: NodeId, elem: &Type) -> R<Val> {
-        let t = clif_type(elem).ok_or_else(|| internal("summing a list of unit"))?;
+        let t = machine_type(elem).ok_or_else(|| internal("summing a list of unit"))?;
         let l = self.value(list, false)?;
         let zero = self.zero(t);
         let result = self.fold_cells(l, elem, &[zero], |l, x, state| {

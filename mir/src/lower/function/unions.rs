@@ -5,12 +5,11 @@
 //! recursive); `option`'s members and functions.
 
 use super::{Lowering, Val, R};
-use crate::internal;
+use crate::ir::{types, Block, Function, IntCC, Value};
+use crate::lower::internal;
 use crate::runtime_abi as rt;
 use clef_frontend::Span;
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
     /// A union value of case `index` with its fields' values.
@@ -18,9 +17,8 @@ impl Lowering<'_, '_, '_> {
         if fields.is_empty() {
             // A case without fields is immutable and all alike: one shared
             // static block per tag (`[]`, `None`), no allocation.
-            let data = self.cg.case_constant(index).map_err(|e| internal(e))?;
-            let gv = self.data_ref(data);
-            return Ok(self.b.ins().symbol_value(types::I64, gv));
+            let data = self.cx.case_constant(index);
+            return Ok(self.b.ins().symbol_value(data));
         }
         let tag = self.b.ins().iconst(types::I64, index as i64);
         let mut values = vec![Some(tag)];
@@ -43,9 +41,9 @@ impl Lowering<'_, '_, '_> {
         };
         let values = if fields.len() == 1 {
             vec![self.expr(arg, false)?]
-        } else if self.cg.psg.expr(arg) == Some(&ExprKind::Tuple) {
+        } else if self.cx.psg.expr(arg) == Some(&ExprKind::Tuple) {
             let mut v = Vec::new();
-            for k in self.cg.psg.children(arg) {
+            for k in self.cx.psg.children(arg) {
                 v.push(self.expr(k, false)?);
             }
             v
@@ -61,7 +59,7 @@ impl Lowering<'_, '_, '_> {
     }
 
     fn case_field_types(&self, ty: &Type, index: usize) -> R<Vec<Type>> {
-        self.cg
+        self.cx
             .union_cases(ty)
             .and_then(|cases| cases.into_iter().nth(index))
             .map(|(_, fields)| fields)
@@ -69,13 +67,13 @@ impl Lowering<'_, '_, '_> {
     }
 
     fn tag(&mut self, v: Value) -> Value {
-        self.b.ins().load(types::I64, MemFlagsData::trusted(), v, 0)
+        self.b.ins().load(types::I64, v, 0)
     }
 
     /// Test a case pattern; fields are slots 1.. of the block.
-    pub(super) fn test_case(&mut self, pat: NodeId, v: Val, t: &Type, fail: ir::Block) -> R<()> {
+    pub(super) fn test_case(&mut self, pat: NodeId, v: Val, t: &Type, fail: Block) -> R<()> {
         let (_, index) = self
-            .cg
+            .cx
             .psg
             .case(pat)
             .ok_or_else(|| internal("unresolved case pattern"))?;
@@ -86,16 +84,16 @@ impl Lowering<'_, '_, '_> {
         self.b.ins().brif(same, cont, &[], fail, &[]);
         self.switch_to(cont);
         let fields = self.case_field_types(t, index)?;
-        let Some(&arg) = self.cg.psg.children(pat).first() else {
+        let Some(&arg) = self.cx.psg.children(pat).first() else {
             return Ok(());
         };
         if fields.len() == 1 {
             let x = self.load_slot(block, 1, &fields[0]);
             return self.test_pattern(arg, x, &fields[0], fail);
         }
-        if let Some(NodeKind::Pattern(PatternKind::Tuple)) = Some(self.cg.psg.kind(arg)) {
+        if let Some(NodeKind::Pattern(PatternKind::Tuple)) = Some(self.cx.psg.kind(arg)) {
             for (i, (k, f)) in self
-                .cg
+                .cx
                 .psg
                 .children(arg)
                 .into_iter()
@@ -119,13 +117,11 @@ impl Lowering<'_, '_, '_> {
         b: Value,
         equality: bool,
     ) -> R<Option<Value>> {
-        if self.cg.union_cases(t).is_none() {
+        if self.cx.union_cases(t).is_none() {
             return Ok(None);
         }
-        let f = self.cg.relation_fn(t, equality).map_err(|e| internal(e))?;
-        let fref = self.func_ref(f);
-        let call = self.b.ins().call(fref, &[a, b]);
-        Ok(self.b.inst_results(call).first().copied())
+        let f = self.cx.relation_fn(t, equality);
+        Ok(self.call_func(f, &[a, b]))
     }
 
     /// The body of a union's relation function: tags first, then the
@@ -137,7 +133,7 @@ impl Lowering<'_, '_, '_> {
         b: Value,
         equality: bool,
     ) -> R<Option<Value>> {
-        let Some(cases) = self.cg.union_cases(t) else {
+        let Some(cases) = self.cx.union_cases(t) else {
             return Ok(None);
         };
         let result_ty = if equality { types::I8 } else { types::I32 };
@@ -155,9 +151,7 @@ impl Lowering<'_, '_, '_> {
             self.b.ins().isub(gt, lt)
         };
         let eq_tags = self.b.ins().icmp(IntCC::Equal, ta, tb);
-        self.b
-            .ins()
-            .brif(eq_tags, same_case, &[], done, &[BlockArg::Value(differ)]);
+        self.b.ins().brif(eq_tags, same_case, &[], done, &[differ]);
         self.switch_to(same_case);
         for (index, (_, fields)) in cases.iter().enumerate() {
             if fields.is_empty() {
@@ -170,18 +164,18 @@ impl Lowering<'_, '_, '_> {
             self.switch_to(this_case);
             // The tags (slot 0) are equal here: compare slots 1.. .
             let v = self.slots_relation(fields, a, b, 1, equality)?;
-            self.b.ins().jump(done, &[BlockArg::Value(v)]);
+            self.b.ins().jump(done, &[v]);
             self.switch_to(next);
         }
         let same = self.b.ins().iconst(result_ty, if equality { 1 } else { 0 });
-        self.b.ins().jump(done, &[BlockArg::Value(same)]);
+        self.b.ins().jump(done, &[same]);
         self.switch_to(done);
         Ok(Some(result))
     }
 
     /// `defaultArg` and the `Option` module's functions.
     pub(super) fn option_builtin(&mut self, apply: NodeId, b: Builtin, args: &[NodeId]) -> R<Val> {
-        let span = self.cg.psg.span(apply);
+        let span = self.cx.psg.span(apply);
         let (opt_node, other) = match b {
             Builtin::DefaultArg => (args[0], args.get(1).copied()),
             Builtin::OptionMap | Builtin::OptionDefaultValue => (args[1], Some(args[0])),
@@ -215,17 +209,13 @@ impl Lowering<'_, '_, '_> {
                 let is_some = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 1);
                 let some_b = self.b.create_block();
                 let done = self.b.create_block();
-                let result = self
-                    .b
-                    .append_block_param(done, self.b.func.dfg.value_type(default));
-                self.b
-                    .ins()
-                    .brif(is_some, some_b, &[], done, &[BlockArg::Value(default)]);
+                let result = self.b.append_block_param(done, self.b.value_type(default));
+                self.b.ins().brif(is_some, some_b, &[], done, &[default]);
                 self.switch_to(some_b);
                 let v = self
                     .load_slot(opt, 1, &elem)
                     .ok_or_else(|| internal("option of unit"))?;
-                self.b.ins().jump(done, &[BlockArg::Value(v)]);
+                self.b.ins().jump(done, &[v]);
                 self.switch_to(done);
                 Some(result)
             }
@@ -246,10 +236,10 @@ impl Lowering<'_, '_, '_> {
                 let v = self.load_slot(opt, 1, &elem);
                 let r = self.call_closure(f, &elem, &rargs[0], v);
                 let mapped = self.make_case(1, &[r])?;
-                self.b.ins().jump(done, &[BlockArg::Value(mapped)]);
+                self.b.ins().jump(done, &[mapped]);
                 self.switch_to(none_b);
                 let none = self.make_case(0, &[])?;
-                self.b.ins().jump(done, &[BlockArg::Value(none)]);
+                self.b.ins().jump(done, &[none]);
                 self.switch_to(done);
                 Some(result)
             }
@@ -280,13 +270,12 @@ impl Lowering<'_, '_, '_> {
 /// A union type's equality (`(a, b) -> i8`) or ordering (`(a, b) -> i32`)
 /// function, generated once per type.
 pub(crate) fn lower_relation(
-    cg: &mut crate::Codegen,
-    ctx: &mut cranelift_codegen::Context,
-    fctx: &mut cranelift_frontend::FunctionBuilderContext,
+    cx: &mut crate::lower::Cx,
+    func: &mut Function,
     t: &Type,
     equality: bool,
 ) -> R<()> {
-    super::lower_generated(cg, ctx, fctx, |l, params| {
+    super::lower_generated(cx, func, |l, params| {
         let r = l
             .union_relation_body(t, params[0], params[1], equality)?
             .ok_or_else(|| internal("relation of a non-union"))?;

@@ -1,4 +1,4 @@
-//! How Clef values are represented in Cranelift IR.
+//! How Clef values are represented in the MIR (and so in machine code).
 //!
 //! * `int` i32, `int64` i64, `byte` i8, `bool` i8 (0 or 1), `float` f64,
 //!   `float32` f32.
@@ -9,10 +9,10 @@
 //! * `unit` has no representation: unit-typed expressions produce no value
 //!   and unit parameters are dropped from signatures.
 
+use crate::ir::{types, Ty};
 use clef_psg::Type;
-use cranelift_codegen::ir::types;
 
-pub fn clif_type(t: &Type) -> Option<types::Type> {
+pub fn machine_type(t: &Type) -> Option<Ty> {
     match t {
         Type::Int => Some(types::I32),
         Type::Int64 => Some(types::I64),
@@ -27,12 +27,12 @@ pub fn clif_type(t: &Type) -> Option<types::Type> {
         | Type::Named { .. } => Some(types::I64),
         // Measures are erased before code generation; a measured number
         // is its number.
-        Type::Measured(b, _) => clif_type(b),
+        Type::Measured(b, _) => machine_type(b),
         Type::Unit | Type::Var(_) | Type::Measure(_) | Type::Error => None,
     }
 }
 
 /// Size in bytes of an array element of this type.
 pub fn elem_size(t: &Type) -> u32 {
-    clif_type(t).map_or(0, |c| c.bytes())
+    machine_type(t).map_or(0, |c| c.bytes())
 }

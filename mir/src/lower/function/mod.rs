@@ -1,23 +1,19 @@
 //! Lowering one function body (or the module initialiser) from the PSG to
-//! Cranelift IR with `FunctionBuilder`.
+//! MIR with [`FunctionBuilder`].
 //!
 //! Every expression lowers to an [`Val`]: `None` for `unit`, else one SSA
-//! value. Named values are *places*: a local binding is a Cranelift
-//! `Variable`; a top-level value is a slot in a data object. `tail` marks
-//! expressions whose value the function returns, where calls become tail
-//! calls.
+//! value. Named values are *places*: a local binding is a MIR variable; a
+//! top-level value is a slot in a data object. `tail` marks expressions
+//! whose value the function returns, where calls become tail calls.
 
+use crate::builder::FunctionBuilder;
+use crate::ir::{types, Block, Callee, DataId, FloatCC, FuncId, Function, IntCC, Ty, Value, Var};
+use crate::lower::{internal, Cx};
 use crate::runtime_abi::{self as rt, RuntimeFn};
-use crate::values::clif_type;
-use crate::{internal, Codegen};
+use crate::values::machine_type;
 use clef_frontend::ast::{BinOp, ForDirection};
 use clef_frontend::{InternalError, Span};
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, TrapCode, Value};
-use cranelift_codegen::Context;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use cranelift_module::{DataId, FuncId, Module};
 use std::collections::HashMap;
 
 mod arith;
@@ -41,60 +37,50 @@ type R<T> = Result<T, InternalError>;
 /// Where a named value lives.
 #[derive(Clone, Copy)]
 enum Place {
-    Local(Variable),
-    Global(DataId, types::Type),
+    Local(Var),
+    Global(DataId, Ty),
 }
 
 struct Lowering<'c, 'p, 'f> {
-    cg: &'c mut Codegen<'p>,
+    cx: &'c mut Cx<'p>,
     b: FunctionBuilder<'f>,
     subst: HashMap<TyVar, Type>,
     places: HashMap<NodeId, Place>,
     /// For a function instance: its index and the block self tail calls
     /// jump to.
-    this: Option<(usize, ir::Block)>,
+    this: Option<(usize, Block)>,
     /// The current block already ends in a terminator.
     filled: bool,
-    /// Functions and data already imported into this function, so each
-    /// is declared once in its CLIF.
-    func_refs: HashMap<FuncId, ir::FuncRef>,
-    data_refs: HashMap<DataId, ir::GlobalValue>,
     /// The `printf` call being lowered, for the failures of `%A` (a
     /// buffer that was released); `None` in generated printers.
     print_site: Option<Span>,
 }
 
 pub(crate) fn lower_function(
-    cg: &mut Codegen,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
+    cx: &mut Cx,
+    func: &mut Function,
     binding: NodeId,
     instance: usize,
     subst: HashMap<TyVar, Type>,
 ) -> R<()> {
-    let places = global_places(cg);
-    let mut l = Lowering::new(cg, FunctionBuilder::new(&mut ctx.func, fctx), subst, places);
-    let params = l.cg.param_bindings(binding);
+    let places = global_places(cx);
+    let mut l = Lowering::new(cx, FunctionBuilder::new(func), subst, places);
+    let params = l.cx.param_bindings(binding);
     let entry = l.b.create_block();
     l.b.append_block_params_for_function_params(entry);
     l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
     // The loop header that self tail calls jump back to.
     let header = l.b.create_block();
     let mut typed_params = Vec::new();
     for &p in &params {
-        if let Some(t) = clif_type(&l.type_of(p)) {
+        if let Some(t) = machine_type(&l.type_of(p)) {
             let v = l.b.declare_var(t);
             l.places.insert(p, Place::Local(v));
             l.b.append_block_param(header, t);
             typed_params.push(v);
         }
     }
-    let args: Vec<BlockArg> =
-        l.b.block_params(entry)
-            .iter()
-            .map(|&v| BlockArg::Value(v))
-            .collect();
+    let args = l.b.block_params(entry).to_vec();
     l.b.ins().jump(header, &args);
     l.b.switch_to_block(header);
     let header_params = l.b.block_params(header).to_vec();
@@ -102,88 +88,70 @@ pub(crate) fn lower_function(
         l.b.def_var(*var, val);
     }
     l.this = Some((instance, header));
-    let (_, body) = l.cg.psg.function_parts(binding);
+    let (_, body) = l.cx.psg.function_parts(binding);
     let body = body.ok_or_else(|| internal("function without a body"))?;
     let v = l.expr(body, true)?;
     if !l.filled {
         let rets: Vec<Value> = v.into_iter().collect();
         l.b.ins().return_(&rets);
     }
-    l.b.seal_all_blocks();
-    let config = l.cg.module.target_config();
-    l.b.finalize(config);
     Ok(())
 }
 
-/// A function codegen makes for itself (a closure entry, a union's
+/// A function lowering makes for itself (a closure entry, a union's
 /// relation, a `%A` printer): one entry block with the signature's
 /// parameters, a body that returns at most one value (or ends in a tail
 /// call).
 fn lower_generated(
-    cg: &mut Codegen,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
+    cx: &mut Cx,
+    func: &mut Function,
     body: impl FnOnce(&mut Lowering, &[Value]) -> R<Val>,
 ) -> R<()> {
     let mut l = Lowering::new(
-        cg,
-        FunctionBuilder::new(&mut ctx.func, fctx),
+        cx,
+        FunctionBuilder::new(func),
         HashMap::new(),
         HashMap::new(),
     );
     let entry = l.b.create_block();
     l.b.append_block_params_for_function_params(entry);
     l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
     let params = l.b.block_params(entry).to_vec();
     let result = body(&mut l, &params)?;
     if !l.filled {
         let rets: Vec<Value> = result.into_iter().collect();
         l.b.ins().return_(&rets);
     }
-    l.b.seal_all_blocks();
-    let config = l.cg.module.target_config();
-    l.b.finalize(config);
     Ok(())
 }
 
 /// Top-level values: a data slot each, visible to every function.
-fn global_places(cg: &Codegen) -> HashMap<NodeId, Place> {
-    cg.globals
+fn global_places(cx: &Cx) -> HashMap<NodeId, Place> {
+    cx.globals
         .iter()
         .filter_map(|(&node, &data)| {
-            let t = clif_type(&cg.type_of(node, &HashMap::new()))?;
+            let t = machine_type(&cx.type_of(node, &HashMap::new()))?;
             Some((node, Place::Global(data, t)))
         })
         .collect()
 }
 
-pub(crate) fn lower_init(
-    cg: &mut Codegen,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
-) -> R<()> {
-    let places = global_places(cg);
-    let mut l = Lowering::new(
-        cg,
-        FunctionBuilder::new(&mut ctx.func, fctx),
-        HashMap::new(),
-        places,
-    );
+pub(crate) fn lower_init(cx: &mut Cx, func: &mut Function) -> R<()> {
+    let places = global_places(cx);
+    let mut l = Lowering::new(cx, FunctionBuilder::new(func), HashMap::new(), places);
     let entry = l.b.create_block();
     l.b.switch_to_block(entry);
-    l.b.seal_block(entry);
-    for item in l.cg.psg.items_flat() {
-        match l.cg.psg.kind(item) {
+    for item in l.cx.psg.items_flat() {
+        match l.cx.psg.kind(item) {
             NodeKind::Binding(info) if !info.is_function() => {
-                let (_, body) = l.cg.psg.function_parts(item);
+                let (_, body) = l.cx.psg.function_parts(item);
                 if let Some(body) = body {
                     let v = l.expr(body, false)?;
                     l.store_place(item, v);
                 }
             }
             NodeKind::Init => {
-                for c in l.cg.psg.children(item) {
+                for c in l.cx.psg.children(item) {
                     l.expr(c, false)?;
                 }
             }
@@ -196,28 +164,23 @@ pub(crate) fn lower_init(
         }
     }
     l.b.ins().return_(&[]);
-    l.b.seal_all_blocks();
-    let config = l.cg.module.target_config();
-    l.b.finalize(config);
     Ok(())
 }
 
 impl<'c, 'p, 'f> Lowering<'c, 'p, 'f> {
     fn new(
-        cg: &'c mut Codegen<'p>,
+        cx: &'c mut Cx<'p>,
         b: FunctionBuilder<'f>,
         subst: HashMap<TyVar, Type>,
         places: HashMap<NodeId, Place>,
     ) -> Self {
         Lowering {
-            cg,
+            cx,
             b,
             subst,
             places,
             this: None,
             filled: false,
-            func_refs: HashMap::new(),
-            data_refs: HashMap::new(),
             print_site: None,
         }
     }
@@ -225,28 +188,10 @@ impl<'c, 'p, 'f> Lowering<'c, 'p, 'f> {
 
 impl Lowering<'_, '_, '_> {
     fn type_of(&self, id: NodeId) -> Type {
-        self.cg.type_of(id, &self.subst)
+        self.cx.type_of(id, &self.subst)
     }
 
-    fn func_ref(&mut self, id: FuncId) -> ir::FuncRef {
-        if let Some(&f) = self.func_refs.get(&id) {
-            return f;
-        }
-        let f = self.cg.module.declare_func_in_func(id, self.b.func);
-        self.func_refs.insert(id, f);
-        f
-    }
-
-    fn data_ref(&mut self, id: DataId) -> ir::GlobalValue {
-        if let Some(&g) = self.data_refs.get(&id) {
-            return g;
-        }
-        let g = self.cg.module.declare_data_in_func(id, self.b.func);
-        self.data_refs.insert(id, g);
-        g
-    }
-
-    fn switch_to(&mut self, block: ir::Block) {
+    fn switch_to(&mut self, block: Block) {
         self.b.switch_to_block(block);
         self.filled = false;
     }
@@ -264,33 +209,32 @@ impl Lowering<'_, '_, '_> {
     }
 
     fn runtime(&mut self, f: &RuntimeFn, args: &[Value]) -> R<Val> {
-        let id = self
-            .cg
-            .runtime
-            .get(&mut self.cg.module, f)
-            .map_err(|e| internal(e))?;
-        let fref = self.func_ref(id);
-        let call = self.b.ins().call(fref, args);
+        let id = self.cx.runtime_fn(f);
+        let call = self.b.ins().call(Callee::Runtime(id), f.ret, args);
         Ok(self.b.inst_results(call).first().copied())
+    }
+
+    /// Call a function of the program.
+    fn call_func(&mut self, f: FuncId, args: &[Value]) -> Val {
+        let ret = self.cx.program.decl(f).sig.returns.first().copied();
+        let call = self.b.ins().call(Callee::Func(f), ret, args);
+        self.b.inst_results(call).first().copied()
     }
 
     /// A pointer to a string literal.
     fn string_ptr(&mut self, s: &str) -> R<Value> {
-        let data = self.cg.string_literal(s).map_err(|e| internal(e))?;
-        let gv = self.data_ref(data);
-        Ok(self.b.ins().symbol_value(types::I64, gv))
+        let data = self.cx.string_literal(s);
+        Ok(self.b.ins().symbol_value(data))
     }
 
     /// Call a failure routine (which exits) with the source location.
     fn fail(&mut self, f: &RuntimeFn, extra: &[Value], span: Span) -> R<()> {
-        let loc = self.cg.location(span);
+        let loc = self.cx.location(span);
         let loc = self.string_ptr(&loc)?;
         let mut args = extra.to_vec();
         args.push(loc);
         self.runtime(f, &args)?;
-        self.b
-            .ins()
-            .trap(TrapCode::user(1).expect("nonzero trap code"));
+        self.b.ins().trap();
         Ok(())
     }
 
@@ -310,9 +254,8 @@ impl Lowering<'_, '_, '_> {
         match p {
             Place::Local(v) => self.b.use_var(v),
             Place::Global(data, t) => {
-                let gv = self.data_ref(data);
-                let addr = self.b.ins().symbol_value(types::I64, gv);
-                self.b.ins().load(t, MemFlagsData::trusted(), addr, 0)
+                let addr = self.b.ins().symbol_value(data);
+                self.b.ins().load(t, addr, 0)
             }
         }
     }
@@ -322,12 +265,11 @@ impl Lowering<'_, '_, '_> {
         match self.places.get(&binding).copied() {
             Some(Place::Local(var)) => self.b.def_var(var, v),
             Some(Place::Global(data, _)) => {
-                let gv = self.data_ref(data);
-                let addr = self.b.ins().symbol_value(types::I64, gv);
-                self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+                let addr = self.b.ins().symbol_value(data);
+                self.b.ins().store(v, addr, 0);
             }
             None => {
-                let t = self.b.func.dfg.value_type(v);
+                let t = self.b.value_type(v);
                 let var = self.b.declare_var(t);
                 self.b.def_var(var, v);
                 self.places.insert(binding, Place::Local(var));
@@ -335,23 +277,31 @@ impl Lowering<'_, '_, '_> {
         }
     }
 
+    /// Lower an expression; its instructions carry its span.
     fn expr(&mut self, id: NodeId, tail: bool) -> R<Val> {
+        let outer = self.b.set_span(Some(self.cx.psg.span(id)));
+        let v = self.expr_here(id, tail);
+        self.b.set_span(outer);
+        v
+    }
+
+    fn expr_here(&mut self, id: NodeId, tail: bool) -> R<Val> {
         let kind = self
-            .cg
+            .cx
             .psg
             .expr(id)
             .cloned()
             .ok_or_else(|| internal("expected an expression"))?;
-        let kids = self.cg.psg.children(id);
-        let span = self.cg.psg.span(id);
+        let kids = self.cx.psg.children(id);
+        let span = self.cx.psg.span(id);
         let ty = self.type_of(id);
         Ok(match kind {
             ExprKind::Lit(lit) => self.literal(&lit)?,
-            ExprKind::Var(_) if self.cg.psg.builtin(id) == Some(Builtin::Sizeof) => {
+            ExprKind::Var(_) if self.cx.psg.builtin(id) == Some(Builtin::Sizeof) => {
                 // `sizeof<T>`: the size of T's machine representation
                 // (pointers for heap values), as F# reports it.
                 let t = self
-                    .cg
+                    .cx
                     .facts
                     .types
                     .instantiation(id)
@@ -359,27 +309,27 @@ impl Lowering<'_, '_, '_> {
                     .map(|(_, t)| t.clone())
                     .unwrap_or(Type::Unit);
                 let t = t.map_vars(&|v| Some(self.subst.get(&v).cloned().unwrap_or(Type::Unit)));
-                let size = clif_type(&t).map_or(0, |c| c.bytes()) as i64;
+                let size = machine_type(&t).map_or(0, |c| c.bytes()) as i64;
                 Some(self.b.ins().iconst(types::I32, size))
             }
-            ExprKind::Var(_) if self.cg.psg.case(id).is_some() => {
+            ExprKind::Var(_) if self.cx.psg.case(id).is_some() => {
                 // A case without fields (with fields, it is applied).
-                let (_, index) = self.cg.psg.case(id).expect("checked by the guard");
+                let (_, index) = self.cx.psg.case(id).expect("checked by the guard");
                 Some(self.make_case(index, &[])?)
             }
             ExprKind::Var(_) => {
                 let def = self
-                    .cg
+                    .cx
                     .psg
                     .definition(id)
                     .map(BindingId::node)
                     .ok_or_else(|| internal("unresolved name"))?;
-                if self.cg.psg.binding(def).is_some_and(|b| b.is_function()) {
+                if self.cx.psg.binding(def).is_some_and(|b| b.is_function()) {
                     // A named function used as a value.
                     let instance = self.instance_for(id, def)?;
                     let captures = self.captured_values(def);
                     Some(self.make_closure(instance, captures, &[])?)
-                } else if clif_type(&ty).is_none() {
+                } else if machine_type(&ty).is_none() {
                     None
                 } else {
                     let p = *self
@@ -392,7 +342,7 @@ impl Lowering<'_, '_, '_> {
             // What the member is, the type checker decided (`Member`).
             ExprKind::Member(_) => {
                 let member = self
-                    .cg
+                    .cx
                     .facts
                     .types
                     .member(id)
@@ -401,7 +351,7 @@ impl Lowering<'_, '_, '_> {
                 let obj = self.value(kids[0], false)?;
                 match member {
                     Member::Field(i) => {
-                        let fields = self.cg.record_fields(&obj_ty).unwrap_or_default();
+                        let fields = self.cx.record_fields(&obj_ty).unwrap_or_default();
                         let (_, field_ty) = fields
                             .get(i)
                             .ok_or_else(|| internal("a field index out of range"))?;
@@ -416,10 +366,7 @@ impl Lowering<'_, '_, '_> {
                     Member::BufferLength => Some(self.buffer_length(obj, span)?),
                     Member::Length => {
                         // `.Length` of an array or string: the length header.
-                        let len = self
-                            .b
-                            .ins()
-                            .load(types::I64, MemFlagsData::trusted(), obj, 0);
+                        let len = self.b.ins().load(types::I64, obj, 0);
                         Some(self.b.ins().ireduce(types::I32, len))
                     }
                 }
@@ -427,7 +374,7 @@ impl Lowering<'_, '_, '_> {
             ExprKind::Index => {
                 let elem = self.type_of(id);
                 let addr = self.element_address(kids[0], kids[1], &elem, span)?;
-                clif_type(&elem).map(|t| self.b.ins().load(t, MemFlagsData::trusted(), addr, 8))
+                machine_type(&elem).map(|t| self.b.ins().load(t, addr, 8))
             }
             ExprKind::Array => {
                 let elem = match &ty {
@@ -440,7 +387,7 @@ impl Lowering<'_, '_, '_> {
                 }
                 Some(self.array_literal(&elem, &values)?)
             }
-            ExprKind::Apply => match self.cg.facts.coherency(id).filter(|c| !c.hardware) {
+            ExprKind::Apply => match self.cx.facts.coherency(id).filter(|c| !c.hardware) {
                 // A hand-off the coherency pass decided needs syncs: they
                 // run around the call, which is then not a tail call.
                 Some(c) => {
@@ -458,7 +405,7 @@ impl Lowering<'_, '_, '_> {
                 let rhs = self.b.create_block();
                 let done = self.b.create_block();
                 let result = self.b.append_block_param(done, types::I8);
-                let short = [BlockArg::Value(a)];
+                let short = [a];
                 if is_and {
                     self.b.ins().brif(a, rhs, &[], done, &short);
                 } else {
@@ -466,7 +413,7 @@ impl Lowering<'_, '_, '_> {
                 }
                 self.switch_to(rhs);
                 let bv = self.value(kids[1], false)?;
-                self.b.ins().jump(done, &[BlockArg::Value(bv)]);
+                self.b.ins().jump(done, &[bv]);
                 self.switch_to(done);
                 Some(result)
             }
@@ -490,7 +437,7 @@ impl Lowering<'_, '_, '_> {
                 let operand_ty = self.type_of(kids[0]);
                 let a = self.expr(kids[0], false)?;
                 let b = self.expr(kids[1], false)?;
-                let divisor = int_literal(self.cg.psg, kids[1]);
+                let divisor = int_literal(self.cx.psg, kids[1]);
                 self.binary(op, &operand_ty, a, b, divisor, span)?
             }
             ExprKind::Neg => {
@@ -525,14 +472,14 @@ impl Lowering<'_, '_, '_> {
                 let (bindings, body) = kids.split_at(kids.len() - 1);
                 for &bnd in bindings {
                     let info = self
-                        .cg
+                        .cx
                         .psg
                         .binding(bnd)
                         .ok_or_else(|| internal("let without binding"))?;
                     if info.is_function() {
                         continue; // lifted: compiled as its own instance when called
                     }
-                    let (_, value) = self.cg.psg.function_parts(bnd);
+                    let (_, value) = self.cx.psg.function_parts(bnd);
                     if let Some(value) = value {
                         let v = self.expr(value, false)?;
                         self.bind_local(bnd, v);
@@ -540,7 +487,7 @@ impl Lowering<'_, '_, '_> {
                 }
                 let disposes = bindings
                     .iter()
-                    .any(|&b| self.cg.psg.binding(b).is_some_and(|i| i.is_use));
+                    .any(|&b| self.cx.psg.binding(b).is_some_and(|i| i.is_use));
                 if disposes {
                     // The body is not in tail position: the buffers are
                     // released after it.
@@ -558,25 +505,25 @@ impl Lowering<'_, '_, '_> {
                 }
                 last
             }
-            ExprKind::Assign if self.cg.psg.expr(kids[0]) == Some(&ExprKind::Index) => {
+            ExprKind::Assign if self.cx.psg.expr(kids[0]) == Some(&ExprKind::Index) => {
                 // `a.[i] <- v`: `a`, `i` and `v` are evaluated in that order
                 // (as in F#), then the index is checked and `v` stored.
-                let target = self.cg.psg.children(kids[0]);
+                let target = self.cx.psg.children(kids[0]);
                 let elem = self.type_of(kids[0]);
                 let arr = self.value(target[0], false)?;
                 let idx = self.value(target[1], false)?;
                 let v = self.expr(kids[1], false)?;
-                let span = self.cg.psg.span(kids[0]);
+                let span = self.cx.psg.span(kids[0]);
                 let addr = self.checked_element_address(target[0], arr, idx, &elem, span)?;
                 if let Some(v) = v {
-                    self.b.ins().store(MemFlagsData::trusted(), v, addr, 8);
+                    self.b.ins().store(v, addr, 8);
                 }
                 None
             }
             ExprKind::Assign => {
                 let v = self.expr(kids[1], false)?;
                 let def = self
-                    .cg
+                    .cx
                     .psg
                     .definition(kids[0])
                     .map(BindingId::node)
@@ -596,7 +543,7 @@ impl Lowering<'_, '_, '_> {
             ExprKind::Record { fields: names, .. } => {
                 // Evaluated in written order, stored in declaration order.
                 let fields = self
-                    .cg
+                    .cx
                     .record_fields(&ty)
                     .ok_or_else(|| internal("record of a non-record type"))?;
                 let mut written = Vec::new();
@@ -611,7 +558,7 @@ impl Lowering<'_, '_, '_> {
             }
             ExprKind::RecordUpdate(names) => {
                 let fields = self
-                    .cg
+                    .cx
                     .record_fields(&ty)
                     .ok_or_else(|| internal("update of a non-record type"))?;
                 let base = self.value(kids[0], false)?;
@@ -631,17 +578,14 @@ impl Lowering<'_, '_, '_> {
             ExprKind::Lambda => {
                 // The lambda's binding is lifted like a local function.
                 let binding = kids[0];
-                let instance = self
-                    .cg
-                    .instance(
-                        binding,
-                        &self
-                            .subst
-                            .iter()
-                            .map(|(v, t)| (*v, t.clone()))
-                            .collect::<Vec<_>>(),
-                    )
-                    .map_err(|e| internal(e))?;
+                let instance = self.cx.instance(
+                    binding,
+                    &self
+                        .subst
+                        .iter()
+                        .map(|(v, t)| (*v, t.clone()))
+                        .collect::<Vec<_>>(),
+                );
                 let captures = self.captured_values(binding);
                 Some(self.make_closure(instance, captures, &[])?)
             }
@@ -658,7 +602,7 @@ impl Lowering<'_, '_, '_> {
     /// A new local (always a fresh variable: shadowing creates a new one).
     fn bind_local(&mut self, binding: NodeId, v: Val) {
         if let Some(v) = v {
-            let t = self.b.func.dfg.value_type(v);
+            let t = self.b.value_type(v);
             let var = self.b.declare_var(t);
             self.b.def_var(var, v);
             self.places.insert(binding, Place::Local(var));
@@ -670,7 +614,7 @@ impl Lowering<'_, '_, '_> {
         let then_b = self.b.create_block();
         let else_b = self.b.create_block();
         let done = self.b.create_block();
-        let result = clif_type(ty).map(|t| self.b.append_block_param(done, t));
+        let result = machine_type(ty).map(|t| self.b.append_block_param(done, t));
         self.b.ins().brif(c, then_b, &[], else_b, &[]);
         for (block, branch) in [(then_b, kids.get(1)), (else_b, kids.get(2))] {
             self.switch_to(block);
@@ -679,11 +623,7 @@ impl Lowering<'_, '_, '_> {
                 None => None,
             };
             if !self.filled {
-                let args: Vec<BlockArg> = v
-                    .filter(|_| result.is_some())
-                    .map(BlockArg::Value)
-                    .into_iter()
-                    .collect();
+                let args: Vec<Value> = v.filter(|_| result.is_some()).into_iter().collect();
                 self.b.ins().jump(done, &args);
             }
         }
@@ -694,7 +634,7 @@ impl Lowering<'_, '_, '_> {
     fn for_loop(&mut self, dir: ForDirection, kids: &[NodeId]) -> R<Val> {
         let (var, from, to, body) = (kids[0], kids[1], kids[2], kids[3]);
         let var_ty = self.type_of(var);
-        let t = clif_type(&var_ty).ok_or_else(|| internal("loop variable without a type"))?;
+        let t = machine_type(&var_ty).ok_or_else(|| internal("loop variable without a type"))?;
         let start = self.value(from, false)?;
         let end = self.value(to, false)?;
         // Rotated: one bounds test before the loop, then one `i = end`
@@ -711,9 +651,7 @@ impl Lowering<'_, '_, '_> {
             (ForDirection::Downto, false) => IntCC::UnsignedGreaterThanOrEqual,
         };
         let go = self.b.ins().icmp(cc, start, end);
-        self.b
-            .ins()
-            .brif(go, body_b, &[BlockArg::Value(start)], exit, &[]);
+        self.b.ins().brif(go, body_b, &[start], exit, &[]);
         self.switch_to(body_b);
         self.bind_local(var, Some(i));
         self.expr(body, false)?;
@@ -724,9 +662,7 @@ impl Lowering<'_, '_, '_> {
                 ForDirection::Downto => -1,
             };
             let next = self.b.ins().iadd_imm_s(i, step);
-            self.b
-                .ins()
-                .brif(last, exit, &[], body_b, &[BlockArg::Value(next)]);
+            self.b.ins().brif(last, exit, &[], body_b, &[next]);
         }
         self.switch_to(exit);
         Ok(None)

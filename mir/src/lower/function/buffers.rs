@@ -6,25 +6,24 @@
 //! instance says.
 
 use super::{Lowering, Val, R};
-use crate::internal;
+use crate::ir::{types, IntCC, Residency, Value};
+use crate::lower::internal;
 use crate::runtime_abi as rt;
 use crate::values::elem_size;
 use barewire_model::space::residency_code;
 use barewire_model::MemorySpace;
 use clef_frontend::Span;
 use clef_psg::*;
-use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
 
 impl Lowering<'_, '_, '_> {
-    /// The residency code of the buffer type of `node` (6 when inference
-    /// left the space free).
-    fn space_code(&self, node: NodeId) -> i32 {
-        let ty = self.cg.facts.ty(node).cloned().unwrap_or(Type::Unit);
+    /// The memory space of the buffer type of `node` (`None` when
+    /// inference left the space free).
+    fn space(&self, node: NodeId) -> Option<MemorySpace> {
+        let ty = self.cx.facts.ty(node).cloned().unwrap_or(Type::Unit);
         let ty = ty.map_vars(&|v| self.subst.get(&v).cloned());
         match ty {
-            Type::Buffer(_, m) => residency_code(m.space().and_then(MemorySpace::from_name)),
-            _ => 6,
+            Type::Buffer(_, m) => m.space().and_then(MemorySpace::from_name),
+            _ => None,
         }
     }
 
@@ -40,16 +39,17 @@ impl Lowering<'_, '_, '_> {
         let elem = self.buffer_elem(apply)?;
         let size = self.b.ins().iconst(types::I64, elem_size(&elem) as i64);
         // The placement pass's decision, on the allocation's head node.
-        let head = self.cg.psg.children(apply).first().copied();
-        let placement = head.and_then(|h| self.cg.facts.placement(h).cloned());
-        let code = match &placement {
+        let head = self.cx.psg.children(apply).first().copied();
+        let placement = head.and_then(|h| self.cx.facts.placement(h).cloned());
+        let space = match &placement {
             Some(Placement {
                 space: Some(space), ..
-            }) => residency_code(Some(*space)),
-            _ => self.space_code(apply),
-        } as i64;
-        let code = self.b.ins().iconst(types::I32, code);
-        let loc = self.cg.location(self.cg.psg.span(apply));
+            }) => Some(*space),
+            _ => self.space(apply),
+        };
+        let code = residency_code(space);
+        let code_value = self.b.ins().iconst(types::I32, code as i64);
+        let loc = self.cx.location(self.cx.psg.span(apply));
         let loc = self.string_ptr(&loc)?;
         let arg = self.value(args[0], false)?;
         let f = match b {
@@ -59,14 +59,23 @@ impl Lowering<'_, '_, '_> {
                     // Decided at run time by BAREWire's copy of the rules.
                     let gpu = self.b.ins().iconst(types::I32, i64::from(p.gpu_access));
                     let threshold = self.b.ins().iconst(types::I64, p.large_threshold as i64);
-                    return self.runtime(&rt::BUFFER_NEW_POLICY, &[n, size, gpu, threshold, loc]);
+                    let routine = self.cx.runtime_fn(&rt::BUFFER_NEW_POLICY);
+                    let args = [n, size, gpu, threshold, loc];
+                    return Ok(Some(self.b.ins().buffer_new(
+                        Residency::Policy,
+                        routine,
+                        &args,
+                    )));
                 }
-                return self.runtime(&rt::BUFFER_NEW, &[n, size, code, loc]);
+                let routine = self.cx.runtime_fn(&rt::BUFFER_NEW);
+                let args = [n, size, code_value, loc];
+                let residency = Residency::Space(space, code);
+                return Ok(Some(self.b.ins().buffer_new(residency, routine, &args)));
             }
             Builtin::BufferMigrate => &rt::BUFFER_MIGRATE,
             _ => &rt::BUFFER_COPY,
         };
-        self.runtime(f, &[arg, size, code, loc])
+        self.runtime(f, &[arg, size, code_value, loc])
     }
 
     /// Like `element_address` for arrays (loads and stores at offset 8),
@@ -80,8 +89,7 @@ impl Lowering<'_, '_, '_> {
         span: Span,
     ) -> R<Value> {
         let idx64 = self.b.ins().sextend(types::I64, idx);
-        let flags = MemFlagsData::trusted();
-        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        let len = self.b.ins().load(types::I64, buffer, 0);
         let out = self
             .b
             .ins()
@@ -89,10 +97,10 @@ impl Lowering<'_, '_, '_> {
         // A released or migrated buffer has length 0: its accesses fail
         // here too, and the runtime tells which it was.
         self.check(out, &rt::FAIL_BUFFER_INDEX, &[buffer, idx64, len], span)?;
-        let host = self.b.ins().load(types::I64, flags, buffer, 24);
+        let host = self.b.ins().load(types::I64, buffer, 24);
         let device = self.b.ins().icmp_imm_s(IntCC::Equal, host, 0);
         self.check(device, &rt::FAIL_DEVICE_MEMORY, &[], span)?;
-        let data = self.b.ins().load(types::I64, flags, buffer, 8);
+        let data = self.b.ins().load(types::I64, buffer, 8);
         let offset = self.b.ins().imul_imm_s(idx64, elem_size(elem) as i64);
         let addr = self.b.ins().iadd(data, offset);
         Ok(self.b.ins().iadd_imm_s(addr, -8))
@@ -101,17 +109,16 @@ impl Lowering<'_, '_, '_> {
     /// `buf.Length`: the length header, once the buffer is known to be
     /// live (state 0 at offset 32; a released or migrated buffer fails).
     pub(super) fn buffer_length(&mut self, buffer: Value, span: Span) -> R<Value> {
-        let flags = MemFlagsData::trusted();
-        let state = self.b.ins().load(types::I64, flags, buffer, 32);
+        let state = self.b.ins().load(types::I64, buffer, 32);
         self.check(state, &rt::FAIL_BUFFER_ENDED, &[buffer], span)?;
-        let len = self.b.ins().load(types::I64, flags, buffer, 0);
+        let len = self.b.ins().load(types::I64, buffer, 0);
         Ok(self.b.ins().ireduce(types::I32, len))
     }
 
     /// The end of a `use` scope: release each buffer bound by `use`.
     pub(super) fn dispose(&mut self, bindings: &[NodeId]) -> R<()> {
         for &bnd in bindings.iter().rev() {
-            let is_use = self.cg.psg.binding(bnd).is_some_and(|i| i.is_use);
+            let is_use = self.cx.psg.binding(bnd).is_some_and(|i| i.is_use);
             if !is_use || !matches!(self.type_of(bnd), Type::Buffer(..)) {
                 continue;
             }
@@ -119,8 +126,8 @@ impl Lowering<'_, '_, '_> {
                 continue;
             };
             let buf = self.load_place(place);
-            let name_span = self.cg.psg.binding(bnd).map(|b| b.name_span);
-            let loc = self.cg.location(name_span.unwrap_or(self.cg.psg.span(bnd)));
+            let name_span = self.cx.psg.binding(bnd).map(|b| b.name_span);
+            let loc = self.cx.location(name_span.unwrap_or(self.cx.psg.span(bnd)));
             let loc = self.string_ptr(&loc)?;
             self.runtime(&rt::BUFFER_FREE, &[buf, loc])?;
         }

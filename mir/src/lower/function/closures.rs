@@ -2,27 +2,22 @@
 //! closures (see the crate docs for their layout).
 
 use super::{Lowering, Val, R};
-use crate::runtime_abi as rt;
-use crate::values::clif_type;
-use crate::{internal, Codegen};
+use crate::ir::{types, CallConv, Callee, FuncId, Function, Signature, Value};
+use crate::lower::{internal, Cx};
+use crate::values::machine_type;
 use clef_psg::*;
-use cranelift_codegen::ir::{self, types, BlockArg, InstBuilder, MemFlagsData, Value};
-use cranelift_codegen::Context;
-use cranelift_frontend::FunctionBuilderContext;
-use cranelift_module::FuncId;
 
 /// The entry a closure calls with its `k`-th argument (see
-/// `Codegen::closure_stub`): unpack the environment, then either call the
+/// `Cx::closure_stub`): unpack the environment, then either call the
 /// function (last argument) or return a closure holding one more argument.
 pub(crate) fn lower_closure_stub(
-    cg: &mut Codegen,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
+    cx: &mut Cx,
+    func: &mut Function,
     instance: usize,
     k: usize,
 ) -> R<()> {
-    let shape = cg.closure_shape(instance);
-    super::lower_generated(cg, ctx, fctx, |l, params| {
+    let shape = cx.closure_shape(instance);
+    super::lower_generated(cx, func, |l, params| {
         let env = params[0];
         let arg = params.get(1).copied();
         let stored = shape
@@ -32,15 +27,12 @@ pub(crate) fn lower_closure_stub(
             .flatten();
         let mut values = Vec::new();
         for (i, &t) in stored.enumerate() {
-            values.push(
-                l.b.ins()
-                    .load(t, MemFlagsData::trusted(), env, 8 * (i as i32 + 1)),
-            );
+            values.push(l.b.ins().load(t, env, 8 * (i as i32 + 1)));
         }
         values.extend(arg);
         if k == shape.params.len() {
-            let fref = l.func_ref(l.cg.instances[instance].func);
-            l.b.ins().return_call(fref, &values);
+            let f = l.cx.instances[instance].func;
+            l.b.ins().return_call(Callee::Func(f), &values);
             l.filled = true;
             return Ok(None);
         }
@@ -62,18 +54,18 @@ impl Lowering<'_, '_, '_> {
         // The callee's type variables, as seen from this instance.
         let mut subst: Vec<(TyVar, Type)> =
             self.subst.iter().map(|(v, t)| (*v, t.clone())).collect();
-        for (v, t) in self.cg.facts.types.instantiation(reference) {
+        for (v, t) in self.cx.facts.types.instantiation(reference) {
             subst.retain(|(u, _)| u != v);
             let concrete = t.map_vars(&|u| Some(self.subst.get(&u).cloned().unwrap_or(Type::Unit)));
             subst.push((*v, concrete));
         }
-        self.cg.instance(callee, &subst).map_err(|e| internal(e))
+        Ok(self.cx.instance(callee, &subst))
     }
 
     /// Values of the locals a function captures, as seen from here.
     pub(super) fn captured_values(&mut self, callee: NodeId) -> Vec<Value> {
         let mut values = Vec::new();
-        for c in self.cg.facts.captures(callee).to_vec() {
+        for c in self.cx.facts.captures(callee).to_vec() {
             if let Some(&p) = self.places.get(&c) {
                 values.push(self.load_place(p));
             }
@@ -83,25 +75,25 @@ impl Lowering<'_, '_, '_> {
 
     pub(super) fn apply(&mut self, id: NodeId, kids: &[NodeId], tail: bool) -> R<Val> {
         let (head, args) = (kids[0], &kids[1..]);
-        if let Some(b) = self.cg.psg.builtin(head) {
+        if let Some(b) = self.cx.psg.builtin(head) {
             return self.builtin(id, b, args);
         }
-        if let Some((_, index)) = self.cg.psg.case(head) {
+        if let Some((_, index)) = self.cx.psg.case(head) {
             return self.construct_case(id, index, args).map(Some);
         }
         let callee = self
-            .cg
+            .cx
             .psg
             .definition(head)
             .map(BindingId::node)
-            .filter(|&d| self.cg.psg.binding(d).is_some_and(|b| b.is_function()));
+            .filter(|&d| self.cx.psg.binding(d).is_some_and(|b| b.is_function()));
         let Some(callee) = callee else {
             // A function value: a closure.
             let clo = self.value(head, false)?;
             let fty = self.type_of(head);
             return self.apply_closure(clo, fty, args);
         };
-        let arity = self.cg.psg.binding(callee).map_or(0, |b| b.arity);
+        let arity = self.cx.psg.binding(callee).map_or(0, |b| b.arity);
         let instance = self.instance_for(head, callee)?;
         let mut values = self.captured_values(callee);
         if args.len() < arity {
@@ -128,22 +120,20 @@ impl Lowering<'_, '_, '_> {
         if tail {
             if let Some((me, header)) = self.this {
                 if me == instance {
-                    let args: Vec<BlockArg> = values.into_iter().map(BlockArg::Value).collect();
+                    let args: Vec<Value> = values.into_iter().collect();
                     self.b.ins().jump(header, &args);
                     self.filled = true;
                     return Ok(None);
                 }
             }
         }
-        let func: FuncId = self.cg.instances[instance].func;
-        let fref = self.func_ref(func);
+        let func: FuncId = self.cx.instances[instance].func;
         if tail && self.this.is_some() {
-            self.b.ins().return_call(fref, &values);
+            self.b.ins().return_call(Callee::Func(func), &values);
             self.filled = true;
             return Ok(None);
         }
-        let call = self.b.ins().call(fref, &values);
-        let result = self.b.inst_results(call).first().copied();
+        let result = self.call_func(func, &values);
         if rest.is_empty() {
             return Ok(result);
         }
@@ -162,7 +152,7 @@ impl Lowering<'_, '_, '_> {
         args: &[Val],
     ) -> R<Value> {
         let k = args.len() + 1;
-        let stub = self.cg.closure_stub(instance, k).map_err(|e| internal(e))?;
+        let stub = self.cx.closure_stub(instance, k);
         let stored: Vec<Value> = captures
             .into_iter()
             .chain(args.iter().flatten().copied())
@@ -171,16 +161,11 @@ impl Lowering<'_, '_, '_> {
             .b
             .ins()
             .iconst(types::I64, 8 * (1 + stored.len() as i64));
-        let block = self
-            .runtime(&rt::ALLOC, &[size])?
-            .ok_or_else(|| internal("allocation without a result"))?;
-        let fref = self.func_ref(stub);
-        let entry = self.b.ins().func_addr(types::I64, fref);
-        self.b.ins().store(MemFlagsData::trusted(), entry, block, 0);
+        let block = self.b.ins().alloc(size);
+        let entry = self.b.ins().func_addr(stub);
+        self.b.ins().store(entry, block, 0);
         for (i, v) in stored.into_iter().enumerate() {
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), v, block, 8 * (i as i32 + 1));
+            self.b.ins().store(v, block, 8 * (i as i32 + 1));
         }
         Ok(block)
     }
@@ -214,22 +199,18 @@ impl Lowering<'_, '_, '_> {
 
     /// Call a closure of type `param -> ret` with one argument.
     pub(super) fn call_closure(&mut self, clo: Value, param: &Type, ret: &Type, arg: Val) -> Val {
-        let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
-        sig.params.push(ir::AbiParam::new(types::I64));
-        if let Some(t) = clif_type(param) {
-            sig.params.push(ir::AbiParam::new(t));
-        }
-        if let Some(t) = clif_type(ret) {
-            sig.returns.push(ir::AbiParam::new(t));
-        }
-        let sigref = self.b.import_signature(sig);
-        let entry = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), clo, 0);
+        let mut sig = Signature::new(CallConv::Tail);
+        sig.params.push(types::I64);
+        sig.params.extend(machine_type(param));
+        sig.returns.extend(machine_type(ret));
+        let ret = sig.returns.first().copied();
+        let entry = self.b.ins().load(types::I64, clo, 0);
         let mut call_args = vec![clo];
         call_args.extend(arg);
-        let call = self.b.ins().call_indirect(sigref, entry, &call_args);
+        let call = self
+            .b
+            .ins()
+            .call(Callee::Indirect(sig, entry), ret, &call_args);
         self.b.inst_results(call).first().copied()
     }
 }

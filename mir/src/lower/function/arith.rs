@@ -3,11 +3,12 @@
 //! numeric conversions.
 
 use super::*;
+use crate::ir::Ty;
 
 impl Lowering<'_, '_, '_> {
     /// `x % 2^k` compared with `0` (either order): returns x and 2^k - 1.
     pub(super) fn remainder_test(&self, a: NodeId, b: NodeId) -> Option<(NodeId, i64)> {
-        let psg = self.cg.psg;
+        let psg = self.cx.psg;
         let (rem, zero) = if int_literal(psg, b) == Some(0) {
             (a, b)
         } else {
@@ -40,7 +41,7 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
-        if self.slot_types(t).is_some() || self.cg.union_cases(t).is_some() {
+        if self.slot_types(t).is_some() || self.cx.union_cases(t).is_some() {
             return Ok(Some(match op {
                 Eq => self.equal(t, a, b)?,
                 Ne => {
@@ -164,7 +165,7 @@ impl Lowering<'_, '_, '_> {
         })
     }
 
-    pub(super) fn zero(&mut self, t: types::Type) -> Value {
+    pub(super) fn zero(&mut self, t: Ty) -> Value {
         match t {
             types::F64 => self.b.ins().f64const(0.0),
             types::F32 => self.b.ins().f32const(0.0),
@@ -176,13 +177,13 @@ impl Lowering<'_, '_, '_> {
     /// floats to integers truncate toward zero, saturating at the target's
     /// range (NaN gives 0) where .NET leaves the result unspecified.
     pub(super) fn convert(&mut self, v: Value, from: &Type, to: &Type) -> Value {
-        let ct = clif_type(to).expect("numeric type");
+        let ct = machine_type(to).expect("numeric type");
         let ins = self.b.ins();
         match (from, to) {
             (f, t) if f == t => v,
             (Type::Byte, t) if t.is_integer() => ins.uextend(ct, v),
             (f, t) if f.is_integer() && t.is_integer() => {
-                let (fb, tb) = (clif_type(f).expect("int").bits(), ct.bits());
+                let (fb, tb) = (machine_type(f).expect("int").bits(), ct.bits());
                 if fb < tb {
                     ins.sextend(ct, v)
                 } else {
