@@ -26,6 +26,7 @@ fn emitted_codes() -> BTreeSet<String> {
         "frontend/src",
         "psg/src",
         "passes/src",
+        "mir/src",
         "codegen/src",
         "clefc/src",
     ]
