@@ -32,17 +32,30 @@ struct TargetArgs {
     /// Buffers larger than this many bytes prefer far (CXL) memory.
     #[arg(long, value_name = "BYTES", default_value_t = 512 << 20)]
     large_threshold: u64,
+    /// Optimisation level: 0 turns the MIR optimisations off (inlining,
+    /// devirtualisation, scalar replacement); 1, the default, runs them.
+    #[arg(short = 'O', value_name = "LEVEL", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
+    opt_level: u8,
+}
+
+/// What the command line asks of the pipeline.
+struct Options {
+    placement: PlacementOptions,
+    optimise: bool,
 }
 
 impl TargetArgs {
-    /// The placement options, or the usage error (exit code 2).
-    fn options(&self) -> Result<PlacementOptions, ExitCode> {
+    /// The compilation options, or the usage error (exit code 2).
+    fn options(&self) -> Result<Options, ExitCode> {
         match barewire::platform::Platform::from_argument(&self.platform) {
-            Ok(platform) => Ok(PlacementOptions {
-                platform,
-                config: barewire::placement::PlacementConfig {
-                    large_threshold: self.large_threshold,
+            Ok(platform) => Ok(Options {
+                placement: PlacementOptions {
+                    platform,
+                    config: barewire::placement::PlacementConfig {
+                        large_threshold: self.large_threshold,
+                    },
                 },
+                optimise: self.opt_level > 0,
             }),
             Err(e) => {
                 eprintln!("error: --platform: {e}");
@@ -352,7 +365,7 @@ fn default_output(file: &Path) -> PathBuf {
 fn compile_file(
     file: &Path,
     goal: Goal,
-    options: &PlacementOptions,
+    options: &Options,
 ) -> Result<(SourceFile, Compilation), ExitCode> {
     if file.is_dir() {
         eprintln!(
@@ -378,7 +391,7 @@ fn compile_file(
         .file_stem()
         .map(|s| capitalize(&s.to_string_lossy()))
         .unwrap_or_else(|| "Program".into());
-    let c = pipeline::compile_for(&src, &module, goal, options);
+    let c = pipeline::compile_with(&src, &module, goal, &options.placement, options.optimise);
     eprint!("{}", src.render(&c.diagnostics));
     if let Some(bug) = &c.internal {
         eprintln!("{bug}");
@@ -394,7 +407,7 @@ fn capitalize(s: &str) -> String {
 
 /// `clefc interp`: check the program, then run its PSG in the
 /// interpreter; the exit code is the program's.
-fn interpret(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {
+fn interpret(file: &Path, args: &[String], options: &Options) -> ExitCode {
     let (src, c) = match compile_file(file, Goal::Analyse, options) {
         Ok(r) => r,
         Err(code) => return code,
@@ -407,7 +420,7 @@ fn interpret(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCo
     ExitCode::from(code as u8)
 }
 
-fn run(file: &Path, args: &[String], options: &PlacementOptions) -> ExitCode {
+fn run(file: &Path, args: &[String], options: &Options) -> ExitCode {
     let (src, c) = match compile_file(file, Goal::Object, options) {
         Ok(r) => r,
         Err(code) => return code,

@@ -92,7 +92,18 @@ pub fn compile_for(
     goal: Goal,
     placement: &PlacementOptions,
 ) -> Compilation {
-    let mut c = compile_stages(file, module_name, goal, placement);
+    compile_with(file, module_name, goal, placement, true)
+}
+
+/// `compile_for`, with the MIR optimisations on or off (`-O0`).
+pub fn compile_with(
+    file: &SourceFile,
+    module_name: &str,
+    goal: Goal,
+    placement: &PlacementOptions,
+    optimise: bool,
+) -> Compilation {
+    let mut c = compile_stages(file, module_name, goal, placement, optimise);
     c.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     c
 }
@@ -102,6 +113,7 @@ fn compile_stages(
     module_name: &str,
     goal: Goal,
     placement: &PlacementOptions,
+    optimise: bool,
 ) -> Compilation {
     let mut c = Compilation {
         outcome: None,
@@ -198,7 +210,7 @@ fn compile_stages(
         }
         Goal::Emit(Stage::Mir | Stage::Clif) | Goal::Object => {
             let t = Instant::now();
-            let program = match clef_mir::lower(&psg, &facts, file) {
+            let mut program = match clef_mir::lower(&psg, &facts, file) {
                 Ok(p) => p,
                 Err(bug) => {
                     c.internal = Some(bug);
@@ -212,6 +224,17 @@ fn compile_stages(
                 }
             }
             c.timings.push(("mir", t.elapsed()));
+            if optimise {
+                let t = Instant::now();
+                clef_mir::opt::optimise(&mut program);
+                if cfg!(debug_assertions) {
+                    if let Err(e) = clef_mir::verify::program(&program) {
+                        c.internal = Some(InternalError::new("MIR verification after optimisation", e));
+                        return c;
+                    }
+                }
+                c.timings.push(("optimise", t.elapsed()));
+            }
             if goal == Goal::Emit(Stage::Mir) {
                 c.outcome = Some(Outcome::Emitted(clef_mir::print::program(&program, file)));
                 return c;

@@ -528,3 +528,94 @@ impl Program {
         self.functions.iter().find(|g| g.id == f)
     }
 }
+
+impl InstKind {
+    /// The values this instruction reads, for rewriting.
+    pub fn operands_mut(&mut self) -> Vec<&mut Value> {
+        use InstKind::*;
+        match self {
+            Iconst(..) | F32const(_) | F64const(_) | StackAddr(..) | DataAddr(_) | FuncAddr(_)
+            | UseVar(_) => vec![],
+            Binary(_, a, b) | Icmp(_, a, b) | Fcmp(_, a, b) | Store(a, b, _) => vec![a, b],
+            BinaryImm(_, a, _)
+            | Unary(_, a)
+            | Convert(_, _, a)
+            | IcmpImm(_, a, _)
+            | Load(_, a, _)
+            | Alloc(_, a)
+            | DefVar(_, a) => vec![a],
+            BufferNew(_, _, args) => args.iter_mut().collect(),
+            Call(c, args) => {
+                let mut v: Vec<&mut Value> = args.iter_mut().collect();
+                if let Callee::Indirect(_, p) = c {
+                    v.push(p);
+                }
+                v
+            }
+        }
+    }
+}
+
+impl Terminator {
+    /// The values this terminator reads, for rewriting.
+    pub fn operands_mut(&mut self) -> Vec<&mut Value> {
+        match self {
+            Terminator::Jump(_, a) | Terminator::Return(a) => a.iter_mut().collect(),
+            Terminator::Brif(c, _, ta, _, ea) => {
+                let mut v = vec![c];
+                v.extend(ta.iter_mut());
+                v.extend(ea.iter_mut());
+                v
+            }
+            Terminator::TailCall(c, args) => {
+                let mut v: Vec<&mut Value> = args.iter_mut().collect();
+                if let Callee::Indirect(_, p) = c {
+                    v.push(p);
+                }
+                v
+            }
+            Terminator::Trap => vec![],
+        }
+    }
+
+    /// The blocks this terminator can transfer to, for rewriting.
+    pub fn targets_mut(&mut self) -> Vec<(&mut Block, &mut Vec<Value>)> {
+        match self {
+            Terminator::Jump(b, a) => vec![(b, a)],
+            Terminator::Brif(_, t, ta, e, ea) => vec![(t, ta), (e, ea)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Function {
+    /// Replace every read of a value by another (after following chains).
+    pub fn replace_uses(&mut self, map: &std::collections::HashMap<Value, Value>) {
+        if map.is_empty() {
+            return;
+        }
+        let resolve = |mut v: Value| {
+            let mut steps = 0;
+            while let Some(&w) = map.get(&v) {
+                v = w;
+                steps += 1;
+                if steps > map.len() {
+                    break;
+                }
+            }
+            v
+        };
+        for inst in &mut self.insts {
+            for v in inst.kind.operands_mut() {
+                *v = resolve(*v);
+            }
+        }
+        for b in &mut self.blocks {
+            if let Some(t) = &mut b.term {
+                for v in t.operands_mut() {
+                    *v = resolve(*v);
+                }
+            }
+        }
+    }
+}

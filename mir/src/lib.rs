@@ -8,6 +8,7 @@
 
 pub mod builder;
 pub mod ir;
+pub mod opt;
 mod lower;
 pub mod print;
 pub mod runtime_abi;

@@ -1,0 +1,241 @@
+//! Block merging and value forwarding, so later passes see where a value
+//! comes from:
+//! * a block whose only predecessor jumps to it is part of that block;
+//! * a block parameter that receives the same value on every incoming
+//!   edge (or itself, round a loop) is that value;
+//! * a variable written once, where the write dominates every read, is
+//!   the written value at each read; a read after a write in the same
+//!   block is the value written last.
+//!
+//! Lowering makes both everywhere: every function's parameters go through
+//! a loop header (for self tail calls) and into variables, and every `let`
+//! is a variable. After inlining, the caller's arguments then flow
+//! straight to their uses.
+//!
+//! * a write of a variable that nothing reads is dropped.
+//!
+//! Invariant kept: only reads are rewritten and only unread writes are
+//! dropped; dead instructions stay until the back end drops them.
+
+use crate::ir::*;
+use crate::verify::dominators;
+use std::collections::HashMap;
+
+/// Run both forwardings to a fixed point; returns how many values were
+/// forwarded.
+pub fn run(f: &mut Function) -> usize {
+    let mut total = 0;
+    loop {
+        let n = merge_blocks(f) + forward_params(f) + forward_vars(f) + dead_writes(f);
+        total += n;
+        if n == 0 {
+            return total;
+        }
+    }
+}
+
+/// Writes of variables nothing reads are removed (forwarding leaves them).
+fn dead_writes(f: &mut Function) -> usize {
+    let mut read = vec![false; f.vars.len()];
+    for &b in &f.layout {
+        for &i in &f.block(b).insts {
+            if let InstKind::UseVar(v) = f.inst(i).kind {
+                read[v.index()] = true;
+            }
+        }
+    }
+    let mut n = 0;
+    for b in f.layout.clone() {
+        let insts = std::mem::take(&mut f.blocks[b.index()].insts);
+        let kept: Vec<Inst> = insts
+            .into_iter()
+            .filter(|&i| match f.insts[i.index()].kind {
+                InstKind::DefVar(v, _) if !read[v.index()] => {
+                    n += 1;
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        f.blocks[b.index()].insts = kept;
+    }
+    n
+}
+
+/// A block that jumps to a block with no other predecessor absorbs it
+/// (its parameters become the jump's arguments). Inlining leaves such
+/// chains at every call it replaces.
+fn merge_blocks(f: &mut Function) -> usize {
+    let entry = f.entry();
+    let mut preds: HashMap<Block, usize> = HashMap::new();
+    for &b in &f.layout {
+        if let Some(t) = &f.block(b).term {
+            for (s, _) in t.successors() {
+                *preds.entry(s).or_default() += 1;
+            }
+        }
+    }
+    let mut map = HashMap::new();
+    let mut gone = std::collections::HashSet::new();
+    for b in f.layout.clone() {
+        if gone.contains(&b) {
+            continue;
+        }
+        while let Some(Terminator::Jump(c, args)) = f.block(b).term.clone() {
+            if c == b || Some(c) == entry || preds.get(&c) != Some(&1) || gone.contains(&c) {
+                break;
+            }
+            for (&p, &a) in f.block(c).params.iter().zip(&args) {
+                map.insert(p, a);
+            }
+            let moved = std::mem::take(&mut f.blocks[c.index()].insts);
+            f.blocks[b.index()].insts.extend(moved);
+            f.blocks[b.index()].term = f.blocks[c.index()].term.take();
+            f.blocks[c.index()].params.clear();
+            gone.insert(c);
+        }
+    }
+    if gone.is_empty() {
+        return 0;
+    }
+    f.layout.retain(|b| !gone.contains(b));
+    f.replace_uses(&map);
+    gone.len()
+}
+
+fn forward_params(f: &mut Function) -> usize {
+    let entry = f.entry();
+    // Incoming arguments of each block's parameters.
+    let mut incoming: HashMap<Block, Vec<Vec<Value>>> = HashMap::new();
+    for &b in &f.layout {
+        if let Some(t) = &f.block(b).term {
+            for (s, args) in t.successors() {
+                incoming.entry(s).or_default().push(args.to_vec());
+            }
+        }
+    }
+    let mut map = HashMap::new();
+    let mut removed: Vec<(Block, usize)> = Vec::new();
+    for &b in &f.layout {
+        if Some(b) == entry {
+            continue;
+        }
+        let Some(edges) = incoming.get(&b) else { continue };
+        for (k, &p) in f.block(b).params.iter().enumerate() {
+            let mut same: Option<Value> = None;
+            let mut ok = true;
+            for args in edges {
+                let a = args[k];
+                if a == p {
+                    continue;
+                }
+                match same {
+                    None => same = Some(a),
+                    Some(s) if s == a => {}
+                    Some(_) => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if let (true, Some(s)) = (ok, same) {
+                map.insert(p, s);
+                removed.push((b, k));
+            }
+        }
+    }
+    if map.is_empty() {
+        return 0;
+    }
+    // Drop the parameters (highest index first) and their arguments.
+    removed.sort_by(|a, b| b.1.cmp(&a.1));
+    for &(b, k) in &removed {
+        f.blocks[b.index()].params.remove(k);
+        for pb in f.layout.clone() {
+            if let Some(t) = &mut f.blocks[pb.index()].term {
+                for (target, args) in t.targets_mut() {
+                    if *target == b {
+                        args.remove(k);
+                    }
+                }
+            }
+        }
+    }
+    // Renumber the remaining parameters' positions.
+    for &b in &f.layout {
+        for (k, &p) in f.blocks[b.index()].params.clone().iter().enumerate() {
+            f.values[p.index()].def = ValueDef::Param(b, k);
+        }
+    }
+    let n = map.len();
+    f.replace_uses(&map);
+    n
+}
+
+fn forward_vars(f: &mut Function) -> usize {
+    let mut defs: Vec<Vec<(Block, usize, Value)>> = vec![Vec::new(); f.vars.len()];
+    let mut reads: Vec<Vec<(Block, usize, Inst)>> = vec![Vec::new(); f.vars.len()];
+    for &b in &f.layout {
+        for (k, &i) in f.block(b).insts.iter().enumerate() {
+            match f.inst(i).kind {
+                InstKind::DefVar(var, v) => defs[var.index()].push((b, k, v)),
+                InstKind::UseVar(var) => reads[var.index()].push((b, k, i)),
+                _ => {}
+            }
+        }
+    }
+    let idom = dominators(f);
+    let dominates = |a: Block, mut b: Block| loop {
+        if a == b {
+            return true;
+        }
+        match idom.get(&b) {
+            Some(&d) if d != b => b = d,
+            _ => return false,
+        }
+    };
+    let mut map = HashMap::new();
+    // A read after a write in the same block reads what was written.
+    for &b in &f.layout {
+        let mut last: HashMap<Var, Value> = HashMap::new();
+        for &i in &f.block(b).insts {
+            match f.inst(i).kind {
+                InstKind::DefVar(var, v) => {
+                    last.insert(var, v);
+                }
+                InstKind::UseVar(var) => {
+                    if let (Some(&v), Some(r)) = (last.get(&var), f.inst(i).result) {
+                        map.insert(r, v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (var, d) in defs.iter().enumerate() {
+        let [(db, dk, value)] = d.as_slice() else { continue };
+        if !idom.contains_key(db) {
+            continue;
+        }
+        for &(rb, rk, i) in &reads[var] {
+            let after = if rb == *db { rk > *dk } else { idom.contains_key(&rb) && dominates(*db, rb) };
+            if after {
+                if let Some(r) = f.inst(i).result {
+                    map.insert(r, *value);
+                }
+            }
+        }
+    }
+    // Reads now forwarded are removed, so the next round does not count them.
+    let forwarded: std::collections::HashSet<Value> = map.keys().copied().collect();
+    for &b in &f.layout.clone() {
+        let insts = std::mem::take(&mut f.blocks[b.index()].insts);
+        f.blocks[b.index()].insts = insts
+            .into_iter()
+            .filter(|&i| !f.insts[i.index()].result.is_some_and(|r| forwarded.contains(&r)))
+            .collect();
+    }
+    let n = map.len();
+    f.replace_uses(&map);
+    n
+}
