@@ -229,7 +229,8 @@ fn compile_stages(
                 clef_mir::opt::optimise(&mut program);
                 if cfg!(debug_assertions) {
                     if let Err(e) = clef_mir::verify::program(&program) {
-                        c.internal = Some(InternalError::new("MIR verification after optimisation", e));
+                        c.internal =
+                            Some(InternalError::new("MIR verification after optimisation", e));
                         return c;
                     }
                 }

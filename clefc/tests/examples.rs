@@ -1,6 +1,7 @@
-//! Builds every program in `examples/` with the real `clefc` binary, runs
-//! the executable, and checks its stdout (`NAME.stdout`) and exit code
-//! (`NAME.exitcode`, default 0).
+//! Builds every program in `examples/` with the real `clefc` binary, with
+//! the MIR optimisations and without them (`-O0`), runs the executable,
+//! and checks its stdout (`NAME.stdout`) and exit code (`NAME.exitcode`,
+//! default 0): both builds must print what F# prints.
 
 mod common;
 
@@ -17,18 +18,21 @@ fn examples_build_run_and_print_what_they_should() {
     );
     let mut failures = Vec::new();
     for src in &examples {
-        let name = common::stem(src);
-        let exe = out_dir.path().join(&name);
-        let build = common::clefc_build(src, &exe);
-        if !build.status.success() {
-            failures.push(format!(
-                "{name}: build failed:\n{}",
-                String::from_utf8_lossy(&build.stderr)
-            ));
-            continue;
+        for level in ["-O1", "-O0"] {
+            let name = common::stem(src);
+            let exe = out_dir.path().join(format!("{name}{level}"));
+            let build = common::clefc_build_with(src, &exe, &[level]);
+            if !build.status.success() {
+                failures.push(format!(
+                    "{name} {level}: build failed:\n{}",
+                    String::from_utf8_lossy(&build.stderr)
+                ));
+                continue;
+            }
+            let run = Command::new(&exe).output().expect("run the example");
+            let problems = common::check_run(&name, src, &run);
+            failures.extend(problems.into_iter().map(|p| format!("{level}: {p}")));
         }
-        let run = Command::new(&exe).output().expect("run the example");
-        failures.extend(common::check_run(&name, src, &run));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

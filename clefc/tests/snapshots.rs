@@ -50,7 +50,16 @@ const CLIF_EXAMPLES: [&str; 12] = [
     "gpu_unified_view",
 ];
 
-/// Every example's PSG and types; the CLIF of the chosen few. (Tokens and
+/// Examples whose optimised MIR is kept: closures applied where they are
+/// built, records and tuples taken apart, matches, placed buffers.
+const MIR_EXAMPLES: [&str; 4] = [
+    "closures",
+    "records",
+    "tuples_and_matching",
+    "use_scoped_buffers",
+];
+
+/// Every example's PSG and types; the MIR and CLIF of the chosen few. (Tokens and
 /// syntax trees are checked per phase in `phases.rs`.)
 #[test]
 fn example_stages() {
@@ -66,6 +75,9 @@ fn example_stages() {
         let name = common::stem(path);
         let src = load(path, "examples");
         let mut stages = vec![("psg", Stage::Psg), ("types", Stage::Types)];
+        if MIR_EXAMPLES.contains(&name.as_str()) {
+            stages.push(("mir", Stage::Mir));
+        }
         if CLIF_EXAMPLES.contains(&name.as_str()) {
             stages.push(("clif", Stage::Clif));
         }

@@ -8,8 +8,8 @@
 
 pub mod builder;
 pub mod ir;
-pub mod opt;
 mod lower;
+pub mod opt;
 pub mod print;
 pub mod runtime_abi;
 pub mod values;

@@ -27,8 +27,14 @@ pub fn stem(p: &Path) -> String {
 
 /// `clefc build SRC -o EXE` with the real binary.
 pub fn clefc_build(src: &Path, exe: &Path) -> std::process::Output {
+    clefc_build_with(src, exe, &[])
+}
+
+/// `clefc build` with extra flags (`-O0`).
+pub fn clefc_build_with(src: &Path, exe: &Path, flags: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_clefc"))
         .arg("build")
+        .args(flags)
         .arg(src)
         .arg("-o")
         .arg(exe)

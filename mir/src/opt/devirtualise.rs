@@ -45,8 +45,12 @@ fn function(f: &mut Function, sig_of: impl Fn(FuncId) -> Signature) -> usize {
         }
     }
     let direct = |f: &Function, c: &Callee, args: &[Value]| -> Option<FuncId> {
-        let Callee::Indirect(sig, e) = c else { return None };
-        let Some(InstKind::Load(Ty::I64, clo, 0)) = def_inst(f, *e) else { return None };
+        let Callee::Indirect(sig, e) = c else {
+            return None;
+        };
+        let Some(InstKind::Load(Ty::I64, clo, 0)) = def_inst(f, *e) else {
+            return None;
+        };
         if args.first() != Some(clo) {
             return None;
         }

@@ -2,8 +2,9 @@
 //! the function's blocks.
 //!
 //! * Candidates: functions defined in the program (not `main`), of at
-//!   most [`MAX_CALLEE`] instructions, that do not call themselves (a self
-//!   tail call is already a loop inside the function and does not count).
+//!   most [`MAX_CALLEE`] instructions, without loops (a branch back to an
+//!   earlier block: such a function's time is in its loop, not in the
+//!   call), that do not call themselves.
 //! * At a call instruction the block is split: the copy's returns jump to
 //!   the continuation with the result, and a tail call in the copy becomes
 //!   a call followed by that jump (the original call was not in tail
@@ -45,6 +46,21 @@ fn is_candidate(program: &Program, f: &Function) -> bool {
         return false;
     }
     let Some(entry) = f.entry() else { return false };
+    // A function with a loop spends its time in the loop, not in the
+    // call; copying the loop into a caller only moves it (and can leave
+    // it worse aligned).
+    let position: HashMap<Block, usize> =
+        f.layout.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    let has_loop = f.layout.iter().any(|&b| {
+        f.block(b).term.as_ref().is_some_and(|t| {
+            t.successors()
+                .iter()
+                .any(|(s, _)| position.get(s).is_some_and(|&p| p <= position[&b]))
+        })
+    });
+    if has_loop {
+        return false;
+    }
     let calls_self = |c: &Callee| matches!(c, Callee::Func(g) if *g == f.id);
     f.layout.iter().all(|&b| {
         let data = f.block(b);
@@ -75,14 +91,17 @@ fn inline_into(f: &mut Function, candidates: &HashMap<FuncId, Function>) -> usiz
         if f.size() > MAX_CALLER {
             break;
         }
-        let site = f.block(b).insts.iter().enumerate().find_map(|(k, &i)| {
-            match &f.inst(i).kind {
+        let site = f
+            .block(b)
+            .insts
+            .iter()
+            .enumerate()
+            .find_map(|(k, &i)| match &f.inst(i).kind {
                 InstKind::Call(Callee::Func(g), _) if *g != f.id && candidates.contains_key(g) => {
                     Some((Site::Inst(b, k), *g))
                 }
                 _ => None,
-            }
-        });
+            });
         let site = site.or_else(|| match &f.block(b).term {
             Some(Terminator::TailCall(Callee::Func(g), _))
                 if *g != f.id && candidates.contains_key(g) =>
@@ -168,7 +187,11 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> Option<Block> {
         }
         for &ci in &callee.block(cb).insts {
             let data = callee.inst(ci);
-            let ni = f.new_inst(data.kind.clone(), data.result.map(|r| callee.value_type(r)), data.span);
+            let ni = f.new_inst(
+                data.kind.clone(),
+                data.result.map(|r| callee.value_type(r)),
+                data.span,
+            );
             if let (Some(r), Some(nr)) = (data.result, f.inst(ni).result) {
                 values.insert(r, nr);
             }

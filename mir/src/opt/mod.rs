@@ -22,9 +22,9 @@
 //! stored in it).
 
 mod devirtualise;
-mod simplify;
 mod inline;
 mod scalar;
+mod simplify;
 
 use crate::ir::*;
 

@@ -49,9 +49,10 @@ pub fn run(f: &mut Function) -> usize {
                     }
                 }
                 InstKind::DefVar(var, v) => var_defs.entry(*var).or_default().push(*v),
-                InstKind::UseVar(var) => {
-                    var_reads.entry(*var).or_default().push(data.result.expect("read"))
-                }
+                InstKind::UseVar(var) => var_reads
+                    .entry(*var)
+                    .or_default()
+                    .push(data.result.expect("read")),
                 _ => {}
             }
         }
@@ -70,7 +71,10 @@ pub fn run(f: &mut Function) -> usize {
         let aggregates: HashSet<Value> = size
             .keys()
             .copied()
-            .chain(vars.iter().flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()))
+            .chain(
+                vars.iter()
+                    .flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()),
+            )
             .collect();
         let mut failed_vars: HashSet<Var> = HashSet::new();
         for &v in &vars {
@@ -99,7 +103,10 @@ pub fn run(f: &mut Function) -> usize {
     let aggregates: Vec<Value> = size
         .keys()
         .copied()
-        .chain(vars.iter().flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()))
+        .chain(
+            vars.iter()
+                .flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()),
+        )
         .collect();
     // Groups: aggregates and variables connected by writes and reads.
     let mut parent: HashMap<Node, Node> = HashMap::new();
@@ -162,7 +169,11 @@ pub fn run(f: &mut Function) -> usize {
                 bad.insert(g);
                 continue;
             }
-            let e = group_fields.entry(g).or_default().entry(off).or_insert(Some(t));
+            let e = group_fields
+                .entry(g)
+                .or_default()
+                .entry(off)
+                .or_insert(Some(t));
             if *e != Some(t) {
                 *e = None;
                 bad.insert(g);
@@ -203,7 +214,11 @@ pub fn run(f: &mut Function) -> usize {
         }
     }
     let field = |fv: &HashMap<Node, Vec<(i32, Var)>>, n: Node, off: i32| -> Var {
-        fv[&n].iter().find(|(o, _)| *o == off).expect("a known field").1
+        fv[&n]
+            .iter()
+            .find(|(o, _)| *o == off)
+            .expect("a known field")
+            .1
     };
     let mut removed = 0;
     for b in f.layout.clone() {

@@ -120,7 +120,9 @@ fn forward_params(f: &mut Function) -> usize {
         if Some(b) == entry {
             continue;
         }
-        let Some(edges) = incoming.get(&b) else { continue };
+        let Some(edges) = incoming.get(&b) else {
+            continue;
+        };
         for (k, &p) in f.block(b).params.iter().enumerate() {
             let mut same: Option<Value> = None;
             let mut ok = true;
@@ -213,12 +215,18 @@ fn forward_vars(f: &mut Function) -> usize {
         }
     }
     for (var, d) in defs.iter().enumerate() {
-        let [(db, dk, value)] = d.as_slice() else { continue };
+        let [(db, dk, value)] = d.as_slice() else {
+            continue;
+        };
         if !idom.contains_key(db) {
             continue;
         }
         for &(rb, rk, i) in &reads[var] {
-            let after = if rb == *db { rk > *dk } else { idom.contains_key(&rb) && dominates(*db, rb) };
+            let after = if rb == *db {
+                rk > *dk
+            } else {
+                idom.contains_key(&rb) && dominates(*db, rb)
+            };
             if after {
                 if let Some(r) = f.inst(i).result {
                     map.insert(r, *value);
@@ -232,7 +240,11 @@ fn forward_vars(f: &mut Function) -> usize {
         let insts = std::mem::take(&mut f.blocks[b.index()].insts);
         f.blocks[b.index()].insts = insts
             .into_iter()
-            .filter(|&i| !f.insts[i.index()].result.is_some_and(|r| forwarded.contains(&r)))
+            .filter(|&i| {
+                !f.insts[i.index()]
+                    .result
+                    .is_some_and(|r| forwarded.contains(&r))
+            })
             .collect();
     }
     let n = map.len();

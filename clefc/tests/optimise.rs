@@ -1,0 +1,106 @@
+//! The MIR optimisations fire where they should, and change nothing a
+//! program can observe. Each test compiles a small program to MIR with
+//! and without them (`-O0`) and looks at one function's instructions;
+//! the examples test runs every example both ways.
+
+use clef_frontend::SourceFile;
+use clefc::pipeline::{compile_with, Goal, Outcome, PlacementOptions, Stage};
+
+/// The MIR text of the function whose header mentions `title`.
+fn mir_of(src: &str, title: &str, optimise: bool) -> String {
+    let file = SourceFile::new("test.clef", src);
+    let c = compile_with(
+        &file,
+        "Test",
+        Goal::Emit(Stage::Mir),
+        &PlacementOptions::default(),
+        optimise,
+    );
+    let Some(Outcome::Emitted(text)) = c.outcome else {
+        panic!("no MIR: {}", file.render(&c.diagnostics));
+    };
+    let start = text
+        .find(&format!("; {title}"))
+        .unwrap_or_else(|| panic!("no function `{title}` in:\n{text}"));
+    let rest = &text[start..];
+    let end = rest[1..].find("\n; ").map_or(rest.len(), |e| e + 1);
+    rest[..end].to_string()
+}
+
+fn count(text: &str, needle: &str) -> usize {
+    text.lines().filter(|l| l.contains(needle)).count()
+}
+
+#[test]
+fn a_small_helper_is_inlined_into_its_loop() {
+    let src = "module T\nlet sq (x: float) = x * x\nlet total n =\n    let mutable s = 0.0\n    for i in 1 .. n do\n        s <- s + sq (float i)\n    s\nprintfn \"%f\" (total 10)\n";
+    let before = mir_of(src, "total", false);
+    let after = mir_of(src, "total", true);
+    assert_eq!(count(&before, "call fn"), 1, "{before}");
+    assert_eq!(count(&after, "call fn"), 0, "{after}");
+    assert_eq!(count(&after, "fmul"), 1, "{after}");
+}
+
+#[test]
+fn a_tuple_taken_apart_at_once_is_never_allocated() {
+    let src = "module T\nlet f (a: float) (b: float) =\n    let dx, dy, dz = a - b, a + b, a * b\n    dx + dy + dz\nprintfn \"%f\" (f 1.0 2.0)\n";
+    assert_eq!(count(&mir_of(src, "f :", false), "alloc collected"), 1);
+    let after = mir_of(src, "f :", true);
+    assert_eq!(count(&after, "alloc collected"), 0, "{after}");
+    assert_eq!(count(&after, "load"), 0, "{after}");
+}
+
+#[test]
+fn a_record_updated_in_a_loop_lives_in_variables() {
+    let src = "module T\ntype S = { X: int; N: int64 }\nlet run () =\n    let mutable r = { X = 0; N = 0L }\n    for i in 1 .. 100 do\n        r <- { r with X = r.X + 1; N = r.N + int64 i }\n    r.X, r.N\nprintfn \"%A\" (run ())\n";
+    assert_eq!(count(&mir_of(src, "run", false), "alloc collected"), 3);
+    let after = mir_of(src, "run", true);
+    // Only the returned tuple escapes.
+    assert_eq!(count(&after, "alloc collected"), 1, "{after}");
+}
+
+#[test]
+fn a_closure_applied_where_it_is_built_is_a_direct_computation() {
+    let src = "module T\nlet run n =\n    let mutable s = 0\n    for i in 0 .. n do\n        let add = fun x -> x + i\n        s <- s + add 3\n    s\nprintfn \"%d\" (run 10)\n";
+    let before = mir_of(src, "run", false);
+    assert_eq!(count(&before, "call fn"), 1, "{before}");
+    let after = mir_of(src, "run", true);
+    assert_eq!(count(&after, "call"), 0, "{after}");
+    assert_eq!(count(&after, "alloc"), 0, "{after}");
+}
+
+#[test]
+fn a_composition_of_fresh_closures_is_devirtualised_and_inlined() {
+    let src = "module T
+let adder (k: int) = fun (x: int) -> x + k
+let scale (k: int) (x: int) = x * k
+let run n =
+    let mutable s = 0
+    for i in 0 .. n do
+        let h = adder i >> scale 3
+        s <- s + h (i % 7)
+    s
+printfn \"%d\" (run 10)
+";
+    let before = mir_of(src, "run", false);
+    assert!(count(&before, "call indirect") >= 1, "{before}");
+    assert!(count(&before, "alloc collected") >= 2, "{before}");
+    let after = mir_of(src, "run", true);
+    assert_eq!(count(&after, "call"), 0, "{after}");
+    assert_eq!(count(&after, "alloc"), 0, "{after}");
+}
+
+#[test]
+fn a_closure_that_escapes_is_kept() {
+    let src = "module T\nlet adder k = fun x -> x + k\nlet fs = [ adder 1; adder 2 ]\nprintfn \"%d\" (List.sum (List.map (fun f -> f 10) fs))\n";
+    let after = mir_of(src, "adder", true);
+    assert_eq!(count(&after, "alloc collected"), 1, "{after}");
+}
+
+#[test]
+fn functions_with_loops_and_recursive_functions_are_not_inlined() {
+    let src = "module T\nlet rec fib n = if n < 2 then n else fib (n - 1) + fib (n - 2)\nlet sum n =\n    let mutable s = 0\n    for i in 1 .. n do\n        s <- s + i\n    s\nprintfn \"%d %d\" (fib 10) (sum 10)\n";
+    let init = mir_of(src, "module initialisation", true);
+    assert!(init.contains("clef_fib"), "{init}");
+    assert!(init.contains("clef_sum"), "{init}");
+}
