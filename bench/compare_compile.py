@@ -18,7 +18,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMING_RE = re.compile(r"^\s*([\w+-]+):\s+([0-9.]+) ms\s*$")
-STAGES = ["lex+layout", "parse", "psg", "passes", "placement", "coherency", "cranelift", "link"]
+STAGES = ["lex+layout", "parse", "psg", "passes", "placement", "coherency", "mir", "optimise", "cranelift", "link"]
 RUNS = int(os.environ.get("RUNS", "3"))
 
 

@@ -19,12 +19,12 @@
 //! group is replaced whole or not at all.
 
 use crate::ir::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Largest aggregate replaced, in 8-byte slots.
 const MAX_SLOTS: i64 = 16;
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 enum Node {
     Value(Value),
     Var(Var),
@@ -34,9 +34,9 @@ enum Node {
 /// of allocations removed.
 pub fn run(f: &mut Function) -> usize {
     // Sizes of allocations with a constant size.
-    let mut size: HashMap<Value, i64> = HashMap::new();
-    let mut var_defs: HashMap<Var, Vec<Value>> = HashMap::new();
-    let mut var_reads: HashMap<Var, Vec<Value>> = HashMap::new();
+    let mut size: BTreeMap<Value, i64> = BTreeMap::new();
+    let mut var_defs: BTreeMap<Var, Vec<Value>> = BTreeMap::new();
+    let mut var_reads: BTreeMap<Var, Vec<Value>> = BTreeMap::new();
     for &b in &f.layout {
         for &i in &f.block(b).insts {
             let data = f.inst(i);
@@ -61,7 +61,7 @@ pub fn run(f: &mut Function) -> usize {
         return 0;
     }
     // Optimistic sets, shrunk to a fixed point.
-    let mut vars: HashSet<Var> = var_defs
+    let mut vars: BTreeSet<Var> = var_defs
         .keys()
         .copied()
         .filter(|v| f.vars[v.index()] == Ty::I64)
@@ -141,7 +141,8 @@ pub fn run(f: &mut Function) -> usize {
     let mut group_fields: HashMap<Node, HashMap<i32, Option<Ty>>> = HashMap::new();
     let mut bad: HashSet<Node> = HashSet::new();
     let mut members: HashMap<Node, Vec<Node>> = HashMap::new();
-    let nodes: Vec<Node> = parent.keys().copied().collect();
+    let mut nodes: Vec<Node> = parent.keys().copied().collect();
+    nodes.sort();
     for n in nodes {
         let g = find(&mut parent, n);
         members.entry(g).or_default().push(n);
@@ -181,11 +182,13 @@ pub fn run(f: &mut Function) -> usize {
         }
     }
     // Groups without an allocation (only variable reads) are left alone.
-    let groups: Vec<Node> = members
+    // Sorted, so new variables are numbered the same on every run.
+    let mut groups: Vec<Node> = members
         .keys()
         .copied()
         .filter(|g| !bad.contains(g) && group_size.get(g).copied().flatten().is_some())
         .collect();
+    groups.sort();
     if groups.is_empty() {
         return 0;
     }
@@ -265,7 +268,7 @@ pub fn run(f: &mut Function) -> usize {
 }
 
 /// Does every use of aggregate `a` keep it from escaping?
-fn uses_ok(f: &Function, a: Value, uses: &[(Block, Option<usize>)], vars: &HashSet<Var>) -> bool {
+fn uses_ok(f: &Function, a: Value, uses: &[(Block, Option<usize>)], vars: &BTreeSet<Var>) -> bool {
     uses.iter().all(|&(b, k)| {
         let Some(k) = k else { return false };
         match f.inst(f.block(b).insts[k]).kind {

@@ -150,7 +150,7 @@ fn forward_params(f: &mut Function) -> usize {
         return 0;
     }
     // Drop the parameters (highest index first) and their arguments.
-    removed.sort_by(|a, b| b.1.cmp(&a.1));
+    removed.sort_by_key(|r| std::cmp::Reverse(r.1));
     for &(b, k) in &removed {
         f.blocks[b.index()].params.remove(k);
         for pb in f.layout.clone() {
