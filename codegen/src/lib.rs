@@ -243,7 +243,7 @@ impl Translator {
                 }
             }
             // …filled dominators first.
-            let mut order = reverse_post_order(f);
+            let mut order = f.reverse_post_order();
             let reached: std::collections::HashSet<mir::Block> = order.iter().copied().collect();
             order.extend(f.layout.iter().filter(|b| !reached.contains(b)));
             for mb in order {
@@ -563,37 +563,6 @@ fn val(m: &FunctionMap, v: mir::Value) -> Result<ir::Value, InternalError> {
         .copied()
         .flatten()
         .ok_or_else(|| internal(format!("{v} is used before it is defined")))
-}
-
-/// The blocks reachable from the entry, each after its dominators.
-fn reverse_post_order(f: &mir::Function) -> Vec<mir::Block> {
-    let Some(entry) = f.entry() else {
-        return Vec::new();
-    };
-    let mut order = Vec::new();
-    let mut seen = vec![false; f.blocks.len()];
-    seen[entry.index()] = true;
-    let mut stack = vec![(entry, 0usize)];
-    while let Some((b, next)) = stack.last().copied() {
-        let succs = f
-            .block(b)
-            .term
-            .as_ref()
-            .map(Terminator::successors)
-            .unwrap_or_default();
-        if let Some(&(s, _)) = succs.get(next) {
-            stack.last_mut().expect("non-empty").1 += 1;
-            if !seen[s.index()] {
-                seen[s.index()] = true;
-                stack.push((s, 0));
-            }
-        } else {
-            order.push(b);
-            stack.pop();
-        }
-    }
-    order.reverse();
-    order
 }
 
 fn int_cc(cc: mir::IntCC) -> IntCC {

@@ -414,6 +414,36 @@ impl Function {
         self.layout.first().copied()
     }
 
+    /// The blocks reachable from the entry, each after its dominators.
+    pub fn reverse_post_order(&self) -> Vec<Block> {
+        let Some(entry) = self.entry() else {
+            return Vec::new();
+        };
+        let mut order = Vec::new();
+        let mut seen = vec![false; self.blocks.len()];
+        seen[entry.index()] = true;
+        let mut stack = vec![(entry, 0usize)];
+        while let Some((b, next)) = stack.last().copied() {
+            let succs = self.blocks[b.index()]
+                .term
+                .as_ref()
+                .map(Terminator::successors)
+                .unwrap_or_default();
+            if let Some(&(s, _)) = succs.get(next) {
+                stack.last_mut().expect("non-empty").1 += 1;
+                if !seen[s.index()] {
+                    seen[s.index()] = true;
+                    stack.push((s, 0));
+                }
+            } else {
+                order.push(b);
+                stack.pop();
+            }
+        }
+        order.reverse();
+        order
+    }
+
     /// Number of instructions in laid-out blocks (the inliner's measure).
     pub fn size(&self) -> usize {
         self.layout

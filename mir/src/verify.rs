@@ -37,32 +37,10 @@ pub fn program(p: &Program) -> Result<(), String> {
 /// (Cooper, Harvey and Kennedy's iterative algorithm over reverse
 /// post-order).
 pub fn dominators(f: &Function) -> HashMap<Block, Block> {
-    let Some(entry) = f.entry() else {
+    let order = f.reverse_post_order();
+    let Some(&entry) = order.first() else {
         return HashMap::new();
     };
-    let mut order = Vec::new();
-    let mut seen = vec![false; f.blocks.len()];
-    let mut stack = vec![(entry, 0usize)];
-    seen[entry.index()] = true;
-    while let Some(&mut (b, ref mut next)) = stack.last_mut() {
-        let succs = f
-            .block(b)
-            .term
-            .as_ref()
-            .map(Terminator::successors)
-            .unwrap_or_default();
-        if let Some(&(s, _)) = succs.get(*next) {
-            *next += 1;
-            if !seen[s.index()] {
-                seen[s.index()] = true;
-                stack.push((s, 0));
-            }
-        } else {
-            order.push(b);
-            stack.pop();
-        }
-    }
-    order.reverse();
     let rpo: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
     let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
     for &b in &order {

@@ -68,14 +68,7 @@ pub fn run(f: &mut Function) -> usize {
         .collect();
     let uses = super::uses(f);
     loop {
-        let aggregates: HashSet<Value> = size
-            .keys()
-            .copied()
-            .chain(
-                vars.iter()
-                    .flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()),
-            )
-            .collect();
+        let aggregates: HashSet<Value> = aggregates_of(&size, &vars, &var_reads).collect();
         let mut failed_vars: HashSet<Var> = HashSet::new();
         for &v in &vars {
             if !var_defs[&v].iter().all(|x| aggregates.contains(x)) {
@@ -100,14 +93,7 @@ pub fn run(f: &mut Function) -> usize {
         }
         vars.retain(|v| !failed_vars.contains(v));
     }
-    let aggregates: Vec<Value> = size
-        .keys()
-        .copied()
-        .chain(
-            vars.iter()
-                .flat_map(|v| var_reads.get(v).cloned().unwrap_or_default()),
-        )
-        .collect();
+    let aggregates: Vec<Value> = aggregates_of(&size, &vars, &var_reads).collect();
     // Groups: aggregates and variables connected by writes and reads.
     let mut parent: HashMap<Node, Node> = HashMap::new();
     fn find(parent: &mut HashMap<Node, Node>, x: Node) -> Node {
@@ -265,6 +251,18 @@ pub fn run(f: &mut Function) -> usize {
         f.blocks[b.index()].insts = new;
     }
     removed
+}
+
+/// The allocations still candidates, and the reads of candidate variables.
+fn aggregates_of<'a>(
+    size: &'a BTreeMap<Value, i64>,
+    vars: &'a BTreeSet<Var>,
+    var_reads: &'a BTreeMap<Var, Vec<Value>>,
+) -> impl Iterator<Item = Value> + 'a {
+    size.keys().copied().chain(
+        vars.iter()
+            .flat_map(|v| var_reads.get(v).into_iter().flatten().copied()),
+    )
 }
 
 /// Does every use of aggregate `a` keep it from escaping?
