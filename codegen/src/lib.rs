@@ -16,8 +16,11 @@
 //! * *calls*: MIR's `Tail` convention is Cranelift's `tail` (so a MIR tail
 //!   call is a guaranteed `return_call`); runtime imports and `main` use
 //!   the platform's C convention.
-//! * *allocation*: `alloc collected n` is a call of the runtime's
-//!   `barewire_alloc`; `buffer_new` calls the placement routine the MIR
+//! * *allocation*: `alloc collected n` of a constant size up to 256 bytes
+//!   pops an object from the runtime's free list for its size in granules
+//!   (`barewire_free_lists`, a few instructions in line), calling
+//!   `barewire_alloc_refill` only when the list is empty; other sizes call
+//!   `barewire_alloc`. `buffer_new` calls the placement routine the MIR
 //!   names with the residency it decided.
 //!
 //! Blocks are filled in reverse post-order (so a value's definition is
@@ -89,6 +92,8 @@ struct Translator {
     data: Vec<DataId>,
     /// The runtime's allocator, declared when a function allocates.
     alloc: Option<FuncId>,
+    /// The inline allocation path's free lists and refill routine.
+    free_lists: Option<(DataId, FuncId)>,
     /// Functions lowered to CLIF, waiting for machine code.
     lowered: Vec<(FuncId, ir::Function)>,
     clif: Option<String>,
@@ -108,6 +113,7 @@ pub fn compile(program: &mir::Program, want_clif: bool) -> Result<Output, Intern
         funcs: Vec::new(),
         data: Vec::new(),
         alloc: None,
+        free_lists: None,
         lowered: Vec::new(),
         clif: want_clif.then(String::new),
     };
@@ -190,6 +196,70 @@ impl Translator {
             .map_err(internal)?;
         self.alloc = Some(id);
         Ok(id)
+    }
+
+    fn free_lists(&mut self) -> Result<(DataId, FuncId), InternalError> {
+        if let Some(x) = self.free_lists {
+            return Ok(x);
+        }
+        let data = self
+            .module
+            .declare_data("barewire_free_lists", Linkage::Import, true, false)
+            .map_err(internal)?;
+        let sig = self.signature(&mir::Signature {
+            params: vec![mir::Ty::I64],
+            returns: vec![mir::Ty::I64],
+            call_conv: mir::CallConv::C,
+        });
+        let refill = self
+            .module
+            .declare_function("barewire_alloc_refill", Linkage::Import, &sig)
+            .map_err(internal)?;
+        self.free_lists = Some((data, refill));
+        Ok((data, refill))
+    }
+
+    /// An object of `g` granules from the runtime's free list `g`: pop the
+    /// head and clear its link word; only an empty list calls the runtime
+    /// (a cold block). The fast path is laid out in line.
+    fn inline_alloc(
+        &mut self,
+        b: &mut FunctionBuilder,
+        m: &mut FunctionMap,
+        g: i64,
+    ) -> Result<ir::Value, InternalError> {
+        let (lists, refill) = self.free_lists()?;
+        let flags = MemFlagsData::trusted();
+        let gv = *m
+            .data_refs
+            .entry(lists)
+            .or_insert_with(|| self.module.declare_data_in_func(lists, b.func));
+        let base = b.ins().symbol_value(types::I64, gv);
+        let slot = (g * 8) as i32;
+        let head = b.ins().load(types::I64, flags, base, slot);
+        let current = b
+            .current_block()
+            .ok_or_else(|| internal("no current block"))?;
+        let (fast, slow, done) = (b.create_block(), b.create_block(), b.create_block());
+        b.func.layout.insert_block_after(fast, current);
+        b.func.layout.insert_block_after(done, fast);
+        b.set_cold_block(slow);
+        let result = b.append_block_param(done, types::I64);
+        b.ins().brif(head, fast, &[], slow, &[]);
+        b.switch_to_block(fast);
+        let next = b.ins().load(types::I64, flags, head, 0);
+        b.ins().store(flags, next, base, slot);
+        let zero = b.ins().iconst(types::I64, 0);
+        b.ins().store(flags, zero, head, 0);
+        b.ins().jump(done, &[BlockArg::Value(head)]);
+        b.switch_to_block(slow);
+        let fref = self.func_ref(b, m, refill);
+        let granules = b.ins().iconst(types::I64, g);
+        let call = b.ins().call(fref, &[granules]);
+        let fresh = b.inst_results(call)[0];
+        b.ins().jump(done, &[BlockArg::Value(fresh)]);
+        b.switch_to_block(done);
+        Ok(result)
     }
 
     fn translate(
@@ -379,10 +449,22 @@ impl Translator {
             InstKind::Icmp(cc, x, y) => Some(b.ins().icmp(int_cc(*cc), v(*x)?, v(*y)?)),
             InstKind::IcmpImm(cc, x, k) => Some(b.ins().icmp_imm_s(int_cc(*cc), v(*x)?, *k)),
             InstKind::Fcmp(cc, x, y) => Some(b.ins().fcmp(float_cc(*cc), v(*x)?, v(*y)?)),
-            InstKind::Load(t, a, off) => Some(b.ins().load(clif_ty(*t), flags, v(*a)?, *off)),
+            InstKind::Load(t, a, off, mem) => {
+                let flags = match mem {
+                    mir::Mem::Mutable => flags,
+                    mir::Mem::Immutable => flags.with_readonly().with_can_move(),
+                };
+                Some(b.ins().load(clif_ty(*t), flags, v(*a)?, *off))
+            }
             InstKind::Store(x, a, off) => {
                 b.ins().store(flags, v(*x)?, v(*a)?, *off);
                 None
+            }
+            InstKind::Alloc(mir::AllocKind::Collected, size)
+                if inline_granules(f, *size).is_some() =>
+            {
+                let g = inline_granules(f, *size).expect("checked by the guard");
+                Some(self.inline_alloc(b, m, g)?)
             }
             InstKind::Alloc(mir::AllocKind::Collected, size) => {
                 let size = v(*size)?;
@@ -556,6 +638,22 @@ impl Translator {
         Ok(())
     }
 }
+
+/// Granules of an allocation the inline path serves: a constant size of
+/// at most [`INLINE_GRANULES`] granules of 16 bytes.
+fn inline_granules(f: &mir::Function, size: mir::Value) -> Option<i64> {
+    let mir::ValueDef::Inst(i) = f.values[size.index()].def else {
+        return None;
+    };
+    match f.inst(i).kind {
+        InstKind::Iconst(_, n) if n > 0 && n <= INLINE_GRANULES * 16 => Some((n + 15) / 16),
+        _ => None,
+    }
+}
+
+/// The runtime's free lists serve objects of up to this many granules
+/// (`barewire::heap::INLINE_GRANULES`).
+const INLINE_GRANULES: i64 = 16;
 
 fn val(m: &FunctionMap, v: mir::Value) -> Result<ir::Value, InternalError> {
     m.values

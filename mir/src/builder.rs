@@ -205,7 +205,13 @@ impl Ins<'_, '_> {
         self.0.value(InstKind::Fcmp(cc, a, b), Ty::I8)
     }
     pub fn load(self, ty: Ty, addr: Value, offset: i32) -> Value {
-        self.0.value(InstKind::Load(ty, addr, offset), ty)
+        self.0
+            .value(InstKind::Load(ty, addr, offset, Mem::Mutable), ty)
+    }
+    /// A load of memory fixed when its object was made ([`Mem::Immutable`]).
+    pub fn load_immutable(self, ty: Ty, addr: Value, offset: i32) -> Value {
+        self.0
+            .value(InstKind::Load(ty, addr, offset, Mem::Immutable), ty)
     }
     pub fn store(self, v: Value, addr: Value, offset: i32) {
         self.0.push(InstKind::Store(v, addr, offset), None);

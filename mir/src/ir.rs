@@ -250,6 +250,19 @@ pub enum AllocKind {
     Collected,
 }
 
+/// What a load reads.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Mem {
+    /// Memory that may change (array elements, top-level values, buffer
+    /// headers, union fields read after a tag test).
+    Mutable,
+    /// Memory written only when its object was made, at an address valid
+    /// wherever the address value is (the length of an array or string, a
+    /// field of a tuple, record or closure): the load may be moved, out
+    /// of a loop for instance.
+    Immutable,
+}
+
 /// How a placed buffer's memory is chosen: decided at compile time into
 /// a memory space, or left to the run-time policy (by size).
 #[derive(Clone, PartialEq, Debug)]
@@ -274,7 +287,7 @@ pub enum InstKind {
     IcmpImm(IntCC, Value, i64),
     Fcmp(FloatCC, Value, Value),
     /// Load a `Ty` from `addr + offset`.
-    Load(Ty, Value, i32),
+    Load(Ty, Value, i32, Mem),
     /// Store `value` at `addr + offset`.
     Store(Value, Value, i32),
     /// `size` bytes (8-aligned) of fresh memory.
@@ -571,7 +584,7 @@ impl InstKind {
             | Unary(_, a)
             | Convert(_, _, a)
             | IcmpImm(_, a, _)
-            | Load(_, a, _)
+            | Load(_, a, _, _)
             | Alloc(_, a)
             | DefVar(_, a) => vec![a],
             BufferNew(_, _, args) => args.iter_mut().collect(),

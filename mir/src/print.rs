@@ -87,7 +87,8 @@ pub fn inst_text(p: &Program, f: &Function, kind: &InstKind) -> String {
         Icmp(cc, a, b) => format!("icmp {} {a}, {b}", cc.name()),
         IcmpImm(cc, a, i) => format!("icmp {} {a}, {i}", cc.name()),
         Fcmp(cc, a, b) => format!("fcmp {} {a}, {b}", cc.name()),
-        Load(t, a, o) => format!("load.{t} [{a}+{o}]"),
+        Load(t, a, o, Mem::Mutable) => format!("load.{t} [{a}+{o}]"),
+        Load(t, a, o, Mem::Immutable) => format!("load.{t} immutable [{a}+{o}]"),
         Store(v, a, o) => format!("store [{a}+{o}], {v}"),
         Alloc(AllocKind::Collected, n) => format!("alloc collected {n}"),
         BufferNew(r, routine, args) => {

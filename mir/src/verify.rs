@@ -262,7 +262,7 @@ pub fn operands(kind: &InstKind) -> Vec<Value> {
         | Unary(_, a)
         | Convert(_, _, a)
         | IcmpImm(_, a, _)
-        | Load(_, a, _)
+        | Load(_, a, _, _)
         | Alloc(_, a) => vec![*a],
         Store(v, a, _) => vec![*v, *a],
         DefVar(_, v) => vec![*v],

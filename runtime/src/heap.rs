@@ -17,6 +17,8 @@ extern "C" {
     fn GC_expand_hp(bytes: usize) -> i32;
     fn GC_malloc(size: usize) -> *mut c_void;
     fn GC_malloc_atomic(size: usize) -> *mut c_void;
+    fn GC_malloc_many(size: usize) -> *mut c_void;
+    fn GC_get_all_interior_pointers() -> i32;
     fn GC_get_heap_size() -> usize;
     fn GC_gcollect();
     fn GC_set_warn_proc(proc_: extern "C" fn(*const std::ffi::c_char, usize));
@@ -97,6 +99,54 @@ pub fn collect() {
 pub extern "C" fn barewire_alloc(size: i64) -> *mut u8 {
     alloc(usize::try_from(size).unwrap_or(usize::MAX))
 }
+/// Bytes in one granule, the collector's unit of object size.
+pub const GRANULE: usize = 16;
+/// Objects of up to this many granules are allocated inline by generated
+/// code from [`barewire_free_lists`].
+pub const INLINE_GRANULES: usize = 16;
+
+/// Free lists of collected objects, by size in granules: entry `g` is a
+/// list of zeroed objects of `g` granules linked through their first word
+/// (the collector's `GC_malloc_many` format), or null. Generated code
+/// allocates an object of `g` granules by popping entry `g` and clearing
+/// the link word, a few instructions; only an empty list calls
+/// [`barewire_alloc_refill`]. The array is static data, so the collector
+/// sees every object still on a list as live.
+///
+/// Single-threaded, as Clef programs are today: a program with several
+/// threads needs one array per thread.
+#[no_mangle]
+pub static mut barewire_free_lists: [*mut u8; INLINE_GRANULES + 1] =
+    [std::ptr::null_mut(); INLINE_GRANULES + 1];
+
+/// The slow path of inline allocation: refill free list `granules` from
+/// the collector and return its first object (zeroed).
+#[no_mangle]
+pub extern "C" fn barewire_alloc_refill(granules: i64) -> *mut u8 {
+    let g = usize::try_from(granules)
+        .ok()
+        .filter(|g| (1..=INLINE_GRANULES).contains(g));
+    let Some(g) = g else {
+        // Not a size generated code asks for; allocate plainly.
+        return alloc(usize::try_from(granules).unwrap_or(0) * GRANULE);
+    };
+    // SAFETY: GC_malloc_many returns a null-terminated list of cleared
+    // objects linked through their first word, or null. The request
+    // leaves room for the collector's extra byte, so objects are exactly
+    // `g` granules.
+    unsafe {
+        let extra = usize::from(GC_get_all_interior_pointers() != 0);
+        let list = GC_malloc_many(g * GRANULE - extra) as *mut *mut u8;
+        if list.is_null() {
+            out_of_memory(g * GRANULE)
+        }
+        let next = *list;
+        *list = std::ptr::null_mut();
+        let lists = &raw mut barewire_free_lists;
+        (*lists)[g] = next;
+        list as *mut u8
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -119,6 +169,18 @@ mod tests {
             let c = barewire_string_concat(a, b);
             assert_eq!(ClefStr::as_bytes(c), b"abcabd");
             assert_eq!(ClefStr::as_bytes(ClefStr::alloc(b"")), b"");
+        }
+        // The inline path's refill: zeroed objects of the size asked for,
+        // and the rest of the list kept for the generated code.
+        for g in [1i64, 2, 3, 16] {
+            let p = barewire_alloc_refill(g);
+            assert!(!p.is_null());
+            let words = g as usize * GRANULE / 8;
+            let slice = unsafe { std::slice::from_raw_parts(p as *const u64, words) };
+            assert!(
+                slice.iter().all(|&w| w == 0),
+                "object of {g} granules not zeroed"
+            );
         }
         // Allocate far more than we keep: the heap must stay bounded.
         for _ in 0..200_000 {

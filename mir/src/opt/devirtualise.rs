@@ -48,7 +48,7 @@ fn function(f: &mut Function, sig_of: impl Fn(FuncId) -> Signature) -> usize {
         let Callee::Indirect(sig, e) = c else {
             return None;
         };
-        let Some(InstKind::Load(Ty::I64, clo, 0)) = def_inst(f, *e) else {
+        let Some(InstKind::Load(Ty::I64, clo, 0, _)) = def_inst(f, *e) else {
             return None;
         };
         if args.first() != Some(clo) {

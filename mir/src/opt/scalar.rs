@@ -147,7 +147,7 @@ pub fn run(f: &mut Function) -> usize {
             let Some(k) = k else { continue };
             let i = f.block(b).insts[k];
             let (t, off) = match f.inst(i).kind {
-                InstKind::Load(t, addr, off) if addr == a => (t, off),
+                InstKind::Load(t, addr, off, _) if addr == a => (t, off),
                 InstKind::Store(x, addr, off) if addr == a => (f.value_type(x), off),
                 _ => continue,
             };
@@ -228,7 +228,7 @@ pub fn run(f: &mut Function) -> usize {
                     }
                     removed += 1;
                 }
-                InstKind::Load(_, a, off) if group_of.contains_key(&Node::Value(a)) => {
+                InstKind::Load(_, a, off, _) if group_of.contains_key(&Node::Value(a)) => {
                     let var = field(&field_vars, Node::Value(a), off);
                     f.insts[i.index()].kind = InstKind::UseVar(var);
                     new.push(i);
@@ -270,7 +270,7 @@ fn uses_ok(f: &Function, a: Value, uses: &[(Block, Option<usize>)], vars: &BTree
     uses.iter().all(|&(b, k)| {
         let Some(k) = k else { return false };
         match f.inst(f.block(b).insts[k]).kind {
-            InstKind::Load(_, addr, _) => addr == a,
+            InstKind::Load(_, addr, _, _) => addr == a,
             InstKind::Store(x, addr, _) => addr == a && x != a,
             InstKind::DefVar(v, _) => vars.contains(&v),
             _ => false,

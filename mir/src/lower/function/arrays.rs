@@ -40,7 +40,7 @@ impl Lowering<'_, '_, '_> {
             return self.buffer_element_address(arr, idx, elem, span);
         }
         let idx64 = self.b.ins().sextend(types::I64, idx);
-        let len = self.b.ins().load(types::I64, arr, 0);
+        let len = self.b.ins().load_immutable(types::I64, arr, 0);
         let out = self
             .b
             .ins()

@@ -27,6 +27,12 @@ impl Lowering<'_, '_, '_> {
     }
 
     /// Slot `i` of a block, as a value of type `t`.
+    /// Field `i` of a record: fixed when the record was made, at an
+    /// address valid wherever the record is (so it may move out of loops).
+    pub(super) fn load_field(&mut self, record: Value, i: usize, t: &Type) -> Val {
+        machine_type(t).map(|ct| self.b.ins().load_immutable(ct, record, 8 * i as i32))
+    }
+
     pub(super) fn load_slot(&mut self, block: Value, i: usize, t: &Type) -> Val {
         machine_type(t).map(|ct| self.b.ins().load(ct, block, 8 * i as i32))
     }

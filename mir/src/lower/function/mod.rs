@@ -355,7 +355,7 @@ impl Lowering<'_, '_, '_> {
                         let (_, field_ty) = fields
                             .get(i)
                             .ok_or_else(|| internal("a field index out of range"))?;
-                        self.load_slot(obj, i, field_ty)
+                        self.load_field(obj, i, field_ty)
                     }
                     Member::OptionIsSome | Member::OptionIsNone | Member::OptionValue => {
                         let Type::Named { args, .. } = &obj_ty else {
@@ -366,7 +366,7 @@ impl Lowering<'_, '_, '_> {
                     Member::BufferLength => Some(self.buffer_length(obj, span)?),
                     Member::Length => {
                         // `.Length` of an array or string: the length header.
-                        let len = self.b.ins().load(types::I64, obj, 0);
+                        let len = self.b.ins().load_immutable(types::I64, obj, 0);
                         Some(self.b.ins().ireduce(types::I32, len))
                     }
                 }
@@ -570,7 +570,7 @@ impl Lowering<'_, '_, '_> {
                 for (i, (f, ft)) in fields.iter().enumerate() {
                     values.push(match names.iter().position(|n| n == f) {
                         Some(w) => written[w],
-                        None => self.load_slot(base, i, ft),
+                        None => self.load_field(base, i, ft),
                     });
                 }
                 Some(self.alloc_block(&values)?)
