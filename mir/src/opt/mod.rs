@@ -15,6 +15,10 @@
 //!    variables that hold nothing else) become one variable per field; the
 //!    allocation disappears.
 //!
+//! 4. `gvn`: value numbering over the dominator tree, and branches
+//!    decided by a dominating branch on the same condition (a repeated
+//!    bounds check).
+//!
 //! `simplify` (value forwarding through block parameters and variables)
 //! runs before each, and the three repeat while they find work, as each
 //! exposes more for the others (an inlined closure entry reads a block
@@ -22,6 +26,7 @@
 //! stored in it).
 
 mod devirtualise;
+mod gvn;
 mod inline;
 mod scalar;
 mod simplify;
@@ -34,6 +39,8 @@ pub struct Stats {
     pub devirtualised: usize,
     pub inlined: usize,
     pub scalarised: usize,
+    /// Instructions merged and branches decided by value numbering.
+    pub numbered: usize,
 }
 
 /// Optimise a whole program in place.
@@ -55,6 +62,8 @@ pub fn optimise(program: &mut Program) -> Stats {
         }
     }
     for f in &mut program.functions {
+        simplify::run(f);
+        stats.numbered += gvn::run(f);
         simplify::run(f);
     }
     stats

@@ -26,12 +26,81 @@ use std::collections::HashMap;
 pub fn run(f: &mut Function) -> usize {
     let mut total = 0;
     loop {
-        let n = merge_blocks(f) + forward_params(f) + forward_vars(f) + dead_writes(f);
+        let n = merge_blocks(f)
+            + thread_branches(f)
+            + forward_params(f)
+            + forward_vars(f)
+            + dead_writes(f);
         total += n;
         if n == 0 {
             return total;
         }
     }
+}
+
+/// Jump threading for short-circuit conditions: an empty block that only
+/// branches on one of its parameters is skipped by each predecessor that
+/// passes a value known on that edge (a constant, or the condition of the
+/// predecessor's own branch, which is true on its `then` edge and false
+/// on its `else` edge). `a && b` then branches on `a` straight to the
+/// `else` side instead of through the join.
+fn thread_branches(f: &mut Function) -> usize {
+    let mut n = 0;
+    for d in f.layout.clone() {
+        let data = f.block(d);
+        let Some(Terminator::Brif(c, t, ta, e, ea)) = data.term.clone() else {
+            continue;
+        };
+        if !data.insts.is_empty() || Some(d) == f.entry() {
+            continue;
+        }
+        let Some(k) = data.params.iter().position(|&p| p == c) else {
+            continue;
+        };
+        let params = data.params.clone();
+        for p in f.layout.clone() {
+            let Some(term) = f.block(p).term.clone() else {
+                continue;
+            };
+            let own = match &term {
+                Terminator::Brif(pc, pt, _, pe, _) if pt != pe => Some((*pc, ())),
+                _ => None,
+            };
+            let mut term = term;
+            let mut changed = false;
+            for (idx, (target, args)) in term.targets_mut().into_iter().enumerate() {
+                if *target != d || args.len() != params.len() {
+                    continue;
+                }
+                let a = args[k];
+                let known = match super::def_inst(f, a) {
+                    Some(InstKind::Iconst(_, v)) => Some(*v != 0),
+                    _ => match own {
+                        // True on the `then` edge (the first), false on the other.
+                        Some((pc, _)) if pc == a => Some(idx == 0),
+                        _ => None,
+                    },
+                };
+                let Some(value) = known else { continue };
+                let (to, to_args) = if value { (t, &ta) } else { (e, &ea) };
+                let subst = |v: Value| params.iter().position(|&q| q == v).map_or(v, |i| args[i]);
+                let new_args: Vec<Value> = to_args.iter().map(|&v| subst(v)).collect();
+                *target = to;
+                *args = new_args;
+                changed = true;
+            }
+            if changed {
+                f.blocks[p.index()].term = Some(term);
+                n += 1;
+            }
+        }
+    }
+    if n > 0 {
+        let reached: std::collections::HashSet<Block> =
+            f.reverse_post_order().into_iter().collect();
+        f.layout.retain(|b| reached.contains(b));
+    }
+    n
 }
 
 /// Writes of variables nothing reads are removed (forwarding leaves them).

@@ -1,0 +1,173 @@
+//! Global value numbering over the dominator tree, and branches whose
+//! condition is already known.
+//!
+//! * A pure instruction (constants, arithmetic, comparisons, conversions,
+//!   addresses of data and functions, immutable loads) that computes what
+//!   a dominating instruction already computed is replaced by it.
+//! * A branch on a condition that a dominating branch already decided (we
+//!   are below its `then` or `else` edge) jumps straight to the side it
+//!   takes. So the second bounds check of `x.[i]` in a loop body, after
+//!   numbering has made its comparison the first one's, disappears.
+//!
+//! Invariant kept: only pure instructions are merged (their values
+//! depend on their operands alone), and a branch is only removed where
+//! its condition's value is implied on every path that reaches it.
+
+use crate::ir::*;
+use crate::verify::dominators;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+struct Key {
+    op: u16,
+    ty: Option<Ty>,
+    a: u32,
+    b: u32,
+    imm: i64,
+}
+
+/// The number of a pure instruction (operands already numbered).
+fn key(kind: &InstKind, resolve: &impl Fn(Value) -> Value) -> Option<Key> {
+    use InstKind::*;
+    let k = |op: u16, ty: Option<Ty>, a: Option<Value>, b: Option<Value>, imm: i64| Key {
+        op,
+        ty,
+        a: a.map_or(u32::MAX, |v| resolve(v).0),
+        b: b.map_or(u32::MAX, |v| resolve(v).0),
+        imm,
+    };
+    Some(match *kind {
+        Iconst(t, v) => k(1, Some(t), None, None, v),
+        F32const(v) => k(2, None, None, None, i64::from(v.to_bits())),
+        F64const(v) => k(3, None, None, None, v.to_bits() as i64),
+        Binary(op, a, b) => k(100 + op as u16, None, Some(a), Some(b), 0),
+        BinaryImm(op, a, i) => k(200 + op as u16, None, Some(a), None, i),
+        Unary(op, a) => k(300 + op as u16, None, Some(a), None, 0),
+        Convert(op, t, a) => k(400 + op as u16, Some(t), Some(a), None, 0),
+        Icmp(cc, a, b) => k(500 + cc as u16, None, Some(a), Some(b), 0),
+        IcmpImm(cc, a, i) => k(600 + cc as u16, None, Some(a), None, i),
+        Fcmp(cc, a, b) => k(700 + cc as u16, None, Some(a), Some(b), 0),
+        Load(t, a, off, Mem::Immutable) => k(800, Some(t), Some(a), None, i64::from(off)),
+        DataAddr(d) => k(900, None, None, None, i64::from(d.0)),
+        FuncAddr(g) => k(901, None, None, None, i64::from(g.0)),
+        _ => return None,
+    })
+}
+
+/// Number `f`'s values and fold decided branches; returns how many
+/// instructions and branches went.
+pub fn run(f: &mut Function) -> usize {
+    let Some(entry) = f.entry() else { return 0 };
+    let idom = dominators(f);
+    let mut children: HashMap<Block, Vec<Block>> = HashMap::new();
+    for &b in &f.layout {
+        if let Some(&d) = idom.get(&b) {
+            if d != b {
+                children.entry(d).or_default().push(b);
+            }
+        }
+    }
+    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
+    for &b in &f.layout {
+        if let Some(t) = &f.block(b).term {
+            for (s, _) in t.successors() {
+                preds.entry(s).or_default().push(b);
+            }
+        }
+    }
+    let mut map: HashMap<Value, Value> = HashMap::new();
+    let mut table: HashMap<Key, Value> = HashMap::new();
+    let mut known: HashMap<Value, bool> = HashMap::new();
+    let mut removed = 0;
+    // Depth-first over the dominator tree; each entry undoes its scope.
+    enum Step {
+        Enter(Block),
+        Leave(Vec<Key>, Option<Value>),
+    }
+    let mut stack = vec![Step::Enter(entry)];
+    while let Some(step) = stack.pop() {
+        let b = match step {
+            Step::Enter(b) => b,
+            Step::Leave(keys, cond) => {
+                for k in keys {
+                    table.remove(&k);
+                }
+                if let Some(c) = cond {
+                    known.remove(&c);
+                }
+                continue;
+            }
+        };
+        // Entered through one edge of a branch: its condition is known here.
+        let mut cond_here = None;
+        if let Some([p]) = preds.get(&b).map(Vec::as_slice) {
+            if let Some(Terminator::Brif(c, t, _, e, _)) = &f.block(*p).term {
+                if t != e {
+                    let c = resolve(&map, *c);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = known.entry(c) {
+                        slot.insert(*t == b);
+                        cond_here = Some(c);
+                    }
+                }
+            }
+        }
+        let mut keys = Vec::new();
+        let insts = std::mem::take(&mut f.blocks[b.index()].insts);
+        let mut kept = Vec::with_capacity(insts.len());
+        for i in insts {
+            let data = &f.insts[i.index()];
+            let k = data
+                .result
+                .and_then(|_| key(&data.kind, &|v| resolve(&map, v)));
+            match k {
+                Some(k) => match table.get(&k) {
+                    Some(&earlier) => {
+                        map.insert(data.result.expect("keyed"), earlier);
+                        removed += 1;
+                    }
+                    None => {
+                        table.insert(k, data.result.expect("keyed"));
+                        keys.push(k);
+                        kept.push(i);
+                    }
+                },
+                None => kept.push(i),
+            }
+        }
+        f.blocks[b.index()].insts = kept;
+        // A branch whose condition is decided becomes a jump.
+        if let Some(Terminator::Brif(c, t, ta, e, ea)) = f.blocks[b.index()].term.clone() {
+            if let Some(&value) = known.get(&resolve(&map, c)) {
+                f.blocks[b.index()].term = Some(if value {
+                    Terminator::Jump(t, ta)
+                } else {
+                    Terminator::Jump(e, ea)
+                });
+                removed += 1;
+            }
+        }
+        stack.push(Step::Leave(keys, cond_here));
+        for &c in children
+            .get(&b)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+        {
+            stack.push(Step::Enter(c));
+        }
+    }
+    f.replace_uses(&map);
+    // Blocks no longer reached leave the layout.
+    let reached: std::collections::HashSet<Block> = f.reverse_post_order().into_iter().collect();
+    let before = f.layout.len();
+    f.layout.retain(|b| reached.contains(b));
+    removed + before - f.layout.len()
+}
+
+fn resolve(map: &HashMap<Value, Value>, mut v: Value) -> Value {
+    while let Some(&w) = map.get(&v) {
+        v = w;
+    }
+    v
+}
