@@ -104,3 +104,31 @@ fn functions_with_loops_and_recursive_functions_are_not_inlined() {
     assert!(init.contains("clef_fib"), "{init}");
     assert!(init.contains("clef_sum"), "{init}");
 }
+
+#[test]
+fn a_bounds_check_repeated_on_the_same_index_goes() {
+    let src = "module T\nlet bump (a: float[]) (i: int) =\n    a.[i] <- a.[i] + a.[i] * 2.0\nbump [| 1.0 |] 0\n";
+    let before = mir_of(src, "bump", false);
+    assert_eq!(count(&before, "fail_index"), 3, "{before}");
+    let after = mir_of(src, "bump", true);
+    assert_eq!(count(&after, "fail_index"), 1, "{after}");
+}
+
+#[test]
+fn a_short_circuit_condition_branches_straight_to_its_target() {
+    let src = "module T\nlet count (n: int) =\n    let mutable i = 0\n    let mutable s = 0.0\n    while i < n && s < 100.0 do\n        s <- s + 1.5\n        i <- i + 1\n    i\nprintfn \"%d\" (count 1000)\n";
+    // The join of `&&` (a block with an i8 parameter) is gone.
+    let before = mir_of(src, "count", false);
+    assert!(before.contains(": i8)"), "{before}");
+    let after = mir_of(src, "count", true);
+    assert!(!after.contains(": i8)"), "{after}");
+}
+
+#[test]
+fn halving_a_number_known_to_be_even_is_a_shift() {
+    let src = "module T\nlet half (n: int64) = if n % 2L = 0L then n / 2L else n\nprintfn \"%d\" (half 10L)\n";
+    assert_eq!(count(&mir_of(src, "half", false), "sdiv"), 1);
+    let after = mir_of(src, "half", true);
+    assert_eq!(count(&after, "sdiv"), 0, "{after}");
+    assert_eq!(count(&after, "sshr"), 1, "{after}");
+}

@@ -9,6 +9,11 @@
 //!   takes. So the second bounds check of `x.[i]` in a loop body, after
 //!   numbering has made its comparison the first one's, disappears.
 //!
+//! * Below the `then` edge of `x & (2^k - 1) = 0`, `x` is known to be a
+//!   multiple of 2^k, so a signed division of it by 2^j (j ≤ k) is exact:
+//!   an arithmetic shift (the even case of collatz, `n / 2L` after
+//!   `n % 2L = 0L`).
+//!
 //! Invariant kept: only pure instructions are merged (their values
 //! depend on their operands alone), and a branch is only removed where
 //! its condition's value is implied on every path that reaches it.
@@ -80,20 +85,25 @@ pub fn run(f: &mut Function) -> usize {
     let mut known: HashMap<Value, bool> = HashMap::new();
     let mut removed = 0;
     // Depth-first over the dominator tree; each entry undoes its scope.
+    // Values known to be multiples of 2^k, with k.
+    let mut multiples: HashMap<Value, u32> = HashMap::new();
     enum Step {
         Enter(Block),
-        Leave(Vec<Key>, Option<Value>),
+        Leave(Vec<Key>, Option<Value>, Option<Value>),
     }
     let mut stack = vec![Step::Enter(entry)];
     while let Some(step) = stack.pop() {
         let b = match step {
             Step::Enter(b) => b,
-            Step::Leave(keys, cond) => {
+            Step::Leave(keys, cond, multiple) => {
                 for k in keys {
                     table.remove(&k);
                 }
                 if let Some(c) = cond {
                     known.remove(&c);
+                }
+                if let Some(x) = multiple {
+                    multiples.remove(&x);
                 }
                 continue;
             }
@@ -111,10 +121,34 @@ pub fn run(f: &mut Function) -> usize {
                 }
             }
         }
+        let mut multiple_here = None;
+        if let Some(c) = cond_here.filter(|c| known.get(c) == Some(&true)) {
+            if let Some((x, k)) = low_bits_clear(f, c, &|v| resolve(&map, v)) {
+                if !multiples.contains_key(&x) {
+                    multiples.insert(x, k);
+                    multiple_here = Some(x);
+                }
+            }
+        }
         let mut keys = Vec::new();
         let insts = std::mem::take(&mut f.blocks[b.index()].insts);
         let mut kept = Vec::with_capacity(insts.len());
         for i in insts {
+            // An exact division by a power of two is a shift.
+            if let InstKind::Binary(BinaryOp::Sdiv, x, d) = f.insts[i.index()].kind {
+                let x = resolve(&map, x);
+                if let (Some(&k), Some(j)) = (multiples.get(&x), power_of_two(f, d)) {
+                    if j <= k {
+                        let ty = f.value_type(x);
+                        let span = f.insts[i.index()].span;
+                        let shift = f.new_inst(InstKind::Iconst(ty, i64::from(j)), Some(ty), span);
+                        kept.push(shift);
+                        let amount = f.inst(shift).result.expect("a constant");
+                        f.insts[i.index()].kind = InstKind::Binary(BinaryOp::Sshr, x, amount);
+                        removed += 1;
+                    }
+                }
+            }
             let data = &f.insts[i.index()];
             let k = data
                 .result
@@ -146,7 +180,7 @@ pub fn run(f: &mut Function) -> usize {
                 removed += 1;
             }
         }
-        stack.push(Step::Leave(keys, cond_here));
+        stack.push(Step::Leave(keys, cond_here, multiple_here));
         for &c in children
             .get(&b)
             .map(Vec::as_slice)
@@ -163,6 +197,38 @@ pub fn run(f: &mut Function) -> usize {
     let before = f.layout.len();
     f.layout.retain(|b| reached.contains(b));
     removed + before - f.layout.len()
+}
+
+/// `j` when `v` is the constant 2^j (j ≥ 1).
+fn power_of_two(f: &Function, v: Value) -> Option<u32> {
+    match super::def_inst(f, v)? {
+        InstKind::Iconst(_, c) if *c > 1 && c & (c - 1) == 0 => Some(c.trailing_zeros()),
+        _ => None,
+    }
+}
+
+/// When condition `c` is `x & (2^k - 1) == 0`: `x` and `k`.
+fn low_bits_clear(
+    f: &Function,
+    c: Value,
+    resolve: &impl Fn(Value) -> Value,
+) -> Option<(Value, u32)> {
+    let constant = |v: Value| match super::def_inst(f, v) {
+        Some(InstKind::Iconst(_, c)) => Some(*c),
+        _ => None,
+    };
+    let masked = match super::def_inst(f, c)? {
+        InstKind::Icmp(IntCC::Equal, a, z) if constant(*z) == Some(0) => *a,
+        InstKind::IcmpImm(IntCC::Equal, a, 0) => *a,
+        _ => return None,
+    };
+    let (x, mask) = match super::def_inst(f, masked)? {
+        InstKind::Binary(BinaryOp::Band, x, m) => (*x, constant(*m)?),
+        InstKind::BinaryImm(ImmOp::BandImm, x, m) => (*x, *m),
+        _ => return None,
+    };
+    let k = (mask + 1).trailing_zeros();
+    (mask > 0 && (mask + 1) & mask == 0).then_some((resolve(x), k))
 }
 
 fn resolve(map: &HashMap<Value, Value>, mut v: Value) -> Value {

@@ -266,22 +266,43 @@ fn forward_vars(f: &mut Function) -> usize {
         }
     };
     let mut map = HashMap::new();
-    // A read after a write in the same block reads what was written.
+    // A read after a write or another read of the same variable, in the
+    // same block or along a chain of single-predecessor blocks, is the
+    // value written or read then.
+    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
     for &b in &f.layout {
-        let mut last: HashMap<Var, Value> = HashMap::new();
+        if let Some(t) = &f.block(b).term {
+            for (s, _) in t.successors() {
+                preds.entry(s).or_default().push(b);
+            }
+        }
+    }
+    let mut state_out: HashMap<Block, HashMap<Var, Value>> = HashMap::new();
+    for b in f.reverse_post_order() {
+        let mut state = match preds.get(&b).map(Vec::as_slice) {
+            Some([p]) if *p != b => state_out.get(p).cloned().unwrap_or_default(),
+            _ => HashMap::new(),
+        };
         for &i in &f.block(b).insts {
             match f.inst(i).kind {
                 InstKind::DefVar(var, v) => {
-                    last.insert(var, v);
+                    state.insert(var, *map.get(&v).unwrap_or(&v));
                 }
                 InstKind::UseVar(var) => {
-                    if let (Some(&v), Some(r)) = (last.get(&var), f.inst(i).result) {
-                        map.insert(r, v);
+                    let r = f.inst(i).result.expect("a read");
+                    match state.get(&var) {
+                        Some(&v) => {
+                            map.insert(r, v);
+                        }
+                        None => {
+                            state.insert(var, r);
+                        }
                     }
                 }
                 _ => {}
             }
         }
+        state_out.insert(b, state);
     }
     for (var, d) in defs.iter().enumerate() {
         let [(db, dk, value)] = d.as_slice() else {
