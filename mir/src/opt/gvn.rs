@@ -124,8 +124,8 @@ pub fn run(f: &mut Function) -> usize {
         let mut multiple_here = None;
         if let Some(c) = cond_here.filter(|c| known.get(c) == Some(&true)) {
             if let Some((x, k)) = low_bits_clear(f, c, &|v| resolve(&map, v)) {
-                if !multiples.contains_key(&x) {
-                    multiples.insert(x, k);
+                if let std::collections::hash_map::Entry::Vacant(slot) = multiples.entry(x) {
+                    slot.insert(k);
                     multiple_here = Some(x);
                 }
             }
