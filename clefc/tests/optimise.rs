@@ -132,3 +132,13 @@ fn halving_a_number_known_to_be_even_is_a_shift() {
     assert_eq!(count(&after, "sdiv"), 0, "{after}");
     assert_eq!(count(&after, "sshr"), 1, "{after}");
 }
+
+#[test]
+fn a_join_whose_value_is_used_later_is_not_skipped() {
+    // `v`'s `&&` join is read again after the branch that threading could
+    // skip; skipping it left a use its definition no longer dominated
+    // (found by the 10k-line benchmark program; the verifier catches it).
+    let src = "module T\nlet f (p0: int) : float =\n    let mutable m = 9996L <<< 4\n    let v = (true || false) && (m = m)\n    if p0 = (if v then p0 else p0) then\n        m <- m ^^^ (m * (m - m))\n    elif (p0 < 55) || (v && v) then\n        m <- m - 3L\n    14.5 + float m\nprintfn \"%f\" (f 3)\n";
+    let after = mir_of(src, "f :", true);
+    assert!(after.contains("return"), "{after}");
+}

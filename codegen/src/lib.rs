@@ -63,10 +63,18 @@ fn internal(msg: impl std::fmt::Display) -> InternalError {
 
 pub fn make_isa() -> Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
+    // Cranelift's own IR verifier runs in debug builds (and so in the
+    // tests), as the MIR verifier does; release builds trust both.
+    let verify = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
+    };
     for (k, v) in [
         ("opt_level", "speed"),
         ("is_pic", "true"),
         ("preserve_frame_pointers", "true"),
+        ("enable_verifier", verify),
     ] {
         flags.set(k, v).map_err(|e| e.to_string())?;
     }

@@ -573,6 +573,60 @@ impl Program {
 }
 
 impl InstKind {
+    /// Call `f` with each value this instruction reads (no allocation).
+    pub fn for_each_operand(&self, mut f: impl FnMut(Value)) {
+        use InstKind::*;
+        match self {
+            Iconst(..) | F32const(_) | F64const(_) | StackAddr(..) | DataAddr(_) | FuncAddr(_)
+            | UseVar(_) => {}
+            Binary(_, a, b) | Icmp(_, a, b) | Fcmp(_, a, b) | Store(a, b, _) => {
+                f(*a);
+                f(*b)
+            }
+            BinaryImm(_, a, _)
+            | Unary(_, a)
+            | Convert(_, _, a)
+            | IcmpImm(_, a, _)
+            | Load(_, a, _, _)
+            | Alloc(_, a)
+            | DefVar(_, a) => f(*a),
+            BufferNew(_, _, args) => args.iter().copied().for_each(f),
+            Call(c, args) => {
+                args.iter().copied().for_each(&mut f);
+                if let Callee::Indirect(_, p) = c {
+                    f(*p)
+                }
+            }
+        }
+    }
+
+    /// Call `f` on each value this instruction reads, to rewrite it.
+    pub fn for_each_operand_mut(&mut self, mut f: impl FnMut(&mut Value)) {
+        use InstKind::*;
+        match self {
+            Iconst(..) | F32const(_) | F64const(_) | StackAddr(..) | DataAddr(_) | FuncAddr(_)
+            | UseVar(_) => {}
+            Binary(_, a, b) | Icmp(_, a, b) | Fcmp(_, a, b) | Store(a, b, _) => {
+                f(a);
+                f(b)
+            }
+            BinaryImm(_, a, _)
+            | Unary(_, a)
+            | Convert(_, _, a)
+            | IcmpImm(_, a, _)
+            | Load(_, a, _, _)
+            | Alloc(_, a)
+            | DefVar(_, a) => f(a),
+            BufferNew(_, _, args) => args.iter_mut().for_each(f),
+            Call(c, args) => {
+                args.iter_mut().for_each(&mut f);
+                if let Callee::Indirect(_, p) = c {
+                    f(p)
+                }
+            }
+        }
+    }
+
     /// The values this instruction reads, for rewriting.
     pub fn operands_mut(&mut self) -> Vec<&mut Value> {
         use InstKind::*;
@@ -600,6 +654,25 @@ impl InstKind {
 }
 
 impl Terminator {
+    /// Call `f` with each value this terminator reads (no allocation).
+    pub fn for_each_operand(&self, mut f: impl FnMut(Value)) {
+        match self {
+            Terminator::Jump(_, a) | Terminator::Return(a) => a.iter().copied().for_each(f),
+            Terminator::Brif(c, _, ta, _, ea) => {
+                f(*c);
+                ta.iter().copied().for_each(&mut f);
+                ea.iter().copied().for_each(f)
+            }
+            Terminator::TailCall(c, args) => {
+                args.iter().copied().for_each(&mut f);
+                if let Callee::Indirect(_, p) = c {
+                    f(*p)
+                }
+            }
+            Terminator::Trap => {}
+        }
+    }
+
     /// The values this terminator reads, for rewriting.
     pub fn operands_mut(&mut self) -> Vec<&mut Value> {
         match self {
@@ -649,9 +722,7 @@ impl Function {
             v
         };
         for inst in &mut self.insts {
-            for v in inst.kind.operands_mut() {
-                *v = resolve(*v);
-            }
+            inst.kind.for_each_operand_mut(|v| *v = resolve(*v));
         }
         for b in &mut self.blocks {
             if let Some(t) = &mut b.term {

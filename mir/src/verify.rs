@@ -41,50 +41,58 @@ pub fn dominators(f: &Function) -> HashMap<Block, Block> {
     let Some(&entry) = order.first() else {
         return HashMap::new();
     };
-    let rpo: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
-    for &b in &order {
+    const NONE: usize = usize::MAX;
+    let mut rpo = vec![NONE; f.blocks.len()];
+    for (i, &b) in order.iter().enumerate() {
+        rpo[b.index()] = i;
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
+    for (i, &b) in order.iter().enumerate() {
         if let Some(t) = &f.block(b).term {
             for (s, _) in t.successors() {
-                preds.entry(s).or_default().push(b);
+                preds[rpo[s.index()]].push(i);
             }
         }
     }
-    let mut idom: HashMap<Block, Block> = HashMap::from([(entry, entry)]);
+    // Immediate dominators by reverse post-order number.
+    let mut idom = vec![NONE; order.len()];
+    idom[0] = 0;
     let mut changed = true;
     while changed {
         changed = false;
-        for &b in order.iter().skip(1) {
-            let mut new: Option<Block> = None;
-            for &p in preds.get(&b).map(Vec::as_slice).unwrap_or(&[]) {
-                if !idom.contains_key(&p) {
+        for b in 1..order.len() {
+            let mut new = NONE;
+            for &p in &preds[b] {
+                if idom[p] == NONE {
                     continue;
                 }
-                new = Some(match new {
-                    None => p,
-                    Some(mut a) => {
-                        let mut c = p;
-                        while a != c {
-                            while rpo[&a] > rpo[&c] {
-                                a = idom[&a];
-                            }
-                            while rpo[&c] > rpo[&a] {
-                                c = idom[&c];
-                            }
+                new = if new == NONE {
+                    p
+                } else {
+                    let (mut x, mut y) = (new, p);
+                    while x != y {
+                        while x > y {
+                            x = idom[x];
                         }
-                        a
+                        while y > x {
+                            y = idom[y];
+                        }
                     }
-                });
+                    x
+                };
             }
-            if let Some(n) = new {
-                if idom.get(&b) != Some(&n) {
-                    idom.insert(b, n);
-                    changed = true;
-                }
+            if new != NONE && idom[b] != new {
+                idom[b] = new;
+                changed = true;
             }
         }
     }
-    idom
+    let _ = entry;
+    order
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| (b, order[idom[i]]))
+        .collect()
 }
 
 fn dominates(idom: &HashMap<Block, Block>, a: Block, mut b: Block) -> bool {
@@ -253,47 +261,14 @@ pub fn function(p: &Program, f: &Function) -> Result<(), String> {
 
 /// The values an instruction reads.
 pub fn operands(kind: &InstKind) -> Vec<Value> {
-    use InstKind::*;
-    match kind {
-        Iconst(..) | F32const(_) | F64const(_) | StackAddr(..) | DataAddr(_) | FuncAddr(_)
-        | UseVar(_) => vec![],
-        Binary(_, a, b) | Icmp(_, a, b) | Fcmp(_, a, b) => vec![*a, *b],
-        BinaryImm(_, a, _)
-        | Unary(_, a)
-        | Convert(_, _, a)
-        | IcmpImm(_, a, _)
-        | Load(_, a, _, _)
-        | Alloc(_, a) => vec![*a],
-        Store(v, a, _) => vec![*v, *a],
-        DefVar(_, v) => vec![*v],
-        BufferNew(_, _, args) => args.clone(),
-        Call(c, args) => {
-            let mut v = args.clone();
-            if let Callee::Indirect(_, p) = c {
-                v.push(*p);
-            }
-            v
-        }
-    }
+    let mut v = Vec::new();
+    kind.for_each_operand(|x| v.push(x));
+    v
 }
 
 /// The values a terminator reads.
 pub fn term_operands(t: &Terminator) -> Vec<Value> {
-    match t {
-        Terminator::Jump(_, a) | Terminator::Return(a) => a.clone(),
-        Terminator::Brif(c, _, ta, _, ea) => {
-            let mut v = vec![*c];
-            v.extend(ta);
-            v.extend(ea);
-            v
-        }
-        Terminator::TailCall(c, args) => {
-            let mut v = args.clone();
-            if let Callee::Indirect(_, p) = c {
-                v.push(*p);
-            }
-            v
-        }
-        Terminator::Trap => vec![],
-    }
+    let mut v = Vec::new();
+    t.for_each_operand(|x| v.push(x));
+    v
 }

@@ -9,22 +9,13 @@
 //! arguments. The inliner can then copy the entry in, and the closure
 //! block often disappears with scalar replacement.
 
-use super::{def_inst, simplify};
+use super::def_inst;
 use crate::ir::*;
 use std::collections::HashMap;
 
-/// Devirtualise every function; returns the number of calls changed.
-pub fn run(program: &mut Program) -> usize {
-    let mut n = 0;
-    for i in 0..program.functions.len() {
-        simplify::run(&mut program.functions[i]);
-        let decls = &program.funcs;
-        n += function(&mut program.functions[i], |f| decls[f.index()].sig.clone());
-    }
-    n
-}
-
-fn function(f: &mut Function, sig_of: impl Fn(FuncId) -> Signature) -> usize {
+/// Devirtualise the calls of one function (`sig_of` gives a function's
+/// signature); returns the number of calls changed.
+pub fn run(f: &mut Function, sig_of: impl Fn(FuncId) -> Signature) -> usize {
     // The single store into slot 0 of each allocation, if single.
     let mut entry_of: HashMap<Value, Option<FuncId>> = HashMap::new();
     for &b in &f.layout {
@@ -59,8 +50,10 @@ fn function(f: &mut Function, sig_of: impl Fn(FuncId) -> Signature) -> usize {
         (want.params == sig.params && want.returns == sig.returns).then_some(g)
     };
     let mut n = 0;
-    for b in f.layout.clone() {
-        for i in f.block(b).insts.clone() {
+    for bi in 0..f.layout.len() {
+        let b = f.layout[bi];
+        for k in 0..f.block(b).insts.len() {
+            let i = f.block(b).insts[k];
             if let InstKind::Call(c, args) = &f.inst(i).kind {
                 if let Some(g) = direct(f, c, args) {
                     if let InstKind::Call(c, _) = &mut f.insts[i.index()].kind {

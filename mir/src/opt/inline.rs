@@ -24,7 +24,8 @@ pub const MAX_CALLEE: usize = 60;
 /// A caller stops growing past this size.
 const MAX_CALLER: usize = 4000;
 
-pub fn run(program: &mut Program) -> usize {
+/// Inline into every function; returns how many calls each had inlined.
+pub fn run(program: &mut Program) -> Vec<usize> {
     let candidates: HashMap<FuncId, Function> = program
         .functions
         .iter()
@@ -32,13 +33,13 @@ pub fn run(program: &mut Program) -> usize {
         .map(|f| (f.id, f.clone()))
         .collect();
     if candidates.is_empty() {
-        return 0;
+        return vec![0; program.functions.len()];
     }
-    let mut n = 0;
-    for f in &mut program.functions {
-        n += inline_into(f, &candidates);
-    }
-    n
+    program
+        .functions
+        .iter_mut()
+        .map(|f| inline_into(f, &candidates))
+        .collect()
 }
 
 fn is_candidate(program: &Program, f: &Function) -> bool {
@@ -87,8 +88,12 @@ fn inline_into(f: &mut Function, candidates: &HashMap<FuncId, Function>) -> usiz
     let mut n = 0;
     let mut work: Vec<Block> = f.layout.clone();
     work.reverse();
+    let mut size = f.size();
+    // Blocks to lay out after each block, in order (applied once at the
+    // end: splicing at every call would be quadratic in a long function).
+    let mut after: HashMap<Block, Vec<Block>> = HashMap::new();
     while let Some(b) = work.pop() {
-        if f.size() > MAX_CALLER {
+        if size > MAX_CALLER {
             break;
         }
         let site = f
@@ -112,18 +117,49 @@ fn inline_into(f: &mut Function, candidates: &HashMap<FuncId, Function>) -> usiz
         });
         let Some((site, g)) = site else { continue };
         let callee = &candidates[&g];
-        if let Some(cont) = inline_at(f, site, callee) {
+        let (copied, cont) = inline_at(f, site, callee);
+        size += callee.size();
+        let list = after.entry(b).or_default();
+        // The copy and the continuation come right after the call's block,
+        // before what was placed after it earlier (the rest of the block
+        // moved to the continuation, and with it what followed).
+        let mut placed = copied;
+        placed.extend(cont);
+        let earlier = std::mem::take(list);
+        *list = placed;
+        if let Some(cont) = cont {
+            after.entry(cont).or_default().extend(earlier);
             // The continuation may hold more calls; so may the copy, but
             // those are next round's.
             work.push(cont);
+        } else {
+            list.extend(earlier);
         }
         n += 1;
+    }
+    if !after.is_empty() {
+        let mut layout = Vec::with_capacity(f.layout.len());
+        fn place(b: Block, after: &HashMap<Block, Vec<Block>>, out: &mut Vec<Block>) {
+            let mut stack = vec![b];
+            while let Some(x) = stack.pop() {
+                out.push(x);
+                if let Some(next) = after.get(&x) {
+                    stack.extend(next.iter().rev());
+                }
+            }
+        }
+        for &b in &f.layout {
+            place(b, &after, &mut layout);
+        }
+        f.layout = layout;
     }
     n
 }
 
-/// Inline `callee` at `site`; returns the continuation block, if any.
-fn inline_at(f: &mut Function, site: Site, callee: &Function) -> Option<Block> {
+/// Inline `callee` at `site`; returns the copied blocks (in the
+/// callee's layout order) and the continuation block, if any. The caller
+/// lays them out.
+fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Option<Block>) {
     let (b, args, result, cont) = match site {
         Site::Inst(b, k) => {
             let call = f.block(b).insts[k];
@@ -234,10 +270,6 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> Option<Block> {
         f.blocks[nb.index()].term = Some(t);
     }
     f.blocks[b.index()].term = Some(Terminator::Jump(blocks[&entry], Vec::new()));
-    // Layout: the copy right after the call's block, then the continuation.
-    let at = f.layout.iter().position(|&x| x == b).expect("laid out") + 1;
-    let mut new_blocks: Vec<Block> = callee.layout.iter().map(|cb| blocks[cb]).collect();
-    new_blocks.extend(cont);
-    f.layout.splice(at..at, new_blocks);
-    cont
+    let copied = callee.layout.iter().map(|cb| blocks[cb]).collect();
+    (copied, cont)
 }

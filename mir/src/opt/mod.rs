@@ -46,25 +46,50 @@ pub struct Stats {
 /// Optimise a whole program in place.
 pub fn optimise(program: &mut Program) -> Stats {
     let mut stats = Stats::default();
+    // Functions changed since they were last simplified.
+    let mut dirty = vec![true; program.functions.len()];
     for _ in 0..4 {
-        let d = devirtualise::run(program);
-        let i = inline::run(program);
-        let mut s = 0;
-        for f in &mut program.functions {
-            simplify::run(f);
-            s += scalar::run(f);
+        for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
+            if *d {
+                simplify::run(f);
+                *d = false;
+            }
         }
-        stats.devirtualised += d;
-        stats.inlined += i;
-        stats.scalarised += s;
-        if d + i + s == 0 {
+        let decls = program.funcs.clone();
+        let mut changed = 0;
+        for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
+            let n = devirtualise::run(f, |g| decls[g.index()].sig.clone());
+            stats.devirtualised += n;
+            changed += n;
+            *d |= n > 0;
+        }
+        for (k, n) in inline::run(program).into_iter().enumerate() {
+            stats.inlined += n;
+            dirty[k] |= n > 0;
+            changed += n;
+        }
+        for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
+            if *d {
+                simplify::run(f);
+                let n = scalar::run(f);
+                stats.scalarised += n;
+                changed += n;
+                *d = n > 0;
+            }
+        }
+        if changed == 0 {
             break;
         }
     }
-    for f in &mut program.functions {
-        simplify::run(f);
-        stats.numbered += gvn::run(f);
-        simplify::run(f);
+    for (f, d) in program.functions.iter_mut().zip(&dirty) {
+        if *d {
+            simplify::run(f);
+        }
+        let n = gvn::run(f);
+        stats.numbered += n;
+        if n > 0 {
+            simplify::run(f);
+        }
     }
     stats
 }
@@ -76,14 +101,12 @@ pub(crate) fn uses(f: &Function) -> Vec<Vec<(Block, Option<usize>)>> {
     for &b in &f.layout {
         let data = f.block(b);
         for (k, &i) in data.insts.iter().enumerate() {
-            for v in crate::verify::operands(&f.inst(i).kind) {
-                uses[v.index()].push((b, Some(k)));
-            }
+            f.inst(i)
+                .kind
+                .for_each_operand(|v| uses[v.index()].push((b, Some(k))));
         }
         if let Some(t) = &data.term {
-            for v in crate::verify::term_operands(t) {
-                uses[v.index()].push((b, None));
-            }
+            t.for_each_operand(|v| uses[v.index()].push((b, None)));
         }
     }
     uses

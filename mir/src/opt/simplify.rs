@@ -25,7 +25,8 @@ use std::collections::HashMap;
 /// forwarded.
 pub fn run(f: &mut Function) -> usize {
     let mut total = 0;
-    loop {
+    // Each round enables the next; a few suffice (bounded, to be safe).
+    for _ in 0..8 {
         let n = merge_blocks(f)
             + thread_branches(f)
             + forward_params(f)
@@ -33,9 +34,10 @@ pub fn run(f: &mut Function) -> usize {
             + dead_writes(f);
         total += n;
         if n == 0 {
-            return total;
+            break;
         }
     }
+    total
 }
 
 /// Jump threading for short-circuit conditions: an empty block that only
@@ -43,9 +45,24 @@ pub fn run(f: &mut Function) -> usize {
 /// passes a value known on that edge (a constant, or the condition of the
 /// predecessor's own branch, which is true on its `then` edge and false
 /// on its `else` edge). `a && b` then branches on `a` straight to the
-/// `else` side instead of through the join.
+/// `else` side instead of through the join. Only a block whose parameters
+/// are used by nothing but its own branch is skipped (a value it defines
+/// must not be needed on a path that no longer passes through it). Only a block whose parameters
+/// are used by nothing but its own branch is skipped (a value it defines
+/// must not be needed on a path that no longer passes through it).
 fn thread_branches(f: &mut Function) -> usize {
     let mut n = 0;
+    // Most functions have no such block: find one before any analysis.
+    let candidate = |d: &Block| {
+        let data = f.block(*d);
+        data.insts.is_empty()
+            && matches!(&data.term, Some(Terminator::Brif(c, ..)) if data.params.contains(c))
+    };
+    if !f.layout.iter().any(candidate) {
+        return 0;
+    }
+    let uses = super::uses(f);
+    let preds = predecessors(f);
     for d in f.layout.clone() {
         let data = f.block(d);
         let Some(Terminator::Brif(c, t, ta, e, ea)) = data.term.clone() else {
@@ -54,11 +71,22 @@ fn thread_branches(f: &mut Function) -> usize {
         if !data.insts.is_empty() || Some(d) == f.entry() {
             continue;
         }
+        // A predecessor that skips the block no longer passes through it,
+        // so its parameters must mean nothing beyond its own branch.
+        if data
+            .params
+            .iter()
+            .any(|p| uses[p.index()].iter().any(|&(b, _)| b != d))
+        {
+            continue;
+        }
         let Some(k) = data.params.iter().position(|&p| p == c) else {
             continue;
         };
         let params = data.params.clone();
-        for p in f.layout.clone() {
+        let mut from: Vec<Block> = preds.get(&d).cloned().unwrap_or_default();
+        from.dedup();
+        for p in from {
             let Some(term) = f.block(p).term.clone() else {
                 continue;
             };
@@ -103,6 +131,19 @@ fn thread_branches(f: &mut Function) -> usize {
     n
 }
 
+/// Each block's predecessors (a block appears once per edge).
+fn predecessors(f: &Function) -> HashMap<Block, Vec<Block>> {
+    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
+    for &b in &f.layout {
+        if let Some(t) = &f.block(b).term {
+            for (s, _) in t.successors() {
+                preds.entry(s).or_default().push(b);
+            }
+        }
+    }
+    preds
+}
+
 /// Writes of variables nothing reads are removed (forwarding leaves them).
 fn dead_writes(f: &mut Function) -> usize {
     let mut read = vec![false; f.vars.len()];
@@ -112,6 +153,11 @@ fn dead_writes(f: &mut Function) -> usize {
                 read[v.index()] = true;
             }
         }
+    }
+    let dead =
+        |i: &Inst| matches!(f.insts[i.index()].kind, InstKind::DefVar(v, _) if !read[v.index()]);
+    if !f.layout.iter().any(|b| f.block(*b).insts.iter().any(dead)) {
+        return 0;
     }
     let mut n = 0;
     for b in f.layout.clone() {
@@ -174,6 +220,14 @@ fn merge_blocks(f: &mut Function) -> usize {
 
 fn forward_params(f: &mut Function) -> usize {
     let entry = f.entry();
+    if !f
+        .layout
+        .iter()
+        .skip(1)
+        .any(|b| !f.block(*b).params.is_empty())
+    {
+        return 0;
+    }
     // Incoming arguments of each block's parameters.
     let mut incoming: HashMap<Block, Vec<Vec<Value>>> = HashMap::new();
     for &b in &f.layout {
@@ -220,9 +274,12 @@ fn forward_params(f: &mut Function) -> usize {
     }
     // Drop the parameters (highest index first) and their arguments.
     removed.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let preds = predecessors(f);
     for &(b, k) in &removed {
         f.blocks[b.index()].params.remove(k);
-        for pb in f.layout.clone() {
+        let mut from = preds.get(&b).cloned().unwrap_or_default();
+        from.dedup();
+        for pb in from {
             if let Some(t) = &mut f.blocks[pb.index()].term {
                 for (target, args) in t.targets_mut() {
                     if *target == b {
@@ -233,7 +290,7 @@ fn forward_params(f: &mut Function) -> usize {
         }
     }
     // Renumber the remaining parameters' positions.
-    for &b in &f.layout {
+    for &(b, _) in &removed {
         for (k, &p) in f.blocks[b.index()].params.clone().iter().enumerate() {
             f.values[p.index()].def = ValueDef::Param(b, k);
         }
@@ -255,7 +312,19 @@ fn forward_vars(f: &mut Function) -> usize {
             }
         }
     }
-    let idom = dominators(f);
+    if reads.iter().all(Vec::is_empty) {
+        return 0;
+    }
+    // Dominators only when a variable written once is read in another block.
+    let needs_dominators = defs
+        .iter()
+        .zip(&reads)
+        .any(|(d, r)| matches!(d.as_slice(), [(db, ..)] if r.iter().any(|(rb, ..)| rb != db)));
+    let idom = if needs_dominators {
+        dominators(f)
+    } else {
+        HashMap::new()
+    };
     let dominates = |a: Block, mut b: Block| loop {
         if a == b {
             return true;
@@ -269,18 +338,16 @@ fn forward_vars(f: &mut Function) -> usize {
     // A read after a write or another read of the same variable, in the
     // same block or along a chain of single-predecessor blocks, is the
     // value written or read then.
-    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
-    for &b in &f.layout {
-        if let Some(t) = &f.block(b).term {
-            for (s, _) in t.successors() {
-                preds.entry(s).or_default().push(b);
-            }
-        }
-    }
+    let preds = predecessors(f);
     let mut state_out: HashMap<Block, HashMap<Var, Value>> = HashMap::new();
     for b in f.reverse_post_order() {
         let mut state = match preds.get(&b).map(Vec::as_slice) {
-            Some([p]) if *p != b => state_out.get(p).cloned().unwrap_or_default(),
+            // The only successor of a jump takes its state; each side of a
+            // branch gets a copy.
+            Some([p]) if *p != b => match &f.block(*p).term {
+                Some(Terminator::Jump(..)) => state_out.remove(p).unwrap_or_default(),
+                _ => state_out.get(p).cloned().unwrap_or_default(),
+            },
             _ => HashMap::new(),
         };
         for &i in &f.block(b).insts {
@@ -323,6 +390,9 @@ fn forward_vars(f: &mut Function) -> usize {
                 }
             }
         }
+    }
+    if map.is_empty() {
+        return 0;
     }
     // Reads now forwarded are removed, so the next round does not count them.
     let forwarded: std::collections::HashSet<Value> = map.keys().copied().collect();
