@@ -48,11 +48,14 @@ pub fn optimise(program: &mut Program) -> Stats {
     let mut stats = Stats::default();
     // Functions changed since they were last simplified.
     let mut dirty = vec![true; program.functions.len()];
+    // Functions simplified since scalar replacement last saw them.
+    let mut unscalarised = vec![true; program.functions.len()];
     for _ in 0..4 {
-        for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
-            if *d {
-                simplify::run(f);
-                *d = false;
+        for k in 0..program.functions.len() {
+            if dirty[k] {
+                simplify::run(&mut program.functions[k]);
+                dirty[k] = false;
+                unscalarised[k] = true;
             }
         }
         let decls = program.funcs.clone();
@@ -68,13 +71,19 @@ pub fn optimise(program: &mut Program) -> Stats {
             dirty[k] |= n > 0;
             changed += n;
         }
-        for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
-            if *d {
+        for k in 0..program.functions.len() {
+            let f = &mut program.functions[k];
+            if dirty[k] {
                 simplify::run(f);
+                dirty[k] = false;
+                unscalarised[k] = true;
+            }
+            if unscalarised[k] {
                 let n = scalar::run(f);
                 stats.scalarised += n;
                 changed += n;
-                *d = n > 0;
+                dirty[k] = n > 0;
+                unscalarised[k] = false;
             }
         }
         if changed == 0 {
