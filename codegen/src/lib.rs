@@ -328,7 +328,7 @@ impl Translator {
                 let cb = m.blocks[mb.index()].ok_or_else(|| internal("a block not laid out"))?;
                 b.switch_to_block(cb);
                 for &i in &f.block(mb).insts {
-                    self.inst(program, f, i, &mut b, &mut m)?;
+                    self.inst(f, i, &mut b, &mut m)?;
                 }
                 let term = f
                     .block(mb)
@@ -374,13 +374,11 @@ impl Translator {
 
     fn inst(
         &mut self,
-        program: &mir::Program,
         f: &mir::Function,
         i: mir::Inst,
         b: &mut FunctionBuilder,
         m: &mut FunctionMap,
     ) -> Result<(), InternalError> {
-        let _ = program;
         let data = f.inst(i);
         let flags = MemFlagsData::trusted();
         let v = |x: mir::Value| val(m, x);

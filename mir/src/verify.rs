@@ -38,9 +38,9 @@ pub fn program(p: &Program) -> Result<(), String> {
 /// post-order).
 pub fn dominators(f: &Function) -> HashMap<Block, Block> {
     let order = f.reverse_post_order();
-    let Some(&entry) = order.first() else {
+    if order.is_empty() {
         return HashMap::new();
-    };
+    }
     const NONE: usize = usize::MAX;
     let mut rpo = vec![NONE; f.blocks.len()];
     for (i, &b) in order.iter().enumerate() {
@@ -87,7 +87,6 @@ pub fn dominators(f: &Function) -> HashMap<Block, Block> {
             }
         }
     }
-    let _ = entry;
     order
         .iter()
         .enumerate()

@@ -160,7 +160,7 @@ fn inline_into(f: &mut Function, candidates: &HashMap<FuncId, Function>) -> usiz
 /// callee's layout order) and the continuation block, if any. The caller
 /// lays them out.
 fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Option<Block>) {
-    let (b, args, result, cont) = match site {
+    let (b, args, cont) = match site {
         Site::Inst(b, k) => {
             let call = f.block(b).insts[k];
             let InstKind::Call(_, args) = f.inst(call).kind.clone() else {
@@ -177,16 +177,15 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Op
                 f.blocks[cont.index()].params.push(r);
                 f.values[r.index()].def = ValueDef::Param(cont, 0);
             }
-            (b, args, result, Some(cont))
+            (b, args, Some(cont))
         }
         Site::Tail(b) => {
             let Some(Terminator::TailCall(_, args)) = f.blocks[b.index()].term.take() else {
                 unreachable!("a tail call site")
             };
-            (b, args, None, None)
+            (b, args, None)
         }
     };
-    let _ = result;
     let entry = callee.entry().expect("a candidate has blocks");
     // Blocks, parameters and results first (a use may come before its
     // definition in layout order), then the instructions' operands.
