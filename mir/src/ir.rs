@@ -626,31 +626,6 @@ impl InstKind {
             }
         }
     }
-
-    /// The values this instruction reads, for rewriting.
-    pub fn operands_mut(&mut self) -> Vec<&mut Value> {
-        use InstKind::*;
-        match self {
-            Iconst(..) | F32const(_) | F64const(_) | StackAddr(..) | DataAddr(_) | FuncAddr(_)
-            | UseVar(_) => vec![],
-            Binary(_, a, b) | Icmp(_, a, b) | Fcmp(_, a, b) | Store(a, b, _) => vec![a, b],
-            BinaryImm(_, a, _)
-            | Unary(_, a)
-            | Convert(_, _, a)
-            | IcmpImm(_, a, _)
-            | Load(_, a, _, _)
-            | Alloc(_, a)
-            | DefVar(_, a) => vec![a],
-            BufferNew(_, _, args) => args.iter_mut().collect(),
-            Call(c, args) => {
-                let mut v: Vec<&mut Value> = args.iter_mut().collect();
-                if let Callee::Indirect(_, p) = c {
-                    v.push(p);
-                }
-                v
-            }
-        }
-    }
 }
 
 impl Terminator {

@@ -235,9 +235,7 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Op
         }
     }
     let remap_kind = |kind: &mut InstKind| {
-        for v in kind.operands_mut() {
-            *v = values[v];
-        }
+        kind.for_each_operand_mut(|v| *v = values[v]);
         match kind {
             InstKind::UseVar(var) | InstKind::DefVar(var, _) => *var = vars[var.index()],
             InstKind::StackAddr(s, _) => *s = slots[s.index()],
