@@ -142,3 +142,14 @@ fn a_join_whose_value_is_used_later_is_not_skipped() {
     let after = mir_of(src, "f :", true);
     assert!(after.contains("return"), "{after}");
 }
+
+#[test]
+fn a_loop_over_an_array_s_indices_checks_no_bounds() {
+    let src = "module T\nlet total (a: int[]) (b: int[]) =\n    let mutable s = 0\n    for i in 0 .. a.Length - 1 do\n        s <- s + a.[i] * a.[i]\n    for i in 0 .. a.Length - 1 do\n        s <- s + b.[i]\n    for i in 0 .. a.Length do\n        s <- s + a.[i]\n    for i in -1 .. a.Length - 1 do\n        s <- s + a.[i]\n    s\nprintfn \"%d\" (total [| 1 |] [| 2 |])\n";
+    let before = mir_of(src, "total", false);
+    assert_eq!(count(&before, "fail_index"), 5, "{before}");
+    // Only the first loop's checks go: `b` may be shorter than `a`, the
+    // third loop reaches `a.Length`, the fourth starts below zero.
+    let after = mir_of(src, "total", true);
+    assert_eq!(count(&after, "fail_index"), 3, "{after}");
+}

@@ -14,6 +14,9 @@
 //!   an arithmetic shift (the even case of collatz, `n / 2L` after
 //!   `n % 2L = 0L`).
 //!
+//! * In `for i in s .. a.Length - 1` (`s` a constant ≥ 0), the bounds
+//!   check of `a.[i]` is known to pass, and goes.
+//!
 //! Invariant kept: only pure instructions are merged (their values
 //! depend on their operands alone), and a branch is only removed where
 //! its condition's value is implied on every path that reaches it.
@@ -87,15 +90,21 @@ pub fn run(f: &mut Function) -> usize {
     // Depth-first over the dominator tree; each entry undoes its scope.
     // Values known to be multiples of 2^k, with k.
     let mut multiples: HashMap<Value, u32> = HashMap::new();
+    // Loop counters known to be below an array's length: (counter, length).
+    let mut below: Vec<(Value, Value)> = Vec::new();
     enum Step {
         Enter(Block),
-        Leave(Vec<Key>, Option<Value>, Option<Value>),
+        Leave(Vec<Key>, Option<Value>, Option<Value>, usize, Vec<Value>),
     }
     let mut stack = vec![Step::Enter(entry)];
     while let Some(step) = stack.pop() {
         let b = match step {
             Step::Enter(b) => b,
-            Step::Leave(keys, cond, multiple) => {
+            Step::Leave(keys, cond, multiple, bounds, facts) => {
+                below.truncate(bounds);
+                for c in facts {
+                    known.remove(&c);
+                }
                 for k in keys {
                     table.remove(&k);
                 }
@@ -130,6 +139,9 @@ pub fn run(f: &mut Function) -> usize {
                 }
             }
         }
+        let bounds_before = below.len();
+        below.extend(counter_bounds(f, b, &preds, &|v| resolve(&map, v)));
+        let mut facts = Vec::new();
         let mut keys = Vec::new();
         let insts = std::mem::take(&mut f.blocks[b.index()].insts);
         let mut kept = Vec::with_capacity(insts.len());
@@ -147,6 +159,20 @@ pub fn run(f: &mut Function) -> usize {
                         f.insts[i.index()].kind = InstKind::Binary(BinaryOp::Sshr, x, amount);
                         removed += 1;
                     }
+                }
+            }
+            // `i >= a.Length` for a counter of `0 .. a.Length - 1`: false.
+            if let (InstKind::Icmp(IntCC::UnsignedGreaterThanOrEqual, x, l), Some(r)) =
+                (&f.insts[i.index()].kind, f.insts[i.index()].result)
+            {
+                let (x, l) = (resolve(&map, *x), resolve(&map, *l));
+                let counter = match super::def_inst(f, x) {
+                    Some(InstKind::Convert(ConvOp::Sextend, Ty::I64, p)) => Some(resolve(&map, *p)),
+                    _ => None,
+                };
+                if counter.is_some_and(|p| below.contains(&(p, l))) && !known.contains_key(&r) {
+                    known.insert(r, false);
+                    facts.push(r);
                 }
             }
             let data = &f.insts[i.index()];
@@ -180,7 +206,13 @@ pub fn run(f: &mut Function) -> usize {
                 removed += 1;
             }
         }
-        stack.push(Step::Leave(keys, cond_here, multiple_here));
+        stack.push(Step::Leave(
+            keys,
+            cond_here,
+            multiple_here,
+            bounds_before,
+            facts,
+        ));
         for &c in children
             .get(&b)
             .map(Vec::as_slice)
@@ -197,6 +229,91 @@ pub fn run(f: &mut Function) -> usize {
     let before = f.layout.len();
     f.layout.retain(|b| reached.contains(b));
     removed + before - f.layout.len()
+}
+
+/// The parameters of `b` that count a `for i in s .. a.Length - 1` loop
+/// with a constant `s ≥ 0`, with the length `a.Length` they stay below.
+/// Every edge into `b` must be the loop's entry (taken when `s <= end`)
+/// or its back edge (taken when `i <> end`, passing `i + 1`), so the
+/// counter is in `[s, end]` and `end = len - 1` (the length of an array
+/// fits an `int`, so narrowing it to `int` is exact).
+fn counter_bounds(
+    f: &Function,
+    b: Block,
+    preds: &HashMap<Block, Vec<Block>>,
+    resolve: &impl Fn(Value) -> Value,
+) -> Vec<(Value, Value)> {
+    let Some(from) = preds.get(&b) else {
+        return Vec::new();
+    };
+    let def = |v: Value| super::def_inst(f, resolve(v));
+    let mut out = Vec::new();
+    for (k, &p) in f.block(b).params.iter().enumerate() {
+        let mut end: Option<Value> = None;
+        let mut entered = false;
+        let mut ok = true;
+        for &pb in from {
+            let Some(Terminator::Brif(c, t, ta, e, ea)) = &f.block(pb).term else {
+                ok = false;
+                break;
+            };
+            if t == e {
+                ok = false;
+                break;
+            }
+            let edge_end = if *t == b {
+                // Entry: `s <= end` with `s` a non-negative constant.
+                match (def(*c), def(ta[k])) {
+                    (
+                        Some(InstKind::Icmp(IntCC::SignedLessThanOrEqual, s, n)),
+                        Some(InstKind::Iconst(_, v)),
+                    ) if resolve(*s) == resolve(ta[k]) && *v >= 0 => {
+                        entered = true;
+                        Some(resolve(*n))
+                    }
+                    _ => None,
+                }
+            } else {
+                // Back edge: `i = end` is false and `i + 1` is passed.
+                match (def(*c), def(ea[k])) {
+                    (
+                        Some(InstKind::Icmp(IntCC::Equal, i, n)),
+                        Some(InstKind::BinaryImm(ImmOp::IaddImm, j, 1)),
+                    ) if resolve(*i) == p && resolve(*j) == p => Some(resolve(*n)),
+                    _ => None,
+                }
+            };
+            match (edge_end, end) {
+                (Some(x), None) => end = Some(x),
+                (Some(x), Some(y)) if x == y => {}
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let Some(end) = end.filter(|_| ok && entered) else {
+            continue;
+        };
+        // end = int (len) - 1, len an immutable length load.
+        let Some(InstKind::Binary(BinaryOp::Isub, r, one)) = def(end) else {
+            continue;
+        };
+        if !matches!(def(*one), Some(InstKind::Iconst(_, 1))) {
+            continue;
+        }
+        let Some(InstKind::Convert(ConvOp::Ireduce, Ty::I32, len)) = def(*r) else {
+            continue;
+        };
+        let len = resolve(*len);
+        if matches!(
+            def(len),
+            Some(InstKind::Load(Ty::I64, _, 0, Mem::Immutable))
+        ) {
+            out.push((p, len));
+        }
+    }
+    out
 }
 
 /// `j` when `v` is the constant 2^j (j ≥ 1).
