@@ -217,22 +217,25 @@ fn compile_stages(
                     return c;
                 }
             };
-            if cfg!(debug_assertions) {
-                if let Err(e) = clef_mir::verify::program(&program) {
-                    c.internal = Some(InternalError::new("MIR verification", e));
-                    return c;
+            // The MIR verifier runs in debug builds (and so in the tests).
+            let verify = |program: &clef_mir::ir::Program, phase: &'static str| {
+                if cfg!(debug_assertions) {
+                    clef_mir::verify::program(program).map_err(|e| InternalError::new(phase, e))
+                } else {
+                    Ok(())
                 }
+            };
+            if let Err(bug) = verify(&program, "MIR verification") {
+                c.internal = Some(bug);
+                return c;
             }
             c.timings.push(("mir", t.elapsed()));
             if optimise {
                 let t = Instant::now();
                 clef_mir::opt::optimise(&mut program);
-                if cfg!(debug_assertions) {
-                    if let Err(e) = clef_mir::verify::program(&program) {
-                        c.internal =
-                            Some(InternalError::new("MIR verification after optimisation", e));
-                        return c;
-                    }
+                if let Err(bug) = verify(&program, "MIR verification after optimisation") {
+                    c.internal = Some(bug);
+                    return c;
                 }
                 c.timings.push(("optimise", t.elapsed()));
             }

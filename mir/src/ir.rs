@@ -457,6 +457,19 @@ impl Function {
         order
     }
 
+    /// Each laid-out block's predecessors (a block appears once per edge).
+    pub fn predecessors(&self) -> std::collections::HashMap<Block, Vec<Block>> {
+        let mut preds: std::collections::HashMap<Block, Vec<Block>> = Default::default();
+        for &b in &self.layout {
+            if let Some(t) = &self.blocks[b.index()].term {
+                for (s, _) in t.successors() {
+                    preds.entry(s).or_default().push(b);
+                }
+            }
+        }
+        preds
+    }
+
     /// Number of instructions in laid-out blocks (the inliner's measure).
     pub fn size(&self) -> usize {
         self.layout

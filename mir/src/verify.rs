@@ -94,7 +94,8 @@ pub fn dominators(f: &Function) -> HashMap<Block, Block> {
         .collect()
 }
 
-fn dominates(idom: &HashMap<Block, Block>, a: Block, mut b: Block) -> bool {
+/// Does `a` dominate `b` (immediate dominators from [`dominators`])?
+pub fn dominates(idom: &HashMap<Block, Block>, a: Block, mut b: Block) -> bool {
     loop {
         if a == b {
             return true;

@@ -75,14 +75,7 @@ pub fn run(f: &mut Function) -> usize {
             }
         }
     }
-    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
-    for &b in &f.layout {
-        if let Some(t) = &f.block(b).term {
-            for (s, _) in t.successors() {
-                preds.entry(s).or_default().push(b);
-            }
-        }
-    }
+    let preds = f.predecessors();
     let mut map: HashMap<Value, Value> = HashMap::new();
     let mut table: HashMap<Key, Value> = HashMap::new();
     let mut known: HashMap<Value, bool> = HashMap::new();

@@ -192,22 +192,10 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Op
     let mut blocks = HashMap::new();
     let mut values = HashMap::new();
     let mut insts = HashMap::new();
-    let vars: Vec<Var> = callee
-        .vars
-        .iter()
-        .map(|&t| {
-            f.vars.push(t);
-            Var(f.vars.len() as u32 - 1)
-        })
-        .collect();
-    let slots: Vec<StackSlot> = callee
-        .slots
-        .iter()
-        .map(|&s| {
-            f.slots.push(s);
-            StackSlot(f.slots.len() as u32 - 1)
-        })
-        .collect();
+    // The callee's variables and stack slots follow the caller's.
+    let (var_base, slot_base) = (f.vars.len() as u32, f.slots.len() as u32);
+    f.vars.extend(&callee.vars);
+    f.slots.extend(&callee.slots);
     for &cb in &callee.layout {
         let nb = f.new_block();
         blocks.insert(cb, nb);
@@ -237,8 +225,8 @@ fn inline_at(f: &mut Function, site: Site, callee: &Function) -> (Vec<Block>, Op
     let remap_kind = |kind: &mut InstKind| {
         kind.for_each_operand_mut(|v| *v = values[v]);
         match kind {
-            InstKind::UseVar(var) | InstKind::DefVar(var, _) => *var = vars[var.index()],
-            InstKind::StackAddr(s, _) => *s = slots[s.index()],
+            InstKind::UseVar(var) | InstKind::DefVar(var, _) => var.0 += var_base,
+            InstKind::StackAddr(s, _) => s.0 += slot_base,
             _ => {}
         }
     };

@@ -33,19 +33,8 @@ mod simplify;
 
 use crate::ir::*;
 
-/// What the optimisations did, for tests and `--emit mir` readers.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Stats {
-    pub devirtualised: usize,
-    pub inlined: usize,
-    pub scalarised: usize,
-    /// Instructions merged and branches decided by value numbering.
-    pub numbered: usize,
-}
-
 /// Optimise a whole program in place.
-pub fn optimise(program: &mut Program) -> Stats {
-    let mut stats = Stats::default();
+pub fn optimise(program: &mut Program) {
     // Functions changed since they were last simplified.
     let mut dirty = vec![true; program.functions.len()];
     // Functions simplified since scalar replacement last saw them.
@@ -62,12 +51,10 @@ pub fn optimise(program: &mut Program) -> Stats {
         let mut changed = 0;
         for (f, d) in program.functions.iter_mut().zip(&mut dirty) {
             let n = devirtualise::run(f, |g| decls[g.index()].sig.clone());
-            stats.devirtualised += n;
             changed += n;
             *d |= n > 0;
         }
         for (k, n) in inline::run(program).into_iter().enumerate() {
-            stats.inlined += n;
             dirty[k] |= n > 0;
             changed += n;
         }
@@ -80,7 +67,6 @@ pub fn optimise(program: &mut Program) -> Stats {
             }
             if unscalarised[k] {
                 let n = scalar::run(f);
-                stats.scalarised += n;
                 changed += n;
                 dirty[k] = n > 0;
                 unscalarised[k] = false;
@@ -94,13 +80,10 @@ pub fn optimise(program: &mut Program) -> Stats {
         if *d {
             simplify::run(f);
         }
-        let n = gvn::run(f);
-        stats.numbered += n;
-        if n > 0 {
+        if gvn::run(f) > 0 {
             simplify::run(f);
         }
     }
-    stats
 }
 
 /// Every use of each value: (block, index of the instruction in the

@@ -18,7 +18,7 @@
 //! dropped; dead instructions stay until the back end drops them.
 
 use crate::ir::*;
-use crate::verify::dominators;
+use crate::verify::{dominates, dominators};
 use std::collections::HashMap;
 
 /// Run both forwardings to a fixed point; returns how many values were
@@ -62,7 +62,7 @@ fn thread_branches(f: &mut Function) -> usize {
         return 0;
     }
     let uses = super::uses(f);
-    let preds = predecessors(f);
+    let preds = f.predecessors();
     for d in f.layout.clone() {
         let data = f.block(d);
         let Some(Terminator::Brif(c, t, ta, e, ea)) = data.term.clone() else {
@@ -129,19 +129,6 @@ fn thread_branches(f: &mut Function) -> usize {
         f.layout.retain(|b| reached.contains(b));
     }
     n
-}
-
-/// Each block's predecessors (a block appears once per edge).
-fn predecessors(f: &Function) -> HashMap<Block, Vec<Block>> {
-    let mut preds: HashMap<Block, Vec<Block>> = HashMap::new();
-    for &b in &f.layout {
-        if let Some(t) = &f.block(b).term {
-            for (s, _) in t.successors() {
-                preds.entry(s).or_default().push(b);
-            }
-        }
-    }
-    preds
 }
 
 /// Writes of variables nothing reads are removed (forwarding leaves them).
@@ -274,7 +261,7 @@ fn forward_params(f: &mut Function) -> usize {
     }
     // Drop the parameters (highest index first) and their arguments.
     removed.sort_by_key(|r| std::cmp::Reverse(r.1));
-    let preds = predecessors(f);
+    let preds = f.predecessors();
     for &(b, k) in &removed {
         f.blocks[b.index()].params.remove(k);
         let mut from = preds.get(&b).cloned().unwrap_or_default();
@@ -325,20 +312,12 @@ fn forward_vars(f: &mut Function) -> usize {
     } else {
         HashMap::new()
     };
-    let dominates = |a: Block, mut b: Block| loop {
-        if a == b {
-            return true;
-        }
-        match idom.get(&b) {
-            Some(&d) if d != b => b = d,
-            _ => return false,
-        }
-    };
+    let dominates = |a: Block, b: Block| dominates(&idom, a, b);
     let mut map = HashMap::new();
     // A read after a write or another read of the same variable, in the
     // same block or along a chain of single-predecessor blocks, is the
     // value written or read then.
-    let preds = predecessors(f);
+    let preds = f.predecessors();
     let mut state_out: HashMap<Block, HashMap<Var, Value>> = HashMap::new();
     for b in f.reverse_post_order() {
         let mut state = match preds.get(&b).map(Vec::as_slice) {
