@@ -278,3 +278,84 @@ fn psg_dot_shows_the_program_and_the_prelude_only_when_asked() {
         nodes(&all)
     );
 }
+
+/// Loops whose bounds checks the optimiser decides ahead (loop
+/// versioning) still fail where F# does: at the first index out of range,
+/// after everything printed before it, with the same message at both
+/// optimisation levels.
+#[test]
+fn versioned_loops_fail_at_the_first_index_out_of_range() {
+    let src = "module Loops
+let sumTo (a: int[]) (n: int) =
+    let mutable s = 0
+    for i in 0 .. n - 1 do
+        s <- s + a.[i]
+        printfn \"%d\" s
+    s
+let from (a: int[]) (k: int) =
+    for i in k .. 1 do
+        printfn \"at %d\" i
+        printfn \"%d\" a.[i]
+let fixedIndex (a: int[]) (j: int) =
+    let mutable s = 0
+    for i in 0 .. 2 do
+        printfn \"step %d\" i
+        s <- s + a.[j] * i
+    s
+[<EntryPoint>]
+let main argv =
+    let a = [| 1; 2; 3 |]
+    printfn \"%d\" (sumTo a 3)
+    from a 0
+    printfn \"%d\" (fixedIndex a 2)
+    match argv.[0] with
+    | \"past\" -> printfn \"%d\" (sumTo a 4)
+    | \"below\" -> from a -1
+    | _ -> printfn \"%d\" (fixedIndex a 3)
+    0
+";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("loops.clef");
+    std::fs::write(&path, src).expect("write");
+    let good = "1\n3\n6\n6\nat 0\n1\nat 1\n2\nstep 0\nstep 1\nstep 2\n9\n";
+    let cases = [
+        (
+            "past",
+            "1\n3\n6\n",
+            "index 3 is out of range for an array of length 3",
+            "loops.clef:5:18",
+        ),
+        (
+            "below",
+            "at -1\n",
+            "index -1 is out of range for an array of length 3",
+            "loops.clef:11:22",
+        ),
+        (
+            "fixed",
+            "step 0\n",
+            "index 3 is out of range for an array of length 3",
+            "loops.clef:16:18",
+        ),
+    ];
+    for level in ["-O1", "-O0"] {
+        let exe = dir.path().join(format!("loops{level}"));
+        let build = common::clefc_build_with(&path, &exe, &[level]);
+        assert!(
+            build.status.success(),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        for (arg, printed, message, place) in cases {
+            let run = Command::new(&exe).arg(arg).output().expect("run");
+            let out = String::from_utf8_lossy(&run.stdout);
+            let err = String::from_utf8_lossy(&run.stderr);
+            assert_eq!(out, format!("{good}{printed}"), "{level} {arg}");
+            assert!(
+                err.contains(message) && err.contains(place),
+                "{level} {arg}: {err}"
+            );
+            assert_eq!(run.status.code(), Some(1), "{level} {arg}");
+        }
+    }
+}

@@ -148,8 +148,40 @@ fn a_loop_over_an_array_s_indices_checks_no_bounds() {
     let src = "module T\nlet total (a: int[]) (b: int[]) =\n    let mutable s = 0\n    for i in 0 .. a.Length - 1 do\n        s <- s + a.[i] * a.[i]\n    for i in 0 .. a.Length - 1 do\n        s <- s + b.[i]\n    for i in 0 .. a.Length do\n        s <- s + a.[i]\n    for i in -1 .. a.Length - 1 do\n        s <- s + a.[i]\n    s\nprintfn \"%d\" (total [| 1 |] [| 2 |])\n";
     let before = mir_of(src, "total", false);
     assert_eq!(count(&before, "fail_index"), 5, "{before}");
-    // Only the first loop's checks go: `b` may be shorter than `a`, the
-    // third loop reaches `a.Length`, the fourth starts below zero.
+    // Only the first loop's checks go for good: `b` may be shorter than
+    // `a`, the third loop reaches `a.Length`, the fourth starts below
+    // zero. (Those three are versioned: their copies without checks run
+    // when a test ahead allows, and the originals keep theirs.)
     let after = mir_of(src, "total", true);
     assert_eq!(count(&after, "fail_index"), 3, "{after}");
+}
+
+#[test]
+fn a_loop_whose_checks_are_decided_ahead_runs_a_copy_without_them() {
+    let src = "module T\nlet total (a: float[]) (n: int) (k: int) =\n    let mutable s = 0.0\n    for i in 0 .. n - 1 do\n        s <- s + a.[i] * a.[k]\n    s\nprintfn \"%f\" (total [| 1.0 |] 1 0)\n";
+    let before = mir_of(src, "total", false);
+    assert_eq!(count(&before, "fail_index"), 2, "{before}");
+    assert_eq!(count(&before, "icmp eq"), 1, "{before}");
+    let after = mir_of(src, "total", true);
+    // Two copies of the loop; only the original checks (and fails as
+    // before); the test ahead asks `n - 1 < a.Length` and `k < a.Length`.
+    assert_eq!(count(&after, "icmp eq"), 2, "{after}");
+    assert_eq!(count(&after, "fail_index"), 2, "{after}");
+    assert_eq!(count(&after, "icmp ult"), 2, "{after}");
+    assert_eq!(
+        count(&after, "icmp sge"),
+        0,
+        "a constant start needs no test: {after}"
+    );
+}
+
+#[test]
+fn loops_with_no_check_decided_ahead_or_with_inner_loops_are_not_copied() {
+    // `a.[i + 1]`'s index is not the counter; the outer loop has a loop
+    // inside (only its inner loop is copied).
+    let src = "module T\nlet f (a: int[]) (n: int) =\n    let mutable s = 0\n    for i in 0 .. n - 1 do\n        s <- s + a.[i + 1]\n    for i in 0 .. n - 1 do\n        s <- s + a.[i]\n        for j in 0 .. n - 1 do\n            s <- s + a.[j]\n    s\nprintfn \"%d\" (f [| 1; 2 |] 1)\n";
+    let before = mir_of(src, "f :", false);
+    assert_eq!(count(&before, "icmp eq"), 3, "{before}");
+    let after = mir_of(src, "f :", true);
+    assert_eq!(count(&after, "icmp eq"), 4, "{after}");
 }

@@ -221,75 +221,75 @@ pub fn run(f: &mut Function) -> usize {
     let reached: std::collections::HashSet<Block> = f.reverse_post_order().into_iter().collect();
     let before = f.layout.len();
     f.layout.retain(|b| reached.contains(b));
-    removed + before - f.layout.len()
+    removed + before - f.layout.len() + remove_unused(f)
+}
+
+/// Drop pure instructions whose results nothing reads (the comparisons
+/// of decided branches, the loads feeding them); returns how many.
+fn remove_unused(f: &mut Function) -> usize {
+    let mut reads = vec![0u32; f.values.len()];
+    for &b in &f.layout {
+        for &i in &f.block(b).insts {
+            f.inst(i).kind.for_each_operand(|v| reads[v.index()] += 1);
+        }
+        if let Some(t) = &f.block(b).term {
+            t.for_each_operand(|v| reads[v.index()] += 1);
+        }
+    }
+    let pure_unread = |f: &Function, reads: &[u32], i: Inst| {
+        let data = f.inst(i);
+        data.result.is_some_and(|r| reads[r.index()] == 0) && key(&data.kind, &|v| v).is_some()
+    };
+    let mut removed = 0;
+    // Blocks in reverse layout order, instructions last to first: most
+    // chains (a load feeding a comparison) go in one sweep.
+    loop {
+        let before = removed;
+        for k in (0..f.layout.len()).rev() {
+            let b = f.layout[k];
+            let mut insts = std::mem::take(&mut f.blocks[b.index()].insts);
+            let mut gone = vec![false; insts.len()];
+            for j in (0..insts.len()).rev() {
+                if pure_unread(f, &reads, insts[j]) {
+                    f.inst(insts[j])
+                        .kind
+                        .for_each_operand(|v| reads[v.index()] -= 1);
+                    gone[j] = true;
+                    removed += 1;
+                }
+            }
+            let mut j = 0;
+            insts.retain(|_| {
+                j += 1;
+                !gone[j - 1]
+            });
+            f.blocks[b.index()].insts = insts;
+        }
+        if removed == before {
+            return removed;
+        }
+    }
 }
 
 /// The parameters of `b` that count a `for i in s .. a.Length - 1` loop
-/// with a constant `s ≥ 0`, with the length `a.Length` they stay below.
-/// Every edge into `b` must be the loop's entry (taken when `s <= end`)
-/// or its back edge (taken when `i <> end`, passing `i + 1`), so the
-/// counter is in `[s, end]` and `end = len - 1` (the length of an array
-/// fits an `int`, so narrowing it to `int` is exact).
+/// with a constant `s ≥ 0` (see [`super::loops`]), with the length
+/// `a.Length` they stay below: the counter is in `[s, end]` and
+/// `end = len - 1` (the length of an array fits an `int`, so narrowing it
+/// to `int` is exact).
 fn counter_bounds(
     f: &Function,
     b: Block,
     preds: &HashMap<Block, Vec<Block>>,
     resolve: &impl Fn(Value) -> Value,
 ) -> Vec<(Value, Value)> {
-    let Some(from) = preds.get(&b) else {
-        return Vec::new();
-    };
     let def = |v: Value| super::def_inst(f, resolve(v));
     let mut out = Vec::new();
-    for (k, &p) in f.block(b).params.iter().enumerate() {
-        let mut end: Option<Value> = None;
-        let mut entered = false;
-        let mut ok = true;
-        for &pb in from {
-            let Some(Terminator::Brif(c, t, ta, e, ea)) = &f.block(pb).term else {
-                ok = false;
-                break;
-            };
-            if t == e {
-                ok = false;
-                break;
-            }
-            let edge_end = if *t == b {
-                // Entry: `s <= end` with `s` a non-negative constant.
-                match (def(*c), def(ta[k])) {
-                    (
-                        Some(InstKind::Icmp(IntCC::SignedLessThanOrEqual, s, n)),
-                        Some(InstKind::Iconst(_, v)),
-                    ) if resolve(*s) == resolve(ta[k]) && *v >= 0 => {
-                        entered = true;
-                        Some(resolve(*n))
-                    }
-                    _ => None,
-                }
-            } else {
-                // Back edge: `i = end` is false and `i + 1` is passed.
-                match (def(*c), def(ea[k])) {
-                    (
-                        Some(InstKind::Icmp(IntCC::Equal, i, n)),
-                        Some(InstKind::BinaryImm(ImmOp::IaddImm, j, 1)),
-                    ) if resolve(*i) == p && resolve(*j) == p => Some(resolve(*n)),
-                    _ => None,
-                }
-            };
-            match (edge_end, end) {
-                (Some(x), None) => end = Some(x),
-                (Some(x), Some(y)) if x == y => {}
-                _ => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        let Some(end) = end.filter(|_| ok && entered) else {
+    for c in super::loops::counters(f, b, preds, resolve) {
+        if !matches!(def(c.start), Some(InstKind::Iconst(_, v)) if *v >= 0) {
             continue;
-        };
+        }
         // end = int (len) - 1, len an immutable length load.
-        let Some(InstKind::Binary(BinaryOp::Isub, r, one)) = def(end) else {
+        let Some(InstKind::Binary(BinaryOp::Isub, r, one)) = def(c.end) else {
             continue;
         };
         if !matches!(def(*one), Some(InstKind::Iconst(_, 1))) {
@@ -303,7 +303,7 @@ fn counter_bounds(
             def(len),
             Some(InstKind::Load(Ty::I64, _, 0, Mem::Immutable))
         ) {
-            out.push((p, len));
+            out.push((c.param, len));
         }
     }
     out

@@ -14,13 +14,16 @@
 //!    function (only their fields are read and written, possibly through
 //!    variables that hold nothing else) become one variable per field; the
 //!    allocation disappears.
-//!
 //! 4. `gvn`: value numbering over the dominator tree, and branches
 //!    decided by a dominating branch on the same condition (a repeated
 //!    bounds check).
+//! 5. `versioning`: an inner counted loop whose remaining bounds checks
+//!    can be decided before it starts runs without them when a test
+//!    ahead says they all pass (and as before otherwise); `gvn` runs
+//!    again over a function with copied loops.
 //!
 //! `simplify` (value forwarding through block parameters and variables)
-//! runs before each, and the three repeat while they find work, as each
+//! runs before each, and the first three repeat while they find work, as each
 //! exposes more for the others (an inlined closure entry reads a block
 //! that scalar replacement then removes, which exposes the closures
 //! stored in it).
@@ -28,8 +31,10 @@
 mod devirtualise;
 mod gvn;
 mod inline;
+mod loops;
 mod scalar;
 mod simplify;
+mod versioning;
 
 use crate::ir::*;
 
@@ -80,7 +85,12 @@ pub fn optimise(program: &mut Program) {
         if *d {
             simplify::run(f);
         }
-        if gvn::run(f) > 0 {
+        let mut numbered = gvn::run(f);
+        // After numbering, so checks it already removed are not copied.
+        if versioning::run(f) > 0 {
+            numbered += gvn::run(f);
+        }
+        if numbered > 0 {
             simplify::run(f);
         }
     }
