@@ -185,3 +185,29 @@ fn loops_with_no_check_decided_ahead_or_with_inner_loops_are_not_copied() {
     let after = mir_of(src, "f :", true);
     assert_eq!(count(&after, "icmp eq"), 4, "{after}");
 }
+
+#[test]
+fn the_last_case_left_is_taken_without_testing_its_tag() {
+    // (Match lowering, so at -O0 as well.)
+    let src = "module T\ntype Tree =\n    | Nil\n    | Node of Tree * Tree\nlet rec count t =\n    match t with\n    | Nil -> 0\n    | Node(l, r) -> 1 + count l + count r\nprintfn \"%d\" (count (Node(Nil, Nil)))\n";
+    let mir = mir_of(src, "count", false);
+    assert_eq!(count(&mir, "icmp eq"), 1, "{mir}");
+    // Nothing reaches the match failure (its block goes with -O1).
+    let optimised = mir_of(src, "count", true);
+    assert_eq!(count(&optimised, "fail_match"), 0, "{optimised}");
+}
+
+#[test]
+fn a_case_still_possible_after_a_guard_or_a_partial_arm_is_tested() {
+    // A guard, or a field pattern that may fail, leaves its case possible
+    // for later arms; a third case keeps the second arm's test.
+    let src = "module T\ntype Shape =\n    | Dot\n    | Line of int\n    | Box of int * int\nlet guarded s flag =\n    match s with\n    | Dot when flag -> 0\n    | Line n -> n\n    | Box(w, h) -> w * h\n    | Dot -> 1\nlet partial s =\n    match s with\n    | Dot -> 0\n    | Line 3 -> 3\n    | Box(w, h) -> w * h\n    | Line n -> n\nprintfn \"%d %d\" (guarded Dot true) (partial (Line 3))\n";
+    let guarded = mir_of(src, "guarded", true);
+    // Dot, Line and Box each tested once; the last `Dot` is known.
+    assert_eq!(count(&guarded, "icmp eq v"), 3, "{guarded}");
+    assert_eq!(count(&guarded, "fail_match"), 0, "{guarded}");
+    let partial = mir_of(src, "partial", true);
+    // Dot, Line 3 (tag and field), Box; the last `Line n` is known.
+    assert_eq!(count(&partial, "fail_match"), 0, "{partial}");
+    assert_eq!(count(&partial, "icmp eq"), 4, "{partial}");
+}

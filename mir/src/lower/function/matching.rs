@@ -40,7 +40,10 @@ impl Lowering<'_, '_, '_> {
     /// `match`: each arm tests its pattern (falling to the next arm on a
     /// mismatch), binds its variables, checks its guard, and produces its
     /// value; after the last arm, the program stops with "the match cases
-    /// were incomplete".
+    /// were incomplete". On a union, an arm whose case is the only one no
+    /// earlier arm has taken whole (case pattern, irrefutable fields, no
+    /// guard) does not test the tag: `| Nil -> … | Node (l, r) -> …`
+    /// tests it once.
     pub(super) fn match_expr(
         &mut self,
         kids: &[NodeId],
@@ -52,10 +55,29 @@ impl Lowering<'_, '_, '_> {
         let v = self.expr(kids[0], false)?;
         let done = self.b.create_block();
         let result = machine_type(ty).map(|t| self.b.append_block_param(done, t));
+        let cases = self.cx.union_cases(&scrutinee_ty).map_or(0, |c| c.len());
+        let mut taken = vec![false; cases];
         for &arm in &kids[1..] {
             let parts = self.cx.psg.children(arm);
             let next = self.b.create_block();
-            self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
+            let case = self.top_case(parts[0]);
+            let known = case.is_some_and(|(_, index)| {
+                index < cases && (0..cases).all(|k| k == index || taken[k])
+            });
+            match case {
+                Some((pat, index)) if parts.len() == 2 && self.case_fields_irrefutable(pat) => {
+                    if let Some(slot) = taken.get_mut(index) {
+                        *slot = true;
+                    }
+                }
+                _ => {}
+            }
+            if known {
+                let (pat, _) = case.expect("known implies a case");
+                self.test_case(pat, v, &scrutinee_ty, next, true)?;
+            } else {
+                self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
+            }
             if parts.len() == 3 {
                 let g = self.value(parts[1], false)?;
                 let body = self.b.create_block();
@@ -121,7 +143,7 @@ impl Lowering<'_, '_, '_> {
                     self.test_pattern(kids[1], v, t, fail)?;
                 }
                 PatternKind::Typed(_) => self.test_pattern(kids[0], v, t, fail)?,
-                PatternKind::Case(_) => self.test_case(pat, v, t, fail)?,
+                PatternKind::Case(_) => self.test_case(pat, v, t, fail, false)?,
                 PatternKind::Record(names) => {
                     let fields = self
                         .cx
@@ -141,6 +163,47 @@ impl Lowering<'_, '_, '_> {
             _ => return Err(internal("not a pattern")),
         }
         Ok(())
+    }
+
+    /// An arm's pattern when it is a union case pattern (possibly typed):
+    /// the case pattern and the case's index.
+    fn top_case(&self, pat: NodeId) -> Option<(NodeId, usize)> {
+        match self.cx.psg.kind(pat) {
+            NodeKind::Pattern(PatternKind::Case(_)) => {
+                self.cx.psg.case(pat).map(|(_, index)| (pat, index))
+            }
+            NodeKind::Pattern(PatternKind::Typed(_)) => {
+                self.top_case(*self.cx.psg.children(pat).first()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a case pattern's fields match whatever they hold.
+    fn case_fields_irrefutable(&self, pat: NodeId) -> bool {
+        self.cx
+            .psg
+            .children(pat)
+            .iter()
+            .all(|&k| self.irrefutable(k))
+    }
+
+    /// Whether a pattern matches every value of its type (variables,
+    /// `_`, `()`, and tuples, records, `as` and typed patterns of those).
+    fn irrefutable(&self, pat: NodeId) -> bool {
+        let kids = self.cx.psg.children(pat);
+        match self.cx.psg.kind(pat) {
+            NodeKind::Binding(_) => true,
+            NodeKind::Pattern(
+                PatternKind::Wildcard
+                | PatternKind::Lit(Literal::Unit)
+                | PatternKind::Tuple
+                | PatternKind::Record(_)
+                | PatternKind::As
+                | PatternKind::Typed(_),
+            ) => kids.iter().all(|&k| self.irrefutable(k)),
+            _ => false,
+        }
     }
 
     /// The types of the slots of a tuple or record type, which compare

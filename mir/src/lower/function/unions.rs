@@ -66,23 +66,37 @@ impl Lowering<'_, '_, '_> {
             .ok_or_else(|| internal("a case of a non-union type"))
     }
 
+    /// The tag of a union value: written when the value is made, and
+    /// every union value has one (a case without fields is a static
+    /// one-word block), so the load may move and repeated loads merge.
     fn tag(&mut self, v: Value) -> Value {
-        self.b.ins().load(types::I64, v, 0)
+        self.b.ins().load_immutable(types::I64, v, 0)
     }
 
-    /// Test a case pattern; fields are slots 1.. of the block.
-    pub(super) fn test_case(&mut self, pat: NodeId, v: Val, t: &Type, fail: Block) -> R<()> {
+    /// Test a case pattern; fields are slots 1.. of the block. With
+    /// `known`, earlier arms have taken every other case, so the value is
+    /// of this one and only its fields are tested.
+    pub(super) fn test_case(
+        &mut self,
+        pat: NodeId,
+        v: Val,
+        t: &Type,
+        fail: Block,
+        known: bool,
+    ) -> R<()> {
         let (_, index) = self
             .cx
             .psg
             .case(pat)
             .ok_or_else(|| internal("unresolved case pattern"))?;
         let block = v.ok_or_else(|| internal("union without a value"))?;
-        let tag = self.tag(block);
-        let same = self.b.ins().icmp_imm_s(IntCC::Equal, tag, index as i64);
-        let cont = self.b.create_block();
-        self.b.ins().brif(same, cont, &[], fail, &[]);
-        self.switch_to(cont);
+        if !known {
+            let tag = self.tag(block);
+            let same = self.b.ins().icmp_imm_s(IntCC::Equal, tag, index as i64);
+            let cont = self.b.create_block();
+            self.b.ins().brif(same, cont, &[], fail, &[]);
+            self.switch_to(cont);
+        }
         let fields = self.case_field_types(t, index)?;
         let Some(&arg) = self.cx.psg.children(pat).first() else {
             return Ok(());
