@@ -198,16 +198,30 @@ fn the_last_case_left_is_taken_without_testing_its_tag() {
 }
 
 #[test]
-fn a_case_still_possible_after_a_guard_or_a_partial_arm_is_tested() {
-    // A guard, or a field pattern that may fail, leaves its case possible
-    // for later arms; a third case keeps the second arm's test.
-    let src = "module T\ntype Shape =\n    | Dot\n    | Line of int\n    | Box of int * int\nlet guarded s flag =\n    match s with\n    | Dot when flag -> 0\n    | Line n -> n\n    | Box(w, h) -> w * h\n    | Dot -> 1\nlet partial s =\n    match s with\n    | Dot -> 0\n    | Line 3 -> 3\n    | Box(w, h) -> w * h\n    | Line n -> n\nprintfn \"%d %d\" (guarded Dot true) (partial (Line 3))\n";
+fn a_case_still_possible_after_a_guard_is_tested() {
+    // A match with a guard lowers arm by arm: the guard leaves `Dot`
+    // possible for later arms, and a third case keeps the second arm's
+    // test; the last `Dot` is known.
+    let src = "module T\ntype Shape =\n    | Dot\n    | Line of int\n    | Box of int * int\nlet guarded s flag =\n    match s with\n    | Dot when flag -> 0\n    | Line n -> n\n    | Box(w, h) -> w * h\n    | Dot -> 1\nprintfn \"%d\" (guarded Dot true)\n";
     let guarded = mir_of(src, "guarded", true);
-    // Dot, Line and Box each tested once; the last `Dot` is known.
     assert_eq!(count(&guarded, "icmp eq v"), 3, "{guarded}");
     assert_eq!(count(&guarded, "fail_match"), 0, "{guarded}");
-    let partial = mir_of(src, "partial", true);
-    // Dot, Line 3 (tag and field), Box; the last `Line n` is known.
-    assert_eq!(count(&partial, "fail_match"), 0, "{partial}");
-    assert_eq!(count(&partial, "icmp eq"), 4, "{partial}");
+}
+
+#[test]
+fn a_match_without_guards_tests_each_part_once() {
+    // (Match lowering, so at -O0 as well.) A decision tree: `Line`'s
+    // rows share one tag test, then test the field; `Box` is the case
+    // left, untested.
+    let src = "module T\ntype Shape =\n    | Dot\n    | Line of int\n    | Box of int * int\nlet partial s =\n    match s with\n    | Dot -> 0\n    | Line 3 -> 3\n    | Box(w, h) -> w * h\n    | Line n -> n\nprintfn \"%d\" (partial (Line 3))\n";
+    let partial = mir_of(src, "partial", false);
+    assert_eq!(count(&partial, "icmp eq"), 3, "{partial}");
+    // A pair of unions: arm by arm, `a` would be tested three times and
+    // `b` twice; the tree tests each once.
+    let src = "module T\ntype AB =\n    | A\n    | B\nlet pair a b =\n    match a, b with\n    | A, A -> 1\n    | B, _ -> 2\n    | A, B -> 3\nprintfn \"%d\" (pair A B)\n";
+    let pair = mir_of(src, "pair", false);
+    assert_eq!(count(&pair, "icmp eq"), 2, "{pair}");
+    let optimised = mir_of(src, "pair", true);
+    assert_eq!(count(&optimised, "fail_match"), 0, "{optimised}");
+    assert_eq!(count(&optimised, "alloc"), 0, "{optimised}");
 }

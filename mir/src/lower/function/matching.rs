@@ -55,6 +55,13 @@ impl Lowering<'_, '_, '_> {
         let v = self.expr(kids[0], false)?;
         let done = self.b.create_block();
         let result = machine_type(ty).map(|t| self.b.append_block_param(done, t));
+        if self
+            .match_by_tree(kids, v, &scrutinee_ty, (done, result), tail, span)?
+            .is_some()
+        {
+            self.switch_to(done);
+            return Ok(result);
+        }
         let cases = self.cx.union_cases(&scrutinee_ty).map_or(0, |c| c.len());
         let mut taken = vec![false; cases];
         for &arm in &kids[1..] {

@@ -21,6 +21,7 @@ mod arrays;
 mod buffers;
 mod builtins;
 mod closures;
+mod decision;
 mod matching;
 mod printing;
 mod unions;

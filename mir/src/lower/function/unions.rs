@@ -69,7 +69,7 @@ impl Lowering<'_, '_, '_> {
     /// The tag of a union value: written when the value is made, and
     /// every union value has one (a case without fields is a static
     /// one-word block), so the load may move and repeated loads merge.
-    fn tag(&mut self, v: Value) -> Value {
+    pub(super) fn tag(&mut self, v: Value) -> Value {
         self.b.ins().load_immutable(types::I64, v, 0)
     }
 
