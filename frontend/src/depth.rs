@@ -165,6 +165,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
         | E::Bool(_)
         | E::Var(_)
         | E::TypeApp(..)
+        | E::OpValue(_)
         | E::Error => {}
     }
 }

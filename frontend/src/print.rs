@@ -170,6 +170,7 @@ impl Printer {
                 let args: Vec<String> = args.iter().map(type_str).collect();
                 self.line(format!("var {}<{}>", i.name, args.join(", ")))
             }
+            ExprKind::OpValue(op) => self.line(format!("operator ({})", op.symbol())),
             ExprKind::Dot(a, n) => {
                 self.line(format!("dot .{}", n.name));
                 self.nested(|p| p.expr(a));

@@ -21,6 +21,10 @@ pub(super) fn as_function_binding(bnd: &ast::Binding) -> Option<ast::Binding> {
     let (params, body) = match &bnd.body.kind {
         ast::ExprKind::Lambda(params, body) => (params.clone(), (**body).clone()),
         ast::ExprKind::Function(arms) => function_as_lambda(arms, bnd.body.span),
+        ast::ExprKind::OpValue(op) => match operator_lambda(*op, bnd.body.span).kind {
+            ast::ExprKind::Lambda(params, body) => (params, *body),
+            _ => unreachable!("an operator is a lambda"),
+        },
         _ => return None,
     };
     Some(ast::Binding {
@@ -45,6 +49,35 @@ pub(super) fn function_as_lambda(
         span,
     );
     (vec![ast::Param::Named { name: x, ty: None }], body)
+}
+
+/// `(op)` is `fun a b -> a op b`, so it types, applies partially and
+/// inlines as a lambda does. (F#'s operators are inline functions; as a
+/// value, the lambda is what they become.) The names contain `@`, so no
+/// program can use them.
+pub(super) fn operator_lambda(op: ast::BinOp, span: Span) -> ast::Expr {
+    let param = |name: &str| ast::Param::Named {
+        name: ast::Ident {
+            name: name.into(),
+            span,
+        },
+        ty: None,
+    };
+    let body = ast::Expr::new(
+        A::Binary(
+            op,
+            Box::new(var_expr("a@operator", span)),
+            Box::new(var_expr("b@operator", span)),
+        ),
+        span,
+    );
+    ast::Expr::new(
+        A::Lambda(
+            vec![param("a@operator"), param("b@operator")],
+            Box::new(body),
+        ),
+        span,
+    )
 }
 
 pub(super) fn var_expr(name: &str, span: Span) -> ast::Expr {

@@ -395,6 +395,7 @@ impl Builder {
             A::Str(s) => self.node(ExprKind::Lit(Literal::Str(s.clone())), span, &[]),
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
+            A::OpValue(op) => self.expr(&desugar::operator_lambda(*op, span)),
             A::TypeApp(i, args) => {
                 let n = self.node(ExprKind::Var(i.name.clone()), span, &[]);
                 self.psg.set_explicit_type_args(n, args.clone());
