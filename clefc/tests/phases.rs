@@ -169,6 +169,20 @@ fn then_and_else_open_blocks_of_their_own() {
     );
 }
 
+#[test]
+fn a_semicolon_ending_a_line_is_the_separator_of_the_next() {
+    // F# reads `{ A = 1;` then `B = 2 }` as two fields, and `[ 1;` then
+    // `2 ]` as two elements: the `;` already separates them.
+    check_layout(
+        "let p =\n    { A = 1;\n      B = 2 }\n",
+        "{ let p = { { { A = 1 ; B = 2 } } } }",
+    );
+    check_layout(
+        "let p = { A = 1\n          B = 2 }\n",
+        "{ let p = { { { A = 1 ; B = 2 } } } }",
+    );
+}
+
 // ---- parsing: F#'s precedence and associativity ----
 
 #[test]

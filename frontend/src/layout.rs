@@ -257,15 +257,17 @@ impl Filter {
                 _ => break,
             }
         }
-        let prev_is_attr = matches!(
+        // After an attribute, or a `;` ending the line above (`{ A = 1;`
+        // then `B = 2 }`), the line needs no separator of its own.
+        let prev_separates = matches!(
             self.out.last(),
             Some(Token {
-                tok: Tok::RAttr,
+                tok: Tok::RAttr | Tok::Semi,
                 ..
             })
         );
         if let Some(&Ctx::Block { col: bcol, .. }) = self.stack.last() {
-            if bcol == col && !continues_item(tok) && !prev_is_attr {
+            if bcol == col && !continues_item(tok) && !prev_separates {
                 self.virt(Tok::VSep, at);
             }
             // A line left of the block it closed but right of the block
