@@ -292,6 +292,8 @@ pub enum ExprKind {
     Var(Ident),
     /// `f<int, string>`: a name with explicit type arguments.
     TypeApp(Ident, Vec<TypeExpr>),
+    /// `M.f<int>`: a qualified name with explicit type arguments.
+    DotTypeApp(Box<Expr>, Ident, Vec<TypeExpr>),
     /// `(+)`, `(::)`: a binary operator as a function of two arguments.
     OpValue(BinOp),
     /// `e.Name`: a module member or a property, decided by name resolution.

@@ -153,6 +153,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
             push_arms(arms, next, stack);
         }
         E::Function(arms) => push_arms(arms, next, stack),
+        E::DotTypeApp(obj, _, _) => push(obj),
         E::Record(fields) => fields.iter().for_each(|(_, e)| push(e)),
         E::RecordUpdate(r, fields) => {
             push(r);

@@ -235,32 +235,12 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
 
 /// `[<` `Measure` `>]` → one `MeasureAttr` token: a measure declaration
 /// and a union both read `type X = Y`, and LALR(1) must know which it is in
-/// before it reaches `Y`.
-///
-/// Also `M.f<…>` → one name `M.f` before type arguments (as in
-/// `BAREWire.allocate<int, cxl_mem>`), which the grammar's `f<…>` rule
-/// then reads.
+/// before it reaches `Y`. (`M.f<…>`, a qualified name with type
+/// arguments, is the grammar's: a dot followed by a name with them.)
 fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     for t in tokens {
         let n = out.len();
-        if t.tok == Tok::TypeAppOpen && n >= 3 {
-            if let (Tok::Ident(m), Tok::Dot, Tok::Ident(f)) =
-                (&out[n - 3].tok, &out[n - 2].tok, &out[n - 1].tok)
-            {
-                let glued = out[n - 3].span.end == out[n - 2].span.start
-                    && out[n - 2].span.end == out[n - 1].span.start;
-                if glued {
-                    let name = format!("{m}.{f}");
-                    let span = out[n - 3].span.to(out[n - 1].span);
-                    out.truncate(n - 3);
-                    out.push(Token {
-                        tok: Tok::Ident(name),
-                        span,
-                    });
-                }
-            }
-        }
         if t.tok == Tok::RAttr
             && n >= 2
             && out[n - 2].tok == Tok::LAttr

@@ -171,6 +171,11 @@ impl Printer {
                 self.line(format!("var {}<{}>", i.name, args.join(", ")))
             }
             ExprKind::OpValue(op) => self.line(format!("operator ({})", op.symbol())),
+            ExprKind::DotTypeApp(a, n, args) => {
+                let args: Vec<String> = args.iter().map(type_str).collect();
+                self.line(format!("dot .{}<{}>", n.name, args.join(", ")));
+                self.nested(|p| p.expr(a));
+            }
             ExprKind::Dot(a, n) => {
                 self.line(format!("dot .{}", n.name));
                 self.nested(|p| p.expr(a));

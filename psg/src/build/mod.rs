@@ -417,6 +417,18 @@ impl Builder {
                 self.node(ExprKind::Var(format!("Option.{}", name.name)), span, &[])
             }
             A::Dot(obj, name) => self.dot(obj, name, span),
+            A::DotTypeApp(obj, name, args) => {
+                let n = self.expr(&ast::Expr::new(A::Dot(obj.clone(), name.clone()), span));
+                if matches!(self.psg.kind(n), NodeKind::Expr(ExprKind::Var(_))) {
+                    self.psg.set_explicit_type_args(n, args.clone());
+                } else {
+                    self.errors.push(BuildError::TypeArgumentsOnMember {
+                        member: name.name.clone(),
+                        at: span,
+                    });
+                }
+                n
+            }
             A::App(..) => {
                 let (head, args) = flatten_app(e);
                 self.apply(head, &args, span)
