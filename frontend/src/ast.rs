@@ -314,6 +314,10 @@ pub enum ExprKind {
     Seq(Vec<Expr>),
     /// `x <- e`
     Assign(Box<Expr>, Box<Expr>),
+    /// `yield e` in a list or array expression (and `for … -> e`).
+    Yield(Box<Expr>),
+    /// `yield! xs`
+    YieldFrom(Box<Expr>),
     /// `fun a b -> e`
     Lambda(Vec<Param>, Box<Expr>),
     /// `a, b`

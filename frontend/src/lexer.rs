@@ -174,6 +174,11 @@ pub enum Tok {
     Done,
     #[token("for")]
     For,
+    #[token("yield")]
+    Yield,
+    /// `yield!` (one token, as F# lexes it)
+    #[token("yield!")]
+    YieldBang,
     #[token("to")]
     To,
     #[token("downto")]
@@ -212,7 +217,6 @@ pub enum Tok {
     /// parser reports them with a "not supported" diagnostic.
     #[token("try", |l| l.slice().to_string())]
     #[token("finally", |l| l.slice().to_string())]
-    #[token("yield", |l| l.slice().to_string())]
     #[token("lazy", |l| l.slice().to_string())]
     #[token("member", |l| l.slice().to_string())]
     #[token("namespace", |l| l.slice().to_string())]
@@ -422,6 +426,8 @@ impl fmt::Display for Tok {
             Do => "`do`",
             Done => "`done`",
             For => "`for`",
+            Yield => "`yield`",
+            YieldBang => "`yield!`",
             To => "`to`",
             Downto => "`downto`",
             True => "`true`",

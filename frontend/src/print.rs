@@ -311,6 +311,14 @@ impl Printer {
                 self.line(format!("fun {} ->", ps.join(" ")));
                 self.nested(|p| p.expr(body));
             }
+            ExprKind::Yield(e) => {
+                self.line("yield");
+                self.nested(|p| p.expr(e));
+            }
+            ExprKind::YieldFrom(e) => {
+                self.line("yield!");
+                self.nested(|p| p.expr(e));
+            }
             ExprKind::Assign(a, b) => {
                 self.line("assign");
                 self.nested(|p| {

@@ -25,6 +25,12 @@ pub enum ResolveError {
         path: String,
         at: Span,
     },
+    /// `v.M<int>` where `v` is a value: a member does not take type
+    /// arguments.
+    TypeArgumentsOnMember {
+        member: String,
+        at: Span,
+    },
     NotMutable {
         name: String,
         at: Span,
@@ -88,6 +94,7 @@ impl ResolveError {
             ResolveError::NotDefined { .. } => "E0401",
             ResolveError::Duplicate { .. } => "E0402",
             ResolveError::UnknownModule { .. } => "E0403",
+            ResolveError::TypeArgumentsOnMember { .. } => "E0415",
             ResolveError::NotMutable { .. } => "E0404",
             ResolveError::EntryPointNotLast { .. } => "E0405",
             ResolveError::EntryPointArity { .. } => "E0406",
@@ -136,6 +143,15 @@ impl ResolveError {
                 } else {
                     "top-level names must be unique within a module; rename one of them"
                 }),
+            ResolveError::TypeArgumentsOnMember { member, at } => Diagnostic::error(
+                code,
+                format!("type arguments on the member `{member}` are not supported"),
+                *at,
+            )
+            .with_label("a field or property of a value, not a function of a module")
+            .with_help(format!(
+                "write the value without `<…>` (`x.{member}`); explicit type arguments apply to a function named by its module path"
+            )),
             ResolveError::UnknownModule { path, at } => {
                 Diagnostic::error(code, format!("unknown module `{path}`"), *at)
                     .with_label("no module or namespace of this name")

@@ -263,6 +263,13 @@ impl Resolver<'_> {
         let kids = self.psg.children(id);
         match kind {
             ExprKind::Var(name) => self.var(id, &name),
+            ExprKind::Member(member) if !self.psg.explicit_type_args(id).is_empty() => {
+                self.errors.push(ResolveError::TypeArgumentsOnMember {
+                    member,
+                    at: self.psg.span(id),
+                });
+                kids.iter().for_each(|&k| self.expr(k));
+            }
             ExprKind::Let => {
                 let mark = self.values.mark();
                 let (bindings, body) = kids.split_at(kids.len().saturating_sub(1));
@@ -423,6 +430,16 @@ impl Resolver<'_> {
             self.psg.set_case(id, Some(case));
         } else if let Some(b) = Builtin::from_name(name) {
             self.psg.set_builtin(id, Some(b));
+        } else if let Some((_, member)) = name
+            .split_once('.')
+            .filter(|(head, _)| self.values.lookup(head).is_some())
+            .filter(|_| !self.psg.explicit_type_args(id).is_empty())
+        {
+            // `v.M<int>` with `v` a value: a member with type arguments.
+            self.errors.push(ResolveError::TypeArgumentsOnMember {
+                member: member.to_string(),
+                at: self.psg.span(id),
+            });
         } else {
             let module_member = name
                 .rsplit_once('.')

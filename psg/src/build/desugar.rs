@@ -80,6 +80,15 @@ pub(super) fn operator_lambda(op: ast::BinOp, span: Span) -> ast::Expr {
     )
 }
 
+/// `a.b.c` written as names and dots: "a.b.c".
+pub(super) fn identifier_path(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        A::Var(i) => Some(i.name.clone()),
+        A::Dot(inner, n) => Some(format!("{}.{}", identifier_path(inner)?, n.name)),
+        _ => None,
+    }
+}
+
 pub(super) fn var_expr(name: &str, span: Span) -> ast::Expr {
     ast::Expr::new(
         A::Var(ast::Ident {

@@ -21,9 +21,9 @@ pub enum BuildError {
     TopLevelPattern { at: Span },
     /// A nested module's path used as a value.
     ModuleAsValue { path: String, at: Span },
-    /// `x.M<int>` where `x.M` is a member (a field, a property), not a
-    /// function of a module.
-    TypeArgumentsOnMember { member: String, at: Span },
+    /// `yield` (or `for … -> e`) outside a list or array expression, or
+    /// inside a lambda within one.
+    YieldOutsideListExpression { at: Span },
     /// `Shape.Triangle` where `Shape` has no such case.
     NotACaseOf {
         case: String,
@@ -42,7 +42,7 @@ impl BuildError {
             BuildError::TopLevelPattern { .. } => "E0309",
             BuildError::ModuleAsValue { .. } => "E0413",
             BuildError::NotACaseOf { .. } => "E0414",
-            BuildError::TypeArgumentsOnMember { .. } => "E0415",
+            BuildError::YieldOutsideListExpression { .. } => "E0416",
         }
     }
 
@@ -87,15 +87,15 @@ impl BuildError {
             )
             .with_label("a `let` that destructures at module level")
             .with_help("bind each value with its own `let`, or destructure inside a function"),
-            BuildError::TypeArgumentsOnMember { member, at } => Diagnostic::error(
+            BuildError::YieldOutsideListExpression { at } => Diagnostic::error(
                 code,
-                format!("type arguments on the member `{member}` are not supported"),
+                "`yield` is only allowed in a list or array expression",
                 *at,
             )
-            .with_label("a field or property of a value, not a function of a module")
-            .with_help(format!(
-                "write the value without `<…>` (`x.{member}`); explicit type arguments apply to a function named by its module path"
-            )),
+            .with_label("not directly inside `[ … ]` or `[| … |]`")
+            .with_help(
+                "put the loop in brackets to build a list (`[ for x in xs -> x * 2 ]`); a lambda inside a list expression cannot yield for it",
+            ),
             BuildError::ModuleAsValue { path, at } => {
                 Diagnostic::error(code, format!("`{path}` is a module, not a value"), *at)
                     .with_label("a module used as a value")

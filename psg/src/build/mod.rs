@@ -9,6 +9,7 @@
 use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+mod comprehension;
 mod desugar;
 mod error;
 mod names;
@@ -418,15 +419,18 @@ impl Builder {
             }
             A::Dot(obj, name) => self.dot(obj, name, span),
             A::DotTypeApp(obj, name, args) => {
-                let n = self.expr(&ast::Expr::new(A::Dot(obj.clone(), name.clone()), span));
-                if matches!(self.psg.kind(n), NodeKind::Expr(ExprKind::Var(_))) {
-                    self.psg.set_explicit_type_args(n, args.clone());
-                } else {
-                    self.errors.push(BuildError::TypeArgumentsOnMember {
-                        member: name.name.clone(),
-                        at: span,
-                    });
-                }
+                let dotted = ast::Expr::new(A::Dot(obj.clone(), name.clone()), span);
+                let n = match identifier_path(&dotted) {
+                    // `M.f<T>` with `M` not a module in sight: name
+                    // resolution says what `M` is (a value: E0415).
+                    Some(path) if self.module_path(obj).is_none() => {
+                        self.node(ExprKind::Var(path), span, &[])
+                    }
+                    _ => self.expr(&dotted),
+                };
+                // On a member (not a function of a module), name
+                // resolution reports them (E0415).
+                self.psg.set_explicit_type_args(n, args.clone());
                 n
             }
             A::App(..) => {
@@ -453,6 +457,17 @@ impl Builder {
                     (**b).clone(),
                 );
                 self.expr(&app)
+            }
+            A::List(items) | A::Array(items)
+                if items.iter().any(comprehension::is_comprehension) =>
+            {
+                let array = matches!(e.kind, A::Array(_));
+                self.expr(&comprehension::desugar(items, array, span))
+            }
+            A::Yield(_) | A::YieldFrom(_) => {
+                self.errors
+                    .push(BuildError::YieldOutsideListExpression { at: span });
+                self.node(ExprKind::Error, span, &[])
             }
             A::List(items) => {
                 let list = items.iter().rev().fold(var_expr("[]", span), |tail, h| {
