@@ -23,6 +23,8 @@ fn layout_of(src: &str) -> String {
             lexer::Tok::VBegin => "{",
             lexer::Tok::VSep => ";",
             lexer::Tok::VEnd => "}",
+            // A `;` the layout inserted (between list elements on lines).
+            lexer::Tok::Semi if t.span.start == t.span.end => ";",
             _ => &src[t.span.range()],
         })
         .collect();
@@ -180,6 +182,20 @@ fn a_semicolon_ending_a_line_is_the_separator_of_the_next() {
     check_layout(
         "let p = { A = 1\n          B = 2 }\n",
         "{ let p = { { { A = 1 ; B = 2 } } } }",
+    );
+}
+
+#[test]
+fn list_elements_on_their_own_lines_are_separated() {
+    // A line at the first element's column starts the next element,
+    // unless the line above ended with an operator (it continues).
+    check_layout(
+        "let xs = [ 1\n           2 ]\n",
+        "{ let xs = { [ 1 ; 2 ] } }",
+    );
+    check_layout(
+        "let xs = [ 1 +\n           2 ]\n",
+        "{ let xs = { [ 1 + 2 ] } }",
     );
 }
 

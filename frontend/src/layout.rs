@@ -60,6 +60,11 @@ enum Ctx {
         closer: Closer,
         opener: Span,
         outer_col: Option<usize>,
+        /// In a list or array literal, the column of its first element: a
+        /// line starting there starts the next element (F# reads the new
+        /// line as a `;`).
+        item_col: Option<usize>,
+        items: bool,
     },
     /// Between `let`/`and` and the `=` that opens the binding's body.
     LetHead {
@@ -251,10 +256,26 @@ impl Filter {
                     closer,
                     opener,
                     outer_col: Some(ocol),
+                    ..
                 }) if col <= ocol && closer_of(tok) != Some(closer) => {
                     self.unclosed(closer, opener, at);
                 }
                 _ => break,
+            }
+        }
+        // A line at the column of a list's first element starts the next
+        // element, if the line above ended one (not with `;`, `+`, `(`).
+        if let Some(&Ctx::Bracket {
+            item_col: Some(icol),
+            ..
+        }) = self.stack.last()
+        {
+            let element_ended = self.out.last().is_some_and(|t| {
+                ends_expression(&t.tok)
+                    || matches!(t.tok, Tok::RBrace | Tok::VEnd | Tok::TypeAppClose)
+            });
+            if icol == col && closer_of(tok).is_none() && !tok.is_infix() && element_ended {
+                self.virt(Tok::Semi, at);
             }
         }
         // After an attribute, or a `;` ending the line above (`{ A = 1;`
@@ -449,6 +470,17 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         let mut tok = token.tok.clone();
         let starts_line = prev.as_ref().is_none_or(|(pl, _)| *pl < line);
 
+        // The first element of a list or array literal sets its column.
+        if let Some(Ctx::Bracket {
+            item_col: item @ None,
+            items: true,
+            ..
+        }) = f.stack.last_mut()
+        {
+            if closer_of(&tok).is_none() {
+                *item = Some(col);
+            }
+        }
         if let Some(kind) = f.pending.take() {
             // The opener's token was the previous one: this token sets the
             // block's column.
@@ -581,6 +613,8 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                 closer,
                 opener: token.span,
                 outer_col,
+                item_col: None,
+                items: matches!(tok, Tok::LBrack | Tok::LArrayBrack),
             });
         }
         match tok {

@@ -34,6 +34,29 @@ fn tab(_: &mut logos::Lexer<Tok>) -> Result<(), LexError> {
     Err(LexError::Tab)
 }
 
+/// A `#` directive at the start of a line: `#light` (on, the default)
+/// and `#nowarn` mean nothing to change and are skipped; any other
+/// (`#light "off"`, `#r`, `#load`, `#if`) is a token the parser reports
+/// as not supported. Elsewhere `#` is an unexpected character.
+fn directive(lex: &mut logos::Lexer<Tok>) -> FilterResult<String, LexError> {
+    let start = lex.span().start;
+    if start > 0 && lex.source().as_bytes()[start - 1] != b'\n' {
+        return FilterResult::Error(LexError::UnexpectedChar);
+    }
+    let text = lex.slice().trim_end();
+    let word = text.split_whitespace().next().unwrap_or(text);
+    let skipped = match word {
+        "#light" => !text.contains("\"off\""),
+        "#nowarn" => true,
+        _ => false,
+    };
+    if skipped {
+        FilterResult::Skip
+    } else {
+        FilterResult::Emit(word.to_string())
+    }
+}
+
 fn block_comment(lex: &mut logos::Lexer<Tok>) -> FilterResult<(), LexError> {
     // `(*)` is the multiplication operator in parentheses, not a comment.
     let rest = lex.remainder();
@@ -156,6 +179,18 @@ pub enum Tok {
     And,
     #[token("mutable")]
     Mutable,
+    /// A compiler directive this version does not accept (`#r`, `#if`).
+    #[regex(r"#[a-z]+[^\n]*", directive, allow_greedy = true)]
+    Directive(String),
+    /// `inline`: accepted and ignored (every call may be inlined anyway).
+    #[token("inline")]
+    Inline,
+    /// `private`, `internal`, `public`: a program is one file, so every
+    /// accessibility means the same.
+    #[token("private", |l| l.slice().to_string())]
+    #[token("internal", |l| l.slice().to_string())]
+    #[token("public", |l| l.slice().to_string())]
+    Access(String),
     #[token("in")]
     In,
     #[token("if")]
@@ -417,6 +452,9 @@ impl fmt::Display for Tok {
             Rec => "`rec`",
             And => "`and`",
             Mutable => "`mutable`",
+            Inline => "`inline`",
+            Directive(s) => return write!(f, "directive `{s}`"),
+            Access(s) => return write!(f, "`{s}`"),
             In => "`in`",
             If => "`if`",
             Then => "`then`",

@@ -194,6 +194,11 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
                 .with_label("not part of the Clef subset this compiler accepts")
                 .with_help("see docs/language.md for the accepted subset");
         }
+        Tok::Directive(d) => {
+            return Diagnostic::error("E0303", format!("the directive `{d}` is not supported"), span)
+                .with_label("a compiler directive")
+                .with_help("`#light` and `#nowarn` are accepted; a program is one file, so `#r` and `#load` have nothing to refer to, and conditional compilation (`#if`) is not supported yet");
+        }
         Tok::CharLit(_) => {
             return Diagnostic::error("E0303", "character literals are not supported yet", span)
                 .with_label("a `char` literal")
