@@ -9,8 +9,23 @@ mod common;
 use clef_frontend::SourceFile;
 use clefc::pipeline::{compile, Goal, Stage};
 
-/// Lexed, laid out and parsed without a diagnostic.
+/// Lexed, laid out and parsed: no syntax error, though some name a
+/// feature that is not supported yet (E0303: computation expressions,
+/// `&x`).
 const PARSING: &[&str] = &[
+    "01_platform",
+    "02_numa",
+    "03_counter_actor",
+    "04_workers",
+    "05_producer_consumer",
+    "06_furnace",
+    "07_accelerate",
+    "08_pools",
+    "09_parameters",
+];
+
+/// Parsed with nothing reported as not supported.
+const PARSING_FULLY: &[&str] = &[
     "01_platform",
     "06_furnace",
     "07_accelerate",
@@ -36,32 +51,36 @@ fn programs() -> Vec<(String, SourceFile)> {
     out
 }
 
-/// Lexical (E01xx) and syntax (E03xx) diagnostics.
-fn syntax_errors(src: &SourceFile) -> Vec<String> {
+/// Lexical (E01xx) and syntax (E03xx) diagnostics: `unsupported` says
+/// whether "… is not supported" (E0303) counts.
+fn syntax_errors(src: &SourceFile, unsupported: bool) -> Vec<String> {
     let c = compile(src, "Main", Goal::Emit(Stage::Types));
     c.diagnostics
         .iter()
         .filter(|d| d.code.starts_with("E01") || d.code.starts_with("E03"))
+        .filter(|d| unsupported || d.code != "E0303")
         .map(|d| format!("{} {}", d.code, d.message))
         .collect()
 }
 
 #[test]
 fn the_seed_programs_parse_as_far_as_recorded() {
-    let mut parsing = Vec::new();
-    let mut report = String::new();
-    for (name, src) in programs() {
-        let errors = syntax_errors(&src);
-        if errors.is_empty() {
-            parsing.push(name);
-        } else {
-            report.push_str(&format!("{name}: {}\n", errors.join("; ")));
+    for (unsupported, expected) in [(false, PARSING), (true, PARSING_FULLY)] {
+        let mut parsing = Vec::new();
+        let mut report = String::new();
+        for (name, src) in programs() {
+            let errors = syntax_errors(&src, unsupported);
+            if errors.is_empty() {
+                parsing.push(name);
+            } else {
+                report.push_str(&format!("{name}: {}\n", errors.join("; ")));
+            }
         }
+        assert_eq!(
+            parsing, expected,
+            "programs that parse; the others:\n{report}"
+        );
     }
-    assert_eq!(
-        parsing, PARSING,
-        "programs that parse; the others:\n{report}"
-    );
 }
 
 #[test]

@@ -318,6 +318,10 @@ pub enum ExprKind {
     Yield(Box<Expr>),
     /// `yield! xs`
     YieldFrom(Box<Expr>),
+    /// A form only a computation expression gives meaning to (`return e`,
+    /// `do! e`, `return! e`, `match! …`, the value of `let!`/`use!`),
+    /// with its keyword.
+    CeOnly(String, Box<Expr>),
     /// `fun a b -> e`
     Lambda(Vec<Param>, Box<Expr>),
     /// `a, b`

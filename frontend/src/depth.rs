@@ -106,7 +106,12 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
     use ExprKind as E;
     let mut push = |e: &'a Expr| stack.push((Node::Expr(e), next));
     match &e.kind {
-        E::Dot(a, _) | E::Unary(_, a) | E::Typed(a, _) | E::Yield(a) | E::YieldFrom(a) => push(a),
+        E::Dot(a, _)
+        | E::Unary(_, a)
+        | E::Typed(a, _)
+        | E::Yield(a)
+        | E::YieldFrom(a)
+        | E::CeOnly(_, a) => push(a),
         E::App(a, b)
         | E::Binary(_, a, b)
         | E::While(a, b)

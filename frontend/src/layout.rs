@@ -618,10 +618,12 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             });
         }
         match tok {
-            Tok::Let | Tok::Use | Tok::And => f.stack.push(Ctx::LetHead { col }),
+            Tok::Let | Tok::Use | Tok::And | Tok::LetBang | Tok::UseBang => {
+                f.stack.push(Ctx::LetHead { col })
+            }
             Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Fun => f.stack.push(Ctx::FunHead),
-            Tok::Match => f.stack.push(Ctx::MatchHead),
+            Tok::Match | Tok::MatchBang => f.stack.push(Ctx::MatchHead),
             Tok::Type => f.stack.push(Ctx::TypeHead),
             Tok::Module => f.stack.push(Ctx::ModuleHead),
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::ModuleHead)) => {

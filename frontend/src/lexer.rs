@@ -211,6 +211,23 @@ pub enum Tok {
     For,
     #[token("yield")]
     Yield,
+    /// Computation-expression keywords (`let!`, `do!`, `return`, …): parsed,
+    /// then reported, as computation expressions are not supported yet.
+    #[token("let!")]
+    LetBang,
+    #[token("use!")]
+    UseBang,
+    #[token("do!")]
+    DoBang,
+    #[token("match!")]
+    MatchBang,
+    #[token("return")]
+    Return,
+    #[token("return!")]
+    ReturnBang,
+    /// `name {` opening a computation expression (`async {`), as the
+    /// parser's token pass tells it from a record argument (`f { X = 1 }`).
+    CeOpen(String),
     /// `yield!` (one token, as F# lexes it)
     #[token("yield!")]
     YieldBang,
@@ -339,6 +356,9 @@ pub enum Tok {
     Percent,
     #[token("**")]
     StarStar,
+    /// `&x`: the address of a mutable, for .NET calls taking a `byref`.
+    #[token("&")]
+    Amp,
     #[token("&&")]
     AmpAmp,
     #[token("||")]
@@ -453,6 +473,7 @@ impl fmt::Display for Tok {
             And => "`and`",
             Mutable => "`mutable`",
             Inline => "`inline`",
+            Amp => "`&`",
             Directive(s) => return write!(f, "directive `{s}`"),
             Access(s) => return write!(f, "`{s}`"),
             In => "`in`",
@@ -465,6 +486,13 @@ impl fmt::Display for Tok {
             Done => "`done`",
             For => "`for`",
             Yield => "`yield`",
+            LetBang => "`let!`",
+            UseBang => "`use!`",
+            DoBang => "`do!`",
+            MatchBang => "`match!`",
+            Return => "`return`",
+            ReturnBang => "`return!`",
+            CeOpen(s) => return write!(f, "`{s} {{`"),
             YieldBang => "`yield!`",
             To => "`to`",
             Downto => "`downto`",

@@ -242,10 +242,21 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
 /// and a union both read `type X = Y`, and LALR(1) must know which it is in
 /// before it reaches `Y`. (`M.f<…>`, a qualified name with type
 /// arguments, is the grammar's: a dot followed by a name with them.)
+///
+/// And `name {` whose braces do not hold a record (`X = …`, `r with …`)
+/// → `CeOpen(name)` `{`: a computation expression (`async { … }`), which
+/// LALR(1) could not tell from applying `name` to a record.
 fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
+        let t = t.clone();
         let n = out.len();
+        if t.tok == Tok::LBrace && n >= 1 && !record_body(&tokens[i + 1..]) {
+            if let Tok::Ident(name) = &out[n - 1].tok {
+                let name = name.clone();
+                out[n - 1].tok = Tok::CeOpen(name);
+            }
+        }
         if t.tok == Tok::RAttr
             && n >= 2
             && out[n - 2].tok == Tok::LAttr
@@ -262,6 +273,29 @@ fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Whether the tokens after a `{` begin a record's fields or update:
+/// `X =`, `A.X =`, `r with`.
+fn record_body(after: &[Token]) -> bool {
+    let mut it = after
+        .iter()
+        .map(|t| &t.tok)
+        .skip_while(|t| **t == Tok::VBegin);
+    if !matches!(it.next(), Some(Tok::Ident(_))) {
+        return false;
+    }
+    loop {
+        match it.next() {
+            Some(Tok::Dot) => {
+                if !matches!(it.next(), Some(Tok::Ident(_))) {
+                    return false;
+                }
+            }
+            Some(Tok::Eq | Tok::With) => return true,
+            _ => return false,
+        }
+    }
 }
 
 /// Parse tokens that went through the layout filter.

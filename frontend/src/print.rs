@@ -315,6 +315,10 @@ impl Printer {
                 self.line("yield");
                 self.nested(|p| p.expr(e));
             }
+            ExprKind::CeOnly(kw, e) => {
+                self.line(kw.as_str());
+                self.nested(|p| p.expr(e));
+            }
             ExprKind::YieldFrom(e) => {
                 self.line("yield!");
                 self.nested(|p| p.expr(e));

@@ -24,6 +24,8 @@ pub enum BuildError {
     /// `yield` (or `for … -> e`) outside a list or array expression, or
     /// inside a lambda within one.
     YieldOutsideListExpression { at: Span },
+    /// `return`, `let!`, `do!` … outside a computation expression.
+    OutsideComputation { keyword: String, at: Span },
     /// `Shape.Triangle` where `Shape` has no such case.
     NotACaseOf {
         case: String,
@@ -43,6 +45,7 @@ impl BuildError {
             BuildError::ModuleAsValue { .. } => "E0413",
             BuildError::NotACaseOf { .. } => "E0414",
             BuildError::YieldOutsideListExpression { .. } => "E0416",
+            BuildError::OutsideComputation { .. } => "E0417",
         }
     }
 
@@ -96,6 +99,17 @@ impl BuildError {
             .with_help(
                 "put the loop in brackets to build a list (`[ for x in xs -> x * 2 ]`); a lambda inside a list expression cannot yield for it",
             ),
+            BuildError::OutsideComputation { keyword, at } => Diagnostic::error(
+                code,
+                format!("`{keyword}` is only allowed in a computation expression"),
+                *at,
+            )
+            .with_label("not inside `async { … }`, `seq { … }` or another builder")
+            .with_help(if keyword == "return" {
+                "a function's value is its last expression: drop `return`".to_string()
+            } else {
+                format!("`{keyword}` belongs inside a computation expression's braces")
+            }),
             BuildError::ModuleAsValue { path, at } => {
                 Diagnostic::error(code, format!("`{path}` is a module, not a value"), *at)
                     .with_label("a module used as a value")

@@ -464,6 +464,13 @@ impl Builder {
                 let array = matches!(e.kind, A::Array(_));
                 self.expr(&comprehension::desugar(items, array, span))
             }
+            A::CeOnly(keyword, _) => {
+                self.errors.push(BuildError::OutsideComputation {
+                    keyword: keyword.clone(),
+                    at: span,
+                });
+                self.node(ExprKind::Error, span, &[])
+            }
             A::Yield(_) | A::YieldFrom(_) => {
                 self.errors
                     .push(BuildError::YieldOutsideListExpression { at: span });
