@@ -113,6 +113,30 @@ const TOKENS: &[&str] = &[
     "use",
     "withCXLSupport",
     "AppConfig.autoDetect",
+    // F# surface: operators as values, list expressions, computation
+    // expressions, accessibility, directives, formats
+    "(+)",
+    "(*)",
+    "(::)",
+    "yield",
+    "yield!",
+    "let!",
+    "do!",
+    "return",
+    "return!",
+    "match!",
+    "async {",
+    "{",
+    "}",
+    "&",
+    "private",
+    "inline",
+    "#light",
+    "#r",
+    "\"%-5d %05x %+.2f\"",
+    "Outer.Inner.f<int>",
+    "|",
+    "with",
 ];
 
 fn check_no_panic(src: String) {

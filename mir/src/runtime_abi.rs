@@ -50,6 +50,8 @@ runtime_fns! {
     PRINT_U8 = "barewire_print_u8"(I8);
     PRINT_F64 = "barewire_print_f64"(F64, I32);
     PRINT_BOOL = "barewire_print_bool"(I8);
+    PRINT_RADIX = "barewire_print_radix"(I64, I32, I32);
+    PAD_END = "barewire_pad_end"(I32, I32, I8);
     PRINT_NEWLINE = "barewire_print_newline"();
     CAPTURE_BEGIN = "barewire_capture_begin"();
     COLUMN = "barewire_column"() -> I64;

@@ -321,11 +321,42 @@ pub struct Residency {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormatPiece {
     Text(String),
-    /// `%d`, `%i`, `%f`, `%.3f`, `%s`, `%b`, `%A`; `precision` only for `%f`.
+    /// `%d`, `%i`, `%x`, `%X`, `%o`, `%f`, `%.3f`, `%s`, `%b`, `%A`, with
+    /// flags and a width (`%-8s`, `%05d`, `%+.2f`); `precision` only for
+    /// `%f`.
     Hole {
         conv: char,
         precision: Option<u32>,
+        pad: Padding,
     },
+}
+
+/// A format hole's flags and minimum width, as .NET's `printf` reads
+/// them: `-` left-justifies, `0` pads numbers with zeros after their sign,
+/// `+` and ` ` put a sign before non-negative numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Padding {
+    pub width: u32,
+    pub left: bool,
+    pub zero: bool,
+    pub plus: bool,
+    pub space: bool,
+}
+
+impl Padding {
+    /// Whether the hole is printed as written, with nothing to adjust.
+    pub fn is_none(&self) -> bool {
+        *self == Padding::default()
+    }
+
+    /// The flags as the runtime's `barewire_pad` takes them (bit 0 `-`,
+    /// 1 `0`, 2 `+`, 3 ` `).
+    pub fn bits(&self) -> i32 {
+        i32::from(self.left)
+            | i32::from(self.zero) << 1
+            | i32::from(self.plus) << 2
+            | i32::from(self.space) << 3
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

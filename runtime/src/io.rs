@@ -304,3 +304,104 @@ mod tests {
         assert_eq!(format_float(f64::NAN, Some(2)), "NaN");
     }
 }
+
+/// `%x`, `%X`, `%o` of an integer of `bits` bits: its two's-complement
+/// bits in base 16 (lower or upper case) or 8, as F# prints them
+/// (`%x` of `-1` is `ffffffff`).
+pub fn format_radix(v: i64, bits: u32, conv: char) -> String {
+    let mask = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let u = v as u64 & mask;
+    match conv {
+        'X' => format!("{u:X}"),
+        'o' => format!("{u:o}"),
+        _ => format!("{u:x}"),
+    }
+}
+
+/// `%x`, `%X` (`conv` 1) or `%o` (`conv` 2) of an integer of `bits` bits.
+#[no_mangle]
+pub extern "C" fn barewire_print_radix(v: i64, bits: i32, conv: i32) {
+    let c = match conv {
+        1 => 'X',
+        2 => 'o',
+        _ => 'x',
+    };
+    write(format_radix(v, bits.clamp(1, 64) as u32, c).as_bytes());
+}
+
+/// A hole's text adjusted by its flags and width (see
+/// `clef_psg::Padding::bits`: 1 `-`, 2 `0`, 4 `+`, 8 ` `). `numeric`
+/// holes get the sign flags and zero padding after their sign; others
+/// are padded with spaces.
+pub fn pad(text: &str, width: usize, flags: i32, numeric: bool) -> String {
+    let (left, zero, plus, space) = (
+        flags & 1 != 0,
+        flags & 2 != 0,
+        flags & 4 != 0,
+        flags & 8 != 0,
+    );
+    let mut body = text.to_string();
+    if numeric && !body.starts_with('-') {
+        if plus {
+            body.insert(0, '+');
+        } else if space {
+            body.insert(0, ' ');
+        }
+    }
+    let len = body.chars().count();
+    if len >= width {
+        return body;
+    }
+    let fill = width - len;
+    if left {
+        body.push_str(&" ".repeat(fill));
+        body
+    } else if zero && numeric {
+        let sign = body.starts_with(['-', '+', ' ']) as usize;
+        format!("{}{}{}", &body[..sign], "0".repeat(fill), &body[sign..])
+    } else {
+        format!("{}{body}", " ".repeat(fill))
+    }
+}
+
+/// End a hole started by `barewire_capture_begin`: its text, padded,
+/// goes where the hole was printed.
+#[no_mangle]
+pub extern "C" fn barewire_pad_end(width: i32, flags: i32, numeric: i8) {
+    let text = capture_end();
+    let text = String::from_utf8_lossy(&text);
+    write(pad(&text, width.max(0) as usize, flags, numeric != 0).as_bytes());
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn radix_is_two_s_complement_of_the_width() {
+        assert_eq!(format_radix(255, 32, 'x'), "ff");
+        assert_eq!(format_radix(255, 32, 'X'), "FF");
+        assert_eq!(format_radix(8, 32, 'o'), "10");
+        assert_eq!(format_radix(-1, 32, 'x'), "ffffffff");
+        assert_eq!(format_radix(-1, 64, 'x'), "ffffffffffffffff");
+        assert_eq!(format_radix(-1, 8, 'x'), "ff");
+    }
+
+    #[test]
+    fn padding_follows_the_flags() {
+        assert_eq!(pad("42", 5, 0, true), "   42");
+        assert_eq!(pad("42", 5, 1, true), "42   ");
+        assert_eq!(pad("-42", 6, 2, true), "-00042");
+        assert_eq!(pad("42", 5, 2 | 1, true), "42   ");
+        assert_eq!(pad("42", 0, 4, true), "+42");
+        assert_eq!(pad("-42", 0, 4, true), "-42");
+        assert_eq!(pad("42", 0, 8, true), " 42");
+        assert_eq!(pad("3.50", 7, 4 | 2, true), "+003.50");
+        assert_eq!(pad("ab", 5, 2, false), "   ab");
+        assert_eq!(pad("abcdef", 3, 0, false), "abcdef");
+    }
+}

@@ -53,7 +53,11 @@ impl Interp<'_> {
         for piece in pieces {
             match piece {
                 FormatPiece::Text(s) => io::print(s.as_bytes()),
-                FormatPiece::Hole { conv, precision } => {
+                FormatPiece::Hole {
+                    conv,
+                    precision,
+                    pad,
+                } => {
                     let Some((t, v)) = holes.next() else {
                         return internal("a missing printf argument");
                     };
@@ -65,6 +69,13 @@ impl Interp<'_> {
                         ('d' | 'i', Value::Int(x)) => x.to_string(),
                         ('d' | 'i', Value::Int64(x)) => x.to_string(),
                         ('d' | 'i', Value::Byte(x)) => x.to_string(),
+                        ('x' | 'X' | 'o', Value::Int(x)) => {
+                            io::format_radix(i64::from(x), 32, *conv)
+                        }
+                        ('x' | 'X' | 'o', Value::Int64(x)) => io::format_radix(x, 64, *conv),
+                        ('x' | 'X' | 'o', Value::Byte(x)) => {
+                            io::format_radix(i64::from(x), 8, *conv)
+                        }
                         ('f', Value::Float(x)) => {
                             io::format_float(x, precision.map(|p| p as usize))
                         }
@@ -76,6 +87,8 @@ impl Interp<'_> {
                         ('b', Value::Bool(x)) => x.to_string(),
                         (c, v) => return internal(format!("%{c} of a {}", v.kind())),
                     };
+                    let numeric = matches!(conv, 'd' | 'i' | 'f' | 'x' | 'X' | 'o');
+                    let text = io::pad(&text, pad.width as usize, pad.bits(), numeric);
                     io::print(text.as_bytes());
                 }
             }

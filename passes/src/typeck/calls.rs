@@ -372,7 +372,7 @@ impl Infer<'_> {
         for p in &pieces {
             if let FormatPiece::Hole { conv, .. } = p {
                 let t = match conv {
-                    'd' | 'i' => {
+                    'd' | 'i' | 'x' | 'X' | 'o' => {
                         let t = self.fresh();
                         self.constrain(t.clone(), Class::Integer, span, Origin::IntegerFormat);
                         t

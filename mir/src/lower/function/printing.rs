@@ -37,7 +37,11 @@ impl Lowering<'_, '_, '_> {
                     let p = self.string_ptr(&s)?;
                     self.runtime(&rt::PRINT_STR, &[p])?;
                 }
-                FormatPiece::Hole { conv, precision } => {
+                FormatPiece::Hole {
+                    conv,
+                    precision,
+                    pad,
+                } => {
                     let (t, v) = holes
                         .next()
                         .ok_or_else(|| internal("missing printf argument"))?;
@@ -48,7 +52,27 @@ impl Lowering<'_, '_, '_> {
                         continue;
                     }
                     let v = v.ok_or_else(|| internal("a printf argument without a value"))?;
+                    // Flags and a width: the hole is printed into a
+                    // capture, then padded where it stands.
+                    if !pad.is_none() {
+                        self.runtime(&rt::CAPTURE_BEGIN, &[])?;
+                    }
                     match (conv, &t) {
+                        ('x' | 'X' | 'o', t) => {
+                            let (wide, bits) = match t {
+                                Type::Int => (self.b.ins().sextend(types::I64, v), 32),
+                                Type::Int64 => (v, 64),
+                                _ => (self.b.ins().uextend(types::I64, v), 8),
+                            };
+                            let bits = self.b.ins().iconst(types::I32, bits);
+                            let code = match conv {
+                                'X' => 1,
+                                'o' => 2,
+                                _ => 0,
+                            };
+                            let code = self.b.ins().iconst(types::I32, code);
+                            self.runtime(&rt::PRINT_RADIX, &[wide, bits, code])?
+                        }
                         ('d' | 'i', Type::Int) => self.runtime(&rt::PRINT_I32, &[v])?,
                         ('d' | 'i', Type::Int64) => self.runtime(&rt::PRINT_I64, &[v])?,
                         ('d' | 'i', _) => self.runtime(&rt::PRINT_U8, &[v])?,
@@ -67,6 +91,13 @@ impl Lowering<'_, '_, '_> {
                         ('s', _) => self.runtime(&rt::PRINT_STR, &[v])?,
                         _ => self.runtime(&rt::PRINT_BOOL, &[v])?,
                     };
+                    if !pad.is_none() {
+                        let width = self.b.ins().iconst(types::I32, i64::from(pad.width));
+                        let flags = self.b.ins().iconst(types::I32, i64::from(pad.bits()));
+                        let numeric = matches!(conv, 'd' | 'i' | 'f' | 'x' | 'X' | 'o');
+                        let numeric = self.b.ins().iconst(types::I8, i64::from(numeric));
+                        self.runtime(&rt::PAD_END, &[width, flags, numeric])?;
+                    }
                 }
             }
         }
