@@ -157,6 +157,12 @@ impl Builtin {
     }
 
     pub fn from_name(name: &str) -> Option<Builtin> {
+        // FSharp.Core's other names for the same conversions.
+        let name = match name {
+            "double" => "float",
+            "single" => "float32",
+            other => other,
+        };
         Builtin::ALL.into_iter().find(|b| b.name() == name)
     }
 

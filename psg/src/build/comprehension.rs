@@ -17,7 +17,7 @@
 use clef_frontend::ast::{self, ExprKind as A};
 use clef_frontend::Span;
 
-use super::desugar::{app_expr, cons_expr, var_expr};
+use super::desugar::{app_expr, cons_expr, let_decl, var_expr};
 
 const ACC: &str = "acc@comprehension";
 const ITEM: &str = "x@yield";
@@ -62,25 +62,7 @@ pub(super) fn desugar(items: &[ast::Expr], array: bool, span: Span) -> ast::Expr
     } else {
         reversed
     };
-    let acc = ast::LetDecl {
-        attributes: Vec::new(),
-        is_rec: false,
-        is_use: false,
-        bindings: vec![ast::Binding {
-            type_params: Vec::new(),
-            pattern: None,
-            is_mutable: true,
-            name: ast::Ident {
-                name: ACC.into(),
-                span,
-            },
-            params: Vec::new(),
-            return_type: None,
-            body: ast::Expr::new(A::List(Vec::new()), span),
-            span,
-        }],
-        span,
-    };
+    let acc = let_decl(ACC, ast::Expr::new(A::List(Vec::new()), span), true, span);
     ast::Expr::new(
         A::Let(
             Box::new(acc),

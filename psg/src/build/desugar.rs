@@ -80,6 +80,30 @@ pub(super) fn operator_lambda(op: ast::BinOp, span: Span) -> ast::Expr {
     )
 }
 
+/// `let name = value` (`let mutable` with `mutable`), one binding, as
+/// the desugarings write it.
+pub(super) fn let_decl(name: &str, value: ast::Expr, mutable: bool, span: Span) -> ast::LetDecl {
+    ast::LetDecl {
+        attributes: Vec::new(),
+        is_rec: false,
+        is_use: false,
+        bindings: vec![ast::Binding {
+            type_params: Vec::new(),
+            pattern: None,
+            is_mutable: mutable,
+            name: ast::Ident {
+                name: name.into(),
+                span,
+            },
+            params: Vec::new(),
+            return_type: None,
+            body: value,
+            span,
+        }],
+        span,
+    }
+}
+
 /// `a.b.c` written as names and dots: "a.b.c".
 pub(super) fn identifier_path(e: &ast::Expr) -> Option<String> {
     match &e.kind {

@@ -655,22 +655,7 @@ impl Builder {
             ),
             span,
         );
-        let bind = |name: &str, value: &ast::Expr| ast::LetDecl {
-            attributes: Vec::new(),
-            is_rec: false,
-            is_use: false,
-            bindings: vec![ast::Binding {
-                type_params: Vec::new(),
-                pattern: None,
-                is_mutable: false,
-                name: ident(name),
-                params: Vec::new(),
-                return_type: None,
-                body: value.clone(),
-                span,
-            }],
-            span,
-        };
+        let bind = |name: &str, value: &ast::Expr| let_decl(name, value.clone(), false, span);
         let inner = ast::Expr::new(
             A::Let(Box::new(bind("g@compose", g)), Box::new(lambda)),
             span,
