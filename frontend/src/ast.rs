@@ -58,6 +58,10 @@ pub enum TypeRepr {
     Record(Vec<FieldDecl>),
     /// `| A of int | B of x: float * y: float | C`
     Union(Vec<UnionCase>),
+    /// `type Position = int * int`: another name for a type (a bare name,
+    /// `type Id = int`, parses as a one-case union; the PSG builder tells
+    /// them apart).
+    Abbrev(TypeExpr),
     /// `[<Measure>] type kg` (a base measure, `None`) or
     /// `[<Measure>] type N = kg m / s^2` (an abbreviation).
     Measure(Option<TypeExpr>),

@@ -407,6 +407,9 @@ pub enum Tok {
     /// `[<Measure>]`, made one token by the parser's driver so the grammar
     /// can tell a measure declaration from a union.
     MeasureAttr,
+    /// The `=` of a type abbreviation whose right side cannot be a union
+    /// (`type P = int * int`), from the parser's token pass.
+    AbbrevEq,
 }
 
 impl Tok {
@@ -539,6 +542,7 @@ impl fmt::Display for Tok {
             Plus => "`+`",
             Minus | PrefixMinus => "`-`",
             MeasureAttr => "`[<Measure>]`",
+            AbbrevEq => "`=`",
             Star => "`*`",
             Slash => "`/`",
             Percent => "`%`",

@@ -248,9 +248,24 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
 /// LALR(1) could not tell from applying `name` to a record.
 fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut in_type_head = false;
     for (i, t) in tokens.iter().enumerate() {
-        let t = t.clone();
+        let mut t = t.clone();
         let n = out.len();
+        match t.tok {
+            // (`[<Measure>] type N = kg m` is a measure.)
+            Tok::Type => {
+                in_type_head = !matches!(out.last().map(|t: &Token| &t.tok), Some(Tok::MeasureAttr))
+            }
+            Tok::Eq if in_type_head => {
+                in_type_head = false;
+                if abbreviation_body(&tokens[i + 1..]) {
+                    t.tok = Tok::AbbrevEq;
+                }
+            }
+            Tok::VBegin | Tok::VSep | Tok::VEnd => in_type_head = false,
+            _ => {}
+        }
         if t.tok == Tok::LBrace && n >= 1 && !record_body(&tokens[i + 1..]) {
             if let Tok::Ident(name) = &out[n - 1].tok {
                 let name = name.clone();
@@ -273,6 +288,32 @@ fn join_tokens(tokens: Vec<Token>) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Whether the block after a type declaration's `=` is a type (an
+/// abbreviation) rather than a record or union: a tuple, function,
+/// array, generic or postfix-applied type (`int * int`, `int -> int`,
+/// `int[]`, `Map<int, string>`, `int list`, `'a`). A bare name
+/// (`type Id = int`) parses as a one-case union; the PSG builder decides.
+fn abbreviation_body(after: &[Token]) -> bool {
+    let mut depth = 0usize;
+    let mut names = 0;
+    let mut typey = false;
+    for t in after.iter().skip_while(|t| t.tok == Tok::VBegin) {
+        match &t.tok {
+            Tok::VBegin | Tok::LParen => depth += 1,
+            Tok::VEnd | Tok::RParen if depth == 0 => break,
+            Tok::VEnd | Tok::RParen => depth -= 1,
+            Tok::VSep if depth == 0 => break,
+            Tok::LBrace | Tok::Bar | Tok::Of => return false,
+            Tok::Ident(_) => names += 1,
+            Tok::Star | Tok::Arrow | Tok::LBrack | Tok::TypeVar(_) | Tok::Lt | Tok::TypeAppOpen => {
+                typey = true
+            }
+            _ => {}
+        }
+    }
+    typey || names > 1
 }
 
 /// Whether the tokens after a `{` begin a record's fields or update:

@@ -79,6 +79,7 @@ impl Printer {
                 self.nested(|p| match &d.repr {
                     TypeRepr::Measure(None) => p.line("measure"),
                     TypeRepr::Measure(Some(m)) => p.line(format!("measure = {}", type_str(m))),
+                    TypeRepr::Abbrev(t) => p.line(format!("abbreviation = {}", type_str(t))),
                     TypeRepr::Record(fields) => {
                         for f in fields {
                             p.line(format!("field {} : {}", f.name.name, type_str(&f.ty)));

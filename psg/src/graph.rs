@@ -230,6 +230,8 @@ pub struct TypeDeclInfo {
     pub cases: Vec<UnionCaseInfo>,
     /// `[<Measure>]` declarations: a base measure or an abbreviation.
     pub measure: Option<MeasureDef>,
+    /// `type Position = int * int`: the type this name stands for.
+    pub abbreviation: Option<TypeExpr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

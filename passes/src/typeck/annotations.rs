@@ -63,6 +63,14 @@ impl Infer<'_> {
                     .lookup(&name.name)
                     .or(self.psg.prelude_type(prelude).map(TypeDeclId::node))
                     .expect("checked by the guard");
+                if let NodeKind::TypeDecl(TypeDeclInfo {
+                    abbreviation: Some(body),
+                    params,
+                    ..
+                }) = self.psg.kind(decl)
+                {
+                    return self.expand_abbreviation(decl, &name.name, params, body, args, t.span);
+                }
                 let arity = self.table.generalized(decl).len();
                 if args.len() != arity {
                     self.errors.push(TypeError::TypeArity {
@@ -162,6 +170,41 @@ impl Infer<'_> {
         }
     }
 
+    /// `Name<args>` where `type Name<'p…> = body`: the body, its
+    /// parameters replaced by the arguments.
+    fn expand_abbreviation(
+        &mut self,
+        decl: NodeId,
+        name: &str,
+        params: &[String],
+        body: &TypeExpr,
+        args: &[TypeExpr],
+        at: Span,
+    ) -> Type {
+        if args.len() != params.len() {
+            self.errors.push(TypeError::TypeArity {
+                name: name.to_string(),
+                arity: params.len(),
+                given: args.len(),
+                at,
+            });
+            return Type::Error;
+        }
+        if self.expanding.contains(&decl) {
+            self.errors.push(TypeError::CyclicAbbreviation {
+                name: name.to_string(),
+                at,
+            });
+            return Type::Error;
+        }
+        let map: HashMap<&str, &TypeExpr> = params.iter().map(String::as_str).zip(args).collect();
+        let body = substitute(body, &map);
+        self.expanding.push(decl);
+        let t = self.annotation(&body);
+        self.expanding.pop();
+        t
+    }
+
     /// A type name in scope near `name`, for "did you mean" help.
     fn similar_type(&self, name: &str) -> Option<String> {
         const BUILT_IN: [&str; 15] = [
@@ -190,4 +233,26 @@ fn args_len(t: &TypeExpr) -> usize {
         TypeExprKind::Named { args, .. } => args.len(),
         _ => 0,
     }
+}
+
+/// `t` with its type variables named in `map` replaced.
+fn substitute(t: &TypeExpr, map: &HashMap<&str, &TypeExpr>) -> TypeExpr {
+    let sub = |t: &TypeExpr| substitute(t, map);
+    let kind = match &t.kind {
+        TypeExprKind::Var(v) => match map.get(v.name.as_str()) {
+            Some(arg) => return (*arg).clone(),
+            None => t.kind.clone(),
+        },
+        TypeExprKind::Named { name, args } => TypeExprKind::Named {
+            name: name.clone(),
+            args: args.iter().map(sub).collect(),
+        },
+        TypeExprKind::Array(a) => TypeExprKind::Array(Box::new(sub(a))),
+        TypeExprKind::Fun(a, b) => TypeExprKind::Fun(Box::new(sub(a)), Box::new(sub(b))),
+        TypeExprKind::Tuple(items) => TypeExprKind::Tuple(items.iter().map(sub).collect()),
+        TypeExprKind::Quotient(a, b) => TypeExprKind::Quotient(Box::new(sub(a)), Box::new(sub(b))),
+        TypeExprKind::Power(a, e) => TypeExprKind::Power(Box::new(sub(a)), *e),
+        TypeExprKind::Number(n) => TypeExprKind::Number(*n),
+    };
+    TypeExpr { kind, span: t.span }
 }

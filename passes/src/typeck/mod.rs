@@ -50,6 +50,7 @@ pub fn infer(psg: &Psg) -> (TypeTable, Vec<TypeError>) {
         schemes: HashMap::new(),
         constraints: Vec::new(),
         named_vars: HashMap::new(),
+        expanding: Vec::new(),
         instantiations: Vec::new(),
         generalized: Vec::new(),
         type_names: Namespace::default(),
@@ -146,6 +147,8 @@ struct Infer<'a> {
     constraints: Vec<Constraint>,
     /// `'a` written in annotations of the current top-level item.
     named_vars: HashMap<String, TyVar>,
+    /// Type abbreviations being expanded (a cycle is an error).
+    expanding: Vec<NodeId>,
     instantiations: Vec<(NodeId, Vec<(TyVar, Type)>)>,
     generalized: Vec<TyVar>,
     /// Declared types in scope, by name (module-scoped, as F#'s).

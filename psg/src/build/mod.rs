@@ -33,6 +33,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         opens: Vec::new(),
         current_module: String::new(),
         union_types: Vec::new(),
+        type_names: Default::default(),
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
@@ -58,6 +59,12 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     (b.psg, diags)
 }
 
+/// The types every program has by name (what `type Id = int` may name).
+const BUILT_IN_TYPES: [&str; 13] = [
+    "int", "int32", "int64", "byte", "uint8", "float", "double", "float32", "single", "bool",
+    "unit", "string", "obj",
+];
+
 struct Builder {
     psg: Psg,
     errors: Vec<BuildError>,
@@ -73,6 +80,8 @@ struct Builder {
     /// Union types declared so far: qualified name and case names, for
     /// cases qualified by their type (`Shape.Circle`).
     union_types: Vec<(String, Vec<String>)>,
+    /// The names of the types declared so far (for `type Id = Other`).
+    type_names: std::collections::HashSet<String>,
 }
 
 impl Builder {
@@ -132,15 +141,39 @@ impl Builder {
         }
     }
 
-    /// A `type` declaration (a record, a union or a measure).
+    /// A `type` declaration (a record, a union, a measure or an
+    /// abbreviation).
     fn type_decl(&mut self, decl: &ast::TypeDecl) -> NodeId {
         let measure = match &decl.repr {
             ast::TypeRepr::Measure(None) => Some(MeasureDef::Base),
             ast::TypeRepr::Measure(Some(m)) => Some(MeasureDef::Abbreviation(m.clone())),
             _ => None,
         };
+        // `type Id = int` parses as a one-case union; a case named like a
+        // type in sight is that type, as F# reads it.
+        let abbreviation = match &decl.repr {
+            ast::TypeRepr::Abbrev(t) => Some(t.clone()),
+            ast::TypeRepr::Union(cases)
+                if cases.len() == 1
+                    && cases[0].fields.is_empty()
+                    && (BUILT_IN_TYPES.contains(&cases[0].name.name.as_str())
+                        || self.type_names.contains(&cases[0].name.name)) =>
+            {
+                let name = cases[0].name.clone();
+                Some(ast::TypeExpr {
+                    span: name.span,
+                    kind: ast::TypeExprKind::Named {
+                        name,
+                        args: Vec::new(),
+                    },
+                })
+            }
+            _ => None,
+        };
+        self.type_names.insert(decl.name.name.clone());
         let (fields, cases) = match &decl.repr {
-            ast::TypeRepr::Measure(_) => (Vec::new(), Vec::new()),
+            _ if abbreviation.is_some() => (Vec::new(), Vec::new()),
+            ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) => (Vec::new(), Vec::new()),
             ast::TypeRepr::Record(fields) => (
                 fields
                     .iter()
@@ -184,6 +217,7 @@ impl Builder {
             fields,
             cases,
             measure,
+            abbreviation,
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }

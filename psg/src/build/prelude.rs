@@ -33,6 +33,7 @@ impl Builder {
                 },
             ],
             measure: None,
+            abbreviation: None,
             measure_params: Vec::new(),
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
@@ -75,6 +76,7 @@ impl Builder {
                 },
             ],
             measure: None,
+            abbreviation: None,
             measure_params: Vec::new(),
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);

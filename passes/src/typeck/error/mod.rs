@@ -130,6 +130,8 @@ pub enum TypeError {
         given: usize,
         at: Span,
     },
+    /// A type abbreviation that stands for itself (`type A = A list`).
+    CyclicAbbreviation { name: String, at: Span },
     /// `SharedBuffer` written with other than two type arguments.
     SharedBufferArity { given: usize, at: Span },
     /// A record type declaring two fields of one name.
@@ -326,6 +328,7 @@ impl TypeError {
             | TypeError::RecordPatternMismatch { .. } => "E0515",
             TypeError::UnknownRecord { .. } | TypeError::UnknownRecordPattern { .. } => "E0516",
             TypeError::TypeArity { .. } | TypeError::SharedBufferArity { .. } => "E0517",
+            TypeError::CyclicAbbreviation { .. } => "E0539",
             TypeError::FieldDeclaredTwice { .. }
             | TypeError::FieldGivenTwice { .. }
             | TypeError::CaseDeclaredTwice { .. } => "E0518",

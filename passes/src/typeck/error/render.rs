@@ -242,6 +242,13 @@ impl TypeError {
             )
             .with_label("wrong number of type arguments")
             .with_help(format!("write `{name}` with {arity} type argument(s)")),
+            TypeError::CyclicAbbreviation { name, at } => Diagnostic::error(
+                code,
+                format!("the type abbreviation `{name}` stands for itself"),
+                *at,
+            )
+            .with_label("expanding this abbreviation reaches it again")
+            .with_help("an abbreviation names another type; to define a recursive type, declare a union or a record"),
             TypeError::SharedBufferArity { given, at } => Diagnostic::error(
                 code,
                 format!("the type `SharedBuffer` takes 2 type arguments, not {given}"),
