@@ -342,6 +342,8 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `[a .. b]`
     Range(Box<Expr>, Box<Expr>),
+    /// `[a .. step .. b]`, and `[| … |]` with `true`.
+    RangeStep(Box<Expr>, Box<Expr>, Box<Expr>, bool),
     /// `[| a; b |]`
     Array(Vec<Expr>),
     /// `[| a .. b |]`

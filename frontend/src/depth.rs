@@ -130,7 +130,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
                 push(f);
             }
         }
-        E::ForIn(_, a, b, c) | E::ForTo(_, a, _, b, c) => {
+        E::ForIn(_, a, b, c) | E::ForTo(_, a, _, b, c) | E::RangeStep(a, b, c, _) => {
             push(a);
             push(b);
             push(c);

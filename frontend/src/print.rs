@@ -316,6 +316,18 @@ impl Printer {
                 self.line("yield");
                 self.nested(|p| p.expr(e));
             }
+            ExprKind::RangeStep(a, s, b, array) => {
+                self.line(if *array {
+                    "array range step"
+                } else {
+                    "range step"
+                });
+                self.nested(|p| {
+                    p.expr(a);
+                    p.expr(s);
+                    p.expr(b);
+                });
+            }
             ExprKind::CeOnly(kw, e) => {
                 self.line(kw.as_str());
                 self.nested(|p| p.expr(e));

@@ -523,6 +523,18 @@ impl Builder {
                 );
                 self.expr(&app)
             }
+            A::RangeStep(a, s, b, array) => {
+                let f = if *array {
+                    "Array.rangeStep"
+                } else {
+                    "List.rangeStep"
+                };
+                let app = app_expr(
+                    app_expr(app_expr(var_expr(f, span), (**a).clone()), (**s).clone()),
+                    (**b).clone(),
+                );
+                self.expr(&app)
+            }
             A::ArrayRange(a, b) => {
                 let app = app_expr(
                     app_expr(var_expr("Array.range", span), (**a).clone()),
