@@ -350,6 +350,8 @@ pub enum ExprKind {
     ArrayRange(Box<Expr>, Box<Expr>),
     /// `e.[i]`
     Index(Box<Expr>, Box<Expr>),
+    /// `e.[a..b]`, `e.[..b]`, `e.[a..]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `(e : T)`
     Typed(Box<Expr>, TypeExpr),
     /// A placeholder for a part that failed to parse (already reported).

@@ -158,6 +158,10 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
             push_arms(arms, next, stack);
         }
         E::Function(arms) => push_arms(arms, next, stack),
+        E::Slice(a, x, y) => {
+            push(a);
+            x.iter().chain(y.iter()).for_each(|e| push(e));
+        }
         E::DotTypeApp(obj, _, _) => push(obj),
         E::Record(fields) => fields.iter().for_each(|(_, e)| push(e)),
         E::RecordUpdate(r, fields) => {

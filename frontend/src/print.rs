@@ -343,6 +343,20 @@ impl Printer {
                     p.expr(b);
                 });
             }
+            ExprKind::Slice(a, x, y) => {
+                self.line("slice");
+                self.nested(|p| {
+                    p.expr(a);
+                    match x {
+                        Some(x) => p.expr(x),
+                        None => p.line("from the start"),
+                    }
+                    match y {
+                        Some(y) => p.expr(y),
+                        None => p.line("to the end"),
+                    }
+                });
+            }
             ExprKind::Index(a, i) => {
                 self.line("index");
                 self.nested(|p| {

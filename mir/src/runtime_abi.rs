@@ -41,6 +41,8 @@ runtime_fns! {
     FAIL_EMPTY = "barewire_fail_empty"(I64);
     FAIL_INDEX = "barewire_fail_index"(I64, I64, I64);
     STRING_CONCAT = "barewire_string_concat"(I64, I64) -> I64;
+    STRING_SLICE = "barewire_string_slice"(I64, I32, I32) -> I64;
+    ARRAY_SLICE = "barewire_array_slice"(I64, I64, I32, I32) -> I64;
     STRING_COMPARE = "barewire_string_compare"(I64, I64) -> I32;
     POW = "barewire_pow"(F64, F64) -> F64;
     FMOD = "barewire_fmod"(F64, F64) -> F64;

@@ -87,6 +87,7 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Assign => "assign".into(),
             ExprKind::Lambda => "lambda".into(),
             ExprKind::Index => "index".into(),
+            ExprKind::Slice => "slice".into(),
             ExprKind::Typed(t) => format!("typed {}", type_str(t)),
             ExprKind::Error => "error".into(),
         },

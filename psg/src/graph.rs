@@ -184,6 +184,9 @@ pub enum ExprKind {
     Lambda,
     /// `a.[i]` — children [a, i]
     Index,
+    /// `a.[i..j]` — children [a, i, j] (an absent bound is `0` or
+    /// `Int32.MaxValue`: slices are clamped to the collection).
+    Slice,
     /// `(e : T)` — children [e]
     Typed(TypeExpr),
     /// A part of the program that failed to parse.

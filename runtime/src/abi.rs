@@ -228,3 +228,73 @@ pub extern "C" fn barewire_pow(a: f64, b: f64) -> f64 {
 pub extern "C" fn barewire_fmod(a: f64, b: f64) -> f64 {
     a % b
 }
+
+/// The clamped bounds of slice `[from..to]` of a collection of `len`
+/// elements, as F# slices (out-of-range parts are dropped): the first
+/// index and the count (`(0, 0)` for an empty slice).
+pub fn slice_bounds(len: i64, from: i32, to: i32) -> (i64, i64) {
+    let lo = i64::from(from).max(0);
+    let hi = i64::from(to).min(len - 1);
+    if hi < lo {
+        (0, 0)
+    } else {
+        (lo, hi - lo + 1)
+    }
+}
+
+/// `s.[from..to]`: the bytes of `s` in that range (strings are UTF-8;
+/// indices count bytes, as `String.length` does).
+///
+/// # Safety
+/// `s` must be a valid Clef string.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_string_slice(
+    s: *const ClefStr,
+    from: i32,
+    to: i32,
+) -> *const ClefStr {
+    let bytes = ClefStr::as_bytes(s);
+    let (lo, n) = slice_bounds(bytes.len() as i64, from, to);
+    ClefStr::alloc(&bytes[lo as usize..(lo + n) as usize])
+}
+
+/// `a.[from..to]`: a new array of the elements in that range (arrays are
+/// `{ len: i64, elements }`, each `elem_size` bytes).
+///
+/// # Safety
+/// `a` must be a valid Clef array of elements of `elem_size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_array_slice(
+    a: *const u8,
+    elem_size: i64,
+    from: i32,
+    to: i32,
+) -> *mut u8 {
+    // SAFETY: the caller passes a Clef array, whose length is its first word.
+    let len = unsafe { *(a as *const i64) };
+    let (lo, n) = slice_bounds(len, from, to);
+    let bytes = (n * elem_size) as usize;
+    let out = crate::heap::alloc(8 + bytes);
+    // SAFETY: `out` has room for the length and `n` elements; the source
+    // range lies inside `a`'s elements.
+    unsafe {
+        *(out as *mut i64) = n;
+        std::ptr::copy_nonoverlapping(a.add(8 + (lo * elem_size) as usize), out.add(8), bytes);
+    }
+    out
+}
+
+#[cfg(test)]
+mod slice_tests {
+    use super::slice_bounds;
+
+    #[test]
+    fn slices_are_clamped_to_the_collection() {
+        assert_eq!(slice_bounds(5, 1, 3), (1, 3));
+        assert_eq!(slice_bounds(5, -2, 1), (0, 2));
+        assert_eq!(slice_bounds(5, 3, 100), (3, 2));
+        assert_eq!(slice_bounds(5, 4, 2), (0, 0));
+        assert_eq!(slice_bounds(5, 7, 9), (0, 0));
+        assert_eq!(slice_bounds(0, 0, i32::MAX), (0, 0));
+    }
+}

@@ -57,6 +57,7 @@ impl Interp<'_> {
                 self.closure_of(binding, binding, env)?
             }
             ExprKind::Index => self.index(id, env)?,
+            ExprKind::Slice => self.slice(id, env)?,
             ExprKind::Typed(_) => return self.eval_in(self.kids(id)[0], env, tail),
             ExprKind::Error => return internal("an expression that failed to parse"),
         };
@@ -349,6 +350,31 @@ impl Interp<'_> {
         let (cells, i) = self.element(&arr, &idx, self.psg.span(id))?;
         let v = cells.borrow()[i].clone();
         Ok(v)
+    }
+
+    /// `a.[from..to]` of an array or a string, clamped as the runtime's
+    /// slices are (`barewire::abi::slice_bounds`).
+    fn slice(&mut self, id: NodeId, env: &mut Env) -> R<Value> {
+        let kids = self.kids(id);
+        let coll = self.eval(kids[0], env)?;
+        let (Value::Int(from), Value::Int(to)) =
+            (self.eval(kids[1], env)?, self.eval(kids[2], env)?)
+        else {
+            return internal("slice bounds that are not ints");
+        };
+        match coll {
+            Value::Str(s) => {
+                let (lo, n) = barewire::abi::slice_bounds(s.len() as i64, from, to);
+                let bytes = &s.as_bytes()[lo as usize..(lo + n) as usize];
+                Ok(Value::Str(String::from_utf8_lossy(bytes).into()))
+            }
+            Value::Array(a) => {
+                let items = a.borrow();
+                let (lo, n) = barewire::abi::slice_bounds(items.len() as i64, from, to);
+                Ok(Value::array(items[lo as usize..(lo + n) as usize].to_vec()))
+            }
+            v => internal(format!("a slice of a {}", v.kind())),
+        }
     }
 
     /// The storage and position of `arr.[idx]`, bounds-checked.

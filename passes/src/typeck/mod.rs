@@ -760,6 +760,24 @@ impl Infer<'_> {
                     }
                 }
             }
+            ExprKind::Slice => {
+                let coll = self.expr(kids[0]);
+                for &k in &kids[1..] {
+                    let b = self.expr(k);
+                    self.expect(k, &b, &Type::Int, None);
+                }
+                match self.shallow(&coll) {
+                    t @ (Type::Array(_) | Type::String | Type::Error) => t,
+                    t => {
+                        let ty = self.zonk(&t);
+                        self.errors.push(TypeError::NotSliceable {
+                            ty,
+                            at: self.psg.span(kids[0]),
+                        });
+                        Type::Error
+                    }
+                }
+            }
             ExprKind::Typed(annot) => {
                 let t = self.annotation(&annot);
                 self.hint_record(kids[0], &t);

@@ -668,6 +668,16 @@ impl Builder {
                 let i = self.expr(i);
                 self.node(ExprKind::Index, span, &[a, i])
             }
+            A::Slice(a, from, to) => {
+                let a = self.expr(a);
+                let bound = |b: &mut Self, e: &Option<Box<ast::Expr>>, absent: u64| match e {
+                    Some(e) => b.expr(e),
+                    None => b.expr(&ast::Expr::new(A::Int(absent, IntSuffix::None), span)),
+                };
+                let from = bound(self, from, 0);
+                let to = bound(self, to, i32::MAX as u64);
+                self.node(ExprKind::Slice, span, &[a, from, to])
+            }
             A::Typed(inner, ty) => {
                 let a = self.expr(inner);
                 self.node(ExprKind::Typed(ty.clone()), span, &[a])

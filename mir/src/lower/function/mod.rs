@@ -10,7 +10,7 @@ use crate::builder::FunctionBuilder;
 use crate::ir::{types, Block, Callee, DataId, FloatCC, FuncId, Function, IntCC, Ty, Value, Var};
 use crate::lower::{internal, Cx};
 use crate::runtime_abi::{self as rt, RuntimeFn};
-use crate::values::machine_type;
+use crate::values::{elem_size, machine_type};
 use clef_frontend::ast::{BinOp, ForDirection};
 use clef_frontend::{InternalError, Span};
 use clef_psg::*;
@@ -369,6 +369,23 @@ impl Lowering<'_, '_, '_> {
                         // `.Length` of an array or string: the length header.
                         let len = self.b.ins().load_immutable(types::I64, obj, 0);
                         Some(self.b.ins().ireduce(types::I32, len))
+                    }
+                }
+            }
+            ExprKind::Slice => {
+                let coll = self.value(kids[0], false)?;
+                let from = self.value(kids[1], false)?;
+                let to = self.value(kids[2], false)?;
+                match &ty {
+                    Type::String => self.runtime(&rt::STRING_SLICE, &[coll, from, to])?,
+                    Type::Array(elem) => {
+                        let size = self.b.ins().iconst(types::I64, elem_size(elem) as i64);
+                        self.runtime(&rt::ARRAY_SLICE, &[coll, size, from, to])?
+                    }
+                    _ => {
+                        return Err(internal(
+                            "a slice of a value that is not an array or a string",
+                        ))
                     }
                 }
             }

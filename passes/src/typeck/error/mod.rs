@@ -130,6 +130,8 @@ pub enum TypeError {
         given: usize,
         at: Span,
     },
+    /// `x.[a..b]` on a value that is not an array or a string.
+    NotSliceable { ty: Type, at: Span },
     /// A type abbreviation that stands for itself (`type A = A list`).
     CyclicAbbreviation { name: String, at: Span },
     /// `SharedBuffer` written with other than two type arguments.
@@ -329,6 +331,7 @@ impl TypeError {
             TypeError::UnknownRecord { .. } | TypeError::UnknownRecordPattern { .. } => "E0516",
             TypeError::TypeArity { .. } | TypeError::SharedBufferArity { .. } => "E0517",
             TypeError::CyclicAbbreviation { .. } => "E0539",
+            TypeError::NotSliceable { .. } => "E0540",
             TypeError::FieldDeclaredTwice { .. }
             | TypeError::FieldGivenTwice { .. }
             | TypeError::CaseDeclaredTwice { .. } => "E0518",

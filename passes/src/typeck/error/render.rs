@@ -242,6 +242,13 @@ impl TypeError {
             )
             .with_label("wrong number of type arguments")
             .with_help(format!("write `{name}` with {arity} type argument(s)")),
+            TypeError::NotSliceable { ty, at } => {
+                Diagnostic::error(code, format!("the type `{ty}` cannot be sliced"), *at)
+                    .with_label(format!("this has type `{ty}`"))
+                    .with_help(
+                        "`.[a..b]` slices arrays and strings (lists not yet); annotate the value if its type is not known yet",
+                    )
+            }
             TypeError::CyclicAbbreviation { name, at } => Diagnostic::error(
                 code,
                 format!("the type abbreviation `{name}` stands for itself"),
