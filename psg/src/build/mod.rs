@@ -437,7 +437,7 @@ impl Builder {
                 n
             }
             // `Option.map` and friends: a qualified name of the prelude.
-            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String" | "BAREWire" | "PlatformConfig" | "AppConfig")) =>
+            A::Dot(obj, name) if matches!(&obj.kind, A::Var(m) if matches!(m.name.as_str(), "Option" | "List" | "Array" | "String" | "Result" | "BAREWire" | "PlatformConfig" | "AppConfig")) =>
             {
                 let A::Var(m) = &obj.kind else {
                     unreachable!("checked by the guard")
