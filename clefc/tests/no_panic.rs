@@ -135,6 +135,8 @@ const TOKENS: &[&str] = &[
     "#r",
     "\"%-5d %05x %+.2f\"",
     "Outer.Inner.f<int>",
+    "$\"a {x} {{b}}\"",
+    "$\"",
     "|",
     "with",
 ];

@@ -28,6 +28,112 @@ pub enum LexError {
     IntegerTooLarge,
     BadNumber,
     Tab,
+    /// `{x:F2}` in an interpolated string: .NET format strings.
+    InterpolationFormat,
+}
+
+/// A piece of an interpolated string: text, or a hole's expression (its
+/// source and where that starts in the file).
+#[derive(Debug, Clone, PartialEq)]
+pub enum InterpPart {
+    Text(String),
+    Hole(usize, String),
+}
+
+/// `$"text {expr} …"`: text with F#'s escapes (and `{{`, `}}`), holes up
+/// to their matching `}`.
+fn interp_lit(lex: &mut logos::Lexer<Tok>) -> Result<Vec<InterpPart>, LexError> {
+    let base = lex.span().end;
+    let rest = lex.remainder();
+    let bytes = rest.as_bytes();
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                lex.bump(i + 1);
+                if !text.is_empty() || parts.is_empty() {
+                    parts.push(InterpPart::Text(text));
+                }
+                return Ok(parts);
+            }
+            '{' if chars.peek().is_some_and(|&(_, n)| n == '{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                // The hole runs to the `}` that closes it.
+                let start = i + 1;
+                let mut depth = 0usize;
+                let mut end = None;
+                let mut in_string = false;
+                for (j, &b) in bytes.iter().enumerate().skip(start) {
+                    // A string literal inside the hole (`{f "x"}`).
+                    if in_string {
+                        if b == b'"' && bytes.get(j.wrapping_sub(1)) != Some(&b'\\') {
+                            in_string = false;
+                        }
+                        continue;
+                    }
+                    match b {
+                        b'"' => in_string = true,
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' if depth > 0 => depth -= 1,
+                        b'}' if depth > 0 => depth -= 1,
+                        b'}' => {
+                            end = Some(j);
+                            break;
+                        }
+                        b':' if depth == 0
+                            && bytes.get(j + 1) != Some(&b':')
+                            && bytes.get(j.wrapping_sub(1)) != Some(&b':') =>
+                        {
+                            lex.bump(skip_to_string_end(rest, j));
+                            return Err(LexError::InterpolationFormat);
+                        }
+                        b'\n' => break,
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    lex.bump(rest.len());
+                    return Err(LexError::UnterminatedString);
+                };
+                if !text.is_empty() {
+                    parts.push(InterpPart::Text(std::mem::take(&mut text)));
+                }
+                parts.push(InterpPart::Hole(base + start, rest[start..end].to_string()));
+                while chars.peek().is_some_and(|&(k, _)| k <= end) {
+                    chars.next();
+                }
+            }
+            '\\' => {
+                let escaped = match chars.next() {
+                    Some((_, 'n')) => '\n',
+                    Some((_, 't')) => '\t',
+                    Some((_, 'r')) => '\r',
+                    Some((_, '0')) => '\0',
+                    Some((_, '\\')) => '\\',
+                    Some((_, '"')) => '"',
+                    Some((_, '\'')) => '\'',
+                    Some((j, _)) => {
+                        lex.bump(skip_to_string_end(rest, j));
+                        return Err(LexError::BadEscape);
+                    }
+                    None => break,
+                };
+                text.push(escaped);
+            }
+            c => text.push(c),
+        }
+    }
+    lex.bump(rest.len());
+    Err(LexError::UnterminatedString)
 }
 
 fn tab(_: &mut logos::Lexer<Tok>) -> Result<(), LexError> {
@@ -293,6 +399,9 @@ pub enum Tok {
     Float((f64, bool)),
     #[token("\"", string_lit)]
     Str(String),
+    /// `$"…{x}…"`; `lex` turns it into the tokens of `("…" + string (x) + "…")`.
+    #[token("$\"", interp_lit)]
+    Interp(Vec<InterpPart>),
 
     #[token("(")]
     LParen,
@@ -465,6 +574,7 @@ impl fmt::Display for Tok {
             Ident(s) => return write!(f, "identifier `{s}`"),
             TypeVar(s) => return write!(f, "type variable `'{s}`"),
             CharLit(s) => return write!(f, "character literal {s}"),
+            Interp(_) => "interpolated string",
             FutureKeyword(s) => return write!(f, "keyword `{s}`"),
             Int((v, _)) => return write!(f, "integer literal `{v}`"),
             Float((v, _)) => return write!(f, "float literal `{v}`"),
@@ -601,6 +711,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     });
                 }
             }
+            Ok(Tok::Interp(parts)) => interpolation(parts, span, &mut tokens, &mut diags),
             Ok(tok) => tokens.push(Token { tok, span }),
             Err(e) => {
                 // A malformed literal still stands for a value, so the
@@ -609,9 +720,9 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     LexError::IntegerTooLarge | LexError::BadNumber => {
                         Some(Tok::Int((0, IntSuffix::None)))
                     }
-                    LexError::BadEscape | LexError::UnterminatedString => {
-                        Some(Tok::Str(String::new()))
-                    }
+                    LexError::BadEscape
+                    | LexError::UnterminatedString
+                    | LexError::InterpolationFormat => Some(Tok::Str(String::new())),
                     _ => None,
                 };
                 if let Some(tok) = placeholder {
@@ -622,6 +733,68 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
         }
     }
     (tokens, diags)
+}
+
+/// The tokens of `("text" + string (hole) + …)` for an interpolated
+/// string: the holes lexed where they stand in the file, so their tokens
+/// and diagnostics keep their places; the tokens around them are empty,
+/// at the holes' edges. (`string@interpolation` is the builtin `string`,
+/// by a name no program can shadow.)
+fn interpolation(
+    parts: Vec<InterpPart>,
+    span: Span,
+    tokens: &mut Vec<Token>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = |p: usize| Span::new(p, p);
+    let start = span.start as usize;
+    tokens.push(Token {
+        tok: Tok::LParen,
+        span: at(start),
+    });
+    for (k, part) in parts.into_iter().enumerate() {
+        if k > 0 {
+            tokens.push(Token {
+                tok: Tok::Plus,
+                span: at(start),
+            });
+        }
+        match part {
+            InterpPart::Text(s) => tokens.push(Token {
+                tok: Tok::Str(s),
+                span: at(start),
+            }),
+            InterpPart::Hole(offset, src) => {
+                let open = at(offset);
+                tokens.push(Token {
+                    tok: Tok::Ident("string@interpolation".into()),
+                    span: open,
+                });
+                tokens.push(Token {
+                    tok: Tok::LParen,
+                    span: open,
+                });
+                let (inner, errors) = lex(&src);
+                let shift = |s: Span| Span::new(s.start as usize + offset, s.end as usize + offset);
+                tokens.extend(inner.into_iter().map(|t| Token {
+                    span: shift(t.span),
+                    ..t
+                }));
+                diags.extend(errors.into_iter().map(|d| Diagnostic {
+                    span: shift(d.span),
+                    ..d
+                }));
+                tokens.push(Token {
+                    tok: Tok::RParen,
+                    span: at(offset + src.len()),
+                });
+            }
+        }
+    }
+    tokens.push(Token {
+        tok: Tok::RParen,
+        span: at(span.end as usize),
+    });
 }
 
 fn lex_error(e: LexError, span: Span, text: &str) -> Diagnostic {
@@ -659,6 +832,13 @@ fn lex_error(e: LexError, span: Span, text: &str) -> Diagnostic {
             .with_help("use a smaller value"),
         LexError::BadNumber => Diagnostic::error("E0106", "malformed number literal", span)
             .with_label("not a valid number"),
+        LexError::InterpolationFormat => Diagnostic::error(
+            "E0303",
+            "format specifiers in interpolated strings (`{x:F2}`) are not supported yet",
+            span,
+        )
+        .with_label("a .NET format string after `:`")
+        .with_help("format the value first: `{sprintf \"%.2f\" x}`"),
         LexError::Tab => Diagnostic::error("E0107", "tab characters are not allowed in Clef source", span)
             .with_label("tab here")
             .with_help("indentation is significant: use spaces, as F# requires"),

@@ -161,6 +161,8 @@ impl Builtin {
         let name = match name {
             "double" => "float",
             "single" => "float32",
+            // What an interpolated string's holes are converted with.
+            "string@interpolation" => "string",
             other => other,
         };
         Builtin::ALL.into_iter().find(|b| b.name() == name)
