@@ -175,6 +175,9 @@ struct Filter {
     /// A block opener was just seen: the next token opens a block.
     pending: Option<BlockKind>,
     diags: Vec<Diagnostic>,
+    /// `module M = begin … end` bodies open: their `begin` and `end` are
+    /// dropped, the indentation delimits the body as without them.
+    module_begins: usize,
 }
 
 impl Filter {
@@ -459,6 +462,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         stack: Vec::new(),
         pending: Some(BlockKind::File),
         diags: Vec::new(),
+        module_begins: 0,
     };
     let mut prev: Option<(usize, Token)> = None; // (line, token)
                                                  // Indices of `>` tokens that close explicit type arguments.
@@ -469,6 +473,28 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
         let at = token.span.start;
         let mut tok = token.tok.clone();
         let starts_line = prev.as_ref().is_none_or(|(pl, _)| *pl < line);
+
+        // `module M = begin … end` (F#'s verbose syntax, accepted in light
+        // syntax): the offside rule delimits the body; the keywords go.
+        if tok == Tok::Begin && f.pending == Some(BlockKind::ModuleBody) {
+            f.module_begins += 1;
+            continue;
+        }
+        if tok == Tok::End
+            && f.module_begins > 0
+            && !f.stack.iter().any(|c| {
+                matches!(
+                    c,
+                    Ctx::Bracket {
+                        closer: Closer::End,
+                        ..
+                    }
+                )
+            })
+        {
+            f.module_begins -= 1;
+            continue;
+        }
 
         // The first element of a list or array literal sets its column.
         if let Some(Ctx::Bracket {
