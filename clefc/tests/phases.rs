@@ -199,6 +199,14 @@ fn list_elements_on_their_own_lines_are_separated() {
     );
 }
 
+#[test]
+fn an_else_ending_its_line_may_continue_at_the_if_s_column() {
+    check_layout(
+        "let f x =\n    if x then 1 else\n    2\n",
+        "{ let f x = { if x then { 1 } else { 2 } } }",
+    );
+}
+
 // ---- parsing: F#'s precedence and associativity ----
 
 #[test]

@@ -513,7 +513,12 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             let mut block_col = col;
             if starts_line && kind != BlockKind::File {
                 if let Some(outer) = f.block_col() {
-                    if col <= outer {
+                    // The body of an `else` or a match arm that ends its
+                    // line may start at the column of the block around
+                    // (`if c then a else` / `b`), as F# accepts.
+                    let undented_ok =
+                        col == outer && matches!(kind, BlockKind::Else | BlockKind::Arm);
+                    if col <= outer && !undented_ok {
                         // Recover as if it were indented by one, so the next
                         // line at the outer column ends this block.
                         block_col = outer + 1;
