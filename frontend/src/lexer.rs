@@ -114,17 +114,13 @@ fn interp_lit(lex: &mut logos::Lexer<Tok>) -> Result<Vec<InterpPart>, LexError> 
             }
             '\\' => {
                 let escaped = match chars.next() {
-                    Some((_, 'n')) => '\n',
-                    Some((_, 't')) => '\t',
-                    Some((_, 'r')) => '\r',
-                    Some((_, '0')) => '\0',
-                    Some((_, '\\')) => '\\',
-                    Some((_, '"')) => '"',
-                    Some((_, '\'')) => '\'',
-                    Some((j, _)) => {
-                        lex.bump(skip_to_string_end(rest, j));
-                        return Err(LexError::BadEscape);
-                    }
+                    Some((j, c)) => match escape(c) {
+                        Some(e) => e,
+                        None => {
+                            lex.bump(skip_to_string_end(rest, j));
+                            return Err(LexError::BadEscape);
+                        }
+                    },
                     None => break,
                 };
                 text.push(escaped);
@@ -205,17 +201,13 @@ fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
             }
             '\\' => {
                 let escaped = match chars.next() {
-                    Some((_, 'n')) => '\n',
-                    Some((_, 't')) => '\t',
-                    Some((_, 'r')) => '\r',
-                    Some((_, '0')) => '\0',
-                    Some((_, '\\')) => '\\',
-                    Some((_, '"')) => '"',
-                    Some((_, '\'')) => '\'',
-                    Some((j, _)) => {
-                        lex.bump(skip_to_string_end(rest, j));
-                        return Err(LexError::BadEscape);
-                    }
+                    Some((j, c)) => match escape(c) {
+                        Some(e) => e,
+                        None => {
+                            lex.bump(skip_to_string_end(rest, j));
+                            return Err(LexError::BadEscape);
+                        }
+                    },
                     None => break,
                 };
                 out.push(escaped);
@@ -225,6 +217,20 @@ fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
     }
     lex.bump(rest.len());
     Err(LexError::UnterminatedString)
+}
+
+/// What `\c` stands for in a string: `\n \t \r \0 \\ \" \'`.
+fn escape(c: char) -> Option<char> {
+    Some(match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        '0' => '\0',
+        '\\' => '\\',
+        '"' => '"',
+        '\'' => '\'',
+        _ => return None,
+    })
 }
 
 /// After a bad escape, skip to the closing quote so lexing resumes sensibly.
