@@ -8,6 +8,7 @@ pub mod ast;
 pub mod codes;
 pub mod depth;
 pub mod diagnostics;
+mod interpolation;
 pub mod layout;
 pub mod lexer;
 pub mod parser;
