@@ -5,7 +5,7 @@
 //! places.
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::lexer::{escape, lex, skip_to_string_end, LexError, Tok, Token};
+use crate::lexer::{escaped, lex, skip_to_string_end, LexError, Tok, Token};
 
 /// A piece of an interpolated string: text, or a hole's expression (its
 /// source and where that starts in the file).
@@ -87,19 +87,10 @@ pub(crate) fn interp_lit(lex: &mut logos::Lexer<Tok>) -> Result<Vec<InterpPart>,
                     chars.next();
                 }
             }
-            '\\' => {
-                let escaped = match chars.next() {
-                    Some((j, c)) => match escape(c) {
-                        Some(e) => e,
-                        None => {
-                            lex.bump(skip_to_string_end(rest, j));
-                            return Err(LexError::BadEscape);
-                        }
-                    },
-                    None => break,
-                };
-                text.push(escaped);
-            }
+            '\\' => match escaped(lex, rest, chars.next())? {
+                Some(e) => text.push(e),
+                None => break,
+            },
             c => text.push(c),
         }
     }

@@ -101,19 +101,10 @@ fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
                 lex.bump(i + 1);
                 return Ok(out);
             }
-            '\\' => {
-                let escaped = match chars.next() {
-                    Some((j, c)) => match escape(c) {
-                        Some(e) => e,
-                        None => {
-                            lex.bump(skip_to_string_end(rest, j));
-                            return Err(LexError::BadEscape);
-                        }
-                    },
-                    None => break,
-                };
-                out.push(escaped);
-            }
+            '\\' => match escaped(lex, rest, chars.next())? {
+                Some(e) => out.push(e),
+                None => break,
+            },
             c => out.push(c),
         }
     }
@@ -121,8 +112,28 @@ fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
     Err(LexError::UnterminatedString)
 }
 
+/// After a `\` in a string of `rest`, given what follows it: the
+/// character the escape stands for (`None` at the end of the input), or
+/// `BadEscape` with the lexer moved past the string.
+pub(crate) fn escaped(
+    lex: &mut logos::Lexer<Tok>,
+    rest: &str,
+    next: Option<(usize, char)>,
+) -> Result<Option<char>, LexError> {
+    let Some((j, c)) = next else {
+        return Ok(None);
+    };
+    match escape(c) {
+        Some(e) => Ok(Some(e)),
+        None => {
+            lex.bump(skip_to_string_end(rest, j));
+            Err(LexError::BadEscape)
+        }
+    }
+}
+
 /// What `\c` stands for in a string: `\n \t \r \0 \\ \" \'`.
-pub(crate) fn escape(c: char) -> Option<char> {
+fn escape(c: char) -> Option<char> {
     Some(match c {
         'n' => '\n',
         't' => '\t',

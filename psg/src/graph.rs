@@ -348,6 +348,12 @@ pub struct Padding {
     pub space: bool,
 }
 
+/// Whether a format conversion prints a number (which the sign flags
+/// and zero padding apply to).
+pub fn numeric_conversion(conv: char) -> bool {
+    matches!(conv, 'd' | 'i' | 'f' | 'x' | 'X' | 'o')
+}
+
 impl Padding {
     /// Whether the hole is printed as written, with nothing to adjust.
     pub fn is_none(&self) -> bool {

@@ -14,4 +14,4 @@ pub mod types;
 pub use builtins::Builtin;
 pub use facts::{Facts, Member, TypeTable};
 pub use graph::*;
-pub use types::{DeclRef, PreludeType, TyVar, Type};
+pub use types::{DeclRef, PreludeType, TyVar, Type, PRIMITIVE_TYPE_NAMES};

@@ -51,6 +51,12 @@ impl DeclRef {
     }
 }
 
+/// The primitive types a program names without declaring them.
+pub const PRIMITIVE_TYPE_NAMES: [&str; 12] = [
+    "int", "int32", "int64", "byte", "uint8", "float", "double", "float32", "single", "bool",
+    "unit", "string",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `int`: 32-bit signed, wrapping.

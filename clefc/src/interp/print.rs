@@ -87,8 +87,16 @@ impl Interp<'_> {
                         ('b', Value::Bool(x)) => x.to_string(),
                         (c, v) => return internal(format!("%{c} of a {}", v.kind())),
                     };
-                    let numeric = matches!(conv, 'd' | 'i' | 'f' | 'x' | 'X' | 'o');
-                    let text = io::pad(&text, pad.width as usize, pad.bits(), numeric);
+                    let text = if pad.is_none() {
+                        text
+                    } else {
+                        io::pad(
+                            &text,
+                            pad.width as usize,
+                            pad.bits(),
+                            numeric_conversion(*conv),
+                        )
+                    };
                     io::print(text.as_bytes());
                 }
             }

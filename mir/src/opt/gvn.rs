@@ -247,7 +247,7 @@ fn remove_unused(f: &mut Function) -> usize {
         let before = removed;
         for k in (0..f.layout.len()).rev() {
             let b = f.layout[k];
-            let mut insts = std::mem::take(&mut f.blocks[b.index()].insts);
+            let insts = std::mem::take(&mut f.blocks[b.index()].insts);
             let mut gone = vec![false; insts.len()];
             for j in (0..insts.len()).rev() {
                 if pure_unread(f, &reads, insts[j]) {
@@ -258,12 +258,11 @@ fn remove_unused(f: &mut Function) -> usize {
                     removed += 1;
                 }
             }
-            let mut j = 0;
-            insts.retain(|_| {
-                j += 1;
-                !gone[j - 1]
-            });
-            f.blocks[b.index()].insts = insts;
+            f.blocks[b.index()].insts = insts
+                .into_iter()
+                .zip(gone)
+                .filter_map(|(i, gone)| (!gone).then_some(i))
+                .collect();
         }
         if removed == before {
             return removed;

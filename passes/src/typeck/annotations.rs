@@ -207,24 +207,9 @@ impl Infer<'_> {
 
     /// A type name in scope near `name`, for "did you mean" help.
     fn similar_type(&self, name: &str) -> Option<String> {
-        const BUILT_IN: [&str; 15] = [
-            "int",
-            "int64",
-            "byte",
-            "float",
-            "float32",
-            "double",
-            "single",
-            "bool",
-            "unit",
-            "string",
-            "option",
-            "list",
-            "array",
-            "SharedBuffer",
-            "int32",
-        ];
-        crate::resolve::nearest(name, self.type_names.names().chain(BUILT_IN)).map(str::to_string)
+        const DECLARED_BY_NAME: [&str; 4] = ["option", "list", "array", "SharedBuffer"];
+        let built_in = PRIMITIVE_TYPE_NAMES.into_iter().chain(DECLARED_BY_NAME);
+        crate::resolve::nearest(name, self.type_names.names().chain(built_in)).map(str::to_string)
     }
 }
 

@@ -59,12 +59,6 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     (b.psg, diags)
 }
 
-/// The types every program has by name (what `type Id = int` may name).
-const BUILT_IN_TYPES: [&str; 13] = [
-    "int", "int32", "int64", "byte", "uint8", "float", "double", "float32", "single", "bool",
-    "unit", "string", "obj",
-];
-
 struct Builder {
     psg: Psg,
     errors: Vec<BuildError>,
@@ -156,7 +150,8 @@ impl Builder {
             ast::TypeRepr::Union(cases)
                 if cases.len() == 1
                     && cases[0].fields.is_empty()
-                    && (BUILT_IN_TYPES.contains(&cases[0].name.name.as_str())
+                    && (crate::types::PRIMITIVE_TYPE_NAMES
+                        .contains(&cases[0].name.name.as_str())
                         || self.type_names.contains(&cases[0].name.name)) =>
             {
                 let name = cases[0].name.clone();
@@ -172,8 +167,8 @@ impl Builder {
         };
         self.type_names.insert(decl.name.name.clone());
         let (fields, cases) = match &decl.repr {
-            _ if abbreviation.is_some() => (Vec::new(), Vec::new()),
             ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) => (Vec::new(), Vec::new()),
+            ast::TypeRepr::Union(_) if abbreviation.is_some() => (Vec::new(), Vec::new()),
             ast::TypeRepr::Record(fields) => (
                 fields
                     .iter()

@@ -94,7 +94,7 @@ impl Lowering<'_, '_, '_> {
                     if !pad.is_none() {
                         let width = self.b.ins().iconst(types::I32, i64::from(pad.width));
                         let flags = self.b.ins().iconst(types::I32, i64::from(pad.bits()));
-                        let numeric = matches!(conv, 'd' | 'i' | 'f' | 'x' | 'X' | 'o');
+                        let numeric = numeric_conversion(conv);
                         let numeric = self.b.ins().iconst(types::I8, i64::from(numeric));
                         self.runtime(&rt::PAD_END, &[width, flags, numeric])?;
                     }
