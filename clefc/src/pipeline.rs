@@ -294,6 +294,29 @@ fn types_listing(psg: &Psg, facts: &Facts, src: &str) -> String {
                 continue;
             }
             let types = &facts.types;
+            if let Some(index) = info.exception_case {
+                // Its case of `exn`, with the field types typeck found.
+                let exn = psg
+                    .prelude_type(clef_psg::PreludeType::Exn)
+                    .map(|d| d.node());
+                let fields: Vec<String> = exn
+                    .and_then(|e| types.declared_union_cases(e).get(index).cloned())
+                    .map(|(_, fs)| fs.iter().map(|t| t.display_in(&mut names)).collect())
+                    .unwrap_or_default();
+                let of = if fields.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of {}", fields.join(" * "))
+                };
+                let _ = writeln!(
+                    out,
+                    "{:>4}:{:<3} exception {}{of}",
+                    line + 1,
+                    col + 1,
+                    info.name
+                );
+                continue;
+            }
             let params: Vec<String> = types
                 .generalized(id)
                 .iter()

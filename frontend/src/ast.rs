@@ -65,6 +65,8 @@ pub enum TypeRepr {
     /// `[<Measure>] type kg` (a base measure, `None`) or
     /// `[<Measure>] type N = kg m / s^2` (an abbreviation).
     Measure(Option<TypeExpr>),
+    /// `exception Invalid of string * int`: a new case of `exn`.
+    Exception(UnionCase),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +157,8 @@ pub enum PatternKind {
     /// `Some p`, `Rect (w, h)`: a union case with an argument pattern.
     /// (A bare case name parses as `Var`; name resolution tells them apart.)
     Case(Ident, Box<Pattern>),
+    /// `:? System.DivideByZeroException`: a type test (of an exception).
+    TypeTest(Ident),
 }
 
 /// `| pattern when guard -> body`
@@ -334,6 +338,10 @@ pub enum ExprKind {
     Match(Box<Expr>, Vec<MatchArm>),
     /// `function arms`
     Function(Vec<MatchArm>),
+    /// `try body with arms`
+    TryWith(Box<Expr>, Vec<MatchArm>),
+    /// `try body finally cleanup`
+    TryFinally(Box<Expr>, Box<Expr>),
     /// `{ A = 1; B = 2 }`
     Record(Vec<(Ident, Expr)>),
     /// `{ r with A = 1 }`

@@ -158,6 +158,14 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
             push_arms(arms, next, stack);
         }
         E::Function(arms) => push_arms(arms, next, stack),
+        E::TryWith(body, arms) => {
+            push(body);
+            push_arms(arms, next, stack);
+        }
+        E::TryFinally(body, cleanup) => {
+            push(body);
+            push(cleanup);
+        }
         E::Slice(a, x, y) => {
             push(a);
             x.iter().chain(y.iter()).for_each(|e| push(e));

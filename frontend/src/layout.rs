@@ -45,6 +45,10 @@ enum BlockKind {
     Then,
     Else,
     Do,
+    /// The body of `try`, up to its `with` or `finally`.
+    Try,
+    /// The body of `finally`.
+    Finally,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +80,8 @@ enum Ctx {
     FunHead,
     /// Between `match` and its `with`.
     MatchHead,
+    /// Under a `try` body: its `with` (then arms) or `finally` follows.
+    TryHead,
     /// Between `type` and its `=`.
     TypeHead,
     /// After `module Name` on its line: an `=` there opens a nested module.
@@ -144,6 +150,7 @@ fn continues_item(tok: &Tok) -> bool {
             | Tok::To
             | Tok::Downto
             | Tok::With
+            | Tok::Finally
     ) || closer_of(tok).is_some()
         || tok.is_infix()
 }
@@ -250,6 +257,11 @@ impl Filter {
                 Some(Ctx::LetHead { col: lcol }) if *lcol >= col => {
                     self.stack.pop();
                 }
+                // A `try` whose body ended without `with` or `finally`:
+                // the parser reports it; the layout goes on.
+                Some(Ctx::TryHead) if !matches!(tok, Tok::With | Tok::Finally) => {
+                    self.stack.pop();
+                }
                 // `module A.B` and `[<Measure>] type kg` (no `=`) end with
                 // their line.
                 Some(Ctx::ModuleHead | Ctx::TypeHead) => {
@@ -314,6 +326,22 @@ impl Filter {
             }
         }
     }
+}
+
+/// The innermost construct waiting for a `with` is a `try` body (not a
+/// `match` head or a bracket inside it).
+fn try_body_open(f: &Filter) -> bool {
+    for c in f.stack.iter().rev() {
+        match c {
+            Ctx::Block {
+                kind: BlockKind::Try,
+                ..
+            } => return true,
+            Ctx::MatchHead | Ctx::Bracket { .. } => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A `|` here continues a pattern (or-pattern) or lists union cases; it
@@ -582,6 +610,18 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                     }
                 )
             }),
+            // `try f x with _ -> 0` on one line: the `with` (or `finally`)
+            // ends the `try` body, unless it belongs to a `match` or a
+            // record expression inside it.
+            Tok::With | Tok::Finally if !starts_line && try_body_open(&f) => f.pop_until(at, |c| {
+                matches!(
+                    c,
+                    Ctx::Block {
+                        kind: BlockKind::Try,
+                        ..
+                    }
+                )
+            }),
             // `match x with | A -> a | B -> b` on one line: a `|` after an
             // arm's body starts the next arm.
             Tok::Bar if !starts_line && !in_pattern_or_type_body(&f) => f.pop_until(at, |c| {
@@ -655,6 +695,18 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             Tok::For => f.stack.push(Ctx::ForHead),
             Tok::Fun => f.stack.push(Ctx::FunHead),
             Tok::Match | Tok::MatchBang => f.stack.push(Ctx::MatchHead),
+            Tok::Try => {
+                f.stack.push(Ctx::TryHead);
+                f.pending = Some(BlockKind::Try);
+            }
+            Tok::With if matches!(f.stack.last(), Some(Ctx::TryHead)) => {
+                f.stack.pop();
+                f.stack.push(Ctx::PatHead);
+            }
+            Tok::Finally if matches!(f.stack.last(), Some(Ctx::TryHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::Finally);
+            }
             Tok::Type => f.stack.push(Ctx::TypeHead),
             Tok::Module => f.stack.push(Ctx::ModuleHead),
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::ModuleHead)) => {

@@ -290,10 +290,14 @@ pub enum Tok {
     Of,
     #[token("end")]
     End,
+    #[token("try")]
+    Try,
+    #[token("finally")]
+    Finally,
+    #[token("exception")]
+    Exception,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
-    #[token("try", |l| l.slice().to_string())]
-    #[token("finally", |l| l.slice().to_string())]
     #[token("lazy", |l| l.slice().to_string())]
     #[token("member", |l| l.slice().to_string())]
     #[token("namespace", |l| l.slice().to_string())]
@@ -348,6 +352,8 @@ pub enum Tok {
     Comma,
     #[token(";")]
     Semi,
+    #[token(":?")]
+    ColonQuestion,
     #[token(":")]
     Colon,
     #[token("::")]
@@ -545,6 +551,10 @@ impl fmt::Display for Tok {
             LBrace => "`{`",
             RBrace => "`}`",
             End => "`end`",
+            Try => "`try`",
+            Finally => "`finally`",
+            Exception => "`exception`",
+            ColonQuestion => "`:?`",
             LParen => "`(`",
             RParen => "`)`",
             LBrack => "`[`",

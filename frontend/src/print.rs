@@ -87,22 +87,10 @@ impl Printer {
                     }
                     TypeRepr::Union(cases) => {
                         for c in cases {
-                            let fields: Vec<String> = c
-                                .fields
-                                .iter()
-                                .map(|(n, t)| match n {
-                                    Some(n) => format!("{}: {}", n.name, type_str(t)),
-                                    None => type_str(t),
-                                })
-                                .collect();
-                            let of = if fields.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" of {}", fields.join(" * "))
-                            };
-                            p.line(format!("| {}{of}", c.name.name));
+                            p.line(format!("| {}", case_str(c)));
                         }
                     }
+                    TypeRepr::Exception(c) => p.line(format!("exception {}", case_str(c))),
                 });
             }
         }
@@ -307,6 +295,19 @@ impl Printer {
                 self.line("function");
                 self.nested(|p| p.arms(arms));
             }
+            ExprKind::TryWith(body, arms) => {
+                self.line("try");
+                self.nested(|p| {
+                    p.expr(body);
+                    p.arms(arms);
+                });
+            }
+            ExprKind::TryFinally(body, cleanup) => {
+                self.line("try");
+                self.nested(|p| p.expr(body));
+                self.line("finally");
+                self.nested(|p| p.expr(cleanup));
+            }
             ExprKind::Lambda(params, body) => {
                 let ps: Vec<String> = params.iter().map(param_str).collect();
                 self.line(format!("fun {} ->", ps.join(" ")));
@@ -419,6 +420,23 @@ pub fn type_str(t: &TypeExpr) -> String {
     }
 }
 
+/// A union case or exception as declared: `Name of a: int * string`.
+fn case_str(c: &UnionCase) -> String {
+    let fields: Vec<String> = c
+        .fields
+        .iter()
+        .map(|(n, t)| match n {
+            Some(n) => format!("{}: {}", n.name, type_str(t)),
+            None => type_str(t),
+        })
+        .collect();
+    if fields.is_empty() {
+        c.name.name.clone()
+    } else {
+        format!("{} of {}", c.name.name, fields.join(" * "))
+    }
+}
+
 /// A pattern as written (normalised spacing and parentheses).
 pub fn pattern_str(p: &Pattern) -> String {
     match &p.kind {
@@ -437,6 +455,7 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
         PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
         PatternKind::Case(name, arg) => format!("({} {})", name.name, pattern_str(arg)),
+        PatternKind::TypeTest(name) => format!("(:? {})", name.name),
         PatternKind::List(items) => format!(
             "[{}]",
             items.iter().map(pattern_str).collect::<Vec<_>>().join("; ")

@@ -67,6 +67,10 @@ impl<'f> FunctionBuilder<'f> {
         Var(self.func.vars.len() as u32 - 1)
     }
 
+    pub fn var_type(&self, var: Var) -> Ty {
+        self.func.vars[var.index()]
+    }
+
     pub fn def_var(&mut self, var: Var, v: Value) {
         self.push(InstKind::DefVar(var, v), None);
     }

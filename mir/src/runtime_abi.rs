@@ -37,6 +37,11 @@ runtime_fns! {
     PARSE_INT = "barewire_parse_int"(I64, I32, I64) -> I64;
     PARSE_FLOAT = "barewire_parse_float"(I64, I64) -> F64;
     FAILWITH = "barewire_failwith"(I64);
+    RAISE = "barewire_raise"(I64);
+    TRY_ENTER = "barewire_try_enter"(I64);
+    TRY_LEAVE = "barewire_try_leave"(I64);
+    SETJMP = "barewire_setjmp"(I64) -> I32;
+    SET_EXCEPTION_TEXT = "barewire_rt_set_exception_text"(I64);
     FAIL_NEGATIVE_SIZE = "barewire_fail_negative_size"(I64);
     FAIL_EMPTY = "barewire_fail_empty"(I64);
     FAIL_INDEX = "barewire_fail_index"(I64, I64, I64);

@@ -8,6 +8,7 @@
 //! * [`placement`]: the placement rules, which the compiler applies at
 //!   compile time and the runtime at start-up to the same facts.
 //! * [`coherency`]: the coherency rules for a CPU → GPU hand-off.
+//! * [`exceptions`]: the exceptions the runtime raises, as cases of `exn`.
 //! * [`parse`]: `int "42"` and the other conversions of strings, as F#
 //!   does them.
 //!
@@ -16,6 +17,7 @@
 //! way.
 
 pub mod coherency;
+pub mod exceptions;
 pub mod file;
 pub mod parse;
 pub mod placement;

@@ -280,6 +280,8 @@ impl Flow<'_> {
                     work.push(self.item(p, via));
                 }
             }
+            // The value of a `try` is its body's (or a handler's).
+            ExprKind::TryWith | ExprKind::TryFinally if kids.first() == Some(&n) => work.push(same),
             ExprKind::Match if kids.first() == Some(&n) => {
                 // Pattern variables that can hold (part of) it.
                 for &arm in &kids[1..] {

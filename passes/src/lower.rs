@@ -45,6 +45,9 @@ fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<Lower
                 let (head, args) = (kids[0], &kids[1..]);
                 if let Some(b) = psg.builtin(head) {
                     check_builtin_call(psg, types, id, b, args.len(), diags);
+                    if b == Builtin::Reraise && !directly_in_handler(psg, id) {
+                        diags.push(LowerError::ReraiseOutsideHandler { at: psg.span(id) });
+                    }
                 } else if psg.case(head).is_none() {
                     stack.push(head);
                 }
@@ -67,6 +70,35 @@ fn check_calls(psg: &Psg, types: &TypeTable, root: NodeId, diags: &mut Vec<Lower
         }
         stack.extend(kids);
     }
+}
+
+/// Whether `n` is in the body of a `try … with` arm, not inside a
+/// function, a lambda or a `try` body nested in it (F#'s rule for
+/// `reraise`).
+fn directly_in_handler(psg: &Psg, mut n: NodeId) -> bool {
+    while let Some(p) = psg.parent(n) {
+        match psg.kind(p) {
+            NodeKind::Arm { .. } => {
+                let is_body = psg.children(p).last() == Some(&n);
+                let of_try = psg
+                    .parent(p)
+                    .is_some_and(|t| psg.expr(t) == Some(&ExprKind::TryWith));
+                if of_try {
+                    return is_body;
+                }
+            }
+            NodeKind::Binding(b) if b.is_function() => return false,
+            NodeKind::Expr(ExprKind::TryWith | ExprKind::TryFinally)
+                if psg.children(p).first() == Some(&n) =>
+            {
+                return false
+            }
+            NodeKind::Module(_) => return false,
+            _ => {}
+        }
+        n = p;
+    }
+    false
 }
 
 fn case_has_fields(psg: &Psg, var: NodeId) -> bool {
@@ -230,6 +262,9 @@ pub enum LowerError {
         arity: usize,
         at: Span,
     },
+    /// `reraise ()` outside a `with` handler (or inside a function or a
+    /// `try` body within one).
+    ReraiseOutsideHandler { at: Span },
     /// A closure that reads a `let mutable` of an enclosing function
     /// (`function`: `None` for a lambda).
     CapturedMutable {
@@ -246,6 +281,7 @@ impl LowerError {
             LowerError::BuiltinAsValue { .. } | LowerError::CaseAsValue { .. } => "E0602",
             LowerError::PartialBuiltin { .. } => "E0601",
             LowerError::CapturedMutable { .. } => "E0409",
+            LowerError::ReraiseOutsideHandler { .. } => "E0603",
         }
     }
 
@@ -282,6 +318,15 @@ impl LowerError {
             .with_label("missing arguments")
             .with_help(
                 "wrap it in a lambda that passes every argument, e.g. `fun x -> printfn \"%d\" x`",
+            ),
+            LowerError::ReraiseOutsideHandler { at } => Diagnostic::error(
+                code,
+                "`reraise ()` may only be called directly in a `with` handler",
+                *at,
+            )
+            .with_label("not in the body of a `try … with` arm")
+            .with_help(
+                "to pass an exception on from elsewhere, bind it (`with e -> …`) and `raise e`",
             ),
             LowerError::CapturedMutable {
                 variable,

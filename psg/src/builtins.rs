@@ -30,6 +30,10 @@ pub enum Builtin {
     OptionIsNone,
     OptionGet,
     Failwith,
+    /// `raise e`: throw the exception `e`.
+    Raise,
+    /// `reraise ()`: throw again the exception a `with` handler caught.
+    Reraise,
     ArrayZeroCreate,
     ArrayLength,
     ArraySum,
@@ -60,7 +64,7 @@ pub enum Builtin {
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 44] = [
+    pub const ALL: [Builtin; 46] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -84,6 +88,8 @@ impl Builtin {
         Builtin::OptionIsNone,
         Builtin::OptionGet,
         Builtin::Failwith,
+        Builtin::Raise,
+        Builtin::Reraise,
         Builtin::ArrayZeroCreate,
         Builtin::ArrayLength,
         Builtin::ArraySum,
@@ -132,6 +138,8 @@ impl Builtin {
             Builtin::OptionIsNone => "Option.isNone",
             Builtin::OptionGet => "Option.get",
             Builtin::Failwith => "failwith",
+            Builtin::Raise => "raise",
+            Builtin::Reraise => "reraise",
             Builtin::ArrayZeroCreate => "Array.zeroCreate",
             Builtin::ArrayLength => "Array.length",
             Builtin::ArraySum => "Array.sum",

@@ -21,6 +21,11 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             }
             _ => format!("measure {}", t.name),
         },
+        NodeKind::TypeDecl(TypeDeclInfo {
+            name,
+            exception_case: Some(case),
+            ..
+        }) => format!("exception {name} (case {case} of exn)"),
         NodeKind::TypeDecl(t) => {
             let fields: Vec<String> = t
                 .fields
@@ -68,6 +73,8 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             ExprKind::Record { fields, .. } => format!("record {{ {} }}", fields.join("; ")),
             ExprKind::RecordUpdate(fields) => format!("record with {{ {} }}", fields.join("; ")),
             ExprKind::Match => "match".into(),
+            ExprKind::TryWith => "try with".into(),
+            ExprKind::TryFinally => "try finally".into(),
             ExprKind::Var(name) if !psg.explicit_type_args(id).is_empty() => {
                 let args: Vec<String> = psg.explicit_type_args(id).iter().map(type_str).collect();
                 format!("var {name}<{}>", args.join(", "))

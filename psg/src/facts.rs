@@ -58,6 +58,9 @@ pub enum Member {
     Length,
     /// `.Length` of a `SharedBuffer` (fails once it is released).
     BufferLength,
+    /// `.Message` of an exception: a built-in one's message, else (as F#
+    /// generates it) the `%A` of the exception.
+    ExnMessage,
 }
 
 impl TypeTable {

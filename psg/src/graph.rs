@@ -189,6 +189,11 @@ pub enum ExprKind {
     Slice,
     /// `(e : T)` — children [e]
     Typed(TypeExpr),
+    /// `try body with arms` — children [body, arm…]; an exception no arm
+    /// matches goes on.
+    TryWith,
+    /// `try body finally cleanup` — children [body, cleanup]
+    TryFinally,
     /// A part of the program that failed to parse.
     Error,
 }
@@ -235,6 +240,10 @@ pub struct TypeDeclInfo {
     pub measure: Option<MeasureDef>,
     /// `type Position = int * int`: the type this name stands for.
     pub abbreviation: Option<TypeExpr>,
+    /// `exception Invalid of string`: the index of its case in the
+    /// prelude's `exn`, which holds the case (this declaration has none;
+    /// it places the name in its module).
+    pub exception_case: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -15,16 +15,21 @@ pub struct TyVar(pub u32);
 pub enum PreludeType {
     Option,
     List,
+    /// `exn`: a union whose first cases are the runtime's exceptions
+    /// (`barewire_model::exceptions`), followed by every `exception` the
+    /// program declares.
+    Exn,
 }
 
 impl PreludeType {
-    pub const ALL: [PreludeType; 2] = [PreludeType::Option, PreludeType::List];
+    pub const ALL: [PreludeType; 3] = [PreludeType::Option, PreludeType::List, PreludeType::Exn];
 
     /// The name its declaration has in the prelude.
     pub fn decl_name(self) -> &'static str {
         match self {
             PreludeType::Option => "Option",
             PreludeType::List => "List",
+            PreludeType::Exn => "exn",
         }
     }
 
@@ -33,6 +38,7 @@ impl PreludeType {
         match self {
             PreludeType::Option => "option",
             PreludeType::List => "list",
+            PreludeType::Exn => "exn",
         }
     }
 }

@@ -8,7 +8,9 @@
 //! Failures (`barewire_fail_*`) flush stdout, print one line to stderr
 //! naming the source location, and exit with status 1.
 
+use crate::exceptions::throw_at;
 use crate::io;
+use barewire_model::exceptions;
 use std::ffi::{c_char, CStr};
 use std::sync::OnceLock;
 
@@ -94,6 +96,34 @@ pub extern "C" fn barewire_rt_exit(code: i32) -> ! {
 /// The failure messages, shared with `clefc interp` so the two cannot
 /// drift.
 pub mod messages {
+    use barewire_model::exceptions as tag;
+
+    /// The exception each catchable failure raises: its tag in `exn` and
+    /// .NET's message (what `e.Message` reads).
+    pub type Exception = (usize, &'static str);
+    pub const DIV_BY_ZERO_EXN: Exception = (tag::DIVIDE_BY_ZERO, "Attempted to divide by zero.");
+    pub const OVERFLOW_EXN: Exception = (
+        tag::OVERFLOW,
+        "Arithmetic operation resulted in an overflow.",
+    );
+    pub const MATCH_EXN: Exception = (tag::MATCH_FAILURE, "The match cases were incomplete");
+    pub const NEGATIVE_SIZE_EXN: Exception = (
+        tag::ARGUMENT,
+        "The input must be non-negative. (Parameter 'count')",
+    );
+    pub const EMPTY_EXN: Exception = (
+        tag::ARGUMENT,
+        "The input array was empty. (Parameter 'array')",
+    );
+    pub const NONE_EXN: Exception = (
+        tag::NULL_REFERENCE,
+        "Object reference not set to an instance of an object.",
+    );
+    pub const INDEX_EXN: Exception = (
+        tag::INDEX_OUT_OF_RANGE,
+        "Index was outside the bounds of the array.",
+    );
+
     pub const DIV_BY_ZERO: &str = "attempted to divide by zero";
     pub const OVERFLOW: &str = "arithmetic operation resulted in an overflow";
     pub const MATCH: &str = "the match cases were incomplete: no arm matched the value";
@@ -133,6 +163,12 @@ pub mod messages {
         format!("error: {msg}\n  at {loc}")
     }
 
+    /// What stderr shows for an exception the program declared that
+    /// nothing caught (`text`: its `%A`).
+    pub fn uncaught(text: &str) -> String {
+        format!("error: unhandled exception {text}")
+    }
+
     /// What stderr shows for `failwith message`.
     pub fn failwith(message: &str) -> String {
         format!("error: {message}")
@@ -149,51 +185,51 @@ pub(crate) fn fail(loc: *const ClefStr, msg: &str) -> ! {
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_div_by_zero(loc: *const ClefStr) -> ! {
-    fail(loc, messages::DIV_BY_ZERO)
+    throw_at(messages::DIV_BY_ZERO_EXN, messages::DIV_BY_ZERO, loc)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_overflow(loc: *const ClefStr) -> ! {
-    fail(loc, messages::OVERFLOW)
+    throw_at(messages::OVERFLOW_EXN, messages::OVERFLOW, loc)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_match(loc: *const ClefStr) -> ! {
-    fail(loc, messages::MATCH)
+    throw_at(messages::MATCH_EXN, messages::MATCH, loc)
 }
 
-/// F#'s `failwith message`: the message on stderr, exit status 1.
+/// F#'s `failwith message`: raises `Failure message`; uncaught, the
+/// message is on stderr, exit status 1.
 ///
 /// # Safety
 /// `message` must be a valid Clef string.
 #[no_mangle]
 pub unsafe extern "C" fn barewire_failwith(message: *const ClefStr) -> ! {
-    io::flush();
-    eprintln!(
-        "{}",
-        messages::failwith(&String::from_utf8_lossy(ClefStr::as_bytes(message)))
-    );
-    std::process::exit(1)
+    let block = crate::heap::alloc(16) as *mut u64;
+    *block = exceptions::FAILURE as u64;
+    *block.add(1) = message as u64;
+    crate::exceptions::raise(block)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_negative_size(loc: *const ClefStr) -> ! {
-    fail(loc, messages::NEGATIVE_SIZE)
+    throw_at(messages::NEGATIVE_SIZE_EXN, messages::NEGATIVE_SIZE, loc)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_empty(loc: *const ClefStr) -> ! {
-    fail(loc, messages::EMPTY)
+    throw_at(messages::EMPTY_EXN, messages::EMPTY, loc)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_none(loc: *const ClefStr) -> ! {
-    fail(loc, messages::NONE)
+    throw_at(messages::NONE_EXN, messages::NONE, loc)
 }
 
 #[no_mangle]
 pub extern "C" fn barewire_fail_index(index: i64, len: i64, loc: *const ClefStr) -> ! {
-    fail(loc, &messages::index(index, len))
+    let exn = crate::exceptions::builtin_at(messages::INDEX_EXN, &messages::index(index, len), loc);
+    crate::exceptions::raise(exn)
 }
 
 /// # Safety

@@ -10,6 +10,7 @@ pub mod abi;
 pub mod alloc;
 pub mod buffers;
 pub mod config;
+pub mod exceptions;
 pub mod fault;
 pub mod heap;
 pub mod io;

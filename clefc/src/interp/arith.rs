@@ -98,10 +98,10 @@ impl Interp<'_> {
 
     fn check_division(&self, zero: bool, overflow: bool, span: Span) -> R<()> {
         if zero {
-            return self.fail(messages::DIV_BY_ZERO, span);
+            return self.throw(messages::DIV_BY_ZERO_EXN, messages::DIV_BY_ZERO, span);
         }
         if overflow {
-            return self.fail(messages::OVERFLOW, span);
+            return self.throw(messages::OVERFLOW_EXN, messages::OVERFLOW, span);
         }
         Ok(())
     }

@@ -66,7 +66,9 @@ impl Interp<'_> {
                     };
                     match parsed {
                         Ok(v) => v,
-                        Err(msg) => return self.fail(&msg, span),
+                        Err(msg) => {
+                            return self.throw((barewire::exceptions::FORMAT, &msg), &msg, span)
+                        }
                     }
                 }
                 v => arith::convert(b, v)?,
@@ -80,9 +82,19 @@ impl Interp<'_> {
                 Value::Unit
             }
             Builtin::Failwith => match next()? {
-                Value::Str(s) => return Err(Stop::Fail(messages::failwith(&s))),
+                s @ Value::Str(_) => {
+                    return Err(Stop::Raise(
+                        Value::case(barewire::exceptions::FAILURE, vec![s]),
+                        None,
+                    ))
+                }
                 v => return internal(format!("failwith of a {}", v.kind())),
             },
+            Builtin::Raise => return Err(Stop::Raise(next()?, None)),
+            Builtin::Reraise => {
+                next()?;
+                return self.reraise();
+            }
             Builtin::Exit => match next()? {
                 Value::Int(code) => return Err(Stop::Exit(code)),
                 v => return internal(format!("exit with a {}", v.kind())),
@@ -106,7 +118,7 @@ impl Interp<'_> {
             Builtin::OptionIsNone => Value::Bool(some(&next()?)?.is_none()),
             Builtin::OptionGet => match some(&next()?)? {
                 Some(x) => x,
-                None => return self.fail(messages::NONE, span),
+                None => return self.throw(messages::NONE_EXN, messages::NONE, span),
             },
             Builtin::Fst | Builtin::Snd => match next()? {
                 Value::Tuple(items) if items.len() >= 2 => {
@@ -130,7 +142,7 @@ impl Interp<'_> {
                 };
                 let n = int_arg(next()?)?;
                 if n < 0 {
-                    return self.fail(messages::NEGATIVE_SIZE, span);
+                    return self.throw(messages::NEGATIVE_SIZE_EXN, messages::NEGATIVE_SIZE, span);
                 }
                 Value::array(filled(n, &elem)?)
             }
@@ -149,7 +161,7 @@ impl Interp<'_> {
                 } else {
                     let mut it = items.into_iter();
                     let Some(first) = it.next() else {
-                        return self.fail(messages::EMPTY, span);
+                        return self.throw(messages::EMPTY_EXN, messages::EMPTY, span);
                     };
                     it.try_fold(first, |acc, x| {
                         arith::min_max(acc, x, b == Builtin::ArrayMin)

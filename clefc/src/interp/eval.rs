@@ -50,6 +50,8 @@ impl Interp<'_> {
             ExprKind::Tuple => Value::Tuple(self.eval_all(id, env)?.into()),
             ExprKind::Array => Value::array(self.eval_all(id, env)?),
             ExprKind::Match => return self.match_expr(id, env, tail),
+            ExprKind::TryWith => return self.try_with(id, env),
+            ExprKind::TryFinally => return self.try_finally(id, env),
             ExprKind::Record { fields: names, .. } => self.record(id, names, false, env)?,
             ExprKind::RecordUpdate(names) => self.record(id, names, true, env)?,
             ExprKind::Lambda => {
@@ -113,7 +115,7 @@ impl Interp<'_> {
             (Member::OptionIsNone, Value::Union(c)) => Ok(Value::Bool(c.tag == 0)),
             (Member::OptionValue, Value::Union(c)) => match c.fields.first() {
                 Some(v) if c.tag == 1 => Ok(v.clone()),
-                _ => self.fail(messages::NONE, self.psg.span(id)),
+                _ => self.throw(messages::NONE_EXN, messages::NONE, self.psg.span(id)),
             },
             (Member::Length, Value::Str(s)) => Ok(Value::Int(s.len() as i32)),
             (Member::Length, Value::Array(a)) => Ok(Value::Int(a.borrow().len() as i32)),
@@ -121,6 +123,18 @@ impl Interp<'_> {
                 self.live_buffer(b, "access the buffer", self.psg.span(id))?;
                 Ok(Value::Int(b.cells.borrow().len() as i32))
             }
+            (Member::ExnMessage, Value::Union(c)) => match c.fields.first() {
+                Some(m @ Value::Str(_)) if c.tag < barewire::exceptions::BUILTIN.len() => {
+                    Ok(m.clone())
+                }
+                _ => {
+                    barewire::io::capture_begin();
+                    let printed = self.structured_text(&self.exn_type(), &obj);
+                    let text = barewire::io::capture_end();
+                    printed?;
+                    Ok(Value::str(&String::from_utf8_lossy(&text)))
+                }
+            },
             (m, v) => internal(format!("member {m:?} of a {}", v.kind())),
         }
     }
@@ -397,12 +411,10 @@ impl Interp<'_> {
         };
         let len = cells.borrow().len() as i64;
         if (i as i64) < 0 || i as i64 >= len {
-            let msg = if buffer {
-                messages::buffer_index(i as i64, len)
-            } else {
-                messages::index(i as i64, len)
-            };
-            return self.fail(&msg, span);
+            if buffer {
+                return self.fail(&messages::buffer_index(i as i64, len), span);
+            }
+            return self.throw(messages::INDEX_EXN, &messages::index(i as i64, len), span);
         }
         Ok((cells, i as usize))
     }
@@ -420,7 +432,7 @@ impl Interp<'_> {
             }
             return self.eval_in(parts[parts.len() - 1], env, tail);
         }
-        self.fail(messages::MATCH, self.psg.span(id))
+        self.throw(messages::MATCH_EXN, messages::MATCH, self.psg.span(id))
     }
 
     /// `{ A = a; … }` (evaluated in written order, stored in declaration

@@ -21,6 +21,7 @@ mod arith;
 mod builtins;
 mod call;
 mod eval;
+mod exceptions;
 mod pattern;
 mod print;
 pub mod value;
@@ -42,8 +43,11 @@ const STACK_MARGIN: usize = 256 << 20;
 pub enum Stop {
     /// `exit n`.
     Exit(i32),
-    /// A run-time failure: the full text for stderr.
+    /// A run-time failure that cannot be caught: the full text for stderr.
     Fail(String),
+    /// An exception on its way to a handler: the `exn` value, and the
+    /// report of the run-time failure that raised it, if one did.
+    Raise(value::Value, Option<String>),
     /// The stack is exhausted.
     StackOverflow,
     /// A construct the interpreter does not support, or a broken
@@ -73,14 +77,18 @@ pub fn run(psg: &Psg, facts: &Facts, src: &SourceFile, args: &[String]) -> i32 {
                     .map(|id| psg.definition(id).map(BindingId::node))
                     .collect();
                 let mut interp = Interp::new(psg, facts, src, &kids, &defs);
-                interp.main(args)
+                let result = interp.main(args).map_err(|stop| interp.uncaught(stop));
+                barewire::io::flush();
+                match result {
+                    Ok(code) => code,
+                    Err(stop) => report(stop),
+                }
             })
             .map(|h| h.join())
     });
     barewire::io::flush();
     match result {
-        Ok(Ok(Ok(code))) => code,
-        Ok(Ok(Err(stop))) => report(stop),
+        Ok(Ok(code)) => code,
         Ok(Err(_)) => {
             eprintln!("error: internal error in the interpreter: it panicked");
             1
@@ -110,6 +118,10 @@ fn report(stop: Stop) -> i32 {
         }
         Stop::Internal(msg) => {
             eprintln!("error: internal error in the interpreter: {msg}");
+            1
+        }
+        Stop::Raise(..) => {
+            eprintln!("error: internal error in the interpreter: an exception escaped");
             1
         }
     }
@@ -173,6 +185,8 @@ pub struct Interp<'p> {
     /// The shared empty capture list.
     no_captures: std::rc::Rc<[Value]>,
     stack_base: usize,
+    /// The exceptions the enclosing handlers caught (`reraise ()`).
+    caught: Vec<(Value, Option<String>)>,
 }
 
 impl<'p> Interp<'p> {
@@ -200,6 +214,7 @@ impl<'p> Interp<'p> {
             function_vars: HashMap::new(),
             no_captures: std::rc::Rc::from(Vec::new()),
             stack_base: stack_address(),
+            caught: Vec::new(),
         }
     }
 

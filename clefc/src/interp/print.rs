@@ -104,6 +104,11 @@ impl Interp<'_> {
         Ok(())
     }
 
+    /// `%A` of a value of type `t`, printed where output goes now.
+    pub fn structured_text(&self, t: &Type, v: &Value) -> R<()> {
+        self.structured(t, v, None)
+    }
+
     /// `%A` of a value of type `t`. `site` is the `printf` call while the
     /// value is printed in line (itself, in a tuple or a record), as
     /// codegen prints them; `None` inside lists, arrays and unions, which

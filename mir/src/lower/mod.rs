@@ -69,6 +69,8 @@ pub(crate) struct Cx<'p> {
     case_constants: HashMap<usize, DataId>,
     pub globals: HashMap<NodeId, DataId>,
     function_vars: HashMap<NodeId, BTreeSet<TyVar>>,
+    /// How many `try` bodies have become functions (their names).
+    try_functions: usize,
 }
 
 /// A bug found while lowering, at the caller's location in clefc.
@@ -98,6 +100,7 @@ pub fn lower(psg: &Psg, facts: &Facts, src: &SourceFile) -> Result<Program, Inte
         case_constants: HashMap::new(),
         globals: HashMap::new(),
         function_vars: HashMap::new(),
+        try_functions: 0,
     };
     cx.declare_globals();
     let entry = psg
@@ -117,6 +120,7 @@ pub fn lower(psg: &Psg, facts: &Facts, src: &SourceFile) -> Result<Program, Inte
         }
     }
     let init = cx.compile_init()?;
+    let text = cx.compile_exception_text()?;
     loop {
         if let Some(i) = cx.queue.pop_front() {
             cx.compile_instance(i)?;
@@ -130,7 +134,7 @@ pub fn lower(psg: &Psg, facts: &Facts, src: &SourceFile) -> Result<Program, Inte
             break;
         }
     }
-    cx.compile_main(init, entry_instance);
+    cx.compile_main(init, entry_instance, text);
     Ok(cx.program)
 }
 
@@ -485,12 +489,42 @@ impl<'p> Cx<'p> {
 
     /// The C `main`: start the runtime, initialise, run the entry point,
     /// exit with its result.
-    fn compile_main(&mut self, init: FuncId, entry: Option<usize>) {
+    /// `clef_exception_text`, which `main` registers with the runtime,
+    /// when the program declares exceptions (the runtime reports its own
+    /// by their message).
+    fn compile_exception_text(&mut self) -> Result<Option<FuncId>, InternalError> {
+        let declared = self
+            .psg
+            .prelude_type(PreludeType::Exn)
+            .map(|exn| self.psg.decl(exn).cases.len())
+            .is_some_and(|n| n > barewire_model::exceptions::BUILTIN.len());
+        if !declared {
+            return Ok(None);
+        }
+        let text_sig = Signature {
+            params: vec![Ty::I64],
+            returns: vec![Ty::I64],
+            call_conv: CallConv::C,
+        };
+        let text = self
+            .program
+            .declare_function("clef_exception_text", Linkage::Local, &text_sig);
+        let mut text_fn = Function::new(text, text_sig);
+        function::lower_exception_text(self, &mut text_fn)?;
+        self.define(
+            text_fn,
+            "`%A` of an exception, for the report of one not caught".into(),
+        );
+        Ok(Some(text))
+    }
+
+    fn compile_main(&mut self, init: FuncId, entry: Option<usize>, text: Option<FuncId>) {
         let sig = Signature {
             params: vec![Ty::I32, Ty::I64],
             returns: vec![Ty::I32],
             call_conv: CallConv::C,
         };
+        let set_text = text.map(|t| (t, self.runtime_fn(&crate::runtime_abi::SET_EXCEPTION_TEXT)));
         let id = self.program.declare_function("main", Linkage::Export, &sig);
         let start = self.runtime_fn(&crate::runtime_abi::RT_START);
         let args = self.runtime_fn(&crate::runtime_abi::RT_ARGS);
@@ -503,6 +537,10 @@ impl<'p> Cx<'p> {
             b.switch_to_block(block);
             let (argc, argv) = (b.block_params(block)[0], b.block_params(block)[1]);
             b.ins().call(Callee::Runtime(start), None, &[argc, argv]);
+            if let Some((text, set_text)) = set_text {
+                let text = b.ins().func_addr(text);
+                b.ins().call(Callee::Runtime(set_text), None, &[text]);
+            }
             b.ins().call(Callee::Func(init), None, &[]);
             let code = match entry {
                 Some(i) => {

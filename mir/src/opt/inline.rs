@@ -2,7 +2,7 @@
 //! the function's blocks.
 //!
 //! * Candidates: functions defined in the program (not `main`), of at
-//!   most [`MAX_CALLEE`] instructions, without loops (a branch back to an
+//!   most [`MAX_CALLEE`] instructions, that do not call `setjmp`, without loops (a branch back to an
 //!   earlier block: such a function's time is in its loop, not in the
 //!   call), that do not call themselves.
 //! * At a call instruction the block is split: the copy's returns jump to
@@ -44,6 +44,17 @@ pub fn run(program: &mut Program) -> Vec<usize> {
 
 fn is_candidate(program: &Program, f: &Function) -> bool {
     if program.decl(f.id).linkage != Linkage::Local || f.size() > MAX_CALLEE {
+        return false;
+    }
+    // A function that calls `setjmp` (a `try` body's) must keep its own
+    // frame: `setjmp` returns into it a second time.
+    let calls_setjmp = f.layout.iter().any(|&b| {
+        f.block(b).insts.iter().any(|&i| {
+            matches!(&f.inst(i).kind, InstKind::Call(Callee::Runtime(g), _)
+                if program.decl(*g).name == crate::runtime_abi::SETJMP.name)
+        })
+    });
+    if calls_setjmp {
         return false;
     }
     let Some(entry) = f.entry() else { return false };

@@ -308,7 +308,7 @@ impl Resolver<'_> {
             ExprKind::Apply => kids.iter().for_each(|&k| self.expr(k)),
             // A lambda's parameters scope over its body; it has no name.
             ExprKind::Lambda => kids.iter().for_each(|&b| self.binding(b)),
-            ExprKind::Match => {
+            ExprKind::Match | ExprKind::TryWith => {
                 let (scrutinee, arms) = kids.split_first().expect("a match has a scrutinee");
                 self.expr(*scrutinee);
                 for &arm in arms {
@@ -413,13 +413,27 @@ impl Resolver<'_> {
         let Some(decl) = self.psg.as_type_decl(decl) else {
             return;
         };
-        {
-            let info = self.psg.decl(decl);
-            for (i, c) in info.cases.iter().enumerate() {
-                self.cases.bind(c.name.clone(), (decl, i));
-                self.cases
-                    .bind(format!("{}.{}", info.name, c.name), (decl, i));
-            }
+        let info = self.psg.decl(decl);
+        if let Some(index) = info.exception_case {
+            // `exception Invalid …`: its case lives in `exn`, its name here.
+            let exn = self
+                .psg
+                .prelude_type(PreludeType::Exn)
+                .expect("the prelude declares exn");
+            self.cases.bind(info.name.clone(), (exn, index));
+            return;
+        }
+        // `exn` itself: the runtime's exceptions only; the program's come
+        // into scope where they are declared.
+        let count = if self.psg.prelude_type(PreludeType::Exn) == Some(decl) {
+            barewire_model::exceptions::BUILTIN.len()
+        } else {
+            info.cases.len()
+        };
+        for (i, c) in info.cases.iter().enumerate().take(count) {
+            self.cases.bind(c.name.clone(), (decl, i));
+            self.cases
+                .bind(format!("{}.{}", info.name, c.name), (decl, i));
         }
     }
 

@@ -148,6 +148,14 @@ impl Infer<'_> {
                 let a = self.fresh();
                 Type::fun(Type::String, a)
             }
+            Builtin::Raise => {
+                let a = self.fresh();
+                Type::fun(self.exn_type(), a)
+            }
+            Builtin::Reraise => {
+                let a = self.fresh();
+                Type::fun(Type::Unit, a)
+            }
             Builtin::Sizeof => Type::Int,
             Builtin::ToString => {
                 let a = self.fresh();

@@ -533,6 +533,46 @@ impl Infer<'_> {
 
     // ---- expressions ----
 
+    /// The arms of a `match`, or of a `try … with` (`try_body`: the
+    /// body, whose type the handlers must have): each pattern against
+    /// `scrutinee`, each body the type of the first.
+    fn arms(
+        &mut self,
+        arms: &[NodeId],
+        scrutinee: &Type,
+        try_body: Option<(Type, NodeId)>,
+    ) -> Type {
+        let is_try = try_body.is_some();
+        let mut result = try_body;
+        for &arm in arms {
+            let parts = self.psg.children(arm);
+            self.pattern(parts[0], scrutinee);
+            let body = *parts.last().expect("an arm has a body");
+            if parts.len() == 3 {
+                let g = self.expr(parts[1]);
+                self.expect(parts[1], &g, &Type::Bool, None);
+            }
+            let t = self.expr(body);
+            match &result {
+                None => result = Some((t, body)),
+                Some((first, first_body)) => {
+                    let first = first.clone();
+                    let shown = self.zonk(&first);
+                    let why = (
+                        self.psg.span(self.result_node(*first_body)),
+                        if is_try {
+                            Reason::TryBody(shown)
+                        } else {
+                            Reason::FirstArm(shown)
+                        },
+                    );
+                    self.expect(body, &t, &first, Some(why));
+                }
+            }
+        }
+        result.map_or(Type::Error, |(t, _)| t)
+    }
+
     fn expr(&mut self, id: NodeId) -> Type {
         let t = self.expr_inner(id);
         self.set_type(id, t)
@@ -549,7 +589,10 @@ impl Infer<'_> {
             ExprKind::Var(_) => self.var(id),
             ExprKind::Member(name) => {
                 let obj = self.expr(kids[0]);
-                if let Some((t, member)) = self.option_member(&obj, &name) {
+                if let Some((t, member)) = self
+                    .option_member(&obj, &name)
+                    .or_else(|| self.exn_member(&obj, &name))
+                {
                     self.table.set_member(id, member);
                     return t;
                 }
@@ -695,29 +738,18 @@ impl Infer<'_> {
             ExprKind::RecordUpdate(names) => self.record_update(id, &names, &kids),
             ExprKind::Match => {
                 let scrutinee = self.expr(kids[0]);
-                let mut result: Option<(Type, NodeId)> = None;
-                for &arm in &kids[1..] {
-                    let parts = self.psg.children(arm);
-                    self.pattern(parts[0], &scrutinee);
-                    let body = *parts.last().expect("an arm has a body");
-                    if parts.len() == 3 {
-                        let g = self.expr(parts[1]);
-                        self.expect(parts[1], &g, &Type::Bool, None);
-                    }
-                    let t = self.expr(body);
-                    match &result {
-                        None => result = Some((t, body)),
-                        Some((first, first_body)) => {
-                            let first = first.clone();
-                            let why = (
-                                self.psg.span(self.result_node(*first_body)),
-                                Reason::FirstArm(self.zonk(&first)),
-                            );
-                            self.expect(body, &t, &first, Some(why));
-                        }
-                    }
-                }
-                result.map_or(Type::Error, |(t, _)| t)
+                self.arms(&kids[1..], &scrutinee, None)
+            }
+            ExprKind::TryWith => {
+                let body = self.expr(kids[0]);
+                let exn = self.exn_type();
+                self.arms(&kids[1..], &exn, Some((body, kids[0])))
+            }
+            ExprKind::TryFinally => {
+                let body = self.expr(kids[0]);
+                let cleanup = self.expr(kids[1]);
+                self.expect_unit_statement(kids[1], &cleanup);
+                body
             }
             ExprKind::Assign => {
                 let target = self.expr(kids[0]);

@@ -17,6 +17,10 @@ impl Infer<'_> {
         let NodeKind::TypeDecl(info) = self.psg.kind(decl).clone() else {
             return;
         };
+        if let Some(index) = info.exception_case {
+            self.declare_exception(index);
+            return;
+        }
         // A program may reuse the prelude's names (`List`); only two of its
         // own declarations clash.
         if let Some(prev) = self

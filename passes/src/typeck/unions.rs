@@ -10,6 +10,26 @@ impl Infer<'_> {
     pub(super) fn declare_union(&mut self, decl: NodeId, info: &TypeDeclInfo) {
         let mut cases: Vec<(String, Vec<Type>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        if info.exception_case.is_none()
+            && self.psg.prelude_type(PreludeType::Exn).map(|d| d.node()) == Some(decl)
+        {
+            // `exn`: the runtime's exceptions now; each of the program's
+            // gets its fields where it is declared (`declare_exception`).
+            let builtin = barewire_model::exceptions::BUILTIN.len();
+            for (i, case) in info.cases.iter().enumerate() {
+                let fields = if i < builtin {
+                    case.fields
+                        .iter()
+                        .map(|(_, t)| self.annotation(t))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                cases.push((case.name.clone(), fields));
+            }
+            self.table.set_union_cases(decl, cases);
+            return;
+        }
         for case in &info.cases {
             if !seen.insert(case.name.as_str()) {
                 self.errors.push(TypeError::CaseDeclaredTwice {
@@ -26,6 +46,39 @@ impl Infer<'_> {
             cases.push((case.name.clone(), fields));
         }
         self.table.set_union_cases(decl, cases);
+    }
+
+    /// `exception Invalid of string * int`: the field types of `exn`'s
+    /// case `index`, read where the exception is declared (its fields may
+    /// name the program's types).
+    pub(super) fn declare_exception(&mut self, index: usize) {
+        let exn = self
+            .psg
+            .prelude_type(PreludeType::Exn)
+            .expect("the prelude declares exn")
+            .node();
+        let NodeKind::TypeDecl(info) = self.psg.kind(exn).clone() else {
+            return;
+        };
+        let Some(case) = info.cases.get(index) else {
+            return;
+        };
+        if info.cases[..index].iter().any(|c| c.name == case.name) {
+            self.errors.push(TypeError::CaseDeclaredTwice {
+                case: case.name.clone(),
+                at: case.span,
+            });
+        }
+        let fields: Vec<Type> = case
+            .fields
+            .iter()
+            .map(|(_, t)| self.annotation(t))
+            .collect();
+        let mut cases = self.table.declared_union_cases(exn).to_vec();
+        if let Some(slot) = cases.get_mut(index) {
+            slot.1 = fields;
+        }
+        self.table.set_union_cases(exn, cases);
     }
 
     /// A case's fields, for a fresh instance of its union.
@@ -185,6 +238,19 @@ impl Infer<'_> {
         }
     }
 
+    /// `exn`, the type of exceptions.
+    pub(super) fn exn_type(&self) -> Type {
+        let decl = self
+            .psg
+            .prelude_type(PreludeType::Exn)
+            .expect("the prelude declares exn");
+        Type::Named {
+            decl: self.psg.decl_ref(decl),
+            name: PreludeType::Exn.decl_name().into(),
+            args: Vec::new(),
+        }
+    }
+
     /// `'a list` for a type `a`.
     pub(super) fn list_of(&mut self, a: Type) -> Type {
         self.prelude_of(PreludeType::List, a)
@@ -227,5 +293,12 @@ impl Infer<'_> {
             "Value" => Some((args.first()?.clone(), Member::OptionValue)),
             _ => None,
         }
+    }
+
+    /// `e.Message` of an exception.
+    pub(super) fn exn_member(&mut self, obj: &Type, name: &str) -> Option<(Type, Member)> {
+        let t = self.shallow(obj);
+        (t.is_prelude(PreludeType::Exn) && name == "Message")
+            .then_some((Type::String, Member::ExnMessage))
     }
 }

@@ -26,6 +26,8 @@ pub enum BuildError {
     YieldOutsideListExpression { at: Span },
     /// `return`, `let!`, `do!` … outside a computation expression.
     OutsideComputation { keyword: String, at: Span },
+    /// `:? T` where `T` is not one of the exceptions the runtime raises.
+    TypeTestNotException { name: String, at: Span },
     /// `Shape.Triangle` where `Shape` has no such case.
     NotACaseOf {
         case: String,
@@ -46,6 +48,7 @@ impl BuildError {
             BuildError::NotACaseOf { .. } => "E0414",
             BuildError::YieldOutsideListExpression { .. } => "E0416",
             BuildError::OutsideComputation { .. } => "E0417",
+            BuildError::TypeTestNotException { .. } => "E0418",
         }
     }
 
@@ -110,6 +113,16 @@ impl BuildError {
             } else {
                 format!("`{keyword}` belongs inside a computation expression's braces")
             }),
+            BuildError::TypeTestNotException { name, at } => Diagnostic::error(
+                code,
+                format!("the type test `:? {name}` is not supported"),
+                *at,
+            )
+            .with_label("not an exception type clefc knows")
+            .with_help(format!(
+                "`:?` tests an exception's type, one of {}; match an exception declared with `exception` by its name",
+                barewire_model::exceptions::BUILTIN[1..].join(", ")
+            )),
             BuildError::ModuleAsValue { path, at } => {
                 Diagnostic::error(code, format!("`{path}` is a module, not a value"), *at)
                     .with_label("a module used as a value")

@@ -28,6 +28,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
     let mut b = Builder {
         psg: Psg::default(),
         errors: Vec::new(),
+        exceptions: Vec::new(),
         groups: 0,
         modules: Vec::new(),
         opens: Vec::new(),
@@ -62,6 +63,9 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
 struct Builder {
     psg: Psg,
     errors: Vec<BuildError>,
+    /// The program's `exception` declarations, in order: the cases `exn`
+    /// gets after the runtime's.
+    exceptions: Vec<UnionCaseInfo>,
     /// Number of `let` declarations seen, numbering binding groups.
     groups: u32,
     /// Nested modules declared so far, by qualified name (`A`, `A.B`).
@@ -167,6 +171,7 @@ impl Builder {
         };
         self.type_names.insert(decl.name.name.clone());
         let (fields, cases) = match &decl.repr {
+            ast::TypeRepr::Exception(case) => return self.exception_decl(decl, case),
             ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) => (Vec::new(), Vec::new()),
             ast::TypeRepr::Union(_) if abbreviation.is_some() => (Vec::new(), Vec::new()),
             ast::TypeRepr::Record(fields) => (
@@ -213,6 +218,35 @@ impl Builder {
             cases,
             measure,
             abbreviation,
+            exception_case: None,
+        };
+        self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
+    }
+
+    /// `exception Invalid of string * int`: the case joins the prelude's
+    /// `exn`; the declaration left here names it in its module.
+    fn exception_decl(&mut self, decl: &ast::TypeDecl, case: &ast::UnionCase) -> NodeId {
+        let info = UnionCaseInfo {
+            name: case.name.name.clone(),
+            span: case.name.span,
+            fields: case
+                .fields
+                .iter()
+                .map(|(n, t)| (n.as_ref().map(|n| n.name.clone()), t.clone()))
+                .collect(),
+        };
+        let index = barewire_model::exceptions::BUILTIN.len() + self.exceptions.len();
+        self.exceptions.push(info);
+        let info = TypeDeclInfo {
+            name: decl.name.name.clone(),
+            name_span: decl.name.span,
+            params: Vec::new(),
+            measure_params: Vec::new(),
+            fields: Vec::new(),
+            cases: Vec::new(),
+            measure: None,
+            abbreviation: None,
+            exception_case: Some(index),
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }
@@ -364,6 +398,23 @@ impl Builder {
             P::Case(name, arg) => {
                 let arg = self.pattern(arg);
                 pattern_node(self, PatternKind::Case(name.name.clone()), &[arg])
+            }
+            P::TypeTest(name) => {
+                // `:? System.DivideByZeroException` tests the case of that
+                // exception; `:? Exception` (the base type) matches any.
+                let short = name.name.strip_prefix("System.").unwrap_or(&name.name);
+                if short == "Exception" {
+                    pattern_node(self, PatternKind::Wildcard, &[])
+                } else if barewire_model::exceptions::tag(short).is_some_and(|t| t > 0) {
+                    let any = pattern_node(self, PatternKind::Wildcard, &[]);
+                    pattern_node(self, PatternKind::Case(short.to_string()), &[any])
+                } else {
+                    self.errors.push(BuildError::TypeTestNotException {
+                        name: name.name.clone(),
+                        at: name.span,
+                    });
+                    pattern_node(self, PatternKind::Wildcard, &[])
+                }
             }
             P::Record(fields) => {
                 let names = fields.iter().map(|(n, _)| n.name.clone()).collect();
@@ -630,6 +681,15 @@ impl Builder {
                 let mut kids = vec![self.expr(scrutinee)];
                 kids.extend(self.arms(arms));
                 self.node(ExprKind::Match, span, &kids)
+            }
+            A::TryWith(body, arms) => {
+                let mut kids = vec![self.expr(body)];
+                kids.extend(self.arms(arms));
+                self.node(ExprKind::TryWith, span, &kids)
+            }
+            A::TryFinally(body, cleanup) => {
+                let kids = [self.expr(body), self.expr(cleanup)];
+                self.node(ExprKind::TryFinally, span, &kids)
             }
             A::Function(arms) => {
                 let (params, body) = function_as_lambda(arms, span);

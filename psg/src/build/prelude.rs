@@ -35,6 +35,7 @@ impl Builder {
             measure: None,
             abbreviation: None,
             measure_params: Vec::new(),
+            exception_case: None,
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
@@ -78,10 +79,45 @@ impl Builder {
             measure: None,
             abbreviation: None,
             measure_params: Vec::new(),
+            exception_case: None,
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);
         self.psg.prelude_types.push((PreludeType::List, list));
+        // `exn`: the runtime's exceptions, each with its message; the
+        // program's `exception` declarations add their cases after these.
+        let string = || ast::TypeExpr {
+            kind: ast::TypeExprKind::Named {
+                name: ast::Ident {
+                    name: "string".into(),
+                    span: at,
+                },
+                args: Vec::new(),
+            },
+            span: at,
+        };
+        let info = TypeDeclInfo {
+            name: "exn".into(),
+            name_span: at,
+            params: Vec::new(),
+            fields: Vec::new(),
+            cases: barewire_model::exceptions::BUILTIN
+                .iter()
+                .map(|name| UnionCaseInfo {
+                    name: (*name).into(),
+                    span: at,
+                    fields: vec![(None, string())],
+                })
+                .chain(std::mem::take(&mut self.exceptions))
+                .collect(),
+            measure: None,
+            abbreviation: None,
+            measure_params: Vec::new(),
+            exception_case: None,
+        };
+        let exn = self.psg.add_node(NodeKind::TypeDecl(info), at);
+        self.psg.add_child(prelude, exn);
+        self.psg.prelude_types.push((PreludeType::Exn, exn));
         self.psg.prelude = Some(prelude);
         // The prelude's functions, written in Clef. Their spans point into
         // the prelude source; it is type-correct and its matches complete,

@@ -41,6 +41,14 @@ impl Lowering<'_, '_, '_> {
                 self.expr(args[0], false)?;
                 Ok(None)
             }
+            Builtin::Raise => {
+                let exn = self.value(args[0], false)?;
+                self.raise(exn, apply)
+            }
+            Builtin::Reraise => {
+                self.expr(args[0], false)?;
+                self.reraise(apply)
+            }
             Builtin::Failwith | Builtin::Exit => {
                 let arg = self.value(args[0], false)?;
                 let f = if b == Builtin::Exit {

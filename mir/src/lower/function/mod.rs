@@ -22,6 +22,7 @@ mod buffers;
 mod builtins;
 mod closures;
 mod decision;
+mod exceptions;
 mod matching;
 mod printing;
 mod unions;
@@ -29,6 +30,7 @@ mod unions;
 use arith::int_literal;
 
 pub(crate) use closures::lower_closure_stub;
+pub(crate) use exceptions::lower_exception_text;
 pub(crate) use printing::lower_printer;
 pub(crate) use unions::lower_relation;
 
@@ -40,6 +42,9 @@ type R<T> = Result<T, InternalError>;
 enum Place {
     Local(Var),
     Global(DataId, Ty),
+    /// In memory: the variable holds the address (a `let mutable` of an
+    /// enclosing function, inside a `try` body's function).
+    Addr(Var, Ty),
 }
 
 struct Lowering<'c, 'p, 'f> {
@@ -55,6 +60,9 @@ struct Lowering<'c, 'p, 'f> {
     /// The `printf` call being lowered, for the failures of `%A` (a
     /// buffer that was released); `None` in generated printers.
     print_site: Option<Span>,
+    /// The exceptions the enclosing `with` handlers caught, innermost
+    /// last (`reraise ()` raises the last).
+    caught: Vec<Value>,
 }
 
 pub(crate) fn lower_function(
@@ -183,6 +191,7 @@ impl<'c, 'p, 'f> Lowering<'c, 'p, 'f> {
             this: None,
             filled: false,
             print_site: None,
+            caught: Vec::new(),
         }
     }
 }
@@ -258,6 +267,10 @@ impl Lowering<'_, '_, '_> {
                 let addr = self.b.ins().symbol_value(data);
                 self.b.ins().load(t, addr, 0)
             }
+            Place::Addr(v, t) => {
+                let addr = self.b.use_var(v);
+                self.b.ins().load(t, addr, 0)
+            }
         }
     }
 
@@ -267,6 +280,10 @@ impl Lowering<'_, '_, '_> {
             Some(Place::Local(var)) => self.b.def_var(var, v),
             Some(Place::Global(data, _)) => {
                 let addr = self.b.ins().symbol_value(data);
+                self.b.ins().store(v, addr, 0);
+            }
+            Some(Place::Addr(var, _)) => {
+                let addr = self.b.use_var(var);
                 self.b.ins().store(v, addr, 0);
             }
             None => {
@@ -365,6 +382,7 @@ impl Lowering<'_, '_, '_> {
                         self.option_member(member, obj, &args[0], span)?
                     }
                     Member::BufferLength => Some(self.buffer_length(obj, span)?),
+                    Member::ExnMessage => Some(self.exn_message(obj)?),
                     Member::Length => {
                         // `.Length` of an array or string: the length header.
                         let len = self.b.ins().load_immutable(types::I64, obj, 0);
@@ -558,6 +576,8 @@ impl Lowering<'_, '_, '_> {
                 Some(self.alloc_block(&values)?)
             }
             ExprKind::Match => self.match_expr(&kids, &ty, tail, span)?,
+            ExprKind::TryWith => self.try_with(id, &kids, tail)?,
+            ExprKind::TryFinally => self.try_finally(id, &kids)?,
             ExprKind::Record { fields: names, .. } => {
                 // Evaluated in written order, stored in declaration order.
                 let fields = self

@@ -264,6 +264,8 @@ pub enum Reason {
     ThenBranch(Type),
     /// The first arm of a `match`, of this type, fixes the other arms'.
     FirstArm(Type),
+    /// The body of a `try`, of this type, fixes its handlers' type.
+    TryBody(Type),
     /// The variable assigned to with `<-`, of this type.
     AssignedVariable(Type),
     /// The array or buffer element assigned to with `<-`, of this type.

@@ -577,6 +577,7 @@ impl fmt::Display for Reason {
             }
             Reason::ThenBranch(t) => write!(f, "the `then` branch has type `{t}`"),
             Reason::FirstArm(t) => write!(f, "the first arm has type `{t}`"),
+            Reason::TryBody(t) => write!(f, "the body of `try` has type `{t}`"),
             Reason::AssignedVariable(t) => write!(f, "the variable has type `{t}`"),
             Reason::AssignedElement(t) => write!(f, "the element has type `{t}`"),
             Reason::TypeArgument => f.write_str("the type argument is given here"),
