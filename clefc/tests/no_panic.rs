@@ -120,6 +120,17 @@ const TOKENS: &[&str] = &[
     "(::)",
     "yield",
     "yield!",
+    // exceptions
+    "try",
+    "with",
+    "finally",
+    "exception",
+    ":?",
+    "raise",
+    "reraise ()",
+    "failwith \"x\"",
+    "Failure",
+    "System.DivideByZeroException",
     "let!",
     "do!",
     "return",
@@ -225,4 +236,14 @@ fn mutated_measure_and_buffer_programs_never_panic() {
 fn mutated_valid_programs_never_panic() {
     let base = "module M\n\ntype P = { X: int; Y: int }\ntype S = | A of int | B\n\nlet rec fib n =\n    if n < 2 then n\n    else fib (n - 1) + fib (n - 2)\n\nlet sq (x: float) : float = x * x\nlet f s = match s with | A n -> n | B -> 0\nlet g = List.map (fun x -> x + 1) [1; 2]\n\n[<EntryPoint>]\nlet main argv =\n    let mutable s = 0\n    for i in 1 .. 10 do\n        s <- s + fib i\n    let p = { X = 1; Y = 2 }\n    let arr = [| 1; 2 |]\n    arr.[0] <- f (A 3)\n    printfn \"%d %f %d\" s (sq 2.0) ({ p with X = 3 }).X\n    0\n";
     mutants_never_panic(base, 0xF1B, 1500, false);
+}
+
+const EXCEPTIONS: &str = "exception E of string * int\nexception F\nlet f a b =\n    try\n        if b = 0 then raise (E (\"zero\", a))\n        a / b\n    with\n    | E (s, n) when n > 0 -> n\n    | :? System.DivideByZeroException as e -> String.length e.Message\n    | Failure m -> 0\nlet mutable log = 0\nlet g () =\n    try\n        try\n            log <- log + 1\n            failwith \"x\"\n        with e ->\n            printfn \"%s\" e.Message\n            reraise ()\n    finally\n        log <- log + 10\nprintfn \"%d %d\" (f 1 0) (try g (); 0 with F -> 1 | _ -> 2)\n";
+
+#[test]
+fn mutated_exception_programs_never_panic() {
+    let file = SourceFile::new("base.clef", EXCEPTIONS.to_string());
+    let c = compile(&file, "Main", Goal::Object);
+    assert!(!c.has_errors(), "{}", file.render(&c.diagnostics));
+    mutants_never_panic(EXCEPTIONS, 0xE4C, 1200, true);
 }

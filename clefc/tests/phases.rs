@@ -207,6 +207,34 @@ fn an_else_ending_its_line_may_continue_at_the_if_s_column() {
     );
 }
 
+#[test]
+fn try_opens_a_block_that_with_or_finally_at_its_column_ends() {
+    check_layout(
+        "let f x =\n    try\n        g x\n    with\n    | E -> 0\n",
+        "{ let f x = { try { g x } with | E -> { 0 } } }",
+    );
+    check_layout(
+        "try\n    a ()\nfinally\n    b ()\n",
+        "{ try { a ( ) } finally { b ( ) } }",
+    );
+}
+
+#[test]
+fn with_on_the_line_of_try_ends_its_body_unless_a_match_or_record_owns_it() {
+    check_layout(
+        "let r = try g 1 with _ -> 0\n",
+        "{ let r = { try { g 1 } with _ -> { 0 } } }",
+    );
+    check_layout(
+        "let r = try { p with X = 1 } with _ -> p\n",
+        "{ let r = { try { { { p with { X = 1 } } } } with _ -> { p } } }",
+    );
+    check_layout(
+        "let r = try match x with A -> 1 with _ -> 0\n",
+        "{ let r = { try { match x with A -> { 1 } } with _ -> { 0 } } }",
+    );
+}
+
 // ---- parsing: F#'s precedence and associativity ----
 
 #[test]
