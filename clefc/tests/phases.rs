@@ -208,6 +208,15 @@ fn an_else_ending_its_line_may_continue_at_the_if_s_column() {
 }
 
 #[test]
+fn a_call_glued_to_its_arguments_binds_tighter_than_the_dot_after_it() {
+    // F#'s high-precedence application: `a.M(x).N(y)` is `(a.M(x)).N(y)`.
+    check_parse(
+        "let v = a.Plus(b).Scale(2.0)\n",
+        "let v\n  apply\n    dot .Scale\n      apply\n        dot .Plus\n          var a\n        var b\n    float 2.0",
+    );
+}
+
+#[test]
 fn try_opens_a_block_that_with_or_finally_at_its_column_ends() {
     check_layout(
         "let f x =\n    try\n        g x\n    with\n    | E -> 0\n",

@@ -49,6 +49,21 @@ pub struct TypeDecl {
     /// The parameters marked `[<Measure>]` (units of measure).
     pub measure_params: Vec<String>,
     pub repr: TypeRepr,
+    /// `member this.Area = …`, `static member Create(x) = …`
+    pub members: Vec<MemberDecl>,
+    pub span: Span,
+}
+
+/// A member of a record or union: `member this.Name params = body` (an
+/// instance member; `self_name` is `this`) or `static member Name params
+/// = body`. Without parameters it is a property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberDecl {
+    pub self_name: Option<Ident>,
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub return_type: Option<TypeExpr>,
+    pub body: Expr,
     pub span: Span,
 }
 

@@ -689,7 +689,7 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
             });
         }
         match tok {
-            Tok::Let | Tok::Use | Tok::And | Tok::LetBang | Tok::UseBang => {
+            Tok::Let | Tok::Use | Tok::And | Tok::LetBang | Tok::UseBang | Tok::Member => {
                 f.stack.push(Ctx::LetHead { col })
             }
             Tok::For => f.stack.push(Ctx::ForHead),

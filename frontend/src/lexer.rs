@@ -296,10 +296,13 @@ pub enum Tok {
     Finally,
     #[token("exception")]
     Exception,
+    #[token("member")]
+    Member,
+    #[token("static")]
+    Static,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
     #[token("lazy", |l| l.slice().to_string())]
-    #[token("member", |l| l.slice().to_string())]
     #[token("namespace", |l| l.slice().to_string())]
     #[token("struct", |l| l.slice().to_string())]
     #[token("null", |l| l.slice().to_string())]
@@ -554,6 +557,8 @@ impl fmt::Display for Tok {
             Try => "`try`",
             Finally => "`finally`",
             Exception => "`exception`",
+            Member => "`member`",
+            Static => "`static`",
             ColonQuestion => "`:?`",
             LParen => "`(`",
             RParen => "`)`",

@@ -341,9 +341,95 @@ fn record_body(after: &[Token]) -> bool {
 
 /// Parse tokens that went through the layout filter.
 #[allow(clippy::result_large_err)] // the token stream never fails
+/// `a.Plus(b).Scale(2.0)`: a call written `f(args)` with no space before
+/// the `(` binds tighter than the `.` after it, as F#'s high-precedence
+/// application does. Where such a call is followed by a glued `.`, the
+/// call and what it applies (the dotted chain before it, back to its
+/// first name) get parentheses of their own: `(a.Plus(b)).Scale(2.0)`.
+fn method_chains(tokens: Vec<Token>) -> Vec<Token> {
+    let glued = |a: &Token, b: &Token| a.span.end == b.span.start;
+    // Matching brackets, both ways.
+    let mut partner = vec![usize::MAX; tokens.len()];
+    let mut open = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.tok {
+            Tok::LParen => open.push(i),
+            Tok::RParen => {
+                if let Some(o) = open.pop() {
+                    partner[o] = i;
+                    partner[i] = o;
+                }
+            }
+            _ => {}
+        }
+    }
+    // (position, token) to insert before the token at that position.
+    let mut inserts: Vec<(usize, Tok)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.tok != Tok::LParen || i == 0 || partner[i] == usize::MAX {
+            continue;
+        }
+        let close = partner[i];
+        let callee_end = &tokens[i - 1];
+        let is_callee =
+            matches!(callee_end.tok, Tok::Ident(_) | Tok::RParen) && glued(callee_end, t);
+        let dot_after = tokens
+            .get(close + 1)
+            .is_some_and(|d| d.tok == Tok::Dot && glued(&tokens[close], d));
+        if !is_callee || !dot_after {
+            continue;
+        }
+        // Back over the chain `x.M(…).N` to its first token.
+        let mut start = i - 1;
+        loop {
+            if tokens[start].tok == Tok::RParen && partner[start] != usize::MAX {
+                start = partner[start];
+            }
+            let glued_dot = start >= 2
+                && tokens[start - 1].tok == Tok::Dot
+                && glued(&tokens[start - 1], &tokens[start])
+                && glued(&tokens[start - 2], &tokens[start - 1])
+                && matches!(tokens[start - 2].tok, Tok::Ident(_) | Tok::RParen);
+            let glued_call = start >= 1
+                && tokens[start].tok == Tok::LParen
+                && matches!(tokens[start - 1].tok, Tok::Ident(_) | Tok::RParen)
+                && glued(&tokens[start - 1], &tokens[start]);
+            if glued_dot {
+                start -= 2;
+            } else if glued_call {
+                start -= 1;
+            } else {
+                break;
+            }
+        }
+        inserts.push((start, Tok::LParen));
+        inserts.push((close + 1, Tok::RParen));
+    }
+    if inserts.is_empty() {
+        return tokens;
+    }
+    // Before a position: closers first (an earlier call's), then openers,
+    // the outermost (earliest-starting chain) first.
+    inserts.sort_by_key(|(at, tok)| (*at, *tok == Tok::LParen));
+    let mut out = Vec::with_capacity(tokens.len() + inserts.len());
+    let mut k = 0;
+    for (i, t) in tokens.into_iter().enumerate() {
+        while k < inserts.len() && inserts[k].0 == i {
+            let at = t.span.start;
+            out.push(Token {
+                tok: inserts[k].1.clone(),
+                span: Span { start: at, end: at },
+            });
+            k += 1;
+        }
+        out.push(t);
+    }
+    out
+}
+
 pub fn parse(tokens: Vec<Token>) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let iter = join_tokens(tokens)
+    let iter = join_tokens(method_chains(tokens))
         .into_iter()
         .map(|t| Ok::<_, Diagnostic>((t.span.start as usize, t.tok, t.span.end as usize)));
     let result = grammar::FileParser::new().parse(&mut diags, iter);

@@ -92,6 +92,17 @@ impl Printer {
                     }
                     TypeRepr::Exception(c) => p.line(format!("exception {}", case_str(c))),
                 });
+                self.nested(|p| {
+                    for m in &d.members {
+                        let ps: Vec<String> = m.params.iter().map(param_str).collect();
+                        let head = match &m.self_name {
+                            Some(s) => format!("member {}.{}", s.name, m.name.name),
+                            None => format!("static member {}", m.name.name),
+                        };
+                        p.line(format!("{head} {}", ps.join(" ")).trim_end().to_string());
+                        p.nested(|p| p.expr(&m.body));
+                    }
+                });
             }
         }
     }

@@ -58,6 +58,9 @@ pub enum Member {
     Length,
     /// `.Length` of a `SharedBuffer` (fails once it is released).
     BufferLength,
+    /// A member the type declares (`member this.Area`): the binding that
+    /// implements it, applied to the object first.
+    Declared(NodeId),
     /// `.Message` of an exception: a built-in one's message, else (as F#
     /// generates it) the `%A` of the exception.
     ExnMessage,

@@ -244,6 +244,21 @@ pub struct TypeDeclInfo {
     /// prelude's `exn`, which holds the case (this declaration has none;
     /// it places the name in its module).
     pub exception_case: Option<usize>,
+    /// `member this.Area = …`, `static member Create(…) = …`: each is a
+    /// top-level function (or, a static property, a value) named
+    /// `Type.Name` right after the declaration.
+    pub members: Vec<MemberInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberInfo {
+    pub name: String,
+    /// The binding that implements it; an instance member's first
+    /// parameter is the object (`this`).
+    pub binding: NodeId,
+    pub is_static: bool,
+    /// No parameters besides the object: read as `x.Name`, not applied.
+    pub is_property: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -406,6 +421,9 @@ pub struct Psg {
     cases: HashMap<NodeId, (TypeDeclId, usize)>,
     /// On a `Var` written `f<int>`: the explicit type arguments.
     explicit_type_args: HashMap<NodeId, Vec<TypeExpr>>,
+    /// Applications written with a pipe (`x |> f a`): their last argument
+    /// comes first in the source, and F# infers it first.
+    piped: std::collections::HashSet<NodeId>,
 }
 
 impl Psg {
@@ -442,6 +460,14 @@ impl Psg {
     pub fn explicit_type_args(&self, id: NodeId) -> &[TypeExpr] {
         self.explicit_type_args.get(&id).map_or(&[], Vec::as_slice)
     }
+    /// Whether the application `id` was written `x |> f …` (or `f … <| x`).
+    pub fn is_piped(&self, id: NodeId) -> bool {
+        self.piped.contains(&id)
+    }
+    pub fn set_piped(&mut self, id: NodeId) {
+        self.piped.insert(id);
+    }
+
     pub fn set_explicit_type_args(&mut self, id: NodeId, args: Vec<TypeExpr>) {
         if args.is_empty() {
             self.explicit_type_args.remove(&id);

@@ -33,7 +33,13 @@ impl Interp<'_> {
         let v = match kind {
             ExprKind::Lit(lit) => literal(lit),
             ExprKind::Var(_) => self.var(id, env)?,
-            ExprKind::Member(_) => self.member(id, env)?,
+            ExprKind::Member(_) => {
+                if let Some(Member::Declared(binding)) = self.facts.types.member(id) {
+                    // A property's value, or a method as a function value.
+                    return self.apply_named(id, binding, &self.kids(id)[..1], env, tail);
+                }
+                self.member(id, env)?
+            }
             ExprKind::Apply => return self.apply(id, env, tail),
             ExprKind::Binary(op) => self.binary_expr(id, *op, env)?,
             ExprKind::Neg => {
@@ -147,6 +153,12 @@ impl Interp<'_> {
         }
         if let Some((decl, index)) = self.psg.case(head) {
             return Ok(Ret::Val(self.construct_case(decl, index, args, env)?));
+        }
+        if let Some(Member::Declared(member)) = self.facts.types.member(head) {
+            // `x.M a`: the member's function applied to `x`, then to `a`.
+            let mut all = vec![self.kids(head)[0]];
+            all.extend_from_slice(args);
+            return self.apply_named(head, member, &all, env, tail);
         }
         let callee = self
             .def(head)

@@ -28,6 +28,13 @@ impl Infer<'_> {
         let Some(def) = self.psg.definition(id).map(BindingId::node) else {
             return Type::Error;
         };
+        self.reference(id, def)
+    }
+
+    /// The type of a reference `id` (a name, or a member access) to the
+    /// binding `def`: its scheme instantiated, the instance recorded on
+    /// `id`.
+    pub(super) fn reference(&mut self, id: NodeId, def: NodeId) -> Type {
         let Some((vars, ty)) = self.schemes.get(&def).cloned() else {
             // A binding whose type is not known yet: only possible for
             // recursive references, which have a monomorphic entry, so this
@@ -251,6 +258,12 @@ impl Infer<'_> {
         if let Some(t) = self.cons(head, args) {
             return t;
         }
+        // `xs |> List.map (fun x -> x.Length)`: as in F#, the piped value
+        // is inferred first, so the function's arguments know its type.
+        let piped = match args.last() {
+            Some(&x) if self.psg.is_piped(id) && head_builtin.is_none() => Some(self.expr(x)),
+            _ => None,
+        };
         let mut f = if matches!(
             head_builtin,
             Some(Builtin::Printf | Builtin::Printfn | Builtin::Sprintf)
@@ -258,7 +271,7 @@ impl Infer<'_> {
             let t = self.printf(id, head, args);
             self.set_type(head, t.clone());
             // The format string is the first argument; it is typed there.
-            return self.apply_args(head, t, &args[1.min(args.len())..]);
+            return self.apply_args(head, t, &args[1.min(args.len())..], None);
         } else {
             let before = self.constraints.len();
             let f = self.expr(head);
@@ -284,18 +297,51 @@ impl Infer<'_> {
             }
             f
         };
-        f = self.apply_args(head, f, args);
+        f = self.apply_args(head, f, args, piped);
         f
     }
 
-    pub(super) fn apply_args(&mut self, head: NodeId, mut f: Type, args: &[NodeId]) -> Type {
-        for (i, &arg) in args.iter().enumerate() {
-            // A record argument builds the record type the function takes
-            // (F# resolves record expressions by the type they must have).
-            if let Type::Fun(p, _) = self.shallow(&f) {
-                self.hint_record(arg, &p);
+    /// Apply `head` (of type `f`) to `args`; `piped`: the last argument's
+    /// type, inferred before the others (`x |> f a`).
+    pub(super) fn apply_args(
+        &mut self,
+        head: NodeId,
+        mut f: Type,
+        args: &[NodeId],
+        piped: Option<Type>,
+    ) -> Type {
+        if let (Some(t), Some(before_last)) = (&piped, args.len().checked_sub(1)) {
+            // The piped value's type is the last parameter's before the
+            // other arguments are inferred (F# checks `f a` against the
+            // type `x` gives it), so a lambda in `a` knows its argument.
+            let mut g = f.clone();
+            for _ in 0..before_last {
+                match self.shallow(&g) {
+                    Type::Fun(_, r) => g = *r,
+                    _ => break,
+                }
             }
-            let a = self.expr(arg);
+            if let Type::Fun(p, _) = self.shallow(&g) {
+                // A mismatch is reported where the argument is checked.
+                let _ = self.unify(&p, t);
+            }
+        }
+        let mut piped = piped;
+        for (i, &arg) in args.iter().enumerate() {
+            let last = i + 1 == args.len();
+            let a = match if last { piped.take() } else { None } {
+                Some(t) => t,
+                None => {
+                    // A record argument builds the record type the function
+                    // takes (F# resolves record expressions by the type they
+                    // must have).
+                    if let Type::Fun(p, _) = self.shallow(&f) {
+                        self.hint_record(arg, &p);
+                        self.hint_lambda(arg, &p);
+                    }
+                    self.expr(arg)
+                }
+            };
             match self.shallow(&f) {
                 Type::Fun(p, r) => {
                     let why = (

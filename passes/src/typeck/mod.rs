@@ -56,6 +56,7 @@ pub fn infer(psg: &Psg) -> (TypeTable, Vec<TypeError>) {
         type_names: Namespace::default(),
         record_fields: Namespace::default(),
         record_hints: HashMap::new(),
+        lambda_hints: HashMap::new(),
         declared_params: HashMap::new(),
         rigid: HashSet::new(),
         measure_names: Namespace::default(),
@@ -158,6 +159,11 @@ struct Infer<'a> {
     /// Record expressions whose type an annotation gives: expression →
     /// the record's declaration (F# looks there before the labels).
     record_hints: HashMap<NodeId, NodeId>,
+    /// A lambda passed where a function type is expected: its binding →
+    /// that type, so its parameters start with the types they will have
+    /// (F# checks a lambda against its expected type: `List.map (fun p ->
+    /// p.X) points`).
+    lambda_hints: HashMap<NodeId, Type>,
     /// Bindings with explicit type parameters: their variables, in order.
     declared_params: HashMap<NodeId, Vec<TyVar>>,
     /// Measure variables written in annotations: constants while unifying.
@@ -490,6 +496,15 @@ impl Infer<'_> {
 
     /// When the value of `e` is a record expression and `t` a record type,
     /// the record expression builds that type.
+    /// A lambda argument where the function takes `t`.
+    pub(super) fn hint_lambda(&mut self, e: NodeId, t: &Type) {
+        if self.psg.expr(e) == Some(&ExprKind::Lambda) {
+            if let Some(&b) = self.psg.children(e).first() {
+                self.lambda_hints.insert(b, t.clone());
+            }
+        }
+    }
+
     pub(super) fn hint_record(&mut self, e: NodeId, t: &Type) {
         let e = self.result_node(e);
         if let (Some(ExprKind::Record { .. }), Type::Named { decl, .. }) =
@@ -504,6 +519,16 @@ impl Infer<'_> {
     fn lambda(&mut self, b: NodeId) -> Type {
         let (params, body) = self.psg.function_parts(b);
         let param_tys: Vec<Type> = params.iter().map(|&p| self.param(p)).collect();
+        if let Some(mut expected) = self.lambda_hints.remove(&b) {
+            for t in &param_tys {
+                let Type::Fun(a, r) = self.shallow(&expected) else {
+                    break;
+                };
+                // A mismatch is reported where the lambda is checked.
+                let _ = self.unify(t, &a);
+                expected = *r;
+            }
+        }
         let ret = match body {
             Some(body) => self.expr(body),
             None => Type::Error,
@@ -596,6 +621,9 @@ impl Infer<'_> {
                     self.table.set_member(id, member);
                     return t;
                 }
+                if let Some(t) = self.declared_member(id, &obj, &name) {
+                    return t;
+                }
                 if let Some(t) = self.record_member(id, kids[0], &obj, &name, span) {
                     return t;
                 }
@@ -618,7 +646,9 @@ impl Infer<'_> {
                     }
                     (t, _) => {
                         let ty = self.zonk(&t);
+                        let members = self.member_names(&ty);
                         self.errors.push(TypeError::NoMember {
+                            members,
                             ty,
                             member: name,
                             at: span,

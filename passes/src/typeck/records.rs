@@ -222,7 +222,17 @@ impl Infer<'_> {
 
     fn unknown_field(&mut self, ty: &Type, name: &str, span: Span) {
         let ty = self.zonk(ty);
-        let fields = self.table.record_fields(self.psg, &ty).unwrap_or_default();
+        let Some(fields) = self.table.record_fields(self.psg, &ty) else {
+            // Not a record: a union, whose members are all it has.
+            let members = self.member_names(&ty);
+            self.errors.push(TypeError::NoMember {
+                ty,
+                member: name.to_string(),
+                members,
+                at: span,
+            });
+            return;
+        };
         self.errors.push(TypeError::NoField {
             ty,
             field: name.to_string(),
@@ -349,5 +359,47 @@ impl Infer<'_> {
             }
         }
         Some(out)
+    }
+
+    /// `x.Name` where `x`'s type declares an instance member `Name`: the
+    /// member's function applied to `x` (a property's value, or a
+    /// method waiting for its arguments).
+    pub(super) fn declared_member(&mut self, id: NodeId, obj: &Type, name: &str) -> Option<Type> {
+        let Type::Named { decl, .. } = self.shallow(obj) else {
+            return None;
+        };
+        let NodeKind::TypeDecl(info) = self.psg.kind(NodeId::new(decl.index())) else {
+            return None;
+        };
+        let member = info
+            .members
+            .iter()
+            .find(|m| !m.is_static && m.name == name)?
+            .binding;
+        let fty = self.reference(id, member);
+        let Type::Fun(this, rest) = self.shallow(&fty) else {
+            return Some(Type::Error);
+        };
+        if self.unify(&this, obj).is_err() {
+            return Some(Type::Error);
+        }
+        self.table.set_member(id, Member::Declared(member));
+        Some(*rest)
+    }
+
+    /// The instance members a type declares, by name.
+    pub(super) fn member_names(&self, ty: &Type) -> Vec<String> {
+        let Type::Named { decl, .. } = ty else {
+            return Vec::new();
+        };
+        match self.psg.kind(NodeId::new(decl.index())) {
+            NodeKind::TypeDecl(info) => info
+                .members
+                .iter()
+                .filter(|m| !m.is_static)
+                .map(|m| m.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }

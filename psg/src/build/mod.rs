@@ -12,6 +12,7 @@ use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
 mod comprehension;
 mod desugar;
 mod error;
+mod members;
 mod names;
 mod prelude;
 
@@ -34,6 +35,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         opens: Vec::new(),
         current_module: String::new(),
         union_types: Vec::new(),
+        static_members: Vec::new(),
         type_names: Default::default(),
     };
     let mut name = default_module.to_string();
@@ -78,6 +80,9 @@ struct Builder {
     /// Union types declared so far: qualified name and case names, for
     /// cases qualified by their type (`Shape.Circle`).
     union_types: Vec<(String, Vec<String>)>,
+    /// Types with members declared so far, by qualified name, with the
+    /// names of their static members.
+    static_members: Vec<(String, Vec<String>)>,
     /// The names of the types declared so far (for `type Id = Other`).
     type_names: std::collections::HashSet<String>,
 }
@@ -128,6 +133,9 @@ impl Builder {
                 ast::Item::Type(decl) => {
                     let n = self.type_decl(decl);
                     self.psg.add_child(parent, n);
+                    for m in self.members(decl, n) {
+                        self.psg.add_child(parent, m);
+                    }
                 }
                 ast::Item::Do(e) => {
                     let init = self.psg.add_node(NodeKind::Init, e.span);
@@ -198,11 +206,7 @@ impl Builder {
             ),
         };
         if !cases.is_empty() {
-            let qualified = if self.current_module.is_empty() {
-                decl.name.name.clone()
-            } else {
-                format!("{}.{}", self.current_module, decl.name.name)
-            };
+            let qualified = self.qualified(&decl.name.name);
             let names = cases
                 .iter()
                 .map(|c: &UnionCaseInfo| c.name.clone())
@@ -219,6 +223,7 @@ impl Builder {
             measure,
             abbreviation,
             exception_case: None,
+            members: Vec::new(),
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }
@@ -247,6 +252,7 @@ impl Builder {
             measure: None,
             abbreviation: None,
             exception_case: Some(index),
+            members: Vec::new(),
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }
@@ -517,15 +523,17 @@ impl Builder {
                 let (head, args) = flatten_app(e);
                 self.apply(head, &args, span)
             }
-            A::Binary(BinOp::PipeRight, x, f) => {
+            A::Binary(BinOp::PipeRight | BinOp::PipeLeft, a, b) => {
+                let (f, x) = if matches!(e.kind, A::Binary(BinOp::PipeRight, ..)) {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
                 let (head, mut args) = flatten_app(f);
                 args.push(x);
-                self.apply(head, &args, span)
-            }
-            A::Binary(BinOp::PipeLeft, f, x) => {
-                let (head, mut args) = flatten_app(f);
-                args.push(x);
-                self.apply(head, &args, span)
+                let n = self.apply(head, &args, span);
+                self.psg.set_piped(n);
+                n
             }
             A::Binary(BinOp::Cons, h, t) => {
                 let cons = cons_expr((**h).clone(), (**t).clone(), span);

@@ -77,6 +77,9 @@ impl Builder {
             }
             return self.node(ExprKind::Var(full), span, &[]);
         }
+        if let Some(path) = self.static_member(obj, &name.name) {
+            return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);
+        }
         if let Some((path, cases)) = self.union_type(obj) {
             if cases.contains(&name.name) {
                 return self.node(ExprKind::Var(format!("{path}.{}", name.name)), span, &[]);

@@ -36,6 +36,7 @@ impl Builder {
             abbreviation: None,
             measure_params: Vec::new(),
             exception_case: None,
+            members: Vec::new(),
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
@@ -80,6 +81,7 @@ impl Builder {
             abbreviation: None,
             measure_params: Vec::new(),
             exception_case: None,
+            members: Vec::new(),
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);
@@ -114,6 +116,7 @@ impl Builder {
             abbreviation: None,
             measure_params: Vec::new(),
             exception_case: None,
+            members: Vec::new(),
         };
         let exn = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, exn);

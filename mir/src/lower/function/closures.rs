@@ -81,6 +81,12 @@ impl Lowering<'_, '_, '_> {
         if let Some((_, index)) = self.cx.psg.case(head) {
             return self.construct_case(id, index, args).map(Some);
         }
+        if let Some(Member::Declared(member)) = self.cx.facts.types.member(head) {
+            // `x.M a`: the member's function applied to `x`, then to `a`.
+            let mut all = vec![self.cx.psg.children(head)[0]];
+            all.extend_from_slice(args);
+            return self.call_known(head, member, &all, 1, tail);
+        }
         let callee = self
             .cx
             .psg
@@ -93,6 +99,22 @@ impl Lowering<'_, '_, '_> {
             let fty = self.type_of(head);
             return self.apply_closure(clo, fty, args);
         };
+        self.call_known(head, callee, args, 0, tail)
+    }
+
+    /// A call of the function `callee`, named by `head` (whose recorded
+    /// instantiation picks the instance), with `args`; `given` of them are
+    /// already applied in `head`'s type (the object of a member access).
+    /// Fewer arguments than the function takes make a closure; more apply
+    /// its result.
+    pub(super) fn call_known(
+        &mut self,
+        head: NodeId,
+        callee: NodeId,
+        args: &[NodeId],
+        given: usize,
+        tail: bool,
+    ) -> R<Val> {
         let arity = self.cx.psg.binding(callee).map_or(0, |b| b.arity);
         let instance = self.instance_for(head, callee)?;
         let mut values = self.captured_values(callee);
@@ -139,7 +161,7 @@ impl Lowering<'_, '_, '_> {
         }
         // Over-application: the result is a function value.
         let clo = result.ok_or_else(|| internal("a function result without a value"))?;
-        let (_, result_ty) = self.type_of(head).uncurry(arity);
+        let (_, result_ty) = self.type_of(head).uncurry(arity - given);
         self.apply_closure_to(clo, result_ty, rest_values)
     }
 

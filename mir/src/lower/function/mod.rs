@@ -365,9 +365,14 @@ impl Lowering<'_, '_, '_> {
                     .types
                     .member(id)
                     .ok_or_else(|| internal("a member the type checker did not decide"))?;
+                if let Member::Declared(binding) = member {
+                    // A property's value, or a method as a function value.
+                    return self.call_known(id, binding, &kids[..1], 1, tail);
+                }
                 let obj_ty = self.type_of(kids[0]);
                 let obj = self.value(kids[0], false)?;
                 match member {
+                    Member::Declared(_) => unreachable!("handled above"),
                     Member::Field(i) => {
                         let fields = self.cx.record_fields(&obj_ty).unwrap_or_default();
                         let (_, field_ty) = fields

@@ -70,7 +70,13 @@ pub enum TypeError {
     /// says is wrong).
     InvalidFormat { problem: String, at: Span },
     /// `.member` on a type without that member (not a record).
-    NoMember { ty: Type, member: String, at: Span },
+    /// `members`: the instance members the type declares.
+    NoMember {
+        ty: Type,
+        member: String,
+        members: Vec<String>,
+        at: Span,
+    },
     /// A field that the record type does not declare (`fields`: those it
     /// does declare).
     NoField {

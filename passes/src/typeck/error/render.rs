@@ -110,13 +110,22 @@ impl TypeError {
                     .with_label(problem.clone())
                     .with_help("the specifiers are %d %i %f %.Nf %s %b %A and %% for a percent sign")
             }
-            TypeError::NoMember { ty, member, at } => Diagnostic::error(
+            TypeError::NoMember {
+                ty,
+                member,
+                members,
+                at,
+            } => Diagnostic::error(
                 code,
                 format!("the type `{ty}` has no member `{member}`"),
                 *at,
             )
             .with_label("unknown member")
-            .with_help(member_help(ty)),
+            .with_help(if members.is_empty() {
+                member_help(ty)
+            } else {
+                format!("its members are: {}", members.join(", "))
+            }),
             TypeError::NoField {
                 ty,
                 field,
@@ -693,7 +702,7 @@ fn member_help(t: &Type) -> String {
     match t {
         t if t.is_prelude(PreludeType::Option) => "options have `.IsSome`, `.IsNone` and `.Value`".into(),
         t if t.is_prelude(PreludeType::List) => "use the `List` functions, e.g. `List.length xs`, `List.head xs`".into(),
-        Type::Named { .. } => "unions have no members: match on their cases".into(),
+        Type::Named { .. } => "this union declares no members: match on its cases, or add a `member`".into(),
         _ => "arrays and strings have `.Length`, options `.IsSome`, `.IsNone` and `.Value`, records their fields".into(),
     }
 }
