@@ -99,7 +99,7 @@ impl Printer {
                             Some(s) => format!("member {}.{}", s.name, m.name.name),
                             None => format!("static member {}", m.name.name),
                         };
-                        p.line(format!("{head} {}", ps.join(" ")).trim_end().to_string());
+                        p.line(format!("{head} {}", ps.join(" ")).trim_end());
                         p.nested(|p| p.expr(&m.body));
                     }
                 });
