@@ -155,6 +155,8 @@ pub enum PatternKind {
     Int(i128, IntSuffix),
     Float(f64, bool),
     Str(String),
+    /// `'a'`: the character's UTF-16 code.
+    Char(u32),
     Bool(bool),
     Tuple(Vec<Pattern>),
     /// `p1 | p2`
@@ -311,6 +313,8 @@ pub enum ExprKind {
     Int(u64, IntSuffix),
     Float(f64, bool),
     Str(String),
+    /// `'a'`: the character's UTF-16 code.
+    Char(u32),
     Bool(bool),
     Var(Ident),
     /// `f<int, string>`: a name with explicit type arguments.

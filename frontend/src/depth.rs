@@ -180,6 +180,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
         | E::Int(..)
         | E::Float(..)
         | E::Str(_)
+        | E::Char(_)
         | E::Bool(_)
         | E::Var(_)
         | E::TypeApp(..)

@@ -27,6 +27,8 @@ pub enum LexError {
     UnterminatedComment,
     UnterminatedString,
     BadEscape,
+    /// `'😀'`: two UTF-16 units, not one `char`.
+    WideChar,
     IntegerTooLarge,
     BadNumber,
     Tab,
@@ -91,6 +93,62 @@ fn block_comment(lex: &mut logos::Lexer<Tok>) -> FilterResult<(), LexError> {
     FilterResult::Error(LexError::UnterminatedComment)
 }
 
+fn char_lit(lex: &mut logos::Lexer<Tok>) -> Result<u32, LexError> {
+    let s = lex.slice();
+    let inner = &s[1..s.len() - 1];
+    let Some(escaped) = inner.strip_prefix('\\') else {
+        let c = inner.chars().next().ok_or(LexError::BadEscape)?;
+        // A character outside the BMP is two UTF-16 units, not one char.
+        return u16::try_from(c as u32)
+            .map(u32::from)
+            .map_err(|_| LexError::WideChar);
+    };
+    if let Some(hex) = escaped.strip_prefix('u') {
+        return u32::from_str_radix(hex, 16).map_err(|_| LexError::BadEscape);
+    }
+    escaped
+        .chars()
+        .next()
+        .and_then(escape)
+        .map(|c| c as u32)
+        .ok_or(LexError::BadEscape)
+}
+
+/// `@"C:\temp"`: no escapes; `""` is one quote.
+fn verbatim_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
+    let rest = lex.remainder();
+    let mut out = String::new();
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '"' {
+            out.push(c);
+        } else if chars.peek().is_some_and(|&(_, n)| n == '"') {
+            chars.next();
+            out.push('"');
+        } else {
+            lex.bump(i + 1);
+            return Ok(out);
+        }
+    }
+    lex.bump(rest.len());
+    Err(LexError::UnterminatedString)
+}
+
+/// `"""say "hi" """`: no escapes, up to the next `"""`.
+fn triple_quoted_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
+    let rest = lex.remainder();
+    match rest.find("\"\"\"") {
+        Some(end) => {
+            lex.bump(end + 3);
+            Ok(rest[..end].to_string())
+        }
+        None => {
+            lex.bump(rest.len());
+            Err(LexError::UnterminatedString)
+        }
+    }
+}
+
 fn string_lit(lex: &mut logos::Lexer<Tok>) -> Result<String, LexError> {
     let rest = lex.remainder();
     let mut out = String::new();
@@ -132,12 +190,17 @@ pub(crate) fn escaped(
     }
 }
 
-/// What `\c` stands for in a string: `\n \t \r \0 \\ \" \'`.
+/// What `\c` stands for in a string or character literal: `\n \t \r
+/// \b \a \f \v \0 \\ \" \'`.
 fn escape(c: char) -> Option<char> {
     Some(match c {
         'n' => '\n',
         't' => '\t',
         'r' => '\r',
+        'b' => '\u{8}',
+        'a' => '\u{7}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
         '0' => '\0',
         '\\' => '\\',
         '"' => '"',
@@ -312,8 +375,11 @@ pub enum Tok {
     Ident(String),
     #[regex(r"'[A-Za-z_][A-Za-z0-9_]*", |l| l.slice()[1..].to_string())]
     TypeVar(String),
-    #[regex(r"'([^'\\\n]|\\.)'", |l| l.slice().to_string())]
-    CharLit(String),
+    /// `'a'`, `'\n'`, `'\u0041'`: the character's code (a UTF-16 unit, as
+    /// .NET's `char`).
+    #[regex(r"'([^'\\\n]|\\.)'", char_lit)]
+    #[regex(r"'\\u[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]'", char_lit)]
+    CharLit(u32),
 
     #[regex(r"[0-9][0-9_]*(L|uy)?", int_lit)]
     #[regex(r"0[xX][0-9a-fA-F][0-9a-fA-F_]*(L|uy)?", int_lit)]
@@ -324,6 +390,8 @@ pub enum Tok {
     #[regex(r"[0-9][0-9_]*[fF]", float_lit)]
     Float((f64, bool)),
     #[token("\"", string_lit)]
+    #[token("@\"", verbatim_lit)]
+    #[token("\"\"\"", triple_quoted_lit)]
     Str(String),
     /// `$"…{x}…"`; `lex` turns it into the tokens of `("…" + string (x) + "…")`.
     #[token("$\"", interp_lit)]
@@ -501,7 +569,7 @@ impl fmt::Display for Tok {
         let s = match self {
             Ident(s) => return write!(f, "identifier `{s}`"),
             TypeVar(s) => return write!(f, "type variable `'{s}`"),
-            CharLit(s) => return write!(f, "character literal {s}"),
+            CharLit(_) => "character literal",
             Interp(_) => "interpolated string",
             FutureKeyword(s) => return write!(f, "keyword `{s}`"),
             Int((v, _)) => return write!(f, "integer literal `{v}`"),
@@ -654,6 +722,8 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     LexError::IntegerTooLarge | LexError::BadNumber => {
                         Some(Tok::Int((0, IntSuffix::None)))
                     }
+                    LexError::WideChar => Some(Tok::CharLit(0)),
+                    LexError::BadEscape if lexer.slice().starts_with('\'') => Some(Tok::CharLit(0)),
                     LexError::BadEscape
                     | LexError::UnterminatedString
                     | LexError::InterpolationFormat => Some(Tok::Str(String::new())),
@@ -698,7 +768,10 @@ fn lex_error(e: LexError, span: Span, text: &str) -> Diagnostic {
         .with_help("add a closing `\"`"),
         LexError::BadEscape => Diagnostic::error("E0104", "unknown escape sequence in string", span)
             .with_label("contains an unknown escape")
-            .with_help("the escapes are \\n \\t \\r \\0 \\\\ \\\" and \\'"),
+            .with_help("the escapes are \\n \\t \\r \\b \\a \\f \\v \\0 \\\\ \\\" \\' and \\uXXXX in a character"),
+        LexError::WideChar => Diagnostic::error("E0104", "this character does not fit in a `char`", span)
+            .with_label("outside the Basic Multilingual Plane")
+            .with_help("a `char` is one UTF-16 unit, as in .NET; write the character in a string instead"),
         LexError::IntegerTooLarge => Diagnostic::error("E0105", "integer literal is too large", span)
             .with_label("does not fit in 64 bits")
             .with_help("use a smaller value"),

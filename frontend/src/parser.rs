@@ -199,11 +199,6 @@ fn unexpected(l: usize, tok: Tok, r: usize, expected: &[String]) -> Diagnostic {
                 .with_label("a compiler directive")
                 .with_help("`#light` and `#nowarn` are accepted; a program is one file, so `#r` and `#load` have nothing to refer to, and conditional compilation (`#if`) is not supported yet");
         }
-        Tok::CharLit(_) => {
-            return Diagnostic::error("E0303", "character literals are not supported yet", span)
-                .with_label("a `char` literal")
-                .with_help("use a one-character string instead");
-        }
         Tok::VSep => {
             let help = describe_expected(expected).map_or_else(
                 || {

@@ -164,6 +164,7 @@ impl Printer {
                 self.line(format!("float {v:?}{}", if *f32 { "f" } else { "" }))
             }
             ExprKind::Str(s) => self.line(format!("string {s:?}")),
+            ExprKind::Char(c) => self.line(format!("char {}", char_str(*c))),
             ExprKind::Bool(b) => self.line(format!("bool {b}")),
             ExprKind::Var(i) => self.line(format!("var {}", i.name)),
             ExprKind::TypeApp(i, args) => {
@@ -431,6 +432,19 @@ pub fn type_str(t: &TypeExpr) -> String {
     }
 }
 
+/// A character literal as F# writes it: `'a'`, `'\n'`, `'\u0001'`.
+pub fn char_str(c: u32) -> String {
+    match char::from_u32(c) {
+        Some('\n') => "'\\n'".into(),
+        Some('\t') => "'\\t'".into(),
+        Some('\r') => "'\\r'".into(),
+        Some('\\') => "'\\\\'".into(),
+        Some('\'') => "'\\''".into(),
+        Some(ch) if !ch.is_control() => format!("'{ch}'"),
+        _ => format!("'\\u{c:04X}'"),
+    }
+}
+
 /// A union case or exception as declared: `Name of a: int * string`.
 fn case_str(c: &UnionCase) -> String {
     let fields: Vec<String> = c
@@ -457,6 +471,7 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::Int(v, s) => format!("{v}{}", suffix_str(*s)),
         PatternKind::Float(v, f32) => format!("{v:?}{}", if *f32 { "f" } else { "" }),
         PatternKind::Str(s) => format!("{s:?}"),
+        PatternKind::Char(c) => char_str(*c),
         PatternKind::Bool(b) => b.to_string(),
         PatternKind::Tuple(items) => format!(
             "({})",

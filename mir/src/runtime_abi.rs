@@ -57,6 +57,10 @@ runtime_fns! {
     PRINT_U8 = "barewire_print_u8"(I8);
     PRINT_F64 = "barewire_print_f64"(F64, I32);
     PRINT_BOOL = "barewire_print_bool"(I8);
+    PRINT_CHAR = "barewire_print_char"(I32);
+    PRINT_CHAR_QUOTED = "barewire_print_char_quoted"(I32);
+    STRING_OF_CHAR = "barewire_string_of_char"(I32) -> I64;
+    PARSE_CHAR = "barewire_parse_char"(I64, I64) -> I32;
     PRINT_RADIX = "barewire_print_radix"(I64, I32, I32);
     PAD_END = "barewire_pad_end"(I32, I32, I8);
     PRINT_NEWLINE = "barewire_print_newline"();

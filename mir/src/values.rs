@@ -14,7 +14,7 @@ use clef_psg::Type;
 
 pub fn machine_type(t: &Type) -> Option<Ty> {
     match t {
-        Type::Int => Some(types::I32),
+        Type::Int | Type::Char => Some(types::I32),
         Type::Int64 => Some(types::I64),
         Type::Byte | Type::Bool => Some(types::I8),
         Type::Float => Some(types::F64),

@@ -147,6 +147,16 @@ pub fn parse_float(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `char s`: the one UTF-16 unit of a one-character string, as .NET's
+/// `Char.Parse` reads it.
+pub fn parse_char(s: &str) -> Result<u32, &'static str> {
+    let mut units = s.encode_utf16();
+    match (units.next(), units.next()) {
+        (Some(u), None) => Ok(u32::from(u)),
+        _ => Err("String must be exactly one character long."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +226,14 @@ mod tests {
         for bad in ["", "abc", "1.2.3", "inf", "--1", "1e"] {
             assert!(parse_float(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_char_is_one_utf16_unit_of_a_one_character_string() {
+        assert_eq!(parse_char("a"), Ok(97));
+        assert_eq!(parse_char("é"), Ok(0xE9));
+        assert!(parse_char("").is_err());
+        assert!(parse_char("ab").is_err());
+        assert!(parse_char("😀").is_err());
     }
 }

@@ -62,7 +62,7 @@ pub fn parse_format(fmt: &str) -> Result<Vec<FormatPiece>, (usize, String)> {
                     format!("a precision (`%.N`) applies only to `%f`, not `%{c}`"),
                 ))
             }
-            Some((_, conv @ ('d' | 'i' | 'x' | 'X' | 'o' | 's' | 'b'))) => conv,
+            Some((_, conv @ ('d' | 'i' | 'x' | 'X' | 'o' | 's' | 'b' | 'c'))) => conv,
             Some((_, 'A')) if precision.is_none() && pad.is_none() => 'A',
             Some((_, 'A')) => {
                 return Err((

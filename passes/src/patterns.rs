@@ -287,6 +287,17 @@ fn example_not_in(ty: &Type, literals: &[Literal]) -> String {
                 _ => v.to_string(),
             }
         }
+        Type::Char => {
+            let used: Vec<u32> = literals
+                .iter()
+                .filter_map(|l| match l {
+                    Literal::Char(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            let c = (u32::from(b'a')..).find(|c| !used.contains(c)).unwrap_or(0);
+            clef_frontend::print::char_str(c)
+        }
         Type::String => {
             let used: Vec<&str> = literals
                 .iter()

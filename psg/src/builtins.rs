@@ -14,6 +14,9 @@ pub enum Builtin {
     ToByte,
     ToFloat,
     ToFloat32,
+    /// `char n`: the character with that code; `char s`: a one-character
+    /// string's character.
+    ToChar,
     Not,
     Ignore,
     Exit,
@@ -64,7 +67,7 @@ pub enum Builtin {
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 46] = [
+    pub const ALL: [Builtin; 47] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -72,6 +75,7 @@ impl Builtin {
         Builtin::ToByte,
         Builtin::ToFloat,
         Builtin::ToFloat32,
+        Builtin::ToChar,
         Builtin::Not,
         Builtin::Ignore,
         Builtin::Exit,
@@ -122,6 +126,7 @@ impl Builtin {
             Builtin::ToByte => "byte",
             Builtin::ToFloat => "float",
             Builtin::ToFloat32 => "float32",
+            Builtin::ToChar => "char",
             Builtin::Not => "not",
             Builtin::Ignore => "ignore",
             Builtin::Exit => "exit",

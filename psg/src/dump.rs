@@ -111,6 +111,7 @@ pub fn literal_str(l: &Literal) -> String {
         Literal::Float(v, false) => format!("{v:?}"),
         Literal::Float(v, true) => format!("{v:?}f"),
         Literal::Str(s) => format!("{s:?}"),
+        Literal::Char(c) => clef_frontend::print::char_str(*c),
         Literal::Bool(b) => format!("{b}"),
     }
 }

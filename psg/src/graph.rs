@@ -69,6 +69,8 @@ pub enum Literal {
     Float(f64, bool),
     Str(String),
     Bool(bool),
+    /// `'a'`: a `char`, its UTF-16 code.
+    Char(u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

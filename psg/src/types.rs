@@ -58,9 +58,9 @@ impl DeclRef {
 }
 
 /// The primitive types a program names without declaring them.
-pub const PRIMITIVE_TYPE_NAMES: [&str; 12] = [
+pub const PRIMITIVE_TYPE_NAMES: [&str; 13] = [
     "int", "int32", "int64", "byte", "uint8", "float", "double", "float32", "single", "bool",
-    "unit", "string",
+    "char", "unit", "string",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,6 +76,8 @@ pub enum Type {
     /// `float32`
     Float32,
     Bool,
+    /// `char`: a UTF-16 code unit, as .NET's.
+    Char,
     Unit,
     String,
     Array(Box<Type>),
@@ -304,6 +306,7 @@ impl Type {
             Type::Float => out.push_str("float"),
             Type::Float32 => out.push_str("float32"),
             Type::Bool => out.push_str("bool"),
+            Type::Char => out.push_str("char"),
             Type::Unit => out.push_str("unit"),
             Type::String => out.push_str("string"),
             Type::Error => out.push_str("<error>"),

@@ -405,3 +405,42 @@ mod format_tests {
         assert_eq!(pad("abcdef", 3, 0, false), "abcdef");
     }
 }
+
+/// A `char` (a UTF-16 code) as UTF-8 text; a lone surrogate is U+FFFD.
+pub fn char_text(code: u32) -> String {
+    char::from_u32(code)
+        .unwrap_or(char::REPLACEMENT_CHARACTER)
+        .to_string()
+}
+
+/// A `char` as `%A` shows it: `'a'`, with `'\n'`, `'\t'`, `'\r'`, `'\\'`,
+/// `'\''` and `'\0'` escaped, as F# prints them.
+pub fn quoted_char(code: u32) -> String {
+    match char::from_u32(code) {
+        Some('\n') => "'\\n'".into(),
+        Some('\t') => "'\\t'".into(),
+        Some('\r') => "'\\r'".into(),
+        Some('\0') => "'\\000'".into(),
+        Some('\\') => "'\\\\'".into(),
+        Some('\'') => "'\\''".into(),
+        _ => format!("'{}'", char_text(code)),
+    }
+}
+
+/// `%c`.
+#[no_mangle]
+pub extern "C" fn barewire_print_char(code: i32) {
+    write(char_text(code as u32).as_bytes());
+}
+
+/// `%A` of a `char`.
+#[no_mangle]
+pub extern "C" fn barewire_print_char_quoted(code: i32) {
+    write(quoted_char(code as u32).as_bytes());
+}
+
+/// `string c`.
+#[no_mangle]
+pub extern "C" fn barewire_string_of_char(code: i32) -> *const ClefStr {
+    ClefStr::alloc(char_text(code as u32).as_bytes())
+}

@@ -4,7 +4,7 @@
 use crate::abi::ClefStr;
 use crate::exceptions::{builtin_at, raise};
 use barewire_model::exceptions::FORMAT;
-pub use barewire_model::parse::{parse_float, parse_int, IntKind};
+pub use barewire_model::parse::{parse_char, parse_float, parse_int, IntKind};
 
 /// `int s`, `int64 s`, `byte s` in compiled code (`kind`: [`IntKind::code`]).
 ///
@@ -42,6 +42,23 @@ pub unsafe extern "C" fn barewire_parse_float(s: *const ClefStr, loc: *const Cle
     let exn = match parse_float(&text) {
         Ok(v) => return v,
         Err(msg) => format_exception(&msg, loc),
+    };
+    drop(text);
+    raise(exn)
+}
+
+/// `char s` in compiled code: the one character of `s` (.NET's
+/// `Char.Parse`), or `FormatException`.
+///
+/// # Safety
+/// `s` and `loc` are strings made by generated code.
+#[no_mangle]
+pub unsafe extern "C" fn barewire_parse_char(s: *const ClefStr, loc: *const ClefStr) -> i32 {
+    // SAFETY: as the caller promises.
+    let text = String::from_utf8_lossy(unsafe { ClefStr::as_bytes(s) });
+    let exn = match parse_char(&text) {
+        Ok(c) => return c as i32,
+        Err(msg) => format_exception(msg, loc),
     };
     drop(text);
     raise(exn)

@@ -189,9 +189,19 @@ pub fn neg(a: Value) -> R<Value> {
     })
 }
 
-/// `int`, `int64`, `byte`, `float`, `float32` of a number.
+/// `int`, `int64`, `byte`, `float`, `float32`, `char` of a number or a
+/// char (a char is its code; to a char keeps the low 16 bits).
 pub fn convert(to: Builtin, v: Value) -> R<Value> {
     use Value::*;
+    if to == Builtin::ToChar {
+        return Ok(match v {
+            Char(c) => Char(c),
+            v => match convert(Builtin::ToInt, v)? {
+                Int(x) => Char(x as u32 & 0xFFFF),
+                v => return internal(format!("a char from a {}", v.kind())),
+            },
+        });
+    }
     // Integers as i64 (bytes zero-extended), floats as f64.
     enum N {
         I(i64),
@@ -202,6 +212,7 @@ pub fn convert(to: Builtin, v: Value) -> R<Value> {
         Int(x) => N::I(x as i64),
         Int64(x) => N::I(x),
         Byte(x) => N::I(x as i64),
+        Char(x) => N::I(i64::from(x)),
         Float(x) => N::F(x),
         Float32(x) => N::F32(x),
         v => return internal(format!("converting a {}", v.kind())),

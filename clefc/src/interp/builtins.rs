@@ -49,7 +49,16 @@ impl Interp<'_> {
             | Builtin::ToInt64
             | Builtin::ToByte
             | Builtin::ToFloat
-            | Builtin::ToFloat32 => match next()? {
+            | Builtin::ToFloat32
+            | Builtin::ToChar => match next()? {
+                Value::Str(text) if b == Builtin::ToChar => {
+                    match barewire::parse::parse_char(&text) {
+                        Ok(c) => Value::Char(c),
+                        Err(msg) => {
+                            return self.throw((barewire::exceptions::FORMAT, msg), msg, span)
+                        }
+                    }
+                }
                 // A string is parsed as F# does, by the runtime's rules.
                 Value::Str(text) => {
                     use barewire::parse::{parse_float, parse_int, IntKind};

@@ -373,6 +373,18 @@ impl Interp<'_> {
         let (a, i) = (self.kids(id)[0], self.kids(id)[1]);
         let arr = self.eval(a, env)?;
         let idx = self.eval(i, env)?;
+        if let (Value::Str(s), Value::Int(i)) = (&arr, &idx) {
+            // `s.[i]`: the byte, as a char.
+            let len = s.len() as i64;
+            return match usize::try_from(*i).ok().and_then(|k| s.as_bytes().get(k)) {
+                Some(&b) => Ok(Value::Char(u32::from(b))),
+                None => self.throw(
+                    messages::INDEX_EXN,
+                    &messages::index(i64::from(*i), len),
+                    self.psg.span(id),
+                ),
+            };
+        }
         let (cells, i) = self.element(&arr, &idx, self.psg.span(id))?;
         let v = cells.borrow()[i].clone();
         Ok(v)
@@ -490,6 +502,7 @@ pub fn literal(lit: &Literal) -> Value {
         Literal::Float(v, false) => Value::Float(*v),
         Literal::Float(v, true) => Value::Float32(*v as f32),
         Literal::Str(s) => Value::str(s),
+        Literal::Char(c) => Value::Char(*c),
         Literal::Bool(b) => Value::Bool(*b),
     }
 }

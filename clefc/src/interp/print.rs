@@ -83,6 +83,7 @@ impl Interp<'_> {
                             io::format_float(x as f64, precision.map(|p| p as usize))
                         }
                         ('s', Value::Str(s)) => s.to_string(),
+                        ('c', Value::Char(c)) => io::char_text(c),
                         ('s', Value::Null) => String::new(),
                         ('b', Value::Bool(x)) => x.to_string(),
                         (c, v) => return internal(format!("%{c} of a {}", v.kind())),
@@ -123,6 +124,7 @@ impl Interp<'_> {
             (Type::Float, Value::Float(x)) => text(&io::structured_float(*x, false)),
             (Type::Float32, Value::Float32(x)) => text(&io::structured_float(*x as f64, true)),
             (Type::Bool, Value::Bool(x)) => text(&x.to_string()),
+            (Type::Char, Value::Char(c)) => text(&io::quoted_char(*c)),
             (Type::String, Value::Str(s)) => text(&io::quoted(s.as_bytes())),
             (Type::Fun(..), _) => text("<fun>"),
             (Type::Tuple(items), Value::Tuple(xs)) => {
@@ -256,6 +258,7 @@ impl Interp<'_> {
             Value::Int(x) => Value::str(&x.to_string()),
             Value::Int64(x) => Value::str(&x.to_string()),
             Value::Byte(x) => Value::str(&x.to_string()),
+            Value::Char(c) => Value::str(&io::char_text(c)),
             v => return internal(format!("`string` of a {}", v.kind())),
         })
     }

@@ -25,6 +25,8 @@ pub enum Value {
     Int(i32),
     Int64(i64),
     Byte(u8),
+    /// A `char`: its UTF-16 code.
+    Char(u32),
     Float(f64),
     Float32(f32),
     Str(Rc<str>),
@@ -131,6 +133,7 @@ impl Value {
             Type::Float => Value::Float(0.0),
             Type::Float32 => Value::Float32(0.0),
             Type::Bool => Value::Bool(false),
+            Type::Char => Value::Char(0),
             Type::Unit | Type::Var(_) | Type::Measure(_) | Type::Error => Value::Unit,
             _ => Value::Null,
         }
@@ -144,6 +147,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Int64(_) => "int64",
             Value::Byte(_) => "byte",
+            Value::Char(_) => "char",
             Value::Float(_) => "float",
             Value::Float32(_) => "float32",
             Value::Str(_) => "string",
@@ -172,6 +176,7 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
             (Int(x), Int(y)) => return Some(x == y),
             (Int64(x), Int64(y)) => return Some(x == y),
             (Byte(x), Byte(y)) => return Some(x == y),
+            (Char(x), Char(y)) => return Some(x == y),
             (Float(x), Float(y)) => return Some(x == y),
             (Float32(x), Float32(y)) => return Some(x == y),
             (Str(x), Str(y)) => return Some(x.as_bytes() == y.as_bytes()),
@@ -208,6 +213,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<i32> {
             (Int(x), Int(y)) => return Some(ord(x, y)),
             (Int64(x), Int64(y)) => return Some(ord(x, y)),
             (Byte(x), Byte(y)) => return Some(ord(x, y)),
+            (Char(x), Char(y)) => return Some(ord(x, y)),
             (Float(x), Float(y)) => return Some(ord(x, y)),
             (Float32(x), Float32(y)) => return Some(ord(x, y)),
             (Str(x), Str(y)) => {

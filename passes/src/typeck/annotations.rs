@@ -127,6 +127,7 @@ impl Infer<'_> {
                 "float" | "double" => Type::Float,
                 "float32" | "single" => Type::Float32,
                 "bool" => Type::Bool,
+                "char" => Type::Char,
                 "unit" => Type::Unit,
                 "string" => Type::String,
                 other => {

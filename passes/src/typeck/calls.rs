@@ -138,11 +138,13 @@ impl Infer<'_> {
             | Builtin::ToInt64
             | Builtin::ToByte
             | Builtin::ToFloat
-            | Builtin::ToFloat32 => {
+            | Builtin::ToFloat32
+            | Builtin::ToChar => {
                 let a = self.fresh();
                 self.constrain(a.clone(), Class::Convertible, span, origin);
                 let r = match b {
                     Builtin::ToInt => Type::Int,
+                    Builtin::ToChar => Type::Char,
                     Builtin::ToInt64 => Type::Int64,
                     Builtin::ToByte => Type::Byte,
                     Builtin::ToFloat => Type::Float,
@@ -286,6 +288,7 @@ impl Infer<'_> {
                         | Builtin::ToByte
                         | Builtin::ToFloat
                         | Builtin::ToFloat32
+                        | Builtin::ToChar
                         | Builtin::ToString
                 )
             );
@@ -437,6 +440,7 @@ impl Infer<'_> {
                         t
                     }
                     's' => Type::String,
+                    'c' => Type::Char,
                     // `%A` prints any value, structurally.
                     'A' => self.fresh(),
                     _ => Type::Bool,

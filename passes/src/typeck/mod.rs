@@ -89,10 +89,10 @@ pub enum Class {
     Signed,
     /// numeric or string
     Addable,
-    /// what `string` converts: numbers, bool, string
+    /// what `string` converts: numbers, bool, char, string
     Stringable,
-    /// what `int`, `float` and the other conversions take: a number, or a
-    /// string to parse
+    /// what `int`, `float`, `char` and the other conversions take: a
+    /// number, a char, or a string to parse
     Convertible,
 }
 
@@ -104,8 +104,10 @@ impl Class {
             Class::Floating => t.is_float(),
             Class::Signed => t.is_numeric() && *t != Type::Byte,
             Class::Addable => t.is_numeric() || *t == Type::String,
-            Class::Stringable => t.is_numeric() || matches!(t, Type::String | Type::Bool),
-            Class::Convertible => t.is_numeric() || *t == Type::String,
+            Class::Stringable => {
+                t.is_numeric() || matches!(t, Type::String | Type::Bool | Type::Char)
+            }
+            Class::Convertible => t.is_numeric() || matches!(t, Type::String | Type::Char),
         }
     }
     fn default(self) -> Type {
@@ -800,6 +802,9 @@ impl Infer<'_> {
                 self.expect(kids[1], &idx, &Type::Int, None);
                 match self.shallow(&arr) {
                     Type::Array(elem) => *elem,
+                    // F#'s `s.[i]`: a char (here, the i-th byte of the
+                    // string's UTF-8 text).
+                    Type::String => Type::Char,
                     Type::Buffer(elem, space) => {
                         let at = self.psg.span(kids[0]);
                         let how = buffers::access_kind(self.psg, id);
@@ -926,5 +931,6 @@ pub(super) fn literal_type(lit: &Literal) -> Type {
         Literal::Float(_, true) => Type::Float32,
         Literal::Str(_) => Type::String,
         Literal::Bool(_) => Type::Bool,
+        Literal::Char(_) => Type::Char,
     }
 }

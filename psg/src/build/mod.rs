@@ -364,6 +364,7 @@ impl Builder {
             }
             P::Float(v, f32) => pattern_node(self, PatternKind::Lit(Literal::Float(*v, *f32)), &[]),
             P::Str(s) => pattern_node(self, PatternKind::Lit(Literal::Str(s.clone())), &[]),
+            P::Char(c) => pattern_node(self, PatternKind::Lit(Literal::Char(*c)), &[]),
             P::Bool(b) => pattern_node(self, PatternKind::Lit(Literal::Bool(*b)), &[]),
             P::Tuple(items) => {
                 let kids: Vec<NodeId> = items.iter().map(|i| self.pattern(i)).collect();
@@ -480,6 +481,7 @@ impl Builder {
             }
             A::Float(v, f32) => self.node(ExprKind::Lit(Literal::Float(*v, *f32)), span, &[]),
             A::Str(s) => self.node(ExprKind::Lit(Literal::Str(s.clone())), span, &[]),
+            A::Char(c) => self.node(ExprKind::Lit(Literal::Char(*c)), span, &[]),
             A::Bool(v) => self.node(ExprKind::Lit(Literal::Bool(*v)), span, &[]),
             A::Var(i) => self.node(ExprKind::Var(i.name.clone()), span, &[]),
             A::OpValue(op) => self.expr(&desugar::operator_lambda(*op, span)),

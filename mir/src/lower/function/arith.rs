@@ -177,6 +177,17 @@ impl Lowering<'_, '_, '_> {
     /// floats to integers truncate toward zero, saturating at the target's
     /// range (NaN gives 0) where .NET leaves the result unspecified.
     pub(super) fn convert(&mut self, v: Value, from: &Type, to: &Type) -> Value {
+        // A char is its UTF-16 code in an i32 (never negative); converting
+        // to one keeps the low 16 bits, as .NET's `char` does.
+        match (from, to) {
+            (Type::Char, Type::Char) => return v,
+            (_, Type::Char) => {
+                let code = self.convert(v, from, &Type::Int);
+                return self.b.ins().band_imm_s(code, 0xFFFF);
+            }
+            (Type::Char, _) => return self.convert(v, &Type::Int, to),
+            _ => {}
+        }
         let ct = machine_type(to).expect("numeric type");
         let ins = self.b.ins();
         match (from, to) {

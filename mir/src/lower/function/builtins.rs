@@ -18,11 +18,13 @@ impl Lowering<'_, '_, '_> {
             | Builtin::ToInt64
             | Builtin::ToByte
             | Builtin::ToFloat
-            | Builtin::ToFloat32 => {
+            | Builtin::ToFloat32
+            | Builtin::ToChar => {
                 let from = self.type_of(args[0]);
                 let v = self.value(args[0], false)?;
                 let to = match b {
                     Builtin::ToInt => Type::Int,
+                    Builtin::ToChar => Type::Char,
                     Builtin::ToInt64 => Type::Int64,
                     Builtin::ToByte => Type::Byte,
                     Builtin::ToFloat => Type::Float,
@@ -147,6 +149,11 @@ impl Lowering<'_, '_, '_> {
             Type::Byte => Some(barewire_model::parse::IntKind::Byte),
             _ => None,
         };
+        if *to == Type::Char {
+            return self
+                .runtime(&rt::PARSE_CHAR, &[s, loc])?
+                .ok_or_else(|| internal("parse without a result"));
+        }
         if let Some(kind) = int_kind {
             let code = self.b.ins().iconst(types::I32, i64::from(kind.code()));
             let v = self

@@ -412,6 +412,12 @@ impl Lowering<'_, '_, '_> {
                     }
                 }
             }
+            ExprKind::Index if self.type_of(kids[0]) == Type::String => {
+                // `s.[i]`: the byte, checked like an array element.
+                let addr = self.element_address(kids[0], kids[1], &Type::Byte, span)?;
+                let byte = self.b.ins().load_immutable(types::I8, addr, 8);
+                Some(self.b.ins().uextend(types::I32, byte))
+            }
             ExprKind::Index => {
                 let elem = self.type_of(id);
                 let addr = self.element_address(kids[0], kids[1], &elem, span)?;
@@ -722,6 +728,7 @@ impl Lowering<'_, '_, '_> {
             Literal::Float(v, true) => Some(self.b.ins().f32const(v as f32)),
             Literal::Str(s) => Some(self.string_ptr(&s)?),
             Literal::Bool(v) => Some(self.b.ins().iconst(types::I8, v as i64)),
+            Literal::Char(c) => Some(self.b.ins().iconst(types::I32, i64::from(c))),
         })
     }
 }

@@ -89,6 +89,7 @@ impl Lowering<'_, '_, '_> {
                             self.runtime(&rt::PRINT_F64, &[v, p])?
                         }
                         ('s', _) => self.runtime(&rt::PRINT_STR, &[v])?,
+                        ('c', _) => self.runtime(&rt::PRINT_CHAR, &[v])?,
                         _ => self.runtime(&rt::PRINT_BOOL, &[v])?,
                     };
                     if !pad.is_none() {
@@ -151,6 +152,9 @@ impl Lowering<'_, '_, '_> {
             }
             Type::Bool => {
                 self.runtime(&rt::PRINT_BOOL, &[v])?;
+            }
+            Type::Char => {
+                self.runtime(&rt::PRINT_CHAR_QUOTED, &[v])?;
             }
             Type::String => {
                 self.runtime(&rt::PRINT_QUOTED, &[v])?;
@@ -364,6 +368,7 @@ impl Lowering<'_, '_, '_> {
         Ok(match t {
             Type::String => Some(v),
             Type::Bool => self.runtime(&rt::STRING_OF_BOOL, &[v])?,
+            Type::Char => self.runtime(&rt::STRING_OF_CHAR, &[v])?,
             Type::Float => self.runtime(&rt::STRING_OF_F64, &[v])?,
             Type::Float32 => {
                 let v = self.b.ins().fpromote(types::F64, v);
