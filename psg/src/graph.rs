@@ -619,6 +619,18 @@ impl Psg {
             .map(|(_, n)| TypeDeclId(*n))
     }
 
+    /// `exn`, the type of exceptions (the prelude's union).
+    pub fn exn_type(&self) -> crate::types::Type {
+        let decl = self
+            .prelude_type(PreludeType::Exn)
+            .expect("the prelude declares exn");
+        crate::types::Type::Named {
+            decl: self.decl_ref(decl),
+            name: PreludeType::Exn.decl_name().into(),
+            args: Vec::new(),
+        }
+    }
+
     /// The identity of the type declared by `decl`.
     pub fn decl_ref(&self, decl: TypeDeclId) -> DeclRef {
         DeclRef {

@@ -240,15 +240,7 @@ impl Infer<'_> {
 
     /// `exn`, the type of exceptions.
     pub(super) fn exn_type(&self) -> Type {
-        let decl = self
-            .psg
-            .prelude_type(PreludeType::Exn)
-            .expect("the prelude declares exn");
-        Type::Named {
-            decl: self.psg.decl_ref(decl),
-            name: PreludeType::Exn.decl_name().into(),
-            args: Vec::new(),
-        }
+        self.psg.exn_type()
     }
 
     /// `'a list` for a type `a`.

@@ -125,18 +125,7 @@ impl Builder {
     /// `Point.Create`: the path as written, if `e` names a type visible
     /// here that has a static member `name`.
     pub(super) fn static_member(&self, e: &ast::Expr, name: &str) -> Option<String> {
-        if self.static_members.is_empty() {
-            return None;
-        }
-        let path = match &e.kind {
-            A::Var(t) => t.name.clone(),
-            A::Dot(inner, t) => format!("{}.{}", self.module_path(inner)?, t.name),
-            _ => return None,
-        };
-        let found = self
-            .candidates(&path, &self.current_module)
-            .into_iter()
-            .find_map(|q| self.static_members.iter().rev().find(|(t, _)| *t == q))?;
-        found.1.iter().any(|m| m == name).then_some(path)
+        let (path, (_, statics)) = self.named_type(e, &self.static_members)?;
+        statics.iter().any(|m| m == name).then_some(path)
     }
 }

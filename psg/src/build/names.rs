@@ -46,7 +46,19 @@ impl Builder {
     /// visible here (`Shape` in `Shape.Circle`, `Geo.Shape` in
     /// `Geo.Shape.Circle`).
     pub(super) fn union_type(&self, e: &ast::Expr) -> Option<(String, &[String])> {
-        if self.union_types.is_empty() {
+        let (path, found) = self.named_type(e, &self.union_types)?;
+        Some((path, &found.1))
+    }
+
+    /// The path as written and the entry of `types` (by qualified name,
+    /// latest last) that `e` names from here: `Shape` in `Shape.Circle`,
+    /// `Geo.Point` in `Geo.Point.Create`.
+    pub(super) fn named_type<'t>(
+        &self,
+        e: &ast::Expr,
+        types: &'t [(String, Vec<String>)],
+    ) -> Option<(String, &'t (String, Vec<String>))> {
+        if types.is_empty() {
             return None;
         }
         let path = match &e.kind {
@@ -59,9 +71,9 @@ impl Builder {
             .into_iter()
             .find_map(|q| {
                 // The latest declaration of that name decides.
-                self.union_types.iter().rev().find(|(t, _)| *t == q)
+                types.iter().rev().find(|(t, _)| *t == q)
             })?;
-        Some((path, &found.1))
+        Some((path, found))
     }
 
     /// `obj.name`, decided once: a member of a nested module, a case

@@ -165,16 +165,7 @@ impl Lowering<'_, '_, '_> {
     }
 
     fn type_of_exn(&self) -> Type {
-        let decl = self
-            .cx
-            .psg
-            .prelude_type(PreludeType::Exn)
-            .expect("the prelude declares exn");
-        Type::Named {
-            decl: self.cx.psg.decl_ref(decl),
-            name: PreludeType::Exn.decl_name().into(),
-            args: Vec::new(),
-        }
+        self.cx.psg.exn_type()
     }
 
     /// Call the try function of `body` with a fresh handler record: the
