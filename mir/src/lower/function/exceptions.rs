@@ -118,18 +118,7 @@ impl Lowering<'_, '_, '_> {
             let parts = self.cx.psg.children(arm);
             let next = self.b.create_block();
             self.test_pattern(parts[0], Some(exn), exn_ty, next)?;
-            if parts.len() == 3 {
-                let g = self.value(parts[1], false)?;
-                let body = self.b.create_block();
-                self.b.ins().brif(g, body, &[], next, &[]);
-                self.switch_to(body);
-            }
-            let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
-            if !self.filled {
-                let args: Vec<Value> = r.filter(|_| result.is_some()).into_iter().collect();
-                self.b.ins().jump(done, &args);
-            }
-            self.switch_to(next);
+            self.guard_and_body(&parts, next, (done, result), tail)?;
         }
         self.runtime(&rt::RAISE, &[exn])?;
         self.b.ins().trap();

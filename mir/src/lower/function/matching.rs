@@ -85,22 +85,35 @@ impl Lowering<'_, '_, '_> {
             } else {
                 self.test_pattern(parts[0], v, &scrutinee_ty, next)?;
             }
-            if parts.len() == 3 {
-                let g = self.value(parts[1], false)?;
-                let body = self.b.create_block();
-                self.b.ins().brif(g, body, &[], next, &[]);
-                self.switch_to(body);
-            }
-            let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
-            if !self.filled {
-                let args: Vec<Value> = r.filter(|_| result.is_some()).into_iter().collect();
-                self.b.ins().jump(done, &args);
-            }
-            self.switch_to(next);
+            self.guard_and_body(&parts, next, (done, result), tail)?;
         }
         self.fail(&rt::FAIL_MATCH, &[], span)?;
         self.switch_to(done);
         Ok(result)
+    }
+
+    /// After an arm's pattern matched: its guard (false: on to `next`),
+    /// then its body, whose value goes to `done`; continues in `next`.
+    pub(super) fn guard_and_body(
+        &mut self,
+        parts: &[NodeId],
+        next: Block,
+        (done, result): (Block, Val),
+        tail: bool,
+    ) -> R<()> {
+        if parts.len() == 3 {
+            let g = self.value(parts[1], false)?;
+            let body = self.b.create_block();
+            self.b.ins().brif(g, body, &[], next, &[]);
+            self.switch_to(body);
+        }
+        let r = self.expr(*parts.last().expect("an arm has a body"), tail)?;
+        if !self.filled {
+            let args: Vec<Value> = r.filter(|_| result.is_some()).into_iter().collect();
+            self.b.ins().jump(done, &args);
+        }
+        self.switch_to(next);
+        Ok(())
     }
 
     /// Test `v` (of type `t`) against a pattern, binding its variables;
