@@ -95,6 +95,8 @@ pub struct UnionCase {
 pub struct FieldDecl {
     pub name: Ident,
     pub ty: TypeExpr,
+    /// `mutable X: int`: assignable with `r.X <- v`.
+    pub is_mutable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

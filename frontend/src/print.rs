@@ -82,7 +82,8 @@ impl Printer {
                     TypeRepr::Abbrev(t) => p.line(format!("abbreviation = {}", type_str(t))),
                     TypeRepr::Record(fields) => {
                         for f in fields {
-                            p.line(format!("field {} : {}", f.name.name, type_str(&f.ty)));
+                            let m = if f.is_mutable { "mutable " } else { "" };
+                            p.line(format!("field {m}{} : {}", f.name.name, type_str(&f.ty)));
                         }
                     }
                     TypeRepr::Union(cases) => {

@@ -30,7 +30,14 @@ pub fn describe(psg: &Psg, id: NodeId) -> String {
             let fields: Vec<String> = t
                 .fields
                 .iter()
-                .map(|(n, ty)| format!("{n}: {}", type_str(ty)))
+                .map(|(n, ty)| {
+                    let m = if t.mutable_fields.contains(n) {
+                        "mutable "
+                    } else {
+                        ""
+                    };
+                    format!("{m}{n}: {}", type_str(ty))
+                })
                 .collect();
             format!("type {} {{ {} }}", t.name, fields.join("; "))
         }

@@ -201,6 +201,17 @@ impl TypeTable {
         })
     }
 
+    /// Whether field `i` of the record type `ty` is declared `mutable`.
+    pub fn field_is_mutable(&self, psg: &Psg, ty: &Type, i: usize) -> bool {
+        let Some((decl, _)) = self.declared(ty) else {
+            return false;
+        };
+        let Some((name, _)) = self.declared_record_fields(decl).get(i) else {
+            return false;
+        };
+        matches!(psg.kind(decl), NodeKind::TypeDecl(info) if info.mutable_fields.contains(name))
+    }
+
     /// The cases of a union type, with its type arguments substituted for
     /// the declaration's parameters; `None` if `ty` is not a union.
     pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {

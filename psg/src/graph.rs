@@ -236,6 +236,8 @@ pub struct TypeDeclInfo {
     pub measure_params: Vec<String>,
     /// Record fields as written, in declaration order (records only).
     pub fields: Vec<(String, TypeExpr)>,
+    /// The fields declared `mutable` (assignable: `r.X <- v`).
+    pub mutable_fields: Vec<String>,
     /// Union cases: name, where it is written, and its fields (unions only).
     pub cases: Vec<UnionCaseInfo>,
     /// `[<Measure>]` declarations: a base measure or an abbreviation.

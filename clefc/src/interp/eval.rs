@@ -15,6 +15,8 @@ use super::{internal, Env, Interp, R};
 use barewire::abi::messages;
 use clef_frontend::ast::{BinOp, ForDirection};
 use clef_psg::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 impl Interp<'_> {
     /// The value of an expression not in tail position.
@@ -113,7 +115,7 @@ impl Interp<'_> {
         };
         let obj = self.eval(self.kids(id)[0], env)?;
         match (member, &obj) {
-            (Member::Field(i), Value::Record(slots)) => match slots.get(i) {
+            (Member::Field(i), Value::Record(slots)) => match slots.borrow().get(i) {
                 Some(v) => Ok(v.clone()),
                 None => internal("a field index out of range"),
             },
@@ -361,6 +363,22 @@ impl Interp<'_> {
             cells.borrow_mut()[i] = v;
             return Ok(Value::Unit);
         }
+        if let Some(ExprKind::Member(_)) = self.psg.expr(target) {
+            // `r.X <- v`: a `mutable` field (the type checker saw to it).
+            let Some(Member::Field(i)) = self.facts.types.member(target) else {
+                return internal("an assignment to a member that is not a field");
+            };
+            let record = self.eval(self.kids(target)[0], env)?;
+            let v = self.eval(value, env)?;
+            let Value::Record(slots) = record else {
+                return internal(format!("assigning a field of a {}", record.kind()));
+            };
+            match slots.borrow_mut().get_mut(i) {
+                Some(slot) => *slot = v,
+                None => return internal("a field index out of range"),
+            }
+            return Ok(Value::Unit);
+        }
         let v = self.eval(value, env)?;
         let Some(def) = self.def(target) else {
             return internal("an assignment to an unresolved name");
@@ -468,7 +486,7 @@ impl Interp<'_> {
         let kids = self.kids(id);
         let (base, written) = if update {
             match self.eval(kids[0], env)? {
-                Value::Record(slots) => (Some(slots), &kids[1..]),
+                Value::Record(slots) => (Some(slots.borrow().clone()), &kids[1..]),
                 v => return internal(format!("updating a {}", v.kind())),
             }
         } else {
@@ -489,7 +507,7 @@ impl Interp<'_> {
             };
             slots.push(v);
         }
-        Ok(Value::Record(slots.into()))
+        Ok(Value::Record(Rc::new(RefCell::new(slots))))
     }
 }
 

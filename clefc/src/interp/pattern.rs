@@ -51,6 +51,7 @@ impl Interp<'_> {
                 let Value::Record(slots) = v else {
                     return internal(format!("a record pattern on a {}", v.kind()));
                 };
+                let slots = slots.borrow().clone();
                 for (name, &k) in names.iter().zip(kids) {
                     let Some(i) = fields.iter().position(|f| f == name) else {
                         return internal(format!("unknown field {name}"));

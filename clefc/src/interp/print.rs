@@ -163,6 +163,7 @@ impl Interp<'_> {
                     return internal("a record of a non-record type");
                 };
                 let indent = io::barewire_column() + 2;
+                let slots = slots.borrow().clone();
                 text("{ ");
                 for (i, ((name, ft), x)) in fields.iter().zip(slots.iter()).enumerate() {
                     if i > 0 {

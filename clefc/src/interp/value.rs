@@ -6,7 +6,8 @@
 //!   `int` is `Int(i32)`, `byte` is `Byte(u8)`, `float32` is `Float32(f32)`
 //!   (every operation rounds to single precision, as codegen's f32
 //!   instructions do), `unit` is `Unit`. Units of measure are erased.
-//! * Tuples and records are slot vectors (records in declaration order),
+//! * Tuples and records are slot vectors (records in declaration order,
+//!   shared and mutable),
 //!   unions a tag (the case's index) and fields, like codegen's blocks.
 //!   Arrays and buffers are shared, mutable vectors.
 //! * `Null` is what `Array.zeroCreate` leaves in a slot of a heap type
@@ -31,7 +32,8 @@ pub enum Value {
     Float32(f32),
     Str(Rc<str>),
     Tuple(Rc<[Value]>),
-    Record(Rc<[Value]>),
+    /// Shared and mutable, as an F# record is (`mutable` fields).
+    Record(Rc<RefCell<Vec<Value>>>),
     Union(Rc<Case>),
     Array(Rc<RefCell<Vec<Value>>>),
     Buffer(Rc<Buffer>),
@@ -180,7 +182,16 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
             (Float(x), Float(y)) => return Some(x == y),
             (Float32(x), Float32(y)) => return Some(x == y),
             (Str(x), Str(y)) => return Some(x.as_bytes() == y.as_bytes()),
-            (Tuple(x), Tuple(y)) | (Record(x), Record(y)) => (x, y),
+            (Record(x), Record(y)) => {
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                for (p, q) in x.iter().zip(&y) {
+                    if !equal(p, q)? {
+                        return Some(false);
+                    }
+                }
+                return Some(true);
+            }
+            (Tuple(x), Tuple(y)) => (x, y),
             (Union(x), Union(y)) if x.tag != y.tag => return Some(false),
             (Union(x), Union(y)) => (&x.fields, &y.fields),
             _ => return None,
@@ -223,7 +234,17 @@ pub fn compare(a: &Value, b: &Value) -> Option<i32> {
                     Ordering::Greater => 1,
                 })
             }
-            (Tuple(x), Tuple(y)) | (Record(x), Record(y)) => (x, y),
+            (Record(x), Record(y)) => {
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                for (p, q) in x.iter().zip(&y) {
+                    let c = compare(p, q)?;
+                    if c != 0 {
+                        return Some(c);
+                    }
+                }
+                return Some(0);
+            }
+            (Tuple(x), Tuple(y)) => (x, y),
             (Union(x), Union(y)) if x.tag != y.tag => return Some(ord(x.tag, y.tag)),
             (Union(x), Union(y)) => (&x.fields, &y.fields),
             _ => return None,

@@ -150,6 +150,11 @@ impl<'p> Cx<'p> {
         )
     }
 
+    /// Whether field `i` of the record type `ty` is declared `mutable`.
+    pub fn field_is_mutable(&self, ty: &Type, i: usize) -> bool {
+        self.facts.types.field_is_mutable(self.psg, ty, i)
+    }
+
     /// A union type's cases, measures erased (see `TypeTable::union_cases`).
     pub fn union_cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
         let cases = self.facts.types.union_cases(ty)?;

@@ -15,6 +15,10 @@
 //! allocate nothing, and a closure applied where it is built (after
 //! inlining) leaves no block behind.
 //!
+//! A group of several members (copies through variables) in which a field
+//! is assigned after its allocation was filled (a `mutable` record field)
+//! is left alone: the copies name one record.
+//!
 //! Invariant kept: memory that is not in such a group is untouched; a
 //! group is replaced whole or not at all.
 
@@ -141,6 +145,7 @@ pub fn run(f: &mut Function) -> usize {
             }
         }
     }
+    let initialising = initialising_stores(f);
     for &a in &aggregates {
         let g = find(&mut parent, Node::Value(a));
         for &(b, k) in &uses[a.index()] {
@@ -148,7 +153,15 @@ pub fn run(f: &mut Function) -> usize {
             let i = f.block(b).insts[k];
             let (t, off) = match f.inst(i).kind {
                 InstKind::Load(t, addr, off, _) if addr == a => (t, off),
-                InstKind::Store(x, addr, off) if addr == a => (f.value_type(x), off),
+                InstKind::Store(x, addr, off) if addr == a => {
+                    // A `mutable` field assigned in a group of copies: the
+                    // copies share one record, which fields per copy would
+                    // not be.
+                    if !initialising.contains(&i) && members[&g].len() > 1 {
+                        bad.insert(g);
+                    }
+                    (f.value_type(x), off)
+                }
                 _ => continue,
             };
             let limit = group_size.get(&g).copied().flatten().unwrap_or(0);
@@ -266,6 +279,25 @@ fn aggregates_of<'a>(
 }
 
 /// Does every use of aggregate `a` keep it from escaping?
+/// The stores that fill an allocation right after it (nothing else in
+/// between): what makes a record, as opposed to assigning its field later.
+fn initialising_stores(f: &Function) -> HashSet<Inst> {
+    let mut init = HashSet::new();
+    for &b in &f.layout {
+        let mut current = None;
+        for &i in &f.block(b).insts {
+            match &f.inst(i).kind {
+                InstKind::Alloc(..) => current = f.inst(i).result,
+                InstKind::Store(_, addr, _) if Some(*addr) == current => {
+                    init.insert(i);
+                }
+                _ => current = None,
+            }
+        }
+    }
+    init
+}
+
 fn uses_ok(f: &Function, a: Value, uses: &[(Block, Option<usize>)], vars: &BTreeSet<Var>) -> bool {
     uses.iter().all(|&(b, k)| {
         let Some(k) = k else { return false };

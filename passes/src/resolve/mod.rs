@@ -527,6 +527,8 @@ impl Resolver<'_> {
             }
             (Some(ExprKind::Var(_)), None) => {} // unknown name, already reported
             (Some(ExprKind::Index), _) => {}     // `a.[i] <- v`: arrays are mutable
+            // `r.X <- v`: the type checker knows whether `X` is a mutable field.
+            (Some(ExprKind::Member(_)), _) => {}
             _ => self.errors.push(ResolveError::NotAssignable {
                 at: self.psg.span(target),
             }),

@@ -794,6 +794,9 @@ impl Infer<'_> {
                 };
                 let why = (self.psg.span(kids[0]), why);
                 self.expect(kids[1], &value, &target, Some(why));
+                if let Some(ExprKind::Member(name)) = self.psg.expr(kids[0]) {
+                    self.check_field_assignment(kids[0], name);
+                }
                 Type::Unit
             }
             ExprKind::Index => {

@@ -135,6 +135,30 @@ impl Infer<'_> {
             .collect()
     }
 
+    /// `r.X <- v`: `X` must be a field declared `mutable` (F#'s FS0005).
+    pub(super) fn check_field_assignment(&mut self, target: NodeId, name: &str) {
+        let obj = self.psg.children(target)[0];
+        let obj_ty = self.node_types[obj.index()].clone().unwrap_or(Type::Error);
+        let obj_ty = self.zonk(&obj_ty);
+        let member = self.table.member(target);
+        let is_field = matches!(member, Some(Member::Field(_)));
+        if let Some(Member::Field(i)) = member {
+            if self.table.field_is_mutable(self.psg, &obj_ty, i) {
+                return;
+            }
+        }
+        if member.is_none() && matches!(obj_ty, Type::Error) {
+            return; // already reported
+        }
+        let declared = self.field_reason(&obj_ty, name).map(|(s, _)| s);
+        self.errors.push(TypeError::FieldNotMutable {
+            field: name.to_string(),
+            at: self.psg.span(target),
+            declared,
+            is_field,
+        });
+    }
+
     /// The latest record in scope declaring the field `names[0]` and
     /// every other one of `names` (exactly these fields when `exact`).
     fn find_record(&self, module: Option<&str>, names: &[String], exact: bool) -> Option<NodeId> {

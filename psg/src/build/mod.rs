@@ -178,6 +178,14 @@ impl Builder {
             _ => None,
         };
         self.type_names.insert(decl.name.name.clone());
+        let mutable_fields = match &decl.repr {
+            ast::TypeRepr::Record(fields) => fields
+                .iter()
+                .filter(|f| f.is_mutable)
+                .map(|f| f.name.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
         let (fields, cases) = match &decl.repr {
             ast::TypeRepr::Exception(case) => return self.exception_decl(decl, case),
             ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) => (Vec::new(), Vec::new()),
@@ -219,6 +227,7 @@ impl Builder {
             params: decl.params.iter().map(|p| p.name.clone()).collect(),
             measure_params: decl.measure_params.clone(),
             fields,
+            mutable_fields,
             cases,
             measure,
             abbreviation,
@@ -248,6 +257,7 @@ impl Builder {
             params: Vec::new(),
             measure_params: Vec::new(),
             fields: Vec::new(),
+            mutable_fields: Vec::new(),
             cases: Vec::new(),
             measure: None,
             abbreviation: None,

@@ -20,6 +20,7 @@ impl Builder {
             name_span: at,
             params: vec!["T".into()],
             fields: Vec::new(),
+            mutable_fields: Vec::new(),
             cases: vec![
                 UnionCaseInfo {
                     name: "None".into(),
@@ -65,6 +66,7 @@ impl Builder {
             name_span: at,
             params: vec!["T".into()],
             fields: Vec::new(),
+            mutable_fields: Vec::new(),
             cases: vec![
                 UnionCaseInfo {
                     name: "[]".into(),
@@ -103,6 +105,7 @@ impl Builder {
             name_span: at,
             params: Vec::new(),
             fields: Vec::new(),
+            mutable_fields: Vec::new(),
             cases: barewire_model::exceptions::BUILTIN
                 .iter()
                 .map(|name| UnionCaseInfo {

@@ -29,7 +29,18 @@ impl Lowering<'_, '_, '_> {
     /// Slot `i` of a block, as a value of type `t`.
     /// Field `i` of a record: fixed when the record was made, at an
     /// address valid wherever the record is (so it may move out of loops).
-    pub(super) fn load_field(&mut self, record: Value, i: usize, t: &Type) -> Val {
+    /// A `mutable` field is read where it stands (it may have been
+    /// assigned since the record was made).
+    pub(super) fn load_field(
+        &mut self,
+        record: Value,
+        record_ty: &Type,
+        i: usize,
+        t: &Type,
+    ) -> Val {
+        if self.cx.field_is_mutable(record_ty, i) {
+            return self.load_slot(record, i, t);
+        }
         machine_type(t).map(|ct| self.b.ins().load_immutable(ct, record, 8 * i as i32))
     }
 

@@ -378,7 +378,7 @@ impl Lowering<'_, '_, '_> {
                         let (_, field_ty) = fields
                             .get(i)
                             .ok_or_else(|| internal("a field index out of range"))?;
-                        self.load_field(obj, i, field_ty)
+                        self.load_field(obj, &obj_ty, i, field_ty)
                     }
                     Member::OptionIsSome | Member::OptionIsNone | Member::OptionValue => {
                         let Type::Named { args, .. } = &obj_ty else {
@@ -567,6 +567,19 @@ impl Lowering<'_, '_, '_> {
                 }
                 None
             }
+            ExprKind::Assign if matches!(self.cx.psg.expr(kids[0]), Some(ExprKind::Member(_))) => {
+                // `r.X <- v` (a `mutable` field): `r`, then `v`, as in F#.
+                let target = self.cx.psg.children(kids[0]);
+                let Some(Member::Field(i)) = self.cx.facts.types.member(kids[0]) else {
+                    return Err(internal("an assignment to a member that is not a field"));
+                };
+                let record = self.value(target[0], false)?;
+                let v = self.expr(kids[1], false)?;
+                if let Some(v) = v {
+                    self.b.ins().store(v, record, 8 * i as i32);
+                }
+                None
+            }
             ExprKind::Assign => {
                 let v = self.expr(kids[1], false)?;
                 let def = self
@@ -610,6 +623,7 @@ impl Lowering<'_, '_, '_> {
                     .cx
                     .record_fields(&ty)
                     .ok_or_else(|| internal("update of a non-record type"))?;
+                let base_ty = self.type_of(kids[0]);
                 let base = self.value(kids[0], false)?;
                 let mut written = Vec::new();
                 for &k in &kids[1..] {
@@ -619,7 +633,7 @@ impl Lowering<'_, '_, '_> {
                 for (i, (f, ft)) in fields.iter().enumerate() {
                     values.push(match names.iter().position(|n| n == f) {
                         Some(w) => written[w],
-                        None => self.load_field(base, i, ft),
+                        None => self.load_field(base, &base_ty, i, ft),
                     });
                 }
                 Some(self.alloc_block(&values)?)

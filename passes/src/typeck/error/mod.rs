@@ -136,6 +136,15 @@ pub enum TypeError {
         given: usize,
         at: Span,
     },
+    /// `r.X <- v` where `X` is not declared `mutable` (F#'s FS0005), or
+    /// the member assigned is not a field at all.
+    FieldNotMutable {
+        field: String,
+        at: Span,
+        /// The field's declaration, when it is in the program.
+        declared: Option<Span>,
+        is_field: bool,
+    },
     /// `x.[a..b]` on a value that is not an array or a string.
     NotSliceable { ty: Type, at: Span },
     /// A type abbreviation that stands for itself (`type A = A list`).
@@ -340,6 +349,7 @@ impl TypeError {
             TypeError::TypeArity { .. } | TypeError::SharedBufferArity { .. } => "E0517",
             TypeError::CyclicAbbreviation { .. } => "E0539",
             TypeError::NotSliceable { .. } => "E0540",
+            TypeError::FieldNotMutable { .. } => "E0541",
             TypeError::FieldDeclaredTwice { .. }
             | TypeError::FieldGivenTwice { .. }
             | TypeError::CaseDeclaredTwice { .. } => "E0518",

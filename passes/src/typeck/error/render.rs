@@ -251,6 +251,29 @@ impl TypeError {
             )
             .with_label("wrong number of type arguments")
             .with_help(format!("write `{name}` with {arity} type argument(s)")),
+            TypeError::FieldNotMutable {
+                field,
+                at,
+                declared,
+                is_field: true,
+            } => {
+                let d = Diagnostic::error(code, format!("the field `{field}` is not mutable"), *at)
+                    .with_label("assigned here")
+                    .with_help(format!(
+                        "declare it `mutable {field}: …` in the record type, or make a new record with `{{ r with {field} = … }}`"
+                    ));
+                match declared {
+                    Some(s) => d.with_secondary(*s, "declared without `mutable`"),
+                    None => d,
+                }
+            }
+            TypeError::FieldNotMutable { field, at, .. } => Diagnostic::error(
+                code,
+                format!("`{field}` is not a field and cannot be assigned to"),
+                *at,
+            )
+            .with_label("a member, not a mutable field")
+            .with_help("`<-` on a member assigns a `mutable` record field"),
             TypeError::NotSliceable { ty, at } => {
                 Diagnostic::error(code, format!("the type `{ty}` cannot be sliced"), *at)
                     .with_label(format!("this has type `{ty}`"))
