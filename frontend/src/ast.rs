@@ -64,7 +64,26 @@ pub struct MemberDecl {
     pub params: Vec<Param>,
     pub return_type: Option<TypeExpr>,
     pub body: Expr,
+    /// `interface IDisposable with member …`: the interface it implements.
+    pub interface: Option<Ident>,
     pub span: Span,
+}
+
+/// What a class body holds besides members, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassItem {
+    /// `let [mutable] x = e` or `let f x = …`: a field or a private method.
+    Let(LetDecl),
+    /// `do e`: run by the constructor.
+    Do(Expr),
+}
+
+/// A class body element as parsed (the parser sorts them into
+/// `TypeRepr::Class` items and the declaration's members).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassElem {
+    Item(ClassItem),
+    Members(Vec<MemberDecl>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +101,9 @@ pub enum TypeRepr {
     Measure(Option<TypeExpr>),
     /// `exception Invalid of string * int`: a new case of `exn`.
     Exception(UnionCase),
+    /// `type Counter(start: int) = let … do …` (members are the
+    /// declaration's): a class with its primary constructor's parameter.
+    Class { ctor: Param, items: Vec<ClassItem> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -224,6 +246,8 @@ pub enum TypeExprKind {
     /// Measures only: `1` (the dimensionless measure); other numbers are
     /// rejected by the type checker.
     Number(u64),
+    /// A type left to inference (F#'s `_`); made by desugaring.
+    Infer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -84,6 +84,8 @@ enum Ctx {
     TryHead,
     /// Between `type` and its `=`.
     TypeHead,
+    /// Between `interface` and its `with` in a class body.
+    InterfaceHead,
     /// After `module Name` on its line: an `=` there opens a nested module.
     ModuleHead,
     /// A match arm's pattern (and guard), up to the `->` that opens its body.
@@ -264,7 +266,7 @@ impl Filter {
                 }
                 // `module A.B` and `[<Measure>] type kg` (no `=`) end with
                 // their line.
-                Some(Ctx::ModuleHead | Ctx::TypeHead) => {
+                Some(Ctx::ModuleHead | Ctx::TypeHead | Ctx::InterfaceHead) => {
                     self.stack.pop();
                 }
                 Some(&Ctx::Bracket {
@@ -302,8 +304,15 @@ impl Filter {
                 ..
             })
         );
-        if let Some(&Ctx::Block { col: bcol, .. }) = self.stack.last() {
-            if bcol == col && !continues_item(tok) && !prev_separates {
+        if let Some(&Ctx::Block { col: bcol, kind }) = self.stack.last() {
+            // Among items (a file's, a module's, a class's), `do` starts
+            // one: `do printfn "…"`.
+            let item_do = *tok == Tok::Do
+                && matches!(
+                    kind,
+                    BlockKind::File | BlockKind::ModuleBody | BlockKind::TypeBody
+                );
+            if bcol == col && (!continues_item(tok) || item_do) && !prev_separates {
                 self.virt(Tok::VSep, at);
             }
             // A line left of the block it closed but right of the block
@@ -708,6 +717,11 @@ pub fn layout(src: &str, tokens: Vec<Token>) -> (Vec<Token>, Vec<Diagnostic>) {
                 f.pending = Some(BlockKind::Finally);
             }
             Tok::Type => f.stack.push(Ctx::TypeHead),
+            Tok::Interface => f.stack.push(Ctx::InterfaceHead),
+            Tok::With if matches!(f.stack.last(), Some(Ctx::InterfaceHead)) => {
+                f.stack.pop();
+                f.pending = Some(BlockKind::TypeBody);
+            }
             Tok::Module => f.stack.push(Ctx::ModuleHead),
             Tok::Eq if matches!(f.stack.last(), Some(Ctx::ModuleHead)) => {
                 f.stack.pop();

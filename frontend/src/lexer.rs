@@ -363,6 +363,10 @@ pub enum Tok {
     Member,
     #[token("static")]
     Static,
+    #[token("new")]
+    New,
+    #[token("interface")]
+    Interface,
     /// Keywords of F# that this version of Clef does not accept yet; the
     /// parser reports them with a "not supported" diagnostic.
     #[token("lazy", |l| l.slice().to_string())]
@@ -627,6 +631,8 @@ impl fmt::Display for Tok {
             Exception => "`exception`",
             Member => "`member`",
             Static => "`static`",
+            New => "`new`",
+            Interface => "`interface`",
             ColonQuestion => "`:?`",
             LParen => "`(`",
             RParen => "`)`",

@@ -294,7 +294,17 @@ fn abbreviation_body(after: &[Token]) -> bool {
     let mut depth = 0usize;
     let mut names = 0;
     let mut typey = false;
-    for t in after.iter().skip_while(|t| t.tok == Tok::VBegin) {
+    let mut body = after.iter().skip_while(|t| t.tok == Tok::VBegin).peekable();
+    if let Some(first) = body.peek() {
+        // A class or interface body, not a type.
+        if matches!(
+            first.tok,
+            Tok::Let | Tok::Do | Tok::Member | Tok::Static | Tok::Interface | Tok::Use
+        ) {
+            return false;
+        }
+    }
+    for t in body {
         match &t.tok {
             Tok::VBegin | Tok::LParen => depth += 1,
             Tok::VEnd | Tok::RParen if depth == 0 => break,

@@ -92,14 +92,29 @@ impl Printer {
                         }
                     }
                     TypeRepr::Exception(c) => p.line(format!("exception {}", case_str(c))),
+                    TypeRepr::Class { ctor, items } => {
+                        p.line(format!("class {}", param_str(ctor)));
+                        for item in items {
+                            match item {
+                                ClassItem::Let(d) => p.let_decl(d),
+                                ClassItem::Do(e) => {
+                                    p.line("do");
+                                    p.nested(|p| p.expr(e));
+                                }
+                            }
+                        }
+                    }
                 });
                 self.nested(|p| {
                     for m in &d.members {
                         let ps: Vec<String> = m.params.iter().map(param_str).collect();
-                        let head = match &m.self_name {
+                        let mut head = match &m.self_name {
                             Some(s) => format!("member {}.{}", s.name, m.name.name),
                             None => format!("static member {}", m.name.name),
                         };
+                        if let Some(i) = &m.interface {
+                            head = format!("interface {} {head}", i.name);
+                        }
                         p.line(format!("{head} {}", ps.join(" ")).trim_end());
                         p.nested(|p| p.expr(&m.body));
                     }
@@ -415,6 +430,7 @@ fn param_str(p: &Param) -> String {
 /// A type annotation as written (normalised spacing).
 pub fn type_str(t: &TypeExpr) -> String {
     match &t.kind {
+        TypeExprKind::Infer => "_".into(),
         TypeExprKind::Named { name, args } if args.is_empty() => name.name.clone(),
         TypeExprKind::Named { name, args } => {
             let args: Vec<_> = args.iter().map(type_str).collect();

@@ -64,10 +64,13 @@ pub enum Builtin {
     DetectedFarNodes,
     DetectedGpus,
     DetectedResizableBar,
+    /// `defaultof@ ()`: the zero of its type (null for a heap type), what
+    /// a class's fields hold before its constructor assigns them.
+    DefaultOf,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 47] = [
+    pub const ALL: [Builtin; 48] = [
         Builtin::Printfn,
         Builtin::Printf,
         Builtin::ToInt,
@@ -115,6 +118,7 @@ impl Builtin {
         Builtin::DetectedFarNodes,
         Builtin::DetectedGpus,
         Builtin::DetectedResizableBar,
+        Builtin::DefaultOf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -166,6 +170,7 @@ impl Builtin {
             Builtin::DetectedFarNodes => "BAREWire.detectedFarNodes",
             Builtin::DetectedGpus => "BAREWire.detectedGpus",
             Builtin::DetectedResizableBar => "BAREWire.detectedResizableBar",
+            Builtin::DefaultOf => "defaultof@",
         }
     }
 

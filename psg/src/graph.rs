@@ -252,6 +252,9 @@ pub struct TypeDeclInfo {
     /// top-level function (or, a static property, a value) named
     /// `Type.Name` right after the declaration.
     pub members: Vec<MemberInfo>,
+    /// A class (`type Counter(start: int) = …`, a record underneath): the
+    /// binding of its primary constructor, named as the type.
+    pub constructor: Option<NodeId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -145,6 +145,10 @@ impl Interp<'_> {
                 let (x, y) = (next()?, next()?);
                 arith::min_max(x, y, b == Builtin::Min)?
             }
+            Builtin::DefaultOf => {
+                next()?; // `()`
+                Value::zero(&self.type_of(apply, env.subst))
+            }
             Builtin::ArrayZeroCreate => {
                 let Type::Array(elem) = self.type_of(apply, env.subst) else {
                     return internal("zeroCreate of a non-array");

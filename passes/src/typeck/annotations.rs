@@ -9,6 +9,7 @@ impl Infer<'_> {
             TypeExprKind::Named { name, args } if args.is_empty() && name.name == "_" => {
                 self.fresh()
             }
+            TypeExprKind::Infer => self.fresh(),
             TypeExprKind::Named { name, args }
                 if name.name == "SharedBuffer" && args.len() == 2 =>
             {
@@ -239,6 +240,7 @@ fn substitute(t: &TypeExpr, map: &HashMap<&str, &TypeExpr>) -> TypeExpr {
         TypeExprKind::Quotient(a, b) => TypeExprKind::Quotient(Box::new(sub(a)), Box::new(sub(b))),
         TypeExprKind::Power(a, e) => TypeExprKind::Power(Box::new(sub(a)), *e),
         TypeExprKind::Number(n) => TypeExprKind::Number(*n),
+        TypeExprKind::Infer => TypeExprKind::Infer,
     };
     TypeExpr { kind, span: t.span }
 }

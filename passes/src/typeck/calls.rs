@@ -179,6 +179,10 @@ impl Infer<'_> {
                 });
                 Type::Error
             }
+            Builtin::DefaultOf => {
+                let a = self.fresh();
+                Type::fun(Type::Unit, a)
+            }
             Builtin::ArrayZeroCreate => {
                 let a = self.fresh();
                 Type::fun(Type::Int, Type::Array(Box::new(a)))

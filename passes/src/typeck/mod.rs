@@ -58,6 +58,7 @@ pub fn infer(psg: &Psg) -> (TypeTable, Vec<TypeError>) {
         record_hints: HashMap::new(),
         lambda_hints: HashMap::new(),
         declared_params: HashMap::new(),
+        class_constructors: HashMap::new(),
         rigid: HashSet::new(),
         measure_names: Namespace::default(),
         measures: HashMap::new(),
@@ -168,6 +169,8 @@ struct Infer<'a> {
     lambda_hints: HashMap<NodeId, Type>,
     /// Bindings with explicit type parameters: their variables, in order.
     declared_params: HashMap<NodeId, Vec<TyVar>>,
+    /// A class's constructor binding → the class's declaration.
+    class_constructors: HashMap<NodeId, NodeId>,
     /// Measure variables written in annotations: constants while unifying.
     rigid: HashSet<TyVar>,
     /// Declared measures by name, abbreviations expanded.
@@ -493,6 +496,9 @@ impl Infer<'_> {
             self.table.set_generalized(b, vars.clone());
             self.schemes.insert(b, (vars, ty.clone()));
             self.set_type(b, ty);
+            if let Some(&decl) = self.class_constructors.get(&b) {
+                self.fix_class_fields(b, decl);
+            }
         }
     }
 

@@ -66,14 +66,54 @@ impl Infer<'_> {
                 });
                 continue;
             }
-            let t = self.annotation(ty);
+            let t = if ty.kind == clef_frontend::ast::TypeExprKind::Infer {
+                // A class's field: its constructor gives it its type, and
+                // `fix_class_fields` writes it in the declaration's terms.
+                // Never generalised meanwhile, nor lowering others' levels.
+                let v = self.fresh();
+                if let Type::Var(tv) = v {
+                    self.levels[tv.0 as usize] = u32::MAX;
+                }
+                v
+            } else {
+                self.annotation(ty)
+            };
             fields.push((name.clone(), t));
+        }
+        if let Some(ctor) = info.constructor {
+            self.class_constructors.insert(ctor, decl);
         }
         for (name, _) in &fields {
             self.record_fields.bind(name.clone(), decl);
         }
         self.table.set_record_fields(decl, fields);
         self.named_vars.clear();
+    }
+
+    /// After a class's constructor and members are checked: its fields'
+    /// types, found by inference in terms of the constructor's type
+    /// parameters, are written in terms of the declaration's parameters
+    /// (what every use of the type substitutes).
+    pub(super) fn fix_class_fields(&mut self, ctor: NodeId, decl: NodeId) {
+        let params = self.table.generalized(decl).to_vec();
+        let ctor_vars = self.declared_params.get(&ctor).cloned().unwrap_or_default();
+        let mut map: HashMap<TyVar, Type> = HashMap::new();
+        for (cv, p) in ctor_vars.iter().zip(&params) {
+            if let Type::Var(rep) = self.zonk(&Type::Var(*cv)) {
+                map.insert(rep, Type::Var(*p));
+            }
+        }
+        let fields: Vec<(String, Type)> = self
+            .table
+            .declared_record_fields(decl)
+            .to_vec()
+            .into_iter()
+            .map(|(n, t)| {
+                let t = self.zonk(&t).map_vars(&|v| map.get(&v).cloned());
+                (n, t)
+            })
+            .collect();
+        self.table.set_record_fields(decl, fields);
     }
 
     /// The named type `decl` with fresh type arguments.
@@ -246,8 +286,16 @@ impl Infer<'_> {
 
     fn unknown_field(&mut self, ty: &Type, name: &str, span: Span) {
         let ty = self.zonk(ty);
-        let Some(fields) = self.table.record_fields(self.psg, &ty) else {
-            // Not a record: a union, whose members are all it has.
+        let is_class = matches!(&ty, Type::Named { decl, .. }
+            if matches!(self.psg.kind(NodeId::new(decl.index())),
+                NodeKind::TypeDecl(info) if info.constructor.is_some()));
+        let fields = self
+            .table
+            .record_fields(self.psg, &ty)
+            .filter(|_| !is_class);
+        let Some(fields) = fields else {
+            // Not a record: a union or a class (whose fields are private),
+            // whose members are all it has.
             let members = self.member_names(&ty);
             self.errors.push(TypeError::NoMember {
                 ty,
@@ -420,7 +468,8 @@ impl Infer<'_> {
             NodeKind::TypeDecl(info) => info
                 .members
                 .iter()
-                .filter(|m| !m.is_static)
+                // A class's own `let` functions are hidden (`f@`).
+                .filter(|m| !m.is_static && !m.name.ends_with('@'))
                 .map(|m| m.name.clone())
                 .collect(),
             _ => Vec::new(),

@@ -20,24 +20,17 @@ use super::*;
 impl Builder {
     /// Build the members of `decl` (declared by `type_node`) as bindings;
     /// returns them in the order they go into the module.
-    pub(super) fn members(&mut self, decl: &ast::TypeDecl, type_node: NodeId) -> Vec<NodeId> {
-        if decl.members.is_empty() {
+    /// A class's constructor, `ctor`, is the first binding of the group.
+    pub(super) fn members(
+        &mut self,
+        decl: &ast::TypeDecl,
+        type_node: NodeId,
+        ctor: Option<ast::Binding>,
+    ) -> Vec<NodeId> {
+        if decl.members.is_empty() && ctor.is_none() {
             return Vec::new();
         }
-        let self_type = ast::TypeExpr {
-            span: decl.name.span,
-            kind: ast::TypeExprKind::Named {
-                name: decl.name.clone(),
-                args: decl
-                    .params
-                    .iter()
-                    .map(|p| ast::TypeExpr {
-                        span: p.span,
-                        kind: ast::TypeExprKind::Var(p.clone()),
-                    })
-                    .collect(),
-            },
-        };
+        let self_type = super::classes::self_type(decl);
         let binding = |m: &ast::MemberDecl| {
             let mut params = Vec::new();
             if let Some(this) = &m.self_name {
@@ -75,16 +68,25 @@ impl Builder {
         self.static_members
             .push((self.qualified(&decl.name.name), statics));
         let mut nodes = Vec::new();
-        if !functions.is_empty() {
+        let has_ctor = ctor.is_some();
+        if !functions.is_empty() || has_ctor {
             let group = ast::LetDecl {
                 attributes: Vec::new(),
                 is_rec: true,
                 is_use: false,
-                bindings: functions.iter().map(|m| binding(m)).collect(),
+                bindings: ctor
+                    .into_iter()
+                    .chain(functions.iter().map(|m| binding(m)))
+                    .collect(),
                 span: decl.span,
             };
             nodes.extend(self.let_decl(&group));
         }
+        let constructor = if has_ctor {
+            Some(nodes.remove(0))
+        } else {
+            None
+        };
         for m in &values {
             let single = ast::LetDecl {
                 attributes: Vec::new(),
@@ -108,7 +110,9 @@ impl Builder {
             .collect();
         if let NodeKind::TypeDecl(info) = &mut self.psg.node_mut(type_node).kind {
             info.members = infos;
+            info.constructor = constructor;
         }
+        nodes.splice(0..0, constructor);
         nodes
     }
 

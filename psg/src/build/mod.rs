@@ -9,6 +9,7 @@
 use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+mod classes;
 mod comprehension;
 mod desugar;
 mod error;
@@ -131,9 +132,17 @@ impl Builder {
                     }
                 }
                 ast::Item::Type(decl) => {
+                    let (decl, ctor) = match &decl.repr {
+                        ast::TypeRepr::Class { .. } => {
+                            let (record, ctor) = classes::desugar(decl);
+                            (record, Some(ctor))
+                        }
+                        _ => (decl.clone(), None),
+                    };
+                    let decl = &decl;
                     let n = self.type_decl(decl);
                     self.psg.add_child(parent, n);
-                    for m in self.members(decl, n) {
+                    for m in self.members(decl, n, ctor) {
                         self.psg.add_child(parent, m);
                     }
                 }
@@ -188,7 +197,10 @@ impl Builder {
         };
         let (fields, cases) = match &decl.repr {
             ast::TypeRepr::Exception(case) => return self.exception_decl(decl, case),
-            ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) => (Vec::new(), Vec::new()),
+            // A class is a record by now (`classes::desugar`).
+            ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) | ast::TypeRepr::Class { .. } => {
+                (Vec::new(), Vec::new())
+            }
             ast::TypeRepr::Union(_) if abbreviation.is_some() => (Vec::new(), Vec::new()),
             ast::TypeRepr::Record(fields) => (
                 fields
@@ -233,6 +245,7 @@ impl Builder {
             abbreviation,
             exception_case: None,
             members: Vec::new(),
+            constructor: None,
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }
@@ -263,6 +276,7 @@ impl Builder {
             abbreviation: None,
             exception_case: Some(index),
             members: Vec::new(),
+            constructor: None,
         };
         self.psg.add_node(NodeKind::TypeDecl(info), decl.span)
     }

@@ -38,6 +38,7 @@ impl Builder {
             measure_params: Vec::new(),
             exception_case: None,
             members: Vec::new(),
+            constructor: None,
         };
         let prelude = self.psg.add_node(NodeKind::Module("Prelude".into()), at);
         let option = self.psg.add_node(NodeKind::TypeDecl(info), at);
@@ -84,6 +85,7 @@ impl Builder {
             measure_params: Vec::new(),
             exception_case: None,
             members: Vec::new(),
+            constructor: None,
         };
         let list = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, list);
@@ -120,6 +122,7 @@ impl Builder {
             measure_params: Vec::new(),
             exception_case: None,
             members: Vec::new(),
+            constructor: None,
         };
         let exn = self.psg.add_node(NodeKind::TypeDecl(info), at);
         self.psg.add_child(prelude, exn);

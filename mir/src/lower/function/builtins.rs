@@ -100,6 +100,11 @@ impl Lowering<'_, '_, '_> {
                 };
                 self.runtime(f, &[])
             }
+            Builtin::DefaultOf => {
+                self.expr(args[0], false)?; // `()`
+                let ty = self.type_of(apply);
+                Ok(machine_type(&ty).map(|t| self.zero(t)))
+            }
             Builtin::Fst | Builtin::Snd => {
                 let pair = self.value(args[0], false)?;
                 let Type::Tuple(items) = self.type_of(args[0]) else {
