@@ -69,6 +69,14 @@ pub struct MemberDecl {
     pub span: Span,
 }
 
+/// `abstract Name : type` in an interface: a property (a type that is
+/// not a function) or a method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AbstractSlot {
+    pub name: Ident,
+    pub ty: TypeExpr,
+}
+
 /// What a class body holds besides members, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClassItem {
@@ -101,6 +109,8 @@ pub enum TypeRepr {
     Measure(Option<TypeExpr>),
     /// `exception Invalid of string * int`: a new case of `exn`.
     Exception(UnionCase),
+    /// `type IShape = abstract Area : float …`: an interface's slots.
+    Interface(Vec<AbstractSlot>),
     /// `type Counter(start: int) = let … do …` (members are the
     /// declaration's): a class with its primary constructor's parameter.
     Class { ctor: Param, items: Vec<ClassItem> },
@@ -407,6 +417,10 @@ pub enum ExprKind {
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `(e : T)`
     Typed(Box<Expr>, TypeExpr),
+    /// `e :> IShape`: an object as one of its interfaces.
+    Upcast(Box<Expr>, TypeExpr),
+    /// `{ new IShape with member … }`: an object expression.
+    Object(Ident, Vec<MemberDecl>),
     /// A placeholder for a part that failed to parse (already reported).
     Error,
 }

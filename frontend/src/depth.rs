@@ -109,6 +109,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
         E::Dot(a, _)
         | E::Unary(_, a)
         | E::Typed(a, _)
+        | E::Upcast(a, _)
         | E::Yield(a)
         | E::YieldFrom(a)
         | E::CeOnly(_, a) => push(a),
@@ -172,6 +173,7 @@ fn push_expr_children<'a>(e: &'a Expr, next: usize, stack: &mut Vec<(Node<'a>, u
         }
         E::DotTypeApp(obj, _, _) => push(obj),
         E::Record(fields) => fields.iter().for_each(|(_, e)| push(e)),
+        E::Object(_, members) => members.iter().for_each(|m| push(&m.body)),
         E::RecordUpdate(r, fields) => {
             push(r);
             fields.iter().for_each(|(_, e)| push(e));

@@ -429,6 +429,10 @@ pub enum Tok {
     Semi,
     #[token(":?")]
     ColonQuestion,
+    #[token(":>")]
+    Upcast,
+    #[token("abstract")]
+    Abstract,
     #[token(":")]
     Colon,
     #[token("::")]
@@ -634,6 +638,8 @@ impl fmt::Display for Tok {
             New => "`new`",
             Interface => "`interface`",
             ColonQuestion => "`:?`",
+            Upcast => "`:>`",
+            Abstract => "`abstract`",
             LParen => "`(`",
             RParen => "`)`",
             LBrack => "`[`",

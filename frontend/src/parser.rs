@@ -299,7 +299,13 @@ fn abbreviation_body(after: &[Token]) -> bool {
         // A class or interface body, not a type.
         if matches!(
             first.tok,
-            Tok::Let | Tok::Do | Tok::Member | Tok::Static | Tok::Interface | Tok::Use
+            Tok::Let
+                | Tok::Do
+                | Tok::Member
+                | Tok::Static
+                | Tok::Interface
+                | Tok::Use
+                | Tok::Abstract
         ) {
             return false;
         }
@@ -328,8 +334,11 @@ fn record_body(after: &[Token]) -> bool {
         .iter()
         .map(|t| &t.tok)
         .skip_while(|t| **t == Tok::VBegin);
-    if !matches!(it.next(), Some(Tok::Ident(_))) {
-        return false;
+    match it.next() {
+        Some(Tok::Ident(_)) => {}
+        // `{ new IShape with … }`: an object expression.
+        Some(Tok::New) => return true,
+        _ => return false,
     }
     loop {
         match it.next() {

@@ -92,6 +92,15 @@ impl Printer {
                         }
                     }
                     TypeRepr::Exception(c) => p.line(format!("exception {}", case_str(c))),
+                    TypeRepr::Interface(slots) => {
+                        for slot in slots {
+                            p.line(format!(
+                                "abstract {} : {}",
+                                slot.name.name,
+                                type_str(&slot.ty)
+                            ));
+                        }
+                    }
                     TypeRepr::Class { ctor, items } => {
                         p.line(format!("class {}", param_str(ctor)));
                         for item in items {
@@ -396,6 +405,20 @@ impl Printer {
             ExprKind::Typed(a, t) => {
                 self.line(format!("typed : {}", type_str(t)));
                 self.nested(|p| p.expr(a));
+            }
+            ExprKind::Upcast(a, t) => {
+                self.line(format!("upcast :> {}", type_str(t)));
+                self.nested(|p| p.expr(a));
+            }
+            ExprKind::Object(i, members) => {
+                self.line(format!("object new {}", i.name));
+                self.nested(|p| {
+                    for m in members {
+                        let ps: Vec<String> = m.params.iter().map(param_str).collect();
+                        p.line(format!("member {} {}", m.name.name, ps.join(" ")).trim_end());
+                        p.nested(|p| p.expr(&m.body));
+                    }
+                });
             }
             ExprKind::Error => self.line("<error>"),
         }

@@ -468,8 +468,9 @@ impl Infer<'_> {
             NodeKind::TypeDecl(info) => info
                 .members
                 .iter()
-                // A class's own `let` functions are hidden (`f@`).
-                .filter(|m| !m.is_static && !m.name.ends_with('@'))
+                // A class's own `let` functions (`f@`), interface implementations
+                // (`Area@IShape`) and views (`as@IShape`) are hidden.
+                .filter(|m| !m.is_static && !m.name.contains('@'))
                 .map(|m| m.name.clone())
                 .collect(),
             _ => Vec::new(),

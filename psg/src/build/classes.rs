@@ -40,12 +40,17 @@ use std::collections::HashMap;
 use clef_frontend::ast::{self, ExprKind as A};
 use clef_frontend::Span;
 
+use super::interfaces::{self, Slots};
+
 /// The object's name in the constructor and in the hidden methods.
 const SELF: &str = "self@";
 
 /// A class declaration as a record declaration with its members, and the
 /// constructor binding.
-pub(super) fn desugar(decl: &ast::TypeDecl) -> (ast::TypeDecl, ast::Binding) {
+pub(super) fn desugar(
+    decl: &ast::TypeDecl,
+    interfaces: &HashMap<String, Slots>,
+) -> (ast::TypeDecl, ast::Binding) {
     let ast::TypeRepr::Class { ctor, items } = &decl.repr else {
         unreachable!("desugar is called on classes")
     };
@@ -163,6 +168,23 @@ pub(super) fn desugar(decl: &ast::TypeDecl) -> (ast::TypeDecl, ast::Binding) {
         members.push(m);
     }
     members.extend(methods);
+    // `interface IShape with member this.Area = …`: explicit members, and
+    // the view of the object as the interface.
+    let mut implemented: Vec<ast::Ident> = Vec::new();
+    for m in &mut members {
+        if let Some(i) = m.interface.take() {
+            m.name.name = interfaces::implementation_name(&m.name.name, &i.name);
+            if !implemented.iter().any(|x| x.name == i.name) {
+                implemented.push(i);
+            }
+        }
+    }
+    for i in &implemented {
+        let short = i.name.rsplit('.').next().unwrap_or(&i.name);
+        if let Some(slots) = interfaces.get(short) {
+            members.push(interfaces::view_of_class(i, slots, i.span));
+        }
+    }
     // The constructor: the record, the statements in order, the object.
     let zero = |s: Span| {
         expr(
@@ -520,6 +542,17 @@ impl Rewriter<'_> {
                 j.as_ref().map(|j| self.b(j)),
             ),
             A::Typed(x, t) => A::Typed(self.b(x), t.clone()),
+            A::Upcast(x, t) => A::Upcast(self.b(x), t.clone()),
+            A::Object(i, members) => A::Object(
+                i.clone(),
+                members
+                    .iter()
+                    .map(|m| ast::MemberDecl {
+                        body: self.under(param_names(&m.params), &m.body),
+                        ..m.clone()
+                    })
+                    .collect(),
+            ),
         };
         expr(kind, span)
     }

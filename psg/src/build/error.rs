@@ -28,6 +28,18 @@ pub enum BuildError {
     OutsideComputation { keyword: String, at: Span },
     /// `:? T` where `T` is not one of the exceptions the runtime raises.
     TypeTestNotException { name: String, at: Span },
+    /// An interface implementation (in a class or an object expression)
+    /// that leaves out slots of the interface or defines others (F#'s
+    /// FS0366 and FS0855).
+    InterfaceMismatch {
+        interface: String,
+        missing: Vec<String>,
+        extra: Vec<String>,
+        at: Span,
+    },
+    /// `interface IFoo with`, `:> IFoo` or `{ new IFoo with … }` where
+    /// `IFoo` is not an interface declared before.
+    UnknownInterface { name: String, at: Span },
     /// `Shape.Triangle` where `Shape` has no such case.
     NotACaseOf {
         case: String,
@@ -49,12 +61,45 @@ impl BuildError {
             BuildError::YieldOutsideListExpression { .. } => "E0416",
             BuildError::OutsideComputation { .. } => "E0417",
             BuildError::TypeTestNotException { .. } => "E0418",
+            BuildError::InterfaceMismatch { .. } => "E0419",
+            BuildError::UnknownInterface { .. } => "E0420",
         }
     }
 
     pub fn to_diagnostic(&self) -> Diagnostic {
         let code = self.code();
         match self {
+            BuildError::InterfaceMismatch {
+                interface,
+                missing,
+                extra,
+                at,
+            } => {
+                let message = match missing.first() {
+                    Some(m) => format!("no implementation was given for `{interface}.{m}`"),
+                    None => format!("`{}` is not a member of the interface `{interface}`", extra[0]),
+                };
+                let mut help = String::new();
+                if !missing.is_empty() {
+                    help = format!("implement every member of `{interface}`; missing: {}", missing.join(", "));
+                }
+                if !extra.is_empty() {
+                    if !help.is_empty() {
+                        help.push_str("; ");
+                    }
+                    help.push_str(&format!("not in `{interface}`: {}", extra.join(", ")));
+                }
+                Diagnostic::error(code, message, *at)
+                    .with_label("this implementation")
+                    .with_help(help)
+            }
+            BuildError::UnknownInterface { name, at } => Diagnostic::error(
+                code,
+                format!("`{name}` is not an interface"),
+                *at,
+            )
+            .with_label("no interface of this name is declared before here")
+            .with_help("declare it first: `type IName = abstract Member : type`; `IDisposable` is predefined"),
             BuildError::LiteralOutOfRange { ty, type_name, at } => Diagnostic::error(
                 code,
                 format!("this literal is out of range for `{type_name}`"),

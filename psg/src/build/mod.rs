@@ -9,10 +9,12 @@
 use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
+use std::collections::HashMap;
 mod classes;
 mod comprehension;
 mod desugar;
 mod error;
+mod interfaces;
 mod members;
 mod names;
 mod prelude;
@@ -37,6 +39,11 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
         current_module: String::new(),
         union_types: Vec::new(),
         static_members: Vec::new(),
+        // The prelude's interfaces (built after the program).
+        interfaces: HashMap::from([(
+            "IDisposable".to_string(),
+            vec![("Dispose".to_string(), false)],
+        )]),
         type_names: Default::default(),
     };
     let mut name = default_module.to_string();
@@ -84,6 +91,8 @@ struct Builder {
     /// Types with members declared so far, by qualified name, with the
     /// names of their static members.
     static_members: Vec<(String, Vec<String>)>,
+    /// Interfaces declared so far, by their short name: their slots.
+    interfaces: HashMap<String, interfaces::Slots>,
     /// The names of the types declared so far (for `type Id = Other`).
     type_names: std::collections::HashSet<String>,
 }
@@ -132,18 +141,8 @@ impl Builder {
                     }
                 }
                 ast::Item::Type(decl) => {
-                    let (decl, ctor) = match &decl.repr {
-                        ast::TypeRepr::Class { .. } => {
-                            let (record, ctor) = classes::desugar(decl);
-                            (record, Some(ctor))
-                        }
-                        _ => (decl.clone(), None),
-                    };
-                    let decl = &decl;
-                    let n = self.type_decl(decl);
-                    self.psg.add_child(parent, n);
-                    for m in self.members(decl, n, ctor) {
-                        self.psg.add_child(parent, m);
+                    for n in self.type_item(decl) {
+                        self.psg.add_child(parent, n);
                     }
                 }
                 ast::Item::Do(e) => {
@@ -156,8 +155,77 @@ impl Builder {
         }
     }
 
-    /// A `type` declaration (a record, a union, a measure or an
-    /// abbreviation).
+    /// A `type` item: its declaration, then its members (a class and an
+    /// interface are desugared to a record with members first).
+    fn type_item(&mut self, decl: &ast::TypeDecl) -> Vec<NodeId> {
+        let (decl, ctor) = match &decl.repr {
+            ast::TypeRepr::Class { .. } => {
+                let mut implemented: Vec<&ast::Ident> = Vec::new();
+                for m in &decl.members {
+                    if let Some(i) = &m.interface {
+                        if !implemented.iter().any(|x| x.name == i.name) {
+                            implemented.push(i);
+                        }
+                    }
+                }
+                for i in implemented {
+                    let names: Vec<&ast::Ident> = decl
+                        .members
+                        .iter()
+                        .filter(|m| m.interface.as_ref().is_some_and(|x| x.name == i.name))
+                        .map(|m| &m.name)
+                        .collect();
+                    self.check_implementation(i, &names);
+                }
+                let (record, ctor) = classes::desugar(decl, &self.interfaces);
+                (record, Some(ctor))
+            }
+            ast::TypeRepr::Interface(_) => {
+                self.interfaces
+                    .insert(decl.name.name.clone(), interfaces::slots(decl));
+                (interfaces::desugar(decl), None)
+            }
+            _ => (decl.clone(), None),
+        };
+        let n = self.type_decl(&decl);
+        let mut nodes = vec![n];
+        nodes.extend(self.members(&decl, n, ctor));
+        nodes
+    }
+
+    /// Whether the members `names` implement exactly the slots of
+    /// `interface`; reports what does not match.
+    fn check_implementation(&mut self, interface: &ast::Ident, names: &[&ast::Ident]) -> bool {
+        let short = interface.name.rsplit('.').next().unwrap_or(&interface.name);
+        let Some(slots) = self.interfaces.get(short) else {
+            self.errors.push(BuildError::UnknownInterface {
+                name: interface.name.clone(),
+                at: interface.span,
+            });
+            return false;
+        };
+        let missing: Vec<String> = slots
+            .iter()
+            .filter(|(s, _)| !names.iter().any(|n| n.name == *s))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let extra: Vec<String> = names
+            .iter()
+            .filter(|n| !slots.iter().any(|(s, _)| *s == n.name))
+            .map(|n| n.name.clone())
+            .collect();
+        if missing.is_empty() && extra.is_empty() {
+            return true;
+        }
+        self.errors.push(BuildError::InterfaceMismatch {
+            interface: short.to_string(),
+            missing,
+            extra,
+            at: interface.span,
+        });
+        false
+    }
+
     fn type_decl(&mut self, decl: &ast::TypeDecl) -> NodeId {
         let measure = match &decl.repr {
             ast::TypeRepr::Measure(None) => Some(MeasureDef::Base),
@@ -198,9 +266,10 @@ impl Builder {
         let (fields, cases) = match &decl.repr {
             ast::TypeRepr::Exception(case) => return self.exception_decl(decl, case),
             // A class is a record by now (`classes::desugar`).
-            ast::TypeRepr::Measure(_) | ast::TypeRepr::Abbrev(_) | ast::TypeRepr::Class { .. } => {
-                (Vec::new(), Vec::new())
-            }
+            ast::TypeRepr::Measure(_)
+            | ast::TypeRepr::Abbrev(_)
+            | ast::TypeRepr::Class { .. }
+            | ast::TypeRepr::Interface(_) => (Vec::new(), Vec::new()),
             ast::TypeRepr::Union(_) if abbreviation.is_some() => (Vec::new(), Vec::new()),
             ast::TypeRepr::Record(fields) => (
                 fields
@@ -766,6 +835,42 @@ impl Builder {
                 let from = bound(self, from, 0);
                 let to = bound(self, to, i32::MAX as u64);
                 self.node(ExprKind::Slice, span, &[a, from, to])
+            }
+            A::Upcast(inner, ty) => {
+                let target = match &ty.kind {
+                    ast::TypeExprKind::Named { name, args } if args.is_empty() => {
+                        let short = name.name.rsplit('.').next().unwrap_or(&name.name);
+                        self.interfaces
+                            .contains_key(short)
+                            .then(|| interfaces::view_member(short))
+                    }
+                    _ => None,
+                };
+                let e = match target {
+                    Some(view) => ast::Expr::new(
+                        A::Dot(
+                            inner.clone(),
+                            ast::Ident {
+                                name: view,
+                                span: ty.span,
+                            },
+                        ),
+                        span,
+                    ),
+                    // Not an interface: the type checker sees an annotation.
+                    None => ast::Expr::new(A::Typed(inner.clone(), ty.clone()), span),
+                };
+                self.expr(&e)
+            }
+            A::Object(interface, members) => {
+                let names: Vec<&ast::Ident> = members.iter().map(|m| &m.name).collect();
+                if !self.check_implementation(interface, &names) {
+                    return self.node(ExprKind::Error, span, &[]);
+                }
+                let short = interface.name.rsplit('.').next().unwrap_or(&interface.name);
+                let slots = self.interfaces.get(short).cloned().unwrap_or_default();
+                let e = interfaces::object_expression(interface, &slots, members, span);
+                self.expr(&e)
             }
             A::Typed(inner, ty) => {
                 let a = self.expr(inner);

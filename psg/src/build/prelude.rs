@@ -146,8 +146,9 @@ impl Builder {
                     }
                 }
                 ast::Item::Type(decl) => {
-                    let n = self.type_decl(decl);
-                    self.psg.add_child(prelude, n);
+                    for n in self.type_item(decl) {
+                        self.psg.add_child(prelude, n);
+                    }
                 }
                 _ => {}
             }
