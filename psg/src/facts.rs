@@ -40,6 +40,9 @@ pub struct TypeTable {
     residency: HashMap<NodeId, Residency>,
     /// On a `Member` expression: what `x.M` is.
     members: HashMap<NodeId, Member>,
+    /// A `use` binding of an object: the `Dispose` member that ends its
+    /// scope (the binding node also keys that member's instantiation).
+    disposals: HashMap<NodeId, NodeId>,
 }
 
 /// What a member access `x.M` is, decided once by the type checker; the
@@ -137,6 +140,12 @@ impl TypeTable {
     }
     pub fn set_member(&mut self, id: NodeId, m: Member) {
         self.members.insert(id, m);
+    }
+    pub fn disposal(&self, use_binding: NodeId) -> Option<NodeId> {
+        self.disposals.get(&use_binding).copied()
+    }
+    pub fn set_disposal(&mut self, use_binding: NodeId, member: NodeId) {
+        self.disposals.insert(use_binding, member);
     }
 
     /// The declaration behind a named type, and the substitution of its

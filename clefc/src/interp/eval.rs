@@ -334,6 +334,15 @@ impl Interp<'_> {
             if !self.psg.binding(b).is_some_and(|i| i.is_use) {
                 continue;
             }
+            if let Some(member) = self.facts.types.disposal(b) {
+                // An object implementing IDisposable: `x.Dispose ()`.
+                let Some(obj) = env.get(b).cloned() else {
+                    return internal("a `use` object without a value");
+                };
+                let subst = self.callee_subst(b, member, env.subst);
+                self.call_function(member, subst, vec![obj, Value::Unit])?;
+                continue;
+            }
             if let Some(Value::Buffer(buf)) = env.get(b).cloned() {
                 self.release(&buf, b)?;
             }

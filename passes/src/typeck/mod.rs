@@ -448,7 +448,7 @@ impl Infer<'_> {
             self.schemes.insert(b, (Vec::new(), ty.clone()));
             sigs.push((b, info, body, ret, ty));
         }
-        for (_, info, body, ret, _) in &sigs {
+        for (b, info, body, ret, _) in &sigs {
             let Some(body) = *body else { continue };
             if info.annotation.is_some() {
                 self.hint_record(body, ret);
@@ -467,12 +467,22 @@ impl Infer<'_> {
             self.expect(body, &body_ty, ret, because);
             if info.is_use && !matches!(self.zonk(&body_ty), Type::Buffer(..) | Type::Error) {
                 // F#'s `use` needs a value with a disposal (IDisposable):
-                // here, BAREWire's buffers.
+                // BAREWire's buffers, and objects implementing IDisposable.
                 let ty = self.zonk(&body_ty);
-                self.errors.push(TypeError::UseWithoutDisposal {
-                    ty,
-                    at: info.name_span,
-                });
+                match self.disposal_member(&ty) {
+                    Some(member) => {
+                        // `Dispose`'s object parameter is this value.
+                        let mt = self.reference(*b, member);
+                        if let Type::Fun(this, _) = self.shallow(&mt) {
+                            let _ = self.unify(&this, &ty);
+                        }
+                        self.table.set_disposal(*b, member);
+                    }
+                    None => self.errors.push(TypeError::UseWithoutDisposal {
+                        ty,
+                        at: info.name_span,
+                    }),
+                }
             }
         }
         self.level -= 1;

@@ -460,6 +460,27 @@ impl Infer<'_> {
     }
 
     /// The instance members a type declares, by name.
+    /// The member that disposes of a value of type `ty`: a class's
+    /// implementation of `IDisposable.Dispose`, or the interface's own.
+    pub(super) fn disposal_member(&self, ty: &Type) -> Option<NodeId> {
+        let Type::Named { decl, .. } = ty else {
+            return None;
+        };
+        let NodeKind::TypeDecl(info) = self.psg.kind(NodeId::new(decl.index())) else {
+            return None;
+        };
+        let wanted = if info.name == "IDisposable" && self.psg.in_prelude(NodeId::new(decl.index()))
+        {
+            "Dispose"
+        } else {
+            "Dispose@IDisposable"
+        };
+        info.members
+            .iter()
+            .find(|m| m.name == wanted && !m.is_static)
+            .map(|m| m.binding)
+    }
+
     pub(super) fn member_names(&self, ty: &Type) -> Vec<String> {
         let Type::Named { decl, .. } = ty else {
             return Vec::new();

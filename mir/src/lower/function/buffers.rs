@@ -115,11 +115,26 @@ impl Lowering<'_, '_, '_> {
         Ok(self.b.ins().ireduce(types::I32, len))
     }
 
-    /// The end of a `use` scope: release each buffer bound by `use`.
+    /// End the `use` scope of `bindings` (latest first): release a
+    /// buffer, or call an object's `Dispose`.
     pub(super) fn dispose(&mut self, bindings: &[NodeId]) -> R<()> {
         for &bnd in bindings.iter().rev() {
             let is_use = self.cx.psg.binding(bnd).is_some_and(|i| i.is_use);
-            if !is_use || !matches!(self.type_of(bnd), Type::Buffer(..)) {
+            if !is_use {
+                continue;
+            }
+            if let Some(member) = self.cx.facts.types.disposal(bnd) {
+                // An object implementing IDisposable: `x.Dispose ()`.
+                let Some(&place) = self.places.get(&bnd) else {
+                    continue;
+                };
+                let obj = self.load_place(place);
+                let instance = self.instance_for(bnd, member)?;
+                let func = self.cx.instances[instance].func;
+                self.call_func(func, &[obj]);
+                continue;
+            }
+            if !matches!(self.type_of(bnd), Type::Buffer(..)) {
                 continue;
             }
             let Some(&place) = self.places.get(&bnd) else {
