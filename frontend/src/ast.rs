@@ -210,6 +210,10 @@ pub enum PatternKind {
     Case(Ident, Box<Pattern>),
     /// `:? System.DivideByZeroException`: a type test (of an exception).
     TypeTest(Ident),
+    /// `Prefix "ab" rest`: a parameterised active pattern's case, its
+    /// arguments (written as patterns: literals and names) and, last, the
+    /// pattern for its result.
+    ActiveApp(Ident, Vec<Pattern>),
 }
 
 /// `| pattern when guard -> body`

@@ -377,6 +377,10 @@ pub enum Tok {
 
     #[regex(r"[A-Za-z_][A-Za-z0-9_']*", |l| l.slice().to_string())]
     Ident(String),
+    /// `(|Even|Odd|)`, `(|Int|_|)`: an active pattern's name, without the
+    /// parentheses (`|Even|Odd|`).
+    #[regex(r"\(\|[A-Za-z_][A-Za-z0-9_']*(\|[A-Za-z_][A-Za-z0-9_']*)*\|\)", |l| { let s = l.slice(); s[1..s.len() - 1].to_string() })]
+    ActiveName(String),
     #[regex(r"'[A-Za-z_][A-Za-z0-9_]*", |l| l.slice()[1..].to_string())]
     TypeVar(String),
     /// `'a'`, `'\n'`, `'\u0041'`: the character's code (a UTF-16 unit, as
@@ -576,6 +580,7 @@ impl fmt::Display for Tok {
         use Tok::*;
         let s = match self {
             Ident(s) => return write!(f, "identifier `{s}`"),
+            ActiveName(s) => return write!(f, "active pattern `({s})`"),
             TypeVar(s) => return write!(f, "type variable `'{s}`"),
             CharLit(_) => "character literal",
             Interp(_) => "interpolated string",

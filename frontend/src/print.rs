@@ -521,6 +521,10 @@ pub fn pattern_str(p: &Pattern) -> String {
         PatternKind::As(a, n) => format!("({} as {})", pattern_str(a), n.name),
         PatternKind::Typed(a, t) => format!("({} : {})", pattern_str(a), type_str(t)),
         PatternKind::Case(name, arg) => format!("({} {})", name.name, pattern_str(arg)),
+        PatternKind::ActiveApp(name, args) => {
+            let args: Vec<String> = args.iter().map(pattern_str).collect();
+            format!("({} {})", name.name, args.join(" "))
+        }
         PatternKind::TypeTest(name) => format!("(:? {})", name.name),
         PatternKind::List(items) => format!(
             "[{}]",

@@ -323,6 +323,8 @@ fn pattern_vars(p: &ast::Pattern, out: &mut Vec<ast::Ident>) {
             pattern_vars(b, out);
         }
         P::Typed(inner, _) | P::Case(_, inner) => pattern_vars(inner, out),
+        // The last pattern binds; the others are the arguments.
+        P::ActiveApp(_, args) => args.iter().rev().take(1).for_each(|p| pattern_vars(p, out)),
         P::Record(fields) => fields.iter().for_each(|(_, p)| pattern_vars(p, out)),
         P::Wildcard
         | P::Unit
@@ -355,9 +357,26 @@ fn rewrite(e: &ast::Expr, scope: &HashMap<String, String>, this: &str) -> ast::E
     Rewriter {
         scope,
         this,
+        cases: false,
         shadowed: Vec::new(),
     }
     .expr(e)
+}
+
+/// A total active pattern's body: its cases as the `Choice` cases they
+/// are (`Even` → `Choice1Of2 ()`, `Cel t` → `Choice1Of2 t`).
+pub(super) fn rewrite_cases(
+    params: &[ast::Param],
+    body: &ast::Expr,
+    cases: &HashMap<String, String>,
+) -> ast::Expr {
+    Rewriter {
+        scope: cases,
+        this: "",
+        cases: true,
+        shadowed: param_names(params),
+    }
+    .expr(body)
 }
 
 /// A function's body, its parameters shadowing the class's names.
@@ -370,15 +389,18 @@ fn rewrite_function(
     let mut r = Rewriter {
         scope,
         this,
+        cases: false,
         shadowed: param_names(params),
     };
     r.expr(body)
 }
 
-/// Free uses of the class's names become member accesses on `this`.
+/// Free uses of the class's names become member accesses on `this` (or,
+/// with `cases`, active pattern cases become `Choice` cases).
 struct Rewriter<'a> {
     scope: &'a HashMap<String, String>,
     this: &'a str,
+    cases: bool,
     /// Local names in scope at the current point (innermost last).
     shadowed: Vec<String>,
 }
@@ -441,9 +463,21 @@ impl Rewriter<'_> {
         let span = e.span;
         let kind = match &e.kind {
             A::Var(n) => match self.member(n) {
+                Some(c) if self.cases => {
+                    A::App(Box::new(var(c, n.span)), Box::new(expr(A::Unit, n.span)))
+                }
                 Some(m) => A::Dot(Box::new(var(self.this, n.span)), ident(m, n.span)),
                 None => A::Var(n.clone()),
             },
+            A::App(f, x)
+                if self.cases && matches!(&f.kind, A::Var(n) if self.member(n).is_some()) =>
+            {
+                let A::Var(n) = &f.kind else {
+                    unreachable!("matched above")
+                };
+                let case = self.member(n).cloned().unwrap_or_default();
+                A::App(Box::new(var(&case, n.span)), self.b(x))
+            }
             A::TypeApp(n, args) => match self.member(n) {
                 Some(m) => A::DotTypeApp(
                     Box::new(var(self.this, n.span)),

@@ -40,6 +40,9 @@ pub enum BuildError {
     /// `interface IFoo with`, `:> IFoo` or `{ new IFoo with … }` where
     /// `IFoo` is not an interface declared before.
     UnknownInterface { name: String, at: Span },
+    /// An active pattern used where clefc cannot desugar it (nested in
+    /// another pattern, given too many patterns, a non-value argument).
+    ActivePattern { message: String, at: Span },
     /// `Shape.Triangle` where `Shape` has no such case.
     NotACaseOf {
         case: String,
@@ -63,6 +66,7 @@ impl BuildError {
             BuildError::TypeTestNotException { .. } => "E0418",
             BuildError::InterfaceMismatch { .. } => "E0419",
             BuildError::UnknownInterface { .. } => "E0420",
+            BuildError::ActivePattern { .. } => "E0421",
         }
     }
 
@@ -93,6 +97,9 @@ impl BuildError {
                     .with_label("this implementation")
                     .with_help(help)
             }
+            BuildError::ActivePattern { message, at } => Diagnostic::error(code, message.clone(), *at)
+                .with_label("this active pattern")
+                .with_help("match the value with the active pattern at the top of an arm (`| Even -> …`, `| Prefix \"ab\" rest -> …`), binding the rest to names matched inside the arm"),
             BuildError::UnknownInterface { name, at } => Diagnostic::error(
                 code,
                 format!("`{name}` is not an interface"),

@@ -10,6 +10,7 @@ use crate::graph::*;
 use crate::types::PreludeType;
 use clef_frontend::ast::{self, BinOp, ExprKind as A, IntSuffix, UnOp};
 use std::collections::HashMap;
+mod active;
 mod classes;
 mod comprehension;
 mod desugar;
@@ -45,6 +46,7 @@ pub fn build(file: &ast::File, default_module: &str) -> (Psg, Vec<Diagnostic>) {
             vec![("Dispose".to_string(), false)],
         )]),
         type_names: Default::default(),
+        active: HashMap::new(),
     };
     let mut name = default_module.to_string();
     let mut module_span = Span::default();
@@ -91,6 +93,8 @@ struct Builder {
     /// Types with members declared so far, by qualified name, with the
     /// names of their static members.
     static_members: Vec<(String, Vec<String>)>,
+    /// Active pattern cases declared so far, by case name.
+    active: HashMap<String, active::ActiveCase>,
     /// Interfaces declared so far, by their short name: their slots.
     interfaces: HashMap<String, interfaces::Slots>,
     /// The names of the types declared so far (for `type Id = Other`).
@@ -351,6 +355,31 @@ impl Builder {
     }
 
     fn let_decl(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
+        // `let (|Even|Odd|) n = …`: the cases are known from here on.
+        if decl.bindings.iter().any(|b| active::cases_of(b).is_some()) {
+            let mut decl = decl.clone();
+            for b in &mut decl.bindings {
+                let Some(cases) = active::cases_of(b) else {
+                    continue;
+                };
+                if cases.len() > active::MAX_CASES && !cases[0].1.partial {
+                    self.errors.push(BuildError::ActivePattern {
+                        message: format!(
+                            "an active pattern with more than {} cases is not supported",
+                            active::MAX_CASES
+                        ),
+                        at: b.name.span,
+                    });
+                }
+                *b = active::definition(b, &cases);
+                self.active.extend(cases);
+            }
+            return self.let_decl_inner(&decl);
+        }
+        self.let_decl_inner(decl)
+    }
+
+    fn let_decl_inner(&mut self, decl: &ast::LetDecl) -> Vec<NodeId> {
         let mut is_entry = false;
         let mut is_kernel = false;
         for attr in &decl.attributes {
@@ -449,6 +478,16 @@ impl Builder {
         };
         match &p.kind {
             P::Wildcard => pattern_node(self, PatternKind::Wildcard, &[]),
+            P::Var(n) | P::Case(n, _) | P::ActiveApp(n, _) if self.active.contains_key(&n.name) => {
+                self.errors.push(BuildError::ActivePattern {
+                    message: format!(
+                        "the active pattern case `{}` is only supported at the top of a match arm's pattern",
+                        n.name
+                    ),
+                    at: p.span,
+                });
+                pattern_node(self, PatternKind::Wildcard, &[])
+            }
             P::Var(ident) => self.pattern_var(ident),
             P::Unit => pattern_node(self, PatternKind::Lit(Literal::Unit), &[]),
             P::Int(v, suffix) => {
@@ -494,6 +533,16 @@ impl Builder {
             P::Cons(h, t) => {
                 let cons = cons_pattern((**h).clone(), (**t).clone(), span);
                 self.pattern(&cons)
+            }
+            P::ActiveApp(n, _) => {
+                self.errors.push(BuildError::ActivePattern {
+                    message: format!(
+                        "`{}` is not an active pattern: a case takes one pattern",
+                        n.name
+                    ),
+                    at: p.span,
+                });
+                pattern_node(self, PatternKind::Wildcard, &[])
             }
             P::Case(name, arg) => {
                 let arg = self.pattern(arg);
@@ -779,6 +828,29 @@ impl Builder {
                 let mut kids = vec![self.expr(base)];
                 kids.extend(fields.iter().map(|(_, e)| self.expr(e)));
                 self.node(ExprKind::RecordUpdate(names), span, &kids)
+            }
+            A::Match(scrutinee, arms)
+                if arms
+                    .iter()
+                    .any(|a| active::top_case(&a.pattern, &self.active).is_some()) =>
+            {
+                match active::desugar_match(scrutinee, arms, &self.active, span) {
+                    Ok(e) => self.expr(&e),
+                    Err(misuse) => {
+                        let (message, at) = match misuse {
+                            active::Misuse::TooManyArguments { case, at } => (
+                                format!("`{case}` is given more patterns than its parameters and its result"),
+                                at,
+                            ),
+                            active::Misuse::ParameterNotValue { at } => (
+                                "an active pattern's argument must be a value (a literal or a name)".to_string(),
+                                at,
+                            ),
+                        };
+                        self.errors.push(BuildError::ActivePattern { message, at });
+                        self.node(ExprKind::Error, span, &[])
+                    }
+                }
             }
             A::Match(scrutinee, arms) => {
                 let mut kids = vec![self.expr(scrutinee)];
