@@ -407,7 +407,7 @@ struct Rewriter<'a> {
 
 impl Rewriter<'_> {
     fn member(&self, name: &ast::Ident) -> Option<&String> {
-        if self.shadowed.iter().any(|s| *s == name.name) {
+        if self.shadowed.contains(&name.name) {
             return None;
         }
         self.scope.get(&name.name)
