@@ -21,6 +21,8 @@ use std::collections::HashMap;
 use clef_frontend::ast::{self, ExprKind as A, PatternKind as P};
 use clef_frontend::Span;
 
+use super::desugar::{expr, ident, var_expr as var};
+
 /// What a case name of an active pattern means.
 #[derive(Debug, Clone)]
 pub(super) struct ActiveCase {
@@ -246,19 +248,4 @@ fn value_of(p: &ast::Pattern) -> Result<ast::Expr, Misuse> {
         _ => return Err(Misuse::ParameterNotValue { at: span }),
     };
     Ok(expr(kind, span))
-}
-
-fn ident(name: &str, span: Span) -> ast::Ident {
-    ast::Ident {
-        name: name.to_string(),
-        span,
-    }
-}
-
-fn expr(kind: A, span: Span) -> ast::Expr {
-    ast::Expr::new(kind, span)
-}
-
-fn var(name: &str, span: Span) -> ast::Expr {
-    expr(A::Var(ident(name, span)), span)
 }

@@ -40,6 +40,8 @@ use std::collections::HashMap;
 use clef_frontend::ast::{self, ExprKind as A};
 use clef_frontend::Span;
 
+use super::desugar::{expr, ident, var_expr as var};
+
 use super::interfaces::{self, Slots};
 
 /// The object's name in the constructor and in the hidden methods.
@@ -251,21 +253,6 @@ pub(super) fn self_type(decl: &ast::TypeDecl) -> ast::TypeExpr {
                 .collect(),
         },
     }
-}
-
-fn ident(name: &str, span: Span) -> ast::Ident {
-    ast::Ident {
-        name: name.to_string(),
-        span,
-    }
-}
-
-fn expr(kind: A, span: Span) -> ast::Expr {
-    ast::Expr::new(kind, span)
-}
-
-fn var(name: &str, span: Span) -> ast::Expr {
-    expr(A::Var(ident(name, span)), span)
 }
 
 /// `self@.field <- value`

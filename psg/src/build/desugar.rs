@@ -113,6 +113,17 @@ pub(super) fn identifier_path(e: &ast::Expr) -> Option<String> {
     }
 }
 
+pub(super) fn ident(name: &str, span: Span) -> ast::Ident {
+    ast::Ident {
+        name: name.to_string(),
+        span,
+    }
+}
+
+pub(super) fn expr(kind: A, span: Span) -> ast::Expr {
+    ast::Expr::new(kind, span)
+}
+
 pub(super) fn var_expr(name: &str, span: Span) -> ast::Expr {
     ast::Expr::new(
         A::Var(ast::Ident {

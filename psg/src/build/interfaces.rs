@@ -19,6 +19,8 @@
 use clef_frontend::ast::{self, ExprKind as A};
 use clef_frontend::Span;
 
+use super::desugar::{app_expr as app, expr, ident, var_expr as var};
+
 /// An interface's slots: name, and whether it is a property.
 pub(super) type Slots = Vec<(String, bool)>;
 
@@ -195,13 +197,6 @@ pub(super) fn object_expression(
     })
 }
 
-fn ident(name: &str, span: Span) -> ast::Ident {
-    ast::Ident {
-        name: name.to_string(),
-        span,
-    }
-}
-
 fn named(name: &str, span: Span) -> ast::TypeExpr {
     ast::TypeExpr {
         kind: ast::TypeExprKind::Named {
@@ -210,19 +205,6 @@ fn named(name: &str, span: Span) -> ast::TypeExpr {
         },
         span,
     }
-}
-
-fn expr(kind: A, span: Span) -> ast::Expr {
-    ast::Expr::new(kind, span)
-}
-
-fn var(name: &str, span: Span) -> ast::Expr {
-    expr(A::Var(ident(name, span)), span)
-}
-
-fn app(f: ast::Expr, x: ast::Expr) -> ast::Expr {
-    let span = f.span;
-    expr(A::App(Box::new(f), Box::new(x)), span)
 }
 
 fn lambda(params: Vec<ast::Param>, body: ast::Expr, span: Span) -> ast::Expr {
