@@ -122,22 +122,7 @@ pub(super) fn desugar_match(
 ) -> Result<ast::Expr, Misuse> {
     let v = "v@active";
     let rest = chain(v, arms, active, span)?;
-    let bind = ast::LetDecl {
-        attributes: Vec::new(),
-        is_rec: false,
-        is_use: false,
-        bindings: vec![ast::Binding {
-            pattern: None,
-            is_mutable: false,
-            name: ident(v, scrutinee.span),
-            type_params: Vec::new(),
-            params: Vec::new(),
-            return_type: None,
-            body: scrutinee.clone(),
-            span: scrutinee.span,
-        }],
-        span,
-    };
+    let bind = super::desugar::let_decl(v, scrutinee.clone(), false, scrutinee.span);
     Ok(expr(A::Let(Box::new(bind), Box::new(rest)), span))
 }
 

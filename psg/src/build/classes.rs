@@ -198,22 +198,13 @@ pub(super) fn desugar(
     for f in &fields[record_fields.len()..] {
         record_fields.push((f.name.clone(), zero(f.name.span)));
     }
-    let make = ast::LetDecl {
-        attributes: Vec::new(),
-        is_rec: false,
-        is_use: false,
-        bindings: vec![ast::Binding {
-            pattern: None,
-            is_mutable: false,
-            name: ident(SELF, decl.name.span),
-            type_params: Vec::new(),
-            params: Vec::new(),
-            return_type: Some(self_type.clone()),
-            body: expr(A::Record(record_fields), span),
-            span,
-        }],
-        span,
-    };
+    let mut make = super::desugar::let_decl(
+        SELF,
+        expr(A::Record(record_fields), span),
+        false,
+        decl.name.span,
+    );
+    make.bindings[0].return_type = Some(self_type.clone());
     statements.push(var(SELF, decl.name.span));
     let body = expr(
         A::Let(Box::new(make), Box::new(expr(A::Seq(statements), span))),
