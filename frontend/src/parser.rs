@@ -20,6 +20,33 @@ pub fn bin(op: BinOp, a: Expr, b: Expr, l: usize, r: usize) -> Expr {
     Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), sp(l, r))
 }
 
+/// `for (a, b) in xs do body`: a loop over a hidden variable whose body
+/// matches it with the pattern (the only arm; a pattern that can fail is
+/// an incomplete match, as F# warns).
+pub fn for_pattern(p: Pattern, collection: Expr, body: Expr, span: Span) -> Expr {
+    let var = Ident {
+        name: "p@for".into(),
+        span: p.span,
+    };
+    let arm = MatchArm {
+        span: p.span.to(body.span),
+        pattern: p,
+        guard: None,
+        body,
+    };
+    let matched = Expr::new(
+        ExprKind::Match(
+            Box::new(Expr::new(ExprKind::Var(var.clone()), var.span)),
+            vec![arm],
+        ),
+        span,
+    );
+    Expr::new(
+        ExprKind::ForEach(var, Box::new(collection), Box::new(matched)),
+        span,
+    )
+}
+
 /// `3.0<m>` as `(3.0 : float<m>)`; `at` is the span of `<m>`.
 pub fn measured_literal(lit: Expr, base: &str, measure: TypeExpr, at: Span) -> Expr {
     let span = lit.span.to(at);

@@ -140,7 +140,13 @@ impl Interp<'_> {
                 Value::Float32(x) => Value::Float32(x.sqrt()),
                 v => return internal(format!("sqrt of a {}", v.kind())),
             },
-            Builtin::Abs => arith::abs(next()?)?,
+            Builtin::Abs => match next()? {
+                // .NET's Math.Abs of the most negative value overflows.
+                Value::Int(i32::MIN) | Value::Int64(i64::MIN) => {
+                    return self.throw(messages::OVERFLOW_EXN, messages::OVERFLOW, span)
+                }
+                v => arith::abs(v)?,
+            },
             Builtin::Min | Builtin::Max => {
                 let (x, y) = (next()?, next()?);
                 arith::min_max(x, y, b == Builtin::Min)?

@@ -120,11 +120,22 @@ impl Lowering<'_, '_, '_> {
             Builtin::Abs => {
                 let t = self.type_of(args[0]);
                 let v = self.value(args[0], false)?;
-                Ok(Some(if t.is_float() {
-                    self.b.ins().fabs(v)
-                } else {
-                    self.b.ins().iabs(v)
-                }))
+                if t.is_float() {
+                    return Ok(Some(self.b.ins().fabs(v)));
+                }
+                if matches!(t, Type::Int | Type::Int64) {
+                    // .NET's Math.Abs: the most negative value has no
+                    // absolute value (OverflowException).
+                    let min = if t == Type::Int64 {
+                        i64::MIN
+                    } else {
+                        i32::MIN as i64
+                    };
+                    let overflow = self.b.ins().icmp_imm_s(IntCC::Equal, v, min);
+                    let span = self.cx.psg.span(apply);
+                    self.check(overflow, &rt::FAIL_OVERFLOW, &[], span)?;
+                }
+                Ok(Some(self.b.ins().iabs(v)))
             }
             Builtin::Min | Builtin::Max => {
                 let t = self.type_of(args[0]);
