@@ -160,6 +160,20 @@ const TOKENS: &[&str] = &[
     "$\"",
     "|",
     "with",
+    // classes, interfaces, active patterns, mutable fields
+    "type C(x: int) =",
+    "new",
+    "interface",
+    "abstract",
+    ":>",
+    "{ new IDisposable with",
+    "IDisposable",
+    "(|Even|Odd|)",
+    "(|P|_|)",
+    "Even",
+    "_.",
+    "r.X <- 1",
+    "mutable X: int",
 ];
 
 fn check_no_panic(src: String) {
@@ -249,6 +263,16 @@ fn mutated_valid_programs_never_panic() {
 }
 
 const EXCEPTIONS: &str = "exception E of string * int\nexception F\nlet f a b =\n    try\n        if b = 0 then raise (E (\"zero\", a))\n        a / b\n    with\n    | E (s, n) when n > 0 -> n\n    | :? System.DivideByZeroException as e -> String.length e.Message\n    | Failure m -> 0\nlet mutable log = 0\nlet g () =\n    try\n        try\n            log <- log + 1\n            failwith \"x\"\n        with e ->\n            printfn \"%s\" e.Message\n            reraise ()\n    finally\n        log <- log + 10\nprintfn \"%d %d\" (f 1 0) (try g (); 0 with F -> 1 | _ -> 2)\n";
+
+const CLASSES: &str = "type R = { mutable N: int }\ntype IShape =\n    abstract Area : float\n    abstract Scale : float -> IShape\ntype Sq(side: float) =\n    let mutable hits = 0\n    let bump k = hits <- hits + k\n    do bump 1\n    member this.Hits = hits\n    interface IShape with\n        member _.Area = side * side\n        member _.Scale k = Sq(side * k) :> IShape\n    interface IDisposable with\n        member this.Dispose() = bump 10\ntype Stack<'T>() =\n    let mutable items : 'T list = []\n    member this.Push(x: 'T) = items <- x :: items\nlet (|Even|Odd|) n = if n % 2 = 0 then Even else Odd\nlet (|Pre|_|) (p: int) n = if n > p then Some (n - p) else None\nlet f n =\n    match n with\n    | Pre 10 d -> d\n    | Even -> 0\n    | Odd -> 1\nlet r = { N = 1 }\nr.N <- f 12\nlet g () =\n    use s = new Sq(2.0)\n    let u = { new IShape with\n                member _.Area = 1.0\n                member _.Scale _ = (s :> IShape) }\n    (s :> IShape).Area + u.Area\nlet st = Stack<int>()\nst.Push 1\nfor (a, _) in [ (1, 2) ] do\n    printfn \"%d %f\" (a + r.N) (g ())\n";
+
+#[test]
+fn mutated_class_programs_never_panic() {
+    let file = SourceFile::new("base.clef", CLASSES.to_string());
+    let c = compile(&file, "Main", Goal::Object);
+    assert!(!c.has_errors(), "{}", file.render(&c.diagnostics));
+    mutants_never_panic(CLASSES, 0xC1A55, 1200, true);
+}
 
 #[test]
 fn mutated_exception_programs_never_panic() {
