@@ -25,7 +25,8 @@ The twin mirrors what clefc does: int is `int`, int64 is `int64_t`, float is
 `double` and bool is `bool`; integer arithmetic wraps, so the twin must be
 compiled with `-fwrapv` (`gcc -O0 -fwrapv -w twin.c -o twin -lm`), and `<<<`
 goes through an unsigned type; `abs` of an integer is a conditional negation
-(it wraps at the minimum value, like clefc's); float `min`/`max` propagate NaN
+(at the minimum value clefc raises OverflowException, as .NET does, where
+the twin wraps: a program that gets there stops with that error); float `min`/`max` propagate NaN
 and order -0.0 below 0.0 (IEEE minimum/maximum, like Cranelift's fmin/fmax);
 float-to-integer conversions truncate and saturate, NaN giving 0 (like
 clefc's, where a C cast would be undefined). A local helper `hN`, which
