@@ -191,6 +191,18 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
                 }
                 return Some(true);
             }
+            (Array(x), Array(y)) => {
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                if x.len() != y.len() {
+                    return Some(false);
+                }
+                for (p, q) in x.iter().zip(&y) {
+                    if !equal(p, q)? {
+                        return Some(false);
+                    }
+                }
+                return Some(true);
+            }
             (Tuple(x), Tuple(y)) => (x, y),
             (Union(x), Union(y)) if x.tag != y.tag => return Some(false),
             (Union(x), Union(y)) => (&x.fields, &y.fields),
@@ -236,6 +248,20 @@ pub fn compare(a: &Value, b: &Value) -> Option<i32> {
             }
             (Record(x), Record(y)) => {
                 let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                for (p, q) in x.iter().zip(&y) {
+                    let c = compare(p, q)?;
+                    if c != 0 {
+                        return Some(c);
+                    }
+                }
+                return Some(0);
+            }
+            (Array(x), Array(y)) => {
+                // Lengths first, then elements (FSharp.Core's array order).
+                let (x, y) = (x.borrow().clone(), y.borrow().clone());
+                if x.len() != y.len() {
+                    return Some(ord(x.len(), y.len()));
+                }
                 for (p, q) in x.iter().zip(&y) {
                     let c = compare(p, q)?;
                     if c != 0 {

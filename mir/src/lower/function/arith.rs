@@ -41,7 +41,10 @@ impl Lowering<'_, '_, '_> {
                     .iconst(types::I8, matches!(op, Eq | Le | Ge) as i64),
             ));
         };
-        if self.slot_types(t).is_some() || self.cx.union_cases(t).is_some() {
+        if self.slot_types(t).is_some()
+            || self.cx.union_cases(t).is_some()
+            || matches!(t, Type::Array(_))
+        {
             return Ok(Some(match op {
                 Eq => self.equal(t, a, b)?,
                 Ne => {

@@ -50,6 +50,71 @@ impl Lowering<'_, '_, '_> {
         Ok(self.b.ins().iadd(arr, offset))
     }
 
+    /// The body of an array type's relation function (F#'s structural
+    /// `=` and `compare` on arrays): lengths first (the shorter array is
+    /// the smaller), then elements in order until one differs.
+    pub(super) fn array_relation_body(
+        &mut self,
+        t: &Type,
+        a: Value,
+        b: Value,
+        equality: bool,
+    ) -> R<Option<Value>> {
+        let Type::Array(elem) = t else {
+            return Ok(None);
+        };
+        let elem = (**elem).clone();
+        let result_ty = if equality { types::I8 } else { types::I32 };
+        let done = self.b.create_block();
+        let result = self.b.append_block_param(done, result_ty);
+        let (la, lb) = (
+            self.b.ins().load_immutable(types::I64, a, 0),
+            self.b.ins().load_immutable(types::I64, b, 0),
+        );
+        let differ = if equality {
+            self.b.ins().iconst(types::I8, 0)
+        } else {
+            let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, la, lb);
+            let lt = self.b.ins().icmp(IntCC::SignedLessThan, la, lb);
+            let gt = self.b.ins().uextend(types::I32, gt);
+            let lt = self.b.ins().uextend(types::I32, lt);
+            self.b.ins().isub(gt, lt)
+        };
+        let same_length = self.b.create_block();
+        let eq = self.b.ins().icmp(IntCC::Equal, la, lb);
+        self.b.ins().brif(eq, same_length, &[], done, &[differ]);
+        self.switch_to(same_length);
+        let header = self.b.create_block();
+        let i = self.b.append_block_param(header, types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.ins().jump(header, &[zero]);
+        self.switch_to(header);
+        let all_same = self.b.ins().iconst(result_ty, i64::from(equality));
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i, la);
+        let body = self.b.create_block();
+        self.b.ins().brif(more, body, &[], done, &[all_same]);
+        self.switch_to(body);
+        if let Some(ct) = machine_type(&elem) {
+            let offset = self.b.ins().imul_imm_s(i, elem_size(&elem) as i64);
+            let (pa, pb) = (self.b.ins().iadd(a, offset), self.b.ins().iadd(b, offset));
+            let (x, y) = (self.b.ins().load(ct, pa, 8), self.b.ins().load(ct, pb, 8));
+            let next = self.b.create_block();
+            if equality {
+                let same = self.equal(&elem, x, y)?;
+                let no = self.b.ins().iconst(types::I8, 0);
+                self.b.ins().brif(same, next, &[], done, &[no]);
+            } else {
+                let c = self.compare(&elem, x, y)?;
+                self.b.ins().brif(c, done, &[c], next, &[]);
+            }
+            self.switch_to(next);
+        }
+        let step = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(header, &[step]);
+        self.switch_to(done);
+        Ok(Some(result))
+    }
+
     /// A new zeroed array of `len` (an i64) elements.
     fn alloc_array(&mut self, elem: &Type, len: Value) -> R<Value> {
         let bytes = self.b.ins().imul_imm_s(len, elem_size(elem) as i64);

@@ -131,9 +131,11 @@ impl Lowering<'_, '_, '_> {
         b: Value,
         equality: bool,
     ) -> R<Option<Value>> {
-        if self.cx.union_cases(t).is_none() {
+        if self.cx.union_cases(t).is_none() && !matches!(t, Type::Array(_)) {
             return Ok(None);
         }
+        // Unions (which may be recursive) and arrays (a loop): one
+        // generated function per type and relation.
         let f = self.cx.relation_fn(t, equality);
         Ok(self.call_func(f, &[a, b]))
     }
@@ -290,9 +292,11 @@ pub(crate) fn lower_relation(
     equality: bool,
 ) -> R<()> {
     super::lower_generated(cx, func, |l, params| {
-        let r = l
-            .union_relation_body(t, params[0], params[1], equality)?
-            .ok_or_else(|| internal("relation of a non-union"))?;
+        let r = match t {
+            Type::Array(_) => l.array_relation_body(t, params[0], params[1], equality)?,
+            _ => l.union_relation_body(t, params[0], params[1], equality)?,
+        }
+        .ok_or_else(|| internal("relation of a non-union"))?;
         Ok(Some(r))
     })
 }
